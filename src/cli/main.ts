@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+/** The `readback` command line (SPEC §6). Parses arguments, calls io + core, prints, picks the exit code. */
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { STATUS_EXIT_CODE } from '../core/problems.ts';
+import { reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
+import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
+import { progressReporter, reconcileSummary } from './output.ts';
+
+export const EXIT_USAGE = 64;
+
+class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `readback — reconcile leadership and partner KPI exports, then publish what agrees.
+
+Usage:
+  readback reconcile [--root DIR] [--tuple ID]... [--json]
+  readback help [COMMAND]
+
+Commands:
+  reconcile   check every tuple's two exports against the metric dictionary (SPEC §5)
+
+Exit codes: 0 green, 1 red (exports disagree), 2 invalid input, 64 usage error.
+Run "readback COMMAND --help" for a command's options.`,
+  reconcile: `readback reconcile — reconcile each tuple's leadership and partner exports.
+
+Usage:
+  readback reconcile [--root DIR] [--tuple ID]... [--json]
+
+Options:
+  --root DIR    the workspace (default: the current directory); reads dictionary/ and content/tuples/
+  --tuple ID    only this tuple (repeatable)
+  --json        print the reconcile report (readback.reconcile-report/1) on stdout
+  -h, --help    this text
+
+Writes .readback/reconcile/report.json; a red or invalid tuple also gets
+.readback/reconcile/failures/<tuple_id>.json and one owner ticket per failing metric in
+.readback/reconcile/tickets/<tuple_id>--<metric_id>.md.
+
+Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
+};
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  cwd: string;
+}
+
+async function reconcileCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    root: { type: 'string' },
+    tuple: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  } as const);
+  if (values.help) {
+    io.stdout.write(`${HELP.reconcile}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const rootArg = values.root ?? '.';
+  const root = resolve(io.cwd, rootArg);
+  const progress = progressReporter(io.stderr, 'reconciling');
+  let report;
+  try {
+    report = await reconcileWorkspace({ root, tupleIds: values.tuple, onProgress: progress.update });
+  } catch (error) {
+    if (error instanceof UnknownTupleError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    progress.done();
+  }
+  const quotedRoot = /^[\w./-]+$/.test(rootArg) ? rootArg : `'${rootArg.replace(/'/g, `'\\''`)}'`;
+  const written = writeReconcileArtifacts(root, report, (tuple) => `npx readback reconcile --root ${quotedRoot} --tuple ${tuple.tuple_id}`);
+  if (values.json) io.stdout.write(reportJson(report));
+  io.stderr.write(`${reconcileSummary(report)}\n`);
+  io.stderr.write(`report: ${written.report}\n`);
+  for (const failure of written.failures) io.stderr.write(`failure artifact: ${failure}\n`);
+  for (const ticket of written.tickets) io.stderr.write(`owner ticket: ${ticket}\n`);
+  return STATUS_EXIT_CODE[report.status];
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'reconcile':
+        return await reconcileCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h': {
+        const topic = rest[0] && HELP[rest[0]] ? rest[0] : 'main';
+        io.stdout.write(`${HELP[topic]}\n`);
+        return command === undefined ? EXIT_USAGE : 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`readback: ${error.message}\nRun "readback --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+}

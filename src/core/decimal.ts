@@ -1,0 +1,118 @@
+/**
+ * Exact decimal arithmetic on scaled bigints. A KPI value is never a binary float:
+ * `units / 10^scale` is the number, both parts exact. SPEC §5 requires exact
+ * aggregation and a single rounding step; this module is the only place numbers
+ * are parsed, rounded and formatted.
+ */
+
+export interface Decimal {
+  /** the value times 10^scale */
+  readonly units: bigint;
+  /** digits after the decimal point */
+  readonly scale: number;
+}
+
+/** A plain decimal as SPEC §4 allows it in an export: `-?\d+(\.\d+)?`. */
+export const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+export type RoundingMode = 'half_up' | 'half_even';
+
+const powersOfTen: bigint[] = [1n];
+export function pow10(exponent: number): bigint {
+  if (exponent < 0 || !Number.isInteger(exponent)) throw new RangeError(`pow10(${exponent})`);
+  while (powersOfTen.length <= exponent) powersOfTen.push(powersOfTen[powersOfTen.length - 1]! * 10n);
+  return powersOfTen[exponent]!;
+}
+
+/** Parses a plain decimal; returns null for anything else (exponents, separators, signs other than a leading `-`). */
+export function parseDecimal(text: string): Decimal | null {
+  if (!PLAIN_DECIMAL.test(text)) return null;
+  const point = text.indexOf('.');
+  if (point === -1) return { units: BigInt(text), scale: 0 };
+  return { units: BigInt(text.slice(0, point) + text.slice(point + 1)), scale: text.length - point - 1 };
+}
+
+export function decimalFromInteger(value: bigint): Decimal {
+  return { units: value, scale: 0 };
+}
+
+/** Rewrites `value` at a larger scale (never loses digits). */
+export function rescale(value: Decimal, scale: number): Decimal {
+  if (scale < value.scale) throw new RangeError(`cannot rescale ${value.scale} down to ${scale} without rounding`);
+  if (scale === value.scale) return value;
+  return { units: value.units * pow10(scale - value.scale), scale };
+}
+
+export function addDecimal(a: Decimal, b: Decimal): Decimal {
+  if (a.scale === b.scale) return { units: a.units + b.units, scale: a.scale };
+  const scale = Math.max(a.scale, b.scale);
+  return { units: rescale(a, scale).units + rescale(b, scale).units, scale };
+}
+
+export function multiplyDecimal(a: Decimal, b: Decimal): Decimal {
+  return { units: a.units * b.units, scale: a.scale + b.scale };
+}
+
+export function compareDecimal(a: Decimal, b: Decimal): -1 | 0 | 1 {
+  const scale = Math.max(a.scale, b.scale);
+  const x = rescale(a, scale).units;
+  const y = rescale(b, scale).units;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Rounds the exact rational `numerator / denominator` to `precision` decimal places.
+ * half_up rounds ties away from zero; half_even rounds ties to the even neighbour.
+ * Returns the result as units at scale `precision`.
+ */
+export function roundRational(numerator: bigint, denominator: bigint, precision: number, mode: RoundingMode): Decimal {
+  if (denominator === 0n) throw new RangeError('division by zero');
+  if (denominator < 0n) {
+    numerator = -numerator;
+    denominator = -denominator;
+  }
+  const negative = numerator < 0n;
+  const scaled = (negative ? -numerator : numerator) * pow10(precision);
+  let quotient = scaled / denominator;
+  const twiceRemainder = (scaled % denominator) * 2n;
+  if (twiceRemainder > denominator) quotient += 1n;
+  else if (twiceRemainder === denominator) {
+    if (mode === 'half_up' || quotient % 2n === 1n) quotient += 1n;
+  }
+  const units = negative ? -quotient : quotient;
+  return { units: units === 0n ? 0n : units, scale: precision };
+}
+
+export function roundDecimal(value: Decimal, precision: number, mode: RoundingMode): Decimal {
+  if (value.scale <= precision) return rescale(value, precision);
+  return roundRational(value.units, pow10(value.scale), precision, mode);
+}
+
+export function absDecimal(value: Decimal): Decimal {
+  return value.units < 0n ? { units: -value.units, scale: value.scale } : value;
+}
+
+export function subtractDecimal(a: Decimal, b: Decimal): Decimal {
+  return addDecimal(a, { units: -b.units, scale: b.scale });
+}
+
+/** Formats with exactly `value.scale` decimals; `-0` is written `0`. */
+export function formatDecimal(value: Decimal): string {
+  const negative = value.units < 0n;
+  let digits = (negative ? -value.units : value.units).toString();
+  if (value.scale > 0) {
+    digits = digits.padStart(value.scale + 1, '0');
+    digits = `${digits.slice(0, -value.scale)}.${digits.slice(-value.scale)}`;
+  }
+  return negative ? `-${digits}` : digits;
+}
+
+/** The smallest scale that writes `value` exactly (at least `minimumScale`). */
+export function normalizeScale(value: Decimal, minimumScale = 0): Decimal {
+  let { units, scale } = value;
+  while (scale > minimumScale && units % 10n === 0n) {
+    units /= 10n;
+    scale -= 1;
+  }
+  return scale < minimumScale ? rescale({ units, scale }, minimumScale) : { units, scale };
+}

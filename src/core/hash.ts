@@ -1,0 +1,36 @@
+/** SPEC §5: hashes an auditor can recompute with standard tools. */
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** RFC 8785 (JCS) canonical JSON. */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('value has no JSON form');
+  return text;
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export interface TupleRevisionInputs {
+  tuple_id: string;
+  start_inclusive: string;
+  end_exclusive: string;
+  dictionary_version: string;
+  dictionary_sha256: string;
+  leadership_sha256: string;
+  partner_sha256: string;
+}
+
+/** `sha256:<hex>` of the canonical JSON of exactly these seven fields. */
+export function tupleRevisionHash(inputs: TupleRevisionInputs): string {
+  const { tuple_id, start_inclusive, end_exclusive, dictionary_version, dictionary_sha256, leadership_sha256, partner_sha256 } = inputs;
+  const document = { tuple_id, start_inclusive, end_exclusive, dictionary_version, dictionary_sha256, leadership_sha256, partner_sha256 };
+  return `sha256:${sha256Hex(canonicalJson(document))}`;
+}
+
+/** The short form: the first 12 hex digits. */
+export function shortHash(hash: string): string {
+  return hash.replace(/^sha256:/, '').slice(0, 12);
+}

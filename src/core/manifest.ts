@@ -1,0 +1,95 @@
+/** SPEC §4–§5 steps 1–2: export manifests and window parity. */
+import type { ExportWindow } from './exports.ts';
+import { parseJson, validate } from './located.ts';
+import { problem, type Problem } from './problems.ts';
+import { type Audience, type Manifest, ManifestSchema } from './schemas.ts';
+import { instantToMs, parseUtcInstant } from './timestamps.ts';
+
+export interface ManifestRead {
+  audience: Audience;
+  /** manifest path relative to the workspace root */
+  file: string;
+  manifest: Manifest | null;
+  problems: Problem[];
+}
+
+/**
+ * Step 1: valid JSON of the manifest schema, for the audience its file name says, naming a
+ * file inside the tuple folder (a relative path without `..`; the reader also refuses symlinks
+ * that leave the folder).
+ */
+export function parseManifest(text: string, file: string, audience: Audience): ManifestRead {
+  const parsed = parseJson(text, file, 'BAD_MANIFEST');
+  const checked = validate(ManifestSchema, parsed, file, 'BAD_MANIFEST', 'the manifest');
+  const manifest = checked.value;
+  if (!manifest) return { audience, file, manifest: null, problems: checked.problems };
+  const problems: Problem[] = [];
+  const at = (key: string) => ({ file, ...(parsed.locate([key]) ?? {}) });
+  if (manifest.audience !== audience) {
+    problems.push(problem('BAD_MANIFEST', `audience is "${manifest.audience}" but this is the ${audience} manifest (${audience}.manifest.json)`, at('audience')));
+  }
+  if (!isInsideFolder(manifest.file)) {
+    problems.push(problem('BAD_MANIFEST', `file "${manifest.file}" must name a file inside the tuple folder (a plain relative name, no "..", no absolute path)`, at('file')));
+  }
+  if (parseUtcInstant(manifest.generated_at) === null) {
+    problems.push(problem('BAD_MANIFEST', `generated_at "${manifest.generated_at}" is not an RFC 3339 UTC timestamp with a Z suffix`, at('generated_at')));
+  }
+  return { audience, file, manifest: problems.length === 0 ? manifest : null, problems };
+}
+
+export function isInsideFolder(path: string): boolean {
+  if (path.startsWith('/') || path.includes('\\') || /^[A-Za-z]:/.test(path) || path.includes('\u0000')) return false;
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+/** Step 2, one side: the window is UTC, written with `Z`, and not empty. */
+export function manifestWindow(read: ManifestRead): { window: ExportWindow | null; problems: Problem[] } {
+  const manifest = read.manifest;
+  if (!manifest) return { window: null, problems: [] };
+  const problems: Problem[] = [];
+  const where = { file: read.file };
+  if (manifest.window_tz_policy !== 'UTC') {
+    problems.push(problem('WINDOW_NOT_UTC', `window_tz_policy is "${manifest.window_tz_policy}"; expected "UTC"`, where));
+  }
+  const start = parseUtcInstant(manifest.start_inclusive);
+  const end = parseUtcInstant(manifest.end_exclusive);
+  if (start === null) problems.push(problem('WINDOW_NOT_UTC', `start_inclusive "${manifest.start_inclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`, where));
+  if (end === null) problems.push(problem('WINDOW_NOT_UTC', `end_exclusive "${manifest.end_exclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`, where));
+  if (start !== null && end !== null && start >= end) {
+    problems.push(problem('WINDOW_NOT_UTC', `the window is empty: start_inclusive ${manifest.start_inclusive} is not before end_exclusive ${manifest.end_exclusive}`, where));
+  }
+  if (problems.length > 0 || start === null || end === null) return { window: null, problems };
+  return {
+    window: { start, end, startText: manifest.start_inclusive, endText: manifest.end_exclusive, startMs: instantToMs(start) },
+    problems,
+  };
+}
+
+/** Step 2, both sides: byte-identical windows and the same tuple, run and dictionary version. */
+export function windowParity(leadership: ManifestRead, partner: ManifestRead, tupleId: string): Problem[] {
+  const a = leadership.manifest;
+  const b = partner.manifest;
+  if (!a || !b) return [];
+  const problems: Problem[] = [];
+  const where = { file: partner.file };
+  for (const key of ['start_inclusive', 'end_exclusive'] as const) {
+    if (a[key] !== b[key]) {
+      problems.push(problem('WINDOW_MISMATCH', `${key} differs: leadership ${a[key]}, partner ${b[key]}; both exports must cover the byte-identical window`, where));
+    }
+  }
+  if (a.tuple_id !== b.tuple_id) {
+    problems.push(problem('TUPLE_MISMATCH', `tuple_id differs: leadership "${a.tuple_id}", partner "${b.tuple_id}"`, where));
+  }
+  for (const side of [leadership, partner]) {
+    if (side.manifest!.tuple_id !== tupleId) {
+      problems.push(problem('TUPLE_MISMATCH', `tuple_id "${side.manifest!.tuple_id}" is not this tuple ("${tupleId}")`, { file: side.file }));
+    }
+  }
+  if (a.run_id !== b.run_id) {
+    problems.push(problem('RUN_MISMATCH', `run_id differs: leadership "${a.run_id}", partner "${b.run_id}"; both exports must come from the same run`, where));
+  }
+  if (a.dictionary_version !== b.dictionary_version) {
+    problems.push(problem('DICTIONARY_VERSION_MISMATCH', `dictionary_version differs: leadership ${a.dictionary_version}, partner ${b.dictionary_version}`, where));
+  }
+  return problems;
+}

@@ -1,0 +1,105 @@
+/**
+ * The one vocabulary of findings (SPEC §5, §6). A problem is data, never an exception:
+ * every check returns the problems it found and the run goes on to report all of them.
+ */
+import { z } from 'zod';
+
+/** Problems that make a tuple's inputs malformed (SPEC §5 steps 1, 3, 4, 5 and aggregation errors): exit 2. */
+export const INVALID_CODES = [
+  'BAD_MANIFEST',
+  'CHECKSUM_MISMATCH',
+  'DICTIONARY_VERSION_UNKNOWN',
+  'BAD_DICTIONARY',
+  'BAD_TUPLE',
+  'BAD_CSV',
+  'MISSING_COLUMN',
+  'UNKNOWN_COLUMN',
+  'DUPLICATE_COLUMN',
+  'MISSING_METRIC',
+  'DEPRECATED_METRIC',
+  'BAD_NUMBER',
+  'BAD_TIMESTAMP',
+  'BAD_BYPASS_ID',
+  'ROW_OUTSIDE_WINDOW',
+  'NO_OBSERVATIONS',
+  'AMBIGUOUS_LAST_OBSERVED',
+  'ZERO_WEIGHT',
+] as const;
+
+/** Problems where well-formed inputs disagree (SPEC §5 steps 2, 6, 7): exit 1. */
+export const RED_CODES = [
+  'WINDOW_NOT_UTC',
+  'WINDOW_MISMATCH',
+  'TUPLE_MISMATCH',
+  'RUN_MISMATCH',
+  'DICTIONARY_VERSION_MISMATCH',
+  'BYPASS_MISMATCH',
+  'BYPASS_WITHOUT_FREEZE',
+  'BYPASS_UNEXPLAINED',
+  'VARIANCE_EXCEEDED',
+] as const;
+
+export const ProblemCodeSchema = z.enum([...INVALID_CODES, ...RED_CODES]);
+export type ProblemCode = z.infer<typeof ProblemCodeSchema>;
+
+export const ProblemSchema = z.object({
+  /** stable code, e.g. `WINDOW_MISMATCH` */
+  code: ProblemCodeSchema,
+  /** what is wrong and what was expected */
+  message: z.string(),
+  /** path relative to the workspace root, with `/` separators */
+  file: z.string().optional(),
+  /** 1-based line */
+  line: z.number().int().positive().optional(),
+  /** 1-based column: a character for YAML/JSON, the field number for CSV */
+  column: z.number().int().positive().optional(),
+  /** the metric the problem concerns, when there is one */
+  metric_id: z.string().optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export interface SourceLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export function problem(code: ProblemCode, message: string, location: SourceLocation = {}, metricId?: string): Problem {
+  const found: Problem = { code, message };
+  if (location.file !== undefined) found.file = location.file;
+  if (location.line !== undefined) found.line = location.line;
+  if (location.column !== undefined) found.column = location.column;
+  if (metricId !== undefined) found.metric_id = metricId;
+  return found;
+}
+
+const invalidCodes: ReadonlySet<string> = new Set(INVALID_CODES);
+
+export function isInvalidCode(code: ProblemCode): boolean {
+  return invalidCodes.has(code);
+}
+
+export type TupleStatus = 'green' | 'red' | 'invalid';
+
+/** SPEC §5: invalid beats red beats green. */
+export function statusOf(problems: readonly Problem[]): TupleStatus {
+  if (problems.some((p) => isInvalidCode(p.code))) return 'invalid';
+  return problems.length > 0 ? 'red' : 'green';
+}
+
+export const STATUS_EXIT_CODE: Record<TupleStatus, number> = { green: 0, red: 1, invalid: 2 };
+
+export function worstStatus(statuses: Iterable<TupleStatus>): TupleStatus {
+  let worst: TupleStatus = 'green';
+  for (const status of statuses) if (STATUS_EXIT_CODE[status] > STATUS_EXIT_CODE[worst]) worst = status;
+  return worst;
+}
+
+/** `file:line:column` as editors and terminals link it. */
+export function formatLocation(p: SourceLocation): string {
+  if (!p.file) return '';
+  let text = p.file;
+  if (p.line !== undefined) text += `:${p.line}`;
+  if (p.line !== undefined && p.column !== undefined) text += `:${p.column}`;
+  return text;
+}

@@ -1,0 +1,235 @@
+/**
+ * SPEC §5: reconcile one tuple from what was read of it. Pure: the reader (src/io) streams
+ * the files into ExportAccumulators and hands the results here.
+ */
+import { finishAggregate } from './aggregate.ts';
+import { absDecimal, compareDecimal, type Decimal, formatDecimal, normalizeScale, rescale, subtractDecimal } from './decimal.ts';
+import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
+import type { ExportSummary } from './exports.ts';
+import { canonicalJson, sha256Hex, tupleRevisionHash } from './hash.ts';
+import type { ManifestRead } from './manifest.ts';
+import { problem, type Problem, statusOf, worstStatus } from './problems.ts';
+import type { Audience, MetricResult, ReconcileReport, TupleConfig, TupleReport } from './schemas.ts';
+
+export interface ExportRead {
+  summary: ExportSummary | null;
+  /** SHA-256 of the file's bytes, computed while reading */
+  sha256: string | null;
+  /** problems found finding or reading the file (path escapes, missing file, BAD_CSV) */
+  problems: Problem[];
+}
+
+export interface TupleInputs {
+  /** the folder name */
+  tupleId: string;
+  config: TupleConfig | null;
+  /** problems of tuple.yaml */
+  configProblems: Problem[];
+  manifests: Record<Audience, ManifestRead>;
+  /** per side: problems of the manifest's window (step 2, one side) */
+  windowProblems: Problem[];
+  /** step 2 across both sides */
+  parityProblems: Problem[];
+  /** step 3: the dictionary version both manifests cite, when it exists */
+  dictionary: LoadedDictionary | null;
+  dictionaryProblems: Problem[];
+  exports: Record<Audience, ExportRead>;
+}
+
+const AUDIENCES: readonly Audience[] = ['leadership', 'partner'];
+
+export function reconcileTuple(inputs: TupleInputs): TupleReport {
+  const { config, manifests, dictionary } = inputs;
+  const problems: Problem[] = [...inputs.configProblems];
+  for (const audience of AUDIENCES) problems.push(...manifests[audience].problems);
+  problems.push(...inputs.exports.leadership.problems.filter((p) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST'));
+  problems.push(...inputs.exports.partner.problems.filter((p) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST'));
+  problems.push(...inputs.windowProblems, ...inputs.parityProblems, ...inputs.dictionaryProblems);
+  for (const audience of AUDIENCES) {
+    const read = inputs.exports[audience];
+    problems.push(...read.problems.filter((p) => p.code !== 'CHECKSUM_MISMATCH' && p.code !== 'BAD_MANIFEST'));
+    if (read.summary) problems.push(...read.summary.problems);
+  }
+  const leadership = inputs.exports.leadership.summary;
+  const partner = inputs.exports.partner.summary;
+  if (config && leadership?.headerSeen && partner?.headerSeen) problems.push(...metricParity(leadership, partner, config));
+
+  const metrics: MetricResult[] = [];
+  const readCleanly = problems.length === 0 || problems.every((p) => p.code === 'BYPASS_WITHOUT_FREEZE');
+  if (readCleanly && config && dictionary && leadership && partner) {
+    problems.push(...bypassParity(leadership, partner, config));
+    compareMetrics(leadership, partner, dictionary, problems, metrics);
+  }
+
+  const leadershipManifest = manifests.leadership.manifest;
+  const partnerManifest = manifests.partner.manifest;
+  const window = leadershipManifest && partnerManifest && leadershipManifest.start_inclusive === partnerManifest.start_inclusive && leadershipManifest.end_exclusive === partnerManifest.end_exclusive
+    ? { start_inclusive: leadershipManifest.start_inclusive, end_exclusive: leadershipManifest.end_exclusive }
+    : null;
+  const leadershipHash = verifiedHash(inputs.exports.leadership);
+  const partnerHash = verifiedHash(inputs.exports.partner);
+  const hashable = window && dictionary && leadershipHash && partnerHash && inputs.parityProblems.length === 0 && inputs.windowProblems.length === 0;
+  const tupleHash = hashable
+    ? tupleRevisionHash({
+        tuple_id: inputs.tupleId,
+        start_inclusive: window.start_inclusive,
+        end_exclusive: window.end_exclusive,
+        dictionary_version: dictionary.dictionary.version,
+        dictionary_sha256: dictionary.sha256,
+        leadership_sha256: leadershipHash,
+        partner_sha256: partnerHash,
+      })
+    : null;
+
+  const entry: Omit<TupleReport, 'artifact_id'> = {
+    tuple_id: inputs.tupleId,
+    status: statusOf(problems),
+    tuple_revision_hash: tupleHash,
+    dictionary_version: dictionary?.dictionary.version ?? leadershipManifest?.dictionary_version ?? null,
+    dictionary_sha256: dictionary?.sha256 ?? null,
+    window,
+    run_id: leadershipManifest?.run_id ?? partnerManifest?.run_id ?? null,
+    exports: {
+      leadership: exportFacts(inputs.exports.leadership, leadershipHash),
+      partner: exportFacts(inputs.exports.partner, partnerHash),
+    },
+    bypasses: partner && readCleanly ? listBypasses(partner) : [],
+    metrics,
+    problems,
+  };
+  return { ...entry, artifact_id: artifactId(entry) };
+}
+
+/** SPEC §6: the SHA-256 of the entry's canonical JSON without its artifact_id. */
+export function artifactId(entry: Omit<TupleReport, 'artifact_id'> | TupleReport): string {
+  const { artifact_id: _ignored, ...rest } = entry as TupleReport;
+  return sha256Hex(canonicalJson(rest));
+}
+
+function verifiedHash(read: ExportRead): string | null {
+  if (!read.sha256 || read.problems.some((p) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST')) return null;
+  return read.sha256;
+}
+
+function exportFacts(read: ExportRead, sha256: string | null) {
+  if (!read.summary || !sha256) return null;
+  return { file: read.summary.file, sha256, rows: read.summary.rows, null_cells: read.summary.nullCells };
+}
+
+/** Step 4 across both exports: the same metric columns, except the tuple's leadership_only ones. */
+function metricParity(leadership: ExportSummary, partner: ExportSummary, config: TupleConfig): Problem[] {
+  const leadershipOnly = new Set(config.leadership_only ?? []);
+  const inLeadership = new Set(leadership.metricColumns);
+  const inPartner = new Set(partner.metricColumns);
+  const problems: Problem[] = [];
+  for (const id of inLeadership) {
+    if (!inPartner.has(id) && !leadershipOnly.has(id)) {
+      problems.push(problem('MISSING_METRIC', `${id} is in the leadership export but not in the partner export (list it under leadership_only in tuple.yaml if partners must not see it)`, { file: partner.file, line: 1 }, id));
+    }
+  }
+  for (const id of inPartner) {
+    if (!inLeadership.has(id)) {
+      problems.push(problem('MISSING_METRIC', `${id} is in the partner export but not in the leadership export`, { file: leadership.file, line: 1 }, id));
+    }
+  }
+  return problems;
+}
+
+/** Step 6: per period_start, the same (bypass, freeze) pairs on both sides, each explained. */
+function bypassParity(leadership: ExportSummary, partner: ExportSummary, config: TupleConfig): Problem[] {
+  const problems: Problem[] = [];
+  const periods = new Set([...leadership.bypassPairs.keys(), ...partner.bypassPairs.keys()]);
+  for (const period of [...periods].sort()) {
+    const a = leadership.bypassPairs.get(period) ?? new Map();
+    const b = partner.bypassPairs.get(period) ?? new Map();
+    for (const [key, pair] of a) {
+      if (!b.has(key)) {
+        problems.push(problem('BYPASS_MISMATCH', `period ${period}: leadership carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the partner export does not`, { file: leadership.file, line: pair.line }));
+      }
+    }
+    for (const [key, pair] of b) {
+      if (!a.has(key)) {
+        problems.push(problem('BYPASS_MISMATCH', `period ${period}: partner carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the leadership export does not`, { file: partner.file, line: pair.line }));
+      }
+    }
+  }
+  const explained = config.bypasses ?? {};
+  const reported = new Set<string>();
+  for (const summary of [leadership, partner]) {
+    for (const pairs of summary.bypassPairs.values()) {
+      for (const pair of pairs.values()) {
+        if (pair.bypass === summary.sentinel || reported.has(pair.bypass)) continue;
+        if (!Object.hasOwn(explained, pair.bypass)) {
+          reported.add(pair.bypass);
+          problems.push(problem('BYPASS_UNEXPLAINED', `bypass ${pair.bypass} has no blast-radius line under bypasses: in tuple.yaml`, { file: summary.file, line: pair.line }));
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function listBypasses(summary: ExportSummary) {
+  const rows = [];
+  for (const pairs of summary.bypassPairs.values()) {
+    for (const pair of pairs.values()) rows.push({ period_start: pair.periodText, bypass_audit_id: pair.bypass, parent_freeze_id: pair.freeze });
+  }
+  return rows.sort((x, y) => (x.period_start + x.bypass_audit_id + x.parent_freeze_id < y.period_start + y.bypass_audit_id + y.parent_freeze_id ? -1 : 1));
+}
+
+/** Step 7: aggregate, round once, compare within epsilon. */
+function compareMetrics(leadership: ExportSummary, partner: ExportSummary, loaded: LoadedDictionary, problems: Problem[], metrics: MetricResult[]): void {
+  const { dictionary } = loaded;
+  for (const metric of dictionary.metrics) {
+    const a = leadership.aggregates.get(metric.metric_id);
+    const b = partner.aggregates.get(metric.metric_id);
+    if (!a || !b) continue;
+    const outcomes = [finishAggregate(a, dictionary.rounding), finishAggregate(b, dictionary.rounding)] as const;
+    let failed = false;
+    outcomes.forEach((outcome, index) => {
+      if (outcome.ok) return;
+      failed = true;
+      const summary = index === 0 ? leadership : partner;
+      problems.push(problem(outcome.code, outcome.message, { file: summary.file, line: outcome.line }, metric.metric_id));
+    });
+    if (failed || !outcomes[0].ok || !outcomes[1].ok) continue;
+    const leadershipValue = outcomes[0].value;
+    const partnerValue = outcomes[1].value;
+    const delta = absDecimal(subtractDecimal(leadershipValue, partnerValue));
+    const epsilon = epsilonFor(metric, dictionary).value;
+    const pass = compareDecimal(delta, epsilon) <= 0;
+    const result: MetricResult = {
+      metric_id: metric.metric_id,
+      label: metric.label,
+      unit: metric.unit,
+      leadership: formatDecimal(leadershipValue),
+      partner: formatDecimal(partnerValue),
+      delta: formatDecimal(delta),
+      epsilon: formatEpsilon(epsilon, metric.precision),
+      status: pass ? 'pass' : 'fail',
+      owner: metric.owner,
+    };
+    metrics.push(result);
+    if (!pass) {
+      problems.push(
+        problem(
+          'VARIANCE_EXCEEDED',
+          `${metric.metric_id}: leadership ${result.leadership} vs partner ${result.partner} differ by ${result.delta}, more than epsilon ${result.epsilon}`,
+          { file: partner.file },
+          metric.metric_id,
+        ),
+      );
+    }
+  }
+}
+
+/** Epsilon at the metric's precision, or with more places when it needs them (5 bp at precision 1 is 0.05). */
+export function formatEpsilon(epsilon: Decimal, precision: number): string {
+  const exact = normalizeScale(epsilon);
+  return formatDecimal(exact.scale <= precision ? rescale(exact, precision) : exact);
+}
+
+export function assembleReport(dictionaryVersion: string | null, tuples: TupleReport[], problems: Problem[]): ReconcileReport {
+  const status = worstStatus([...tuples.map((t) => t.status), problems.length > 0 ? 'invalid' : 'green']);
+  return { schema: 'readback.reconcile-report/1', status, dictionary_version: dictionaryVersion, tuples, problems };
+}

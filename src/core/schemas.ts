@@ -1,0 +1,162 @@
+/**
+ * zod schemas: the single source of the input and output types (SPEC §3, §4, §6).
+ * Inputs are strict objects, so a misspelt key is reported instead of silently ignored.
+ */
+import { z } from 'zod';
+import { ProblemSchema } from './problems.ts';
+
+/** SPEC §3: opaque, stable; the CSV header, the URL anchor and the citation. */
+export const METRIC_ID = /^[a-z][a-z0-9_.-]{1,63}$/;
+/** SPEC §4 */
+export const TUPLE_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
+/** SPEC §4: a bypass audit id (also used for parent freeze ids). */
+export const AUDIT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+export const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+/** RFC 3339 full-date */
+export const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export const MetricIdSchema = z.string().regex(METRIC_ID, 'a metric_id matching ^[a-z][a-z0-9_.-]{1,63}$');
+export const SemverSchema = z.string().regex(SEMVER, 'a semantic version such as 2.1.0');
+export const MetricClassSchema = z.enum(['count', 'rate', 'latency', 'money']);
+export const UnitSchema = z.enum(['count', 'milliseconds', 'percentage_points', 'money_minor_units']);
+export const AggregationSchema = z.enum(['sum', 'max', 'last_observed', 'weighted_average']);
+export const RoundingSchema = z.enum(['half_up', 'half_even']);
+/** a non-negative plain decimal written as a string, e.g. "0" or "0.5" */
+export const EpsilonValueSchema = z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative decimal string such as "0" or "0.5"');
+/** basis points: 1 bp = 0.01 percentage points */
+export const EpsilonBpSchema = z.number().int().nonnegative();
+
+export const ClassDefaultSchema = z
+  .strictObject({ epsilon: EpsilonValueSchema.optional(), epsilon_bp: EpsilonBpSchema.optional() })
+  .refine((c) => (c.epsilon === undefined) !== (c.epsilon_bp === undefined), 'exactly one of epsilon or epsilon_bp');
+
+export const MetricSchema = z.strictObject({
+  /** @example "m.sla.availability_pct" */
+  metric_id: MetricIdSchema,
+  /** display text only; renaming it is cosmetic */
+  label: z.string().min(1),
+  class: MetricClassSchema,
+  unit: UnitSchema,
+  aggregation: AggregationSchema,
+  /** required for weighted_average, forbidden otherwise */
+  weight_metric_id: MetricIdSchema.optional(),
+  /** decimal places of the published value */
+  precision: z.number().int().min(0).max(12),
+  /** optional override of the class default */
+  epsilon: EpsilonValueSchema.optional(),
+  epsilon_bp: EpsilonBpSchema.optional(),
+  /** markdown */
+  definition: z.string(),
+  formula_ref: z.string().min(1),
+  /** where a red reconcile is routed */
+  owner: z.string().min(1),
+  deprecated_after: z.string().regex(FULL_DATE, 'an RFC 3339 date YYYY-MM-DD').nullable().optional(),
+  superseded_by: MetricIdSchema.nullable().optional(),
+});
+export type Metric = z.infer<typeof MetricSchema>;
+export type MetricClass = z.infer<typeof MetricClassSchema>;
+
+export const ChangeNoteSchema = z.strictObject({
+  metric_id: MetricIdSchema.optional(),
+  rule: z.string().optional(),
+  note: z.string().min(1),
+});
+
+export const DictionarySchema = z.strictObject({
+  version: SemverSchema,
+  rounding: RoundingSchema,
+  /** what an empty bypass cell is published as */
+  bypass_sentinel: z.string().regex(AUDIT_ID, 'a sentinel such as NO_BYPASS'),
+  classes: z.strictObject({
+    count: ClassDefaultSchema.optional(),
+    rate: ClassDefaultSchema.optional(),
+    latency: ClassDefaultSchema.optional(),
+    money: ClassDefaultSchema.optional(),
+  }),
+  changes: z.array(ChangeNoteSchema).optional(),
+  metrics: z.array(MetricSchema).min(1),
+});
+export type Dictionary = z.infer<typeof DictionarySchema>;
+
+export const TupleConfigSchema = z.strictObject({
+  tuple_id: z.string().regex(TUPLE_ID, 'a tuple_id matching ^[a-z0-9][a-z0-9-]{1,63}$'),
+  partner: z.string().min(1),
+  title: z.string().min(1),
+  dimensions: z.array(z.string().min(1)).optional(),
+  leadership_only: z.array(MetricIdSchema).optional(),
+  /** one line of blast radius per bypass audit id */
+  bypasses: z.record(z.string().regex(AUDIT_ID, 'a bypass audit id'), z.string().min(1)).nullable().optional(),
+});
+export type TupleConfig = z.infer<typeof TupleConfigSchema>;
+
+export const AudienceSchema = z.enum(['leadership', 'partner']);
+export type Audience = z.infer<typeof AudienceSchema>;
+
+export const ManifestSchema = z.strictObject({
+  schema: z.literal('readback.export-manifest/1'),
+  audience: AudienceSchema,
+  tuple_id: z.string().min(1),
+  run_id: z.string().min(1),
+  window_tz_policy: z.string(),
+  start_inclusive: z.string(),
+  end_exclusive: z.string(),
+  dictionary_version: z.string().min(1),
+  file: z.string().min(1),
+  sha256: z.string().regex(SHA256_HEX, '64 lowercase hex digits'),
+  generated_at: z.string(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+const DecimalStringSchema = z.string().regex(/^-?\d+(\.\d+)?$/);
+
+export const MetricResultSchema = z.object({
+  metric_id: z.string(),
+  label: z.string(),
+  unit: UnitSchema,
+  /** leadership aggregate rounded to the metric's precision */
+  leadership: DecimalStringSchema,
+  partner: DecimalStringSchema,
+  /** abs(leadership − partner), at the metric's precision */
+  delta: DecimalStringSchema,
+  epsilon: DecimalStringSchema,
+  status: z.enum(['pass', 'fail']),
+  owner: z.string(),
+});
+export type MetricResult = z.infer<typeof MetricResultSchema>;
+
+export const BypassRowSchema = z.object({
+  period_start: z.string(),
+  bypass_audit_id: z.string(),
+  parent_freeze_id: z.string(),
+});
+
+export const TupleReportSchema = z.object({
+  tuple_id: z.string(),
+  status: z.enum(['green', 'red', 'invalid']),
+  tuple_revision_hash: z.string().nullable(),
+  artifact_id: z.string(),
+  dictionary_version: z.string().nullable(),
+  dictionary_sha256: z.string().nullable(),
+  window: z.object({ start_inclusive: z.string(), end_exclusive: z.string() }).nullable(),
+  run_id: z.string().nullable(),
+  exports: z.object({
+    leadership: z.object({ file: z.string(), sha256: z.string(), rows: z.number().int(), null_cells: z.number().int() }).nullable(),
+    partner: z.object({ file: z.string(), sha256: z.string(), rows: z.number().int(), null_cells: z.number().int() }).nullable(),
+  }),
+  /** (period, bypass id, freeze id) pairs that carry a bypass or freeze id, from the partner export */
+  bypasses: z.array(BypassRowSchema),
+  metrics: z.array(MetricResultSchema),
+  problems: z.array(ProblemSchema),
+});
+export type TupleReport = z.infer<typeof TupleReportSchema>;
+
+export const ReconcileReportSchema = z.object({
+  schema: z.literal('readback.reconcile-report/1'),
+  status: z.enum(['green', 'red', 'invalid']),
+  dictionary_version: z.string().nullable(),
+  tuples: z.array(TupleReportSchema),
+  /** problems that belong to no tuple (an unreadable dictionary, a duplicate tuple id) */
+  problems: z.array(ProblemSchema),
+});
+export type ReconcileReport = z.infer<typeof ReconcileReportSchema>;

@@ -1,0 +1,25 @@
+/** SPEC §4: `tuple.yaml`. */
+import { parseYaml, validate } from './located.ts';
+import { problem, type Problem } from './problems.ts';
+import { type TupleConfig, TupleConfigSchema } from './schemas.ts';
+import { BYPASS_COLUMN, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
+
+export function parseTupleConfig(text: string, file: string, folderName: string): { config: TupleConfig | null; problems: Problem[] } {
+  const parsed = parseYaml(text, file, 'BAD_TUPLE');
+  const checked = validate(TupleConfigSchema, parsed, file, 'BAD_TUPLE', 'tuple.yaml');
+  const config = checked.value;
+  if (!config) return { config: null, problems: checked.problems };
+  const problems: Problem[] = [];
+  const at = (...path: (string | number)[]) => ({ file, ...(parsed.locate(path) ?? {}) });
+  if (config.tuple_id !== folderName) {
+    problems.push(problem('BAD_TUPLE', `tuple_id "${config.tuple_id}" must equal its folder name "${folderName}"`, at('tuple_id')));
+  }
+  const reserved = new Set([PERIOD_COLUMN, BYPASS_COLUMN, FREEZE_COLUMN]);
+  const dimensions = config.dimensions ?? [];
+  dimensions.forEach((name, index) => {
+    if (reserved.has(name) || dimensions.indexOf(name) !== index) {
+      problems.push(problem('BAD_TUPLE', `dimension "${name}" is reserved or listed twice`, at('dimensions', index)));
+    }
+  });
+  return { config: problems.length === 0 ? config : null, problems };
+}

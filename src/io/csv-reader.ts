@@ -1,0 +1,101 @@
+/**
+ * Streams one export through the SHA-256 hash, a strict UTF-8 decoder and csv-parse in a
+ * single pass, feeding the core's ExportAccumulator (SPEC §4–§5).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, parse } from 'csv-parse';
+import type { ExportAccumulator } from '../core/exports.ts';
+import { problem, type Problem } from '../core/problems.ts';
+import { firstInvalidUtf8 } from './utf8.ts';
+
+/** The longest record csv-parse will buffer: a multi-megabyte cell is refused, not held. */
+export const MAX_RECORD_BYTES = 1 << 20;
+
+export interface ExportReadResult {
+  sha256: string;
+  problems: Problem[];
+}
+
+class InvalidUtf8Error extends Error {}
+
+/**
+ * Reads `path` and calls `accumulator.header()` then `accumulator.row()` for each record.
+ * `file` is the path shown in problems. Returns the bytes' SHA-256 and any BAD_CSV problem.
+ */
+export async function readExport(path: string, file: string, accumulator: ExportAccumulator): Promise<ExportReadResult> {
+  const hash = createHash('sha256');
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const decode = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      try {
+        callback(null, decoder.decode(chunk, { stream: true }));
+      } catch {
+        callback(new InvalidUtf8Error());
+      }
+    },
+    flush(callback) {
+      try {
+        callback(null, decoder.decode());
+      } catch {
+        callback(new InvalidUtf8Error());
+      }
+    },
+  });
+  const parser = parse({ info: true, max_record_size: MAX_RECORD_BYTES, skip_empty_lines: false });
+  let headerDone = false;
+  let lastLine = 0;
+  const consume = new Writable({
+    objectMode: true,
+    write(record: { record: string[]; info: { lines: number } }, _encoding, callback) {
+      const line = lastLine + 1;
+      lastLine = record.info.lines;
+      if (!headerDone) {
+        headerDone = true;
+        accumulator.header(record.record, line);
+      } else accumulator.row(record.record, line);
+      callback();
+    },
+  });
+  const problems: Problem[] = [];
+  try {
+    await pipeline(createReadStream(path), decode, parser, consume);
+    return { sha256: hash.digest('hex'), problems };
+  } catch (error) {
+    problems.push(csvProblem(error, path, file));
+    // the file's hash still matters for the report: take it from the whole file
+    return { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), problems };
+  }
+}
+
+function csvProblem(error: unknown, path: string, file: string): Problem {
+  if (error instanceof InvalidUtf8Error) {
+    const bytes = readFileSync(path);
+    const offset = Math.max(0, firstInvalidUtf8(bytes));
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset; i++) {
+      if (bytes[i] === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
+    return problem('BAD_CSV', `invalid UTF-8 at byte ${offset}; exports must be UTF-8 text`, { file, line, column });
+  }
+  if (error instanceof CsvError) {
+    const e = error as CsvError & { lines?: number; column?: number };
+    const reason = e.message.replace(/\s+on line \d+\.?$/, '').replace(/\s+at line \d+\.?$/, '');
+    const expected =
+      e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
+        ? 'every row has as many fields as the header'
+        : e.code === 'CSV_MAX_RECORD_SIZE'
+          ? `records under ${MAX_RECORD_BYTES} bytes`
+          : 'RFC 4180 CSV: comma-separated, fields with commas, quotes or line breaks in double quotes, quotes doubled inside';
+    return problem('BAD_CSV', `${reason} (${e.code}); expected ${expected}`, { file, line: e.lines ?? 1, column: typeof e.column === 'number' && e.column > 0 ? e.column : 1 });
+  }
+  return problem('BAD_CSV', `could not read the file: ${(error as Error).message}`, { file });
+}

@@ -1,0 +1,93 @@
+/** Finding a Readback workspace's files (SPEC §2) and reading its dictionaries. */
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { parseDictionary, type LoadedDictionary } from '../core/dictionary.ts';
+import { problem, type Problem } from '../core/problems.ts';
+import { SEMVER } from '../core/schemas.ts';
+
+export const CURRENT_DICTIONARY = 'dictionary/metrics.yaml';
+export const HISTORY_FOLDER = 'dictionary/history';
+export const TUPLES_FOLDER = 'content/tuples';
+
+/** A path relative to the root with `/` separators, as problems show it. */
+export function displayPath(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
+export interface DictionaryCatalog {
+  current: LoadedDictionary | null;
+  /** every readable version: history files, and the current file when its version is not in history */
+  byVersion: Map<string, LoadedDictionary>;
+  /** released versions, oldest first */
+  history: LoadedDictionary[];
+  problems: Problem[];
+}
+
+export function compareSemver(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return 0;
+}
+
+export function loadDictionaryCatalog(root: string): DictionaryCatalog {
+  const problems: Problem[] = [];
+  const byVersion = new Map<string, LoadedDictionary>();
+  const history: LoadedDictionary[] = [];
+  const historyDir = join(root, HISTORY_FOLDER);
+  const files = existsSync(historyDir) ? readdirSync(historyDir).filter((name) => name.endsWith('.yaml')).sort() : [];
+  for (const name of files) {
+    const file = `${HISTORY_FOLDER}/${name}`;
+    const result = parseDictionary(readFileSync(join(historyDir, name), 'utf8'), file);
+    problems.push(...result.problems);
+    if (!result.loaded) continue;
+    const version = name.slice(0, -'.yaml'.length);
+    if (!SEMVER.test(version) || result.loaded.dictionary.version !== version) {
+      problems.push(problem('BAD_DICTIONARY', `a history file is named after its version: ${file} holds version ${result.loaded.dictionary.version}`, { file, line: 1, column: 1 }));
+      continue;
+    }
+    byVersion.set(version, result.loaded);
+    history.push(result.loaded);
+  }
+  history.sort((a, b) => compareSemver(a.dictionary.version, b.dictionary.version));
+  let current: LoadedDictionary | null = null;
+  const currentPath = join(root, CURRENT_DICTIONARY);
+  if (!existsSync(currentPath)) {
+    problems.push(problem('BAD_DICTIONARY', `no dictionary: expected ${CURRENT_DICTIONARY} under ${root}`, { file: CURRENT_DICTIONARY }));
+  } else {
+    const result = parseDictionary(readFileSync(currentPath, 'utf8'), CURRENT_DICTIONARY);
+    problems.push(...result.problems);
+    current = result.loaded;
+    // a frozen history file wins over the working copy of the same version
+    if (current && !byVersion.has(current.dictionary.version)) byVersion.set(current.dictionary.version, current);
+  }
+  return { current, byVersion, history, problems };
+}
+
+export function listTupleFolders(root: string): string[] {
+  const dir = join(root, TUPLES_FOLDER);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * Resolves a manifest's `file` inside the tuple folder, refusing anything that is not a regular
+ * file there (a symlink that leaves the folder included). Returns the absolute path or a problem.
+ */
+export function resolveExportFile(root: string, tupleDir: string, name: string, manifestFile: string): { path: string } | { problem: Problem } {
+  const where = { file: manifestFile };
+  const path = join(tupleDir, name);
+  if (!existsSync(path)) return { problem: problem('BAD_MANIFEST', `file "${name}" does not exist in ${displayPath(root, tupleDir)}`, where) };
+  const realDir = realpathSync(tupleDir);
+  const realPath = realpathSync(path);
+  if (!realPath.startsWith(realDir + sep)) {
+    return { problem: problem('BAD_MANIFEST', `file "${name}" leads outside the tuple folder (through a symlink); exports must live inside it`, where) };
+  }
+  if (!statSync(realPath).isFile() || (lstatSync(path).isSymbolicLink() && !realPath.startsWith(realDir + sep))) {
+    return { problem: problem('BAD_MANIFEST', `file "${name}" is not a regular file`, where) };
+  }
+  return { path: realPath };
+}

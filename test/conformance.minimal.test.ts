@@ -1,0 +1,21 @@
+/** SPEC §9: the independent worked example must reconcile exactly as expected.json says. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
+import { copyWorkspace, MINIMAL_EXAMPLE } from './helpers/workspace.ts';
+
+const expected = JSON.parse(readFileSync(join(MINIMAL_EXAMPLE, 'expected.json'), 'utf8'));
+
+describe('shared/examples/minimal', () => {
+  it('reports the expected values, dictionary hash and tuple revision hash', async () => {
+    const report = await reconcileWorkspace({ root: copyWorkspace(MINIMAL_EXAMPLE) });
+    expect(report.status).toBe(expected.status);
+    const tuple = report.tuples.find((t) => t.tuple_id === expected.tuple_id)!;
+    expect(tuple.status).toBe(expected.status);
+    expect(tuple.dictionary_sha256).toBe(expected.dictionary_sha256);
+    expect(tuple.tuple_revision_hash).toBe(expected.tuple_revision_hash);
+    const byId = Object.fromEntries(tuple.metrics.map((m) => [m.metric_id, { leadership: m.leadership, partner: m.partner, delta: m.delta, status: m.status }]));
+    expect(byId).toEqual(expected.metrics);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { compareDecimal, formatDecimal, parseDecimal, roundDecimal, roundRational } from '../src/core/decimal.ts';
+
+const round = (text: string, precision: number, mode: 'half_up' | 'half_even') => formatDecimal(roundDecimal(parseDecimal(text)!, precision, mode));
+
+describe('parseDecimal', () => {
+  it('accepts plain decimals only', () => {
+    for (const ok of ['0', '-0', '12', '-3.75', '007', '99.950']) expect(parseDecimal(ok), ok).not.toBeNull();
+    for (const bad of ['', '1,234', '1e3', '0x10', '+5', '(12)', '94%', 'NaN', 'Infinity', '1.', '.5', ' 1', '1\u00a0', '--1', '1.2.3']) {
+      expect(parseDecimal(bad), bad).toBeNull();
+    }
+  });
+  it('keeps every digit of money above 2^53', () => {
+    const big = parseDecimal('9007199254740993')!;
+    expect(formatDecimal(big)).toBe('9007199254740993');
+    expect(compareDecimal(big, parseDecimal('9007199254740992')!)).toBe(1);
+    expect(Number('9007199254740993') === Number('9007199254740992')).toBe(true); // why floats are banned
+  });
+  it('compares numerically, not textually', () => {
+    expect(compareDecimal(parseDecimal('96.8')!, parseDecimal('96.80')!)).toBe(0);
+    expect(compareDecimal(parseDecimal('-1.5')!, parseDecimal('-1.25')!)).toBe(-1);
+  });
+});
+
+describe('rounding', () => {
+  it('half_up rounds ties away from zero', () => {
+    expect(round('2.5', 0, 'half_up')).toBe('3');
+    expect(round('-2.5', 0, 'half_up')).toBe('-3');
+    expect(round('0.125', 2, 'half_up')).toBe('0.13');
+    expect(round('-0.125', 2, 'half_up')).toBe('-0.13');
+  });
+  it('half_even rounds ties to the even neighbour', () => {
+    expect(round('2.5', 0, 'half_even')).toBe('2');
+    expect(round('3.5', 0, 'half_even')).toBe('4');
+    expect(round('-2.5', 0, 'half_even')).toBe('-2');
+    expect(round('0.125', 2, 'half_even')).toBe('0.12');
+    expect(round('0.135', 2, 'half_even')).toBe('0.14');
+  });
+  it('both modes agree off ties', () => {
+    for (const text of ['2.49', '2.51', '-2.51', '0.1249', '99.9549', '99.955001']) {
+      expect(round(text, 1, 'half_up')).toBe(round(text, 1, 'half_even'));
+    }
+  });
+  it('pads to the precision and never writes -0', () => {
+    expect(round('96.8', 2, 'half_up')).toBe('96.80');
+    expect(round('-0.001', 2, 'half_up')).toBe('0.00');
+  });
+  it('rounds exact fractions once', () => {
+    // 2/3 at 2 places; 1/8 = 0.125 is a tie
+    expect(formatDecimal(roundRational(2n, 3n, 2, 'half_up'))).toBe('0.67');
+    expect(formatDecimal(roundRational(1n, 8n, 2, 'half_up'))).toBe('0.13');
+    expect(formatDecimal(roundRational(1n, 8n, 2, 'half_even'))).toBe('0.12');
+    expect(formatDecimal(roundRational(-1n, 8n, 2, 'half_even'))).toBe('-0.12');
+    expect(formatDecimal(roundRational(1n, -8n, 2, 'half_up'))).toBe('-0.13');
+  });
+});

@@ -1,0 +1,141 @@
+/** The success checks of the reconcile gate, run against real files through the CLI. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ReconcileReport } from '../src/core/schemas.ts';
+import { runCli } from './helpers/cli.ts';
+import { copyWorkspace, editCell, editExport, editManifest, editYaml, syntheticWorkspace, tuplePath } from './helpers/workspace.ts';
+
+const TUPLE = 'acme-2026-q2';
+const RATE = 'm.sla.availability_pct';
+
+async function reconcile(root: string, ...extra: string[]) {
+  const result = await runCli(['reconcile', '--root', root, '--json', ...extra]);
+  return { ...result, report: JSON.parse(result.stdout) as ReconcileReport };
+}
+
+function shiftedOneSecond(timestamp: string): string {
+  return new Date(Date.parse(timestamp) + 1000).toISOString().replace('.000Z', 'Z');
+}
+
+describe('the bundled sample', () => {
+  it('reconciles green with exit 0 and writes the report', async () => {
+    const root = copyWorkspace();
+    const { code, report } = await reconcile(root);
+    expect(code).toBe(0);
+    expect(report.status).toBe('green');
+    expect(report.tuples.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(readFileSync(join(root, '.readback/reconcile/report.json'), 'utf8'))).toEqual(report);
+  });
+});
+
+describe('a synthetic 1% drift in a partner rate', () => {
+  it('fails closed with exit 1, a failure artifact and an owner ticket', async () => {
+    const root = copyWorkspace();
+    editExport(root, TUPLE, 'partner', (text) => {
+      const rows = text.trimEnd().split('\n').length;
+      for (let row = 1; row < rows; row++) text = editCell(text, row, RATE, (v) => (Number(v) * 0.99).toFixed(2));
+      return text;
+    });
+    const { code, report, stderr } = await reconcile(root);
+    expect(code).toBe(1);
+    const tuple = report.tuples.find((t) => t.tuple_id === TUPLE)!;
+    expect(tuple.status).toBe('red');
+    const failing = tuple.metrics.filter((m) => m.status === 'fail');
+    expect(failing.map((m) => m.metric_id)).toEqual([RATE]);
+    expect(tuple.problems.map((p) => p.code)).toEqual(['VARIANCE_EXCEEDED']);
+    expect(stderr).toContain(`${RATE}: leadership ${failing[0]!.leadership}, partner ${failing[0]!.partner}`);
+
+    const failure = JSON.parse(readFileSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`), 'utf8'));
+    expect(failure.tuple_revision_hash).toBe(tuple.tuple_revision_hash);
+    expect(failure.dictionary_version).toBe('1.0.0');
+    expect(failure.failing_metrics.map((m: { metric_id: string }) => m.metric_id)).toEqual([RATE]);
+    expect(failure.replay).toBe(`npx readback reconcile --root ${root} --tuple ${TUPLE}`);
+
+    const ticket = readFileSync(join(root, `.readback/reconcile/tickets/${TUPLE}--${RATE}.md`), 'utf8');
+    expect(ticket).toContain('To: team:sla-platform <sla-platform@example.com>');
+    for (const text of [failing[0]!.leadership, failing[0]!.partner, failing[0]!.delta, failing[0]!.epsilon, tuple.tuple_revision_hash!, failure.replay]) {
+      expect(ticket).toContain(text);
+    }
+    // the other tuple is untouched and stays green, with no ticket
+    expect(report.tuples.filter((t) => t.tuple_id !== TUPLE).every((t) => t.status === 'green')).toBe(true);
+  });
+
+  it('a green rerun removes the stale failure artifact', async () => {
+    const root = copyWorkspace();
+    editExport(root, TUPLE, 'partner', (text) => editCell(text, 1, RATE, () => '90.00'));
+    expect((await reconcile(root)).code).toBe(1);
+    expect(existsSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`))).toBe(true);
+    editExport(root, TUPLE, 'partner', (text) => editCell(text, 1, RATE, () => '99.41'));
+    expect((await reconcile(root)).code).toBe(0);
+    expect(existsSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`))).toBe(false);
+  });
+});
+
+describe('window parity', () => {
+  it('manifests one second apart fail before any row is compared', async () => {
+    const root = copyWorkspace();
+    editManifest(root, TUPLE, 'partner', (m) => ({ ...m, end_exclusive: shiftedOneSecond(m.end_exclusive as string) }));
+    // a drift that would fail variance if rows were compared
+    editExport(root, TUPLE, 'partner', (text) => editCell(text, 1, RATE, () => '50.00'));
+    const { code, report } = await reconcile(root, '--tuple', TUPLE);
+    expect(code).toBe(1);
+    const tuple = report.tuples[0]!;
+    expect(tuple.problems.map((p) => p.code)).toEqual(['WINDOW_MISMATCH']);
+    expect(tuple.problems[0]!.message).toContain('end_exclusive');
+    expect(tuple.metrics).toEqual([]);
+    expect(tuple.tuple_revision_hash).toBeNull();
+  });
+});
+
+describe('bypass parity', () => {
+  it('a bypass id on one export only fails', async () => {
+    const root = copyWorkspace();
+    editExport(root, TUPLE, 'partner', (text) => editCell(editCell(text, 1, 'bypass_audit_id', () => ''), 1, 'parent_freeze_id', () => ''));
+    const { code, report } = await reconcile(root, '--tuple', TUPLE);
+    expect(code).toBe(1);
+    const problem = report.tuples[0]!.problems.find((p) => p.code === 'BYPASS_MISMATCH')!;
+    expect(problem.file).toBe(`content/tuples/${TUPLE}/leadership.csv`);
+    expect(problem.line).toBe(2);
+    expect(problem.message).toContain('BYP-2026-0412');
+  });
+});
+
+describe('a label renamed in the dictionary', () => {
+  it('changes no metric_id, CSV header or reconcile result', async () => {
+    const root = copyWorkspace();
+    const before = (await reconcile(root)).report;
+    const headerBefore = readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8').split('\n')[0];
+    for (const file of ['dictionary/metrics.yaml', 'dictionary/history/1.0.0.yaml']) {
+      editYaml(join(root, file), (text) => text.replace(/label: Availability\b.*/, 'label: Service availability (renamed)'));
+    }
+    const after = (await reconcile(root)).report;
+    expect(readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8').split('\n')[0]).toBe(headerBefore);
+    const essence = (r: ReconcileReport) => r.tuples.map((t) => ({ id: t.tuple_id, status: t.status, metrics: t.metrics.map(({ label: _label, ...rest }) => rest) }));
+    expect(essence(after)).toEqual(essence(before));
+    const labelsAfter = after.tuples[0]!.metrics.map((m) => m.label);
+    expect(labelsAfter).toContain('Service availability (renamed)');
+  });
+});
+
+describe('epsilon boundaries', () => {
+  const metrics = [
+    { metric_id: 'm.latency', class: 'latency', unit: 'milliseconds', aggregation: 'max', precision: 0 },
+    { metric_id: 'm.weight', class: 'count', unit: 'count', aggregation: 'sum', precision: 0, epsilon: '0' },
+    { metric_id: 'm.rate', class: 'rate', unit: 'percentage_points', aggregation: 'weighted_average', precision: 2, weight_metric_id: 'm.weight' },
+    { metric_id: 'm.money', class: 'money', unit: 'money_minor_units', aggregation: 'sum', precision: 0 },
+  ] as const;
+  const header = 'period_start,bypass_audit_id,parent_freeze_id,m.latency,m.weight,m.rate,m.money';
+  const row = (latency: string, rate: string, money: string) => `2026-01-05T00:00:00Z,,,${latency},100,${rate},${money}`;
+  const run = async (partner: string) => {
+    const { root } = syntheticWorkspace({ metrics: [...metrics], leadership: [header, row('200', '99.95', '9007199254740993')], partner: [header, partner] });
+    const { report } = await reconcile(root);
+    return Object.fromEntries(report.tuples[0]!.metrics.map((m) => [m.metric_id, m.status]));
+  };
+  it('a delta equal to epsilon passes', async () => {
+    expect(await run(row('201', '100.00', '9007199254740993'))).toEqual({ 'm.latency': 'pass', 'm.weight': 'pass', 'm.rate': 'pass', 'm.money': 'pass' });
+  });
+  it('one smallest unit more fails', async () => {
+    expect(await run(row('202', '100.01', '9007199254740992'))).toEqual({ 'm.latency': 'fail', 'm.weight': 'pass', 'm.rate': 'fail', 'm.money': 'fail' });
+  });
+});
