@@ -48,6 +48,8 @@ export interface ExportSummary {
   headerSeen: boolean;
   /** metric columns in header order (known metric_ids only) */
   metricColumns: string[];
+  /** 1-based field number of each header name */
+  columns: Map<string, number>;
   aggregates: Map<string, AggregateState>;
   /** per period_start: the (bypass, freeze) pairs that carry a bypass or freeze id */
   bypassPairs: Map<string, Map<string, BypassPair>>;
@@ -85,6 +87,7 @@ export class ExportAccumulator {
       sentinel: context.dictionary?.dictionary.bypass_sentinel ?? 'NO_BYPASS',
       headerSeen: false,
       metricColumns: [],
+      columns: new Map(),
       aggregates: new Map(),
       bypassPairs: new Map(),
       rows: 0,
@@ -114,6 +117,7 @@ export class ExportAccumulator {
         return;
       }
       seen.set(name, column);
+      this.#summary.columns.set(name, column);
       if (name === PERIOD_COLUMN) this.#periodIndex = index;
       else if (name === BYPASS_COLUMN) this.#bypassIndex = index;
       else if (name === FREEZE_COLUMN) this.#freezeIndex = index;
@@ -240,9 +244,9 @@ export class ExportAccumulator {
     if (!pairs.has(key)) pairs.set(key, { periodText, bypass, freeze, line });
   }
 
-  /** The export as read. Call once, after the last row (or after the reader failed). */
-  finish(): ExportSummary {
-    if (!this.#summary.headerSeen && !this.#summary.problems.some((p) => p.code === 'BAD_CSV')) {
+  /** The export as read. Call once, after the last row, or after the reader failed (`readFailed`). */
+  finish(readFailed = false): ExportSummary {
+    if (!this.#summary.headerSeen && !readFailed) {
       this.report('BAD_CSV', 'the file is empty; expected a header row', 1, 1);
     }
     for (const [code, count] of this.#problemCounts) {

@@ -1,7 +1,7 @@
 /** SPEC §4–§5 steps 1–2: export manifests and window parity. */
 import type { ExportWindow } from './exports.ts';
 import { parseJson, validate } from './located.ts';
-import { problem, type Problem } from './problems.ts';
+import { problem, type Problem, type SourceLocation } from './problems.ts';
 import { type Audience, type Manifest, ManifestSchema } from './schemas.ts';
 import { instantToMs, parseUtcInstant } from './timestamps.ts';
 
@@ -11,6 +11,8 @@ export interface ManifestRead {
   file: string;
   manifest: Manifest | null;
   problems: Problem[];
+  /** where each top-level key is written, for problems about its value */
+  at?: (key: keyof Manifest) => SourceLocation;
 }
 
 /**
@@ -21,10 +23,10 @@ export interface ManifestRead {
 export function parseManifest(text: string, file: string, audience: Audience): ManifestRead {
   const parsed = parseJson(text, file, 'BAD_MANIFEST');
   const checked = validate(ManifestSchema, parsed, file, 'BAD_MANIFEST', 'the manifest');
-  const manifest = checked.value;
-  if (!manifest) return { audience, file, manifest: null, problems: checked.problems };
-  const problems: Problem[] = [];
   const at = (key: string) => ({ file, ...(parsed.locate([key]) ?? {}) });
+  const manifest = checked.value;
+  if (!manifest) return { audience, file, manifest: null, problems: checked.problems, at };
+  const problems: Problem[] = [];
   if (manifest.audience !== audience) {
     problems.push(problem('BAD_MANIFEST', `audience is "${manifest.audience}" but this is the ${audience} manifest (${audience}.manifest.json)`, at('audience')));
   }
@@ -34,7 +36,7 @@ export function parseManifest(text: string, file: string, audience: Audience): M
   if (parseUtcInstant(manifest.generated_at) === null) {
     problems.push(problem('BAD_MANIFEST', `generated_at "${manifest.generated_at}" is not an RFC 3339 UTC timestamp with a Z suffix`, at('generated_at')));
   }
-  return { audience, file, manifest: problems.length === 0 ? manifest : null, problems };
+  return { audience, file, manifest: problems.length === 0 ? manifest : null, problems, at };
 }
 
 export function isInsideFolder(path: string): boolean {
@@ -47,16 +49,16 @@ export function manifestWindow(read: ManifestRead): { window: ExportWindow | nul
   const manifest = read.manifest;
   if (!manifest) return { window: null, problems: [] };
   const problems: Problem[] = [];
-  const where = { file: read.file };
+  const at = (key: keyof Manifest) => read.at?.(key) ?? { file: read.file };
   if (manifest.window_tz_policy !== 'UTC') {
-    problems.push(problem('WINDOW_NOT_UTC', `window_tz_policy is "${manifest.window_tz_policy}"; expected "UTC"`, where));
+    problems.push(problem('WINDOW_NOT_UTC', `window_tz_policy is "${manifest.window_tz_policy}"; expected "UTC"`, at('window_tz_policy')));
   }
   const start = parseUtcInstant(manifest.start_inclusive);
   const end = parseUtcInstant(manifest.end_exclusive);
-  if (start === null) problems.push(problem('WINDOW_NOT_UTC', `start_inclusive "${manifest.start_inclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`, where));
-  if (end === null) problems.push(problem('WINDOW_NOT_UTC', `end_exclusive "${manifest.end_exclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`, where));
+  if (start === null) problems.push(problem('WINDOW_NOT_UTC', `start_inclusive "${manifest.start_inclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`, at('start_inclusive')));
+  if (end === null) problems.push(problem('WINDOW_NOT_UTC', `end_exclusive "${manifest.end_exclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`, at('end_exclusive')));
   if (start !== null && end !== null && start >= end) {
-    problems.push(problem('WINDOW_NOT_UTC', `the window is empty: start_inclusive ${manifest.start_inclusive} is not before end_exclusive ${manifest.end_exclusive}`, where));
+    problems.push(problem('WINDOW_NOT_UTC', `the window is empty: start_inclusive ${manifest.start_inclusive} is not before end_exclusive ${manifest.end_exclusive}`, at('end_exclusive')));
   }
   if (problems.length > 0 || start === null || end === null) return { window: null, problems };
   return {
@@ -71,25 +73,27 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
   const b = partner.manifest;
   if (!a || !b) return [];
   const problems: Problem[] = [];
-  const where = { file: partner.file };
+  const at = (key: keyof Manifest) => partner.at?.(key) ?? { file: partner.file };
   for (const key of ['start_inclusive', 'end_exclusive'] as const) {
     if (a[key] !== b[key]) {
-      problems.push(problem('WINDOW_MISMATCH', `${key} differs: leadership ${a[key]}, partner ${b[key]}; both exports must cover the byte-identical window`, where));
+      problems.push(problem('WINDOW_MISMATCH', `${key} differs: leadership ${a[key]}, partner ${b[key]}; both exports must cover the byte-identical window`, at(key)));
     }
   }
-  if (a.tuple_id !== b.tuple_id) {
-    problems.push(problem('TUPLE_MISMATCH', `tuple_id differs: leadership "${a.tuple_id}", partner "${b.tuple_id}"`, where));
-  }
+  let tupleProblem = false;
   for (const side of [leadership, partner]) {
     if (side.manifest!.tuple_id !== tupleId) {
-      problems.push(problem('TUPLE_MISMATCH', `tuple_id "${side.manifest!.tuple_id}" is not this tuple ("${tupleId}")`, { file: side.file }));
+      tupleProblem = true;
+      problems.push(problem('TUPLE_MISMATCH', `tuple_id "${side.manifest!.tuple_id}" is not this tuple ("${tupleId}", the folder name)`, side.at?.('tuple_id') ?? { file: side.file }));
     }
   }
+  if (!tupleProblem && a.tuple_id !== b.tuple_id) {
+    problems.push(problem('TUPLE_MISMATCH', `tuple_id differs: leadership "${a.tuple_id}", partner "${b.tuple_id}"`, at('tuple_id')));
+  }
   if (a.run_id !== b.run_id) {
-    problems.push(problem('RUN_MISMATCH', `run_id differs: leadership "${a.run_id}", partner "${b.run_id}"; both exports must come from the same run`, where));
+    problems.push(problem('RUN_MISMATCH', `run_id differs: leadership "${a.run_id}", partner "${b.run_id}"; both exports must come from the same run`, at('run_id')));
   }
   if (a.dictionary_version !== b.dictionary_version) {
-    problems.push(problem('DICTIONARY_VERSION_MISMATCH', `dictionary_version differs: leadership ${a.dictionary_version}, partner ${b.dictionary_version}`, where));
+    problems.push(problem('DICTIONARY_VERSION_MISMATCH', `dictionary_version differs: leadership ${a.dictionary_version}, partner ${b.dictionary_version}`, at('dictionary_version')));
   }
   return problems;
 }

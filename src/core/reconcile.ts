@@ -124,12 +124,12 @@ function metricParity(leadership: ExportSummary, partner: ExportSummary, config:
   const problems: Problem[] = [];
   for (const id of inLeadership) {
     if (!inPartner.has(id) && !leadershipOnly.has(id)) {
-      problems.push(problem('MISSING_METRIC', `${id} is in the leadership export but not in the partner export (list it under leadership_only in tuple.yaml if partners must not see it)`, { file: partner.file, line: 1 }, id));
+      problems.push(problem('MISSING_METRIC', `${id} is in the leadership export but not in the partner export (list it under leadership_only in tuple.yaml if partners must not see it)`, { file: leadership.file, line: 1, column: leadership.columns.get(id) }, id));
     }
   }
   for (const id of inPartner) {
     if (!inLeadership.has(id)) {
-      problems.push(problem('MISSING_METRIC', `${id} is in the partner export but not in the leadership export`, { file: leadership.file, line: 1 }, id));
+      problems.push(problem('MISSING_METRIC', `${id} is in the partner export but not in the leadership export`, { file: partner.file, line: 1, column: partner.columns.get(id) }, id));
     }
   }
   return problems;
@@ -144,12 +144,12 @@ function bypassParity(leadership: ExportSummary, partner: ExportSummary, config:
     const b = partner.bypassPairs.get(period) ?? new Map();
     for (const [key, pair] of a) {
       if (!b.has(key)) {
-        problems.push(problem('BYPASS_MISMATCH', `period ${period}: leadership carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the partner export does not`, { file: leadership.file, line: pair.line }));
+        problems.push(problem('BYPASS_MISMATCH', `period ${period}: leadership carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the partner export does not`, { file: leadership.file, line: pair.line, column: leadership.columns.get('bypass_audit_id') }));
       }
     }
     for (const [key, pair] of b) {
       if (!a.has(key)) {
-        problems.push(problem('BYPASS_MISMATCH', `period ${period}: partner carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the leadership export does not`, { file: partner.file, line: pair.line }));
+        problems.push(problem('BYPASS_MISMATCH', `period ${period}: partner carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the leadership export does not`, { file: partner.file, line: pair.line, column: partner.columns.get('bypass_audit_id') }));
       }
     }
   }
@@ -161,7 +161,7 @@ function bypassParity(leadership: ExportSummary, partner: ExportSummary, config:
         if (pair.bypass === summary.sentinel || reported.has(pair.bypass)) continue;
         if (!Object.hasOwn(explained, pair.bypass)) {
           reported.add(pair.bypass);
-          problems.push(problem('BYPASS_UNEXPLAINED', `bypass ${pair.bypass} has no blast-radius line under bypasses: in tuple.yaml`, { file: summary.file, line: pair.line }));
+          problems.push(problem('BYPASS_UNEXPLAINED', `bypass ${pair.bypass} has no blast-radius line under bypasses: in tuple.yaml`, { file: summary.file, line: pair.line, column: summary.columns.get('bypass_audit_id') }));
         }
       }
     }
@@ -190,7 +190,8 @@ function compareMetrics(leadership: ExportSummary, partner: ExportSummary, loade
       if (outcome.ok) return;
       failed = true;
       const summary = index === 0 ? leadership : partner;
-      problems.push(problem(outcome.code, outcome.message, { file: summary.file, line: outcome.line }, metric.metric_id));
+      const where = outcome.line !== undefined ? { line: outcome.line } : { line: 1 };
+      problems.push(problem(outcome.code, outcome.message, { file: summary.file, ...where, column: summary.columns.get(metric.metric_id) }, metric.metric_id));
     });
     if (failed || !outcomes[0].ok || !outcomes[1].ok) continue;
     const leadershipValue = outcomes[0].value;
@@ -215,7 +216,7 @@ function compareMetrics(leadership: ExportSummary, partner: ExportSummary, loade
         problem(
           'VARIANCE_EXCEEDED',
           `${metric.metric_id}: leadership ${result.leadership} vs partner ${result.partner} differ by ${result.delta}, more than epsilon ${result.epsilon}`,
-          { file: partner.file },
+          { file: partner.file, line: 1, column: partner.columns.get(metric.metric_id) },
           metric.metric_id,
         ),
       );

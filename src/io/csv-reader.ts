@@ -65,13 +65,14 @@ export async function readExport(path: string, file: string, accumulator: Export
     await pipeline(createReadStream(path), decode, parser, consume);
     return { sha256: hash.digest('hex'), problems };
   } catch (error) {
-    problems.push(csvProblem(error, path, file));
+    problems.push(csvProblem(error, path, file, lastLine + 1));
     // the file's hash still matters for the report: take it from the whole file
     return { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), problems };
   }
 }
 
-function csvProblem(error: unknown, path: string, file: string): Problem {
+/** `recordLine` is where the record being parsed began (an unclosed quote is reported where it opened). */
+function csvProblem(error: unknown, path: string, file: string, recordLine: number): Problem {
   if (error instanceof InvalidUtf8Error) {
     const bytes = readFileSync(path);
     const offset = Math.max(0, firstInvalidUtf8(bytes));
@@ -95,7 +96,10 @@ function csvProblem(error: unknown, path: string, file: string): Problem {
         : e.code === 'CSV_MAX_RECORD_SIZE'
           ? `records under ${MAX_RECORD_BYTES} bytes`
           : 'RFC 4180 CSV: comma-separated, fields with commas, quotes or line breaks in double quotes, quotes doubled inside';
-    return problem('BAD_CSV', `${reason} (${e.code}); expected ${expected}`, { file, line: e.lines ?? 1, column: typeof e.column === 'number' && e.column > 0 ? e.column : 1 });
+    // csv-parse counts fields from 0; problems count CSV columns from 1
+    const column = e.code !== 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && typeof e.column === 'number' ? e.column + 1 : 1;
+    const endsLater = e.lines !== undefined && e.lines > recordLine ? ` (the record starting here runs to line ${e.lines})` : '';
+    return problem('BAD_CSV', `${reason}${endsLater} (${e.code}); expected ${expected}`, { file, line: recordLine, column });
   }
   return problem('BAD_CSV', `could not read the file: ${(error as Error).message}`, { file });
 }

@@ -95,7 +95,7 @@ async function reconcileTupleFolder(root: string, tupleId: string, catalog: Dict
       exportsRead[audience] = { summary: null, sha256: null, problems: [] };
       continue;
     }
-    const resolved = resolveExportFile(root, dir, manifest.file, manifests[audience].file);
+    const resolved = resolveExportFile(root, dir, manifest.file, manifests[audience].at?.('file') ?? { file: manifests[audience].file });
     if ('problem' in resolved) {
       exportsRead[audience] = { summary: null, sha256: null, problems: [resolved.problem] };
       continue;
@@ -114,7 +114,7 @@ async function reconcileTupleFolder(root: string, tupleId: string, catalog: Dict
       const where = lineColumnAt(text, text.indexOf('"sha256"'));
       problems.unshift(problem('CHECKSUM_MISMATCH', `sha256 in the manifest is ${manifest.sha256}, but ${manifest.file} hashes to ${read.sha256}; the export changed after its manifest was written`, { file: manifests[audience].file, ...where }));
     }
-    exportsRead[audience] = { summary: accumulator.finish(), sha256: read.sha256, problems };
+    exportsRead[audience] = { summary: accumulator.finish(read.problems.length > 0), sha256: read.sha256, problems };
   }
 
   return reconcileTuple({

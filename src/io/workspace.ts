@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseDictionary, type LoadedDictionary } from '../core/dictionary.ts';
-import { problem, type Problem } from '../core/problems.ts';
+import { problem, type Problem, type SourceLocation } from '../core/problems.ts';
 import { SEMVER } from '../core/schemas.ts';
 
 export const CURRENT_DICTIONARY = 'dictionary/metrics.yaml';
@@ -77,8 +77,7 @@ export function listTupleFolders(root: string): string[] {
  * Resolves a manifest's `file` inside the tuple folder, refusing anything that is not a regular
  * file there (a symlink that leaves the folder included). Returns the absolute path or a problem.
  */
-export function resolveExportFile(root: string, tupleDir: string, name: string, manifestFile: string): { path: string } | { problem: Problem } {
-  const where = { file: manifestFile };
+export function resolveExportFile(root: string, tupleDir: string, name: string, where: SourceLocation): { path: string } | { problem: Problem } {
   const path = join(tupleDir, name);
   if (!existsSync(path)) return { problem: problem('BAD_MANIFEST', `file "${name}" does not exist in ${displayPath(root, tupleDir)}`, where) };
   const realDir = realpathSync(tupleDir);

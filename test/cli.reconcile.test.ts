@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.ts';
+import { copyWorkspace, editCell, editExport, REPO_ROOT, sha256, tuplePath, writeExportBytes } from './helpers/workspace.ts';
+
+describe('readback command line', () => {
+  it('exits 64 on usage errors and says why', async () => {
+    for (const args of [[], ['frobnicate'], ['reconcile', '--bogus'], ['reconcile', 'extra'], ['reconcile', '--root', REPO_ROOT, '--tuple', 'no-such-tuple']]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(' ')).toBe(64);
+    }
+    expect((await runCli(['reconcile', '--tuple', 'nope', '--root', REPO_ROOT])).stderr).toContain('no tuple "nope"');
+  });
+
+  it('prints help for every command', async () => {
+    for (const args of [['--help'], ['help'], ['reconcile', '--help'], ['help', 'reconcile']]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('readback reconcile');
+    }
+  });
+
+  it('reconciles only the named tuples', async () => {
+    const root = copyWorkspace();
+    const { code, stdout } = await runCli(['reconcile', '--root', root, '--tuple', 'globex-2026-06', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).tuples.map((t: { tuple_id: string }) => t.tuple_id)).toEqual(['globex-2026-06']);
+  });
+
+  it('gives a human one line per tuple on stderr and nothing on stdout without --json', async () => {
+    const root = copyWorkspace();
+    const { stdout, stderr } = await runCli(['reconcile', '--root', root]);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^ok {2}acme-2026-q2 +green +sha256:[0-9a-f]{12} {2}9 metrics within epsilon$/m);
+    expect(stderr).toContain('2 tuples: 2 green, 0 red, 0 invalid');
+  });
+
+  it('accepts a BOM and CRLF line endings, and hashes the bytes as written', async () => {
+    const root = copyWorkspace();
+    const original = readFileSync(tuplePath(root, 'globex-2026-06', 'partner.csv'), 'utf8');
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(original.replace(/\n/g, '\r\n'))]);
+    writeExportBytes(root, 'globex-2026-06', 'partner', bytes);
+    const { code, stdout } = await runCli(['reconcile', '--root', root, '--tuple', 'globex-2026-06', '--json']);
+    expect(code).toBe(0);
+    const tuple = JSON.parse(stdout).tuples[0];
+    expect(tuple.exports.partner.sha256).toBe(sha256(bytes));
+  });
+
+  it('the same inputs give a byte-identical report', async () => {
+    const root = copyWorkspace();
+    editExport(root, 'acme-2026-q2', 'partner', (text) => editCell(text, 3, 'm.orders.shipped', () => '1'));
+    const first = (await runCli(['reconcile', '--root', root, '--json'])).stdout;
+    const second = (await runCli(['reconcile', '--root', root, '--json'])).stdout;
+    expect(second).toBe(first);
+    expect(JSON.parse(first).status).toBe('red');
+  });
+
+  it('runs as an installed command through npm exec', () => {
+    const root = copyWorkspace();
+    const result = spawnSync('npm', ['exec', '--offline', '--', 'readback', 'reconcile', '--root', root, '--json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).status).toBe('green');
+    expect(readFileSync(join(root, '.readback/reconcile/report.json'), 'utf8')).toBe(result.stdout);
+  });
+});
