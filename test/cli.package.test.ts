@@ -1,0 +1,25 @@
+/** `npx readback` after a package install runs the compiled lib/ (Node refuses to strip types under node_modules). */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { copyWorkspace, REPO_ROOT, tempDir } from './helpers/workspace.ts';
+
+it('runs from an installed package', () => {
+  const outDir = tempDir('readback-lib-');
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_ROOT, 'tsconfig.lib.json'), '--outDir', join(outDir, 'lib')]);
+  const consumer = tempDir('readback-consumer-');
+  const installed = join(consumer, 'node_modules', 'readback');
+  mkdirSync(installed, { recursive: true });
+  cpSync(join(REPO_ROOT, 'bin'), join(installed, 'bin'), { recursive: true });
+  cpSync(join(outDir, 'lib'), join(installed, 'lib'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'package.json'), join(installed, 'package.json'));
+  for (const dependency of ['zod', 'csv-parse', 'yaml', 'canonicalize']) {
+    symlinkSync(join(REPO_ROOT, 'node_modules', dependency), join(consumer, 'node_modules', dependency));
+  }
+  const root = copyWorkspace();
+  const result = spawnSync(process.execPath, [join(installed, 'bin', 'readback.mjs'), 'reconcile', '--root', root, '--json'], { cwd: consumer, encoding: 'utf8' });
+  expect(result.stderr).not.toContain('ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING');
+  expect(result.status).toBe(0);
+  expect(JSON.parse(result.stdout).status).toBe('green');
+});
