@@ -1,5 +1,5 @@
 /**
- * `npm run build` (SPEC §6): reconcile, then the site. Nothing is published unless every
+ * `npm run build` (SPEC §6): dictionary check, reconcile, then the site. Nothing is published unless every
  * tuple is green; the site is built into a staging folder and swapped into dist/ at the end,
  * so a failed build leaves the previous dist/ untouched.
  */
@@ -7,7 +7,13 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'astro';
+import { today } from '../src/cli/dictionary.ts';
 import { reconcileSummary } from '../src/cli/output.ts';
+import { formatDiff } from '../src/core/diff-format.ts';
+import { checkDictionary } from '../src/core/governance.ts';
+import { formatLocation } from '../src/core/problems.ts';
+import { readHistoryIntegrity } from '../src/io/dictionary-history.ts';
+import { CURRENT_DICTIONARY, loadDictionaryCatalog } from '../src/io/workspace.ts';
 import { STATUS_EXIT_CODE } from '../src/core/problems.ts';
 import { RECONCILE_DIR, writeReconcileArtifacts } from '../src/io/artifacts.ts';
 import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
@@ -17,6 +23,21 @@ const { values } = parseArgs({ options: { root: { type: 'string' }, out: { type:
 const root = resolve(values.root ?? process.env.READBACK_ROOT ?? projectRoot);
 const dist = resolve(values.out ?? join(root, 'dist'));
 
+// 1. dictionary check (SPEC §7): a forbidden or unexplained change stops the build
+const catalog = loadDictionaryCatalog(root);
+if (catalog.problems.length > 0 || !catalog.current) {
+  for (const p of catalog.problems) process.stderr.write(`${formatLocation(p)}: ${p.code} ${p.message}\n`);
+  process.stderr.write(`build refused: the dictionary is unreadable; nothing was published (${dist} is unchanged).\n`);
+  process.exit(2);
+}
+const check = checkDictionary(catalog.current, catalog.history, readHistoryIntegrity(root), today());
+if (!check.ok) {
+  process.stderr.write(formatDiff(check, 'text', { file: CURRENT_DICTIONARY, metricLines: catalog.current.metricLines, command: 'check' }));
+  process.stderr.write(`build refused: dictionary check fails; nothing was published (${dist} is unchanged).\n`);
+  process.exit(1);
+}
+
+// 2. reconcile (SPEC §5)
 const report = await reconcileWorkspace({ root });
 const written = writeReconcileArtifacts(root, report, (tuple) => `npx readback reconcile --root ${root} --tuple ${tuple.tuple_id}`);
 process.stderr.write(`${reconcileSummary(report)}\n`);

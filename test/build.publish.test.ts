@@ -22,6 +22,19 @@ describe('npm run build', () => {
     expect(readFileSync(join(root, 'dist', 'index.html'), 'utf8')).toBe('previous build');
   });
 
+  it('refuses a dictionary that fails check before reconciling', () => {
+    const root = copyWorkspace();
+    mkdirSync(join(root, 'dist'));
+    writeFileSync(join(root, 'dist', 'index.html'), 'previous build');
+    const path = join(root, 'dictionary', 'metrics.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('aggregation: sum', 'aggregation: max'));
+    const result = build(root);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('SEMANTICS_CHANGED');
+    expect(result.stderr).not.toContain('tuples:');
+    expect(readFileSync(join(root, 'dist', 'index.html'), 'utf8')).toBe('previous build');
+  });
+
   it('publishes the site when every tuple is green', () => {
     const root = copyWorkspace();
     const result = build(root);

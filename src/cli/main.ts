@@ -5,21 +5,23 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STATUS_EXIT_CODE } from '../core/problems.ts';
 import { reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
+import { DICTIONARY_HELP, dictionaryCommand, UsageError } from './dictionary.ts';
 import { progressReporter, reconcileSummary } from './output.ts';
 
 export const EXIT_USAGE = 64;
 
-class UsageError extends Error {}
 
 const HELP: Record<string, string> = {
   main: `readback — reconcile leadership and partner KPI exports, then publish what agrees.
 
 Usage:
   readback reconcile [--root DIR] [--tuple ID]... [--json]
+  readback dictionary check|diff|release [--root DIR] [--format F]
   readback help [COMMAND]
 
 Commands:
   reconcile   check every tuple's two exports against the metric dictionary (SPEC §5)
+  dictionary  classify dictionary changes, check them, release a version (SPEC §7)
 
 Exit codes: 0 green, 1 red (exports disagree), 2 invalid input, 64 usage error.
 Run "readback COMMAND --help" for a command's options.`,
@@ -39,6 +41,7 @@ Writes .readback/reconcile/report.json; a red or invalid tuple also gets
 .readback/reconcile/tickets/<tuple_id>--<metric_id>.md.
 
 Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
+  dictionary: DICTIONARY_HELP,
 };
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
@@ -94,6 +97,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case 'reconcile':
         return await reconcileCommand(rest, io);
+      case 'dictionary': {
+        const { values, positionals } = parse(rest, { root: { type: 'string' }, format: { type: 'string' } } as const);
+        if (values.help) {
+          io.stdout.write(`${HELP.dictionary}\n`);
+          return 0;
+        }
+        const [subcommand, ...more] = positionals;
+        return dictionaryCommand({ subcommand, positionals: more, root: values.root, format: values.format }, io);
+      }
       case undefined:
       case 'help':
       case '--help':

@@ -15,6 +15,8 @@ export interface LoadedDictionary {
   sha256: string;
   file: string;
   metricsById: ReadonlyMap<string, Metric>;
+  /** line of each metric's entry in the file, for annotations */
+  metricLines: ReadonlyMap<string, number>;
 }
 
 export interface DictionaryResult {
@@ -72,7 +74,8 @@ export function parseDictionary(text: string, file: string): DictionaryResult {
   if (problems.length > 0) return { loaded: null, problems };
   const document = parsed.value;
   const canonical = canonicalJson(document);
-  return { loaded: { dictionary, document, canonical, sha256: sha256Hex(canonical), file, metricsById }, problems };
+  const metricLines = new Map(dictionary.metrics.map((m, index) => [m.metric_id, parsed.locate(['metrics', index])?.line ?? 1]));
+  return { loaded: { dictionary, document, canonical, sha256: sha256Hex(canonical), file, metricsById, metricLines }, problems };
 }
 
 function isRealDate(date: string): boolean {

@@ -1,0 +1,109 @@
+/** `readback dictionary check|diff|release` (SPEC §6–§7). */
+import { resolve } from 'node:path';
+import { DIFF_FORMATS, type DiffFormat, formatDiff } from '../core/diff-format.ts';
+import { classifyDictionaryChange } from '../core/diff.ts';
+import { checkDictionary } from '../core/governance.ts';
+import { formatLocation } from '../core/problems.ts';
+import { readHistoryIntegrity, writeRelease } from '../io/dictionary-history.ts';
+import { compareSemver, CURRENT_DICTIONARY, loadDictionaryCatalog } from '../io/workspace.ts';
+import type { Io } from './main.ts';
+
+export class UsageError extends Error {}
+
+export const DICTIONARY_HELP = `readback dictionary — govern the metric dictionary (SPEC §7).
+
+Usage:
+  readback dictionary check   [--root DIR] [--format F]
+  readback dictionary diff    [FROM] [TO] [--root DIR] [--format F]
+  readback dictionary release [--root DIR]
+
+check     classifies every change from the newest file in dictionary/history/ to
+          dictionary/metrics.yaml and verifies the history files are unedited.
+          Exit 0 ok, 1 violations (forbidden change, missing intent note, insufficient
+          version bump, edited history), 2 unreadable dictionary.
+diff      the classified diff of two versions (default: newest history → current). Exit 0.
+release   after a passing check, freezes dictionary/metrics.yaml into
+          dictionary/history/<version>.yaml and records its SHA-256. Exit 0, or 1 if refused.
+
+Options:
+  --root DIR    the workspace (default: the current directory)
+  --format F    text (default), json, markdown, junit or github
+  -h, --help    this text
+
+Removals are judged against today's UTC date; set READBACK_TODAY=YYYY-MM-DD to pin it.`;
+
+export function today(env: NodeJS.ProcessEnv = process.env): string {
+  const pinned = env.READBACK_TODAY;
+  if (pinned !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(pinned)) throw new UsageError(`READBACK_TODAY must be a date YYYY-MM-DD, not "${pinned}"`);
+    return pinned;
+  }
+  return new Date().toISOString().slice(0, 10);
+}
+
+function parseFormat(value: string | undefined): DiffFormat {
+  const format = value ?? 'text';
+  if (!(DIFF_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')}, not "${format}"`);
+  return format as DiffFormat;
+}
+
+export interface DictionaryArgs {
+  subcommand: string | undefined;
+  positionals: string[];
+  root: string | undefined;
+  format: string | undefined;
+}
+
+export function dictionaryCommand(args: DictionaryArgs, io: Io): number {
+  const root = resolve(io.cwd, args.root ?? '.');
+  const format = parseFormat(args.format);
+  const catalog = loadDictionaryCatalog(root);
+  const invalid = () => {
+    for (const p of catalog.problems) io.stderr.write(`${formatLocation(p)}: ${p.code} ${p.message}\n`);
+    return 2;
+  };
+  switch (args.subcommand) {
+    case 'check': {
+      if (args.positionals.length > 0) throw new UsageError(`dictionary check takes no arguments (got "${args.positionals[0]}")`);
+      if (catalog.problems.length > 0 || !catalog.current) return invalid();
+      const report = checkDictionary(catalog.current, catalog.history, readHistoryIntegrity(root), today());
+      io.stdout.write(formatDiff(report, format, { file: CURRENT_DICTIONARY, metricLines: catalog.current.metricLines, command: 'check' }));
+      return report.ok ? 0 : 1;
+    }
+    case 'diff': {
+      if (args.positionals.length > 2) throw new UsageError('dictionary diff takes at most two versions: FROM TO');
+      if (catalog.problems.length > 0 || !catalog.current) return invalid();
+      const [fromVersion, toVersion] = args.positionals;
+      const pick = (version: string | undefined, fallback: typeof catalog.current) => {
+        if (version === undefined) return fallback;
+        const found = version === 'current' ? catalog.current : catalog.byVersion.get(version);
+        if (!found) throw new UsageError(`no dictionary version "${version}" (known: ${[...catalog.byVersion.keys()].sort(compareSemver).join(', ')})`);
+        return found;
+      };
+      const from = pick(fromVersion, catalog.history.at(-1) ?? catalog.current);
+      const to = pick(toVersion, catalog.current);
+      const report = classifyDictionaryChange(from!, to!, { history: catalog.history.filter((h) => compareSemver(h.dictionary.version, to!.dictionary.version) < 0), today: today() });
+      io.stdout.write(formatDiff(report, format, { file: to!.file, metricLines: to!.metricLines, command: 'diff' }));
+      return 0;
+    }
+    case 'release': {
+      if (catalog.problems.length > 0 || !catalog.current) return invalid();
+      const version = catalog.current.dictionary.version;
+      if (catalog.history.some((h) => h.dictionary.version === version)) {
+        io.stderr.write(`release refused: version ${version} is already released; raise version in ${CURRENT_DICTIONARY} first\n`);
+        return 1;
+      }
+      const report = checkDictionary(catalog.current, catalog.history, readHistoryIntegrity(root), today());
+      if (!report.ok) {
+        io.stderr.write(formatDiff(report, 'text', { file: CURRENT_DICTIONARY, metricLines: catalog.current.metricLines, command: 'check' }));
+        io.stderr.write(`release refused: dictionary check fails\n`);
+        return 1;
+      }
+      const written = writeRelease(root, version);
+      io.stderr.write(`released ${version}: ${written}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(args.subcommand ? `unknown dictionary command "${args.subcommand}"` : 'dictionary needs a command: check, diff or release');
+  }
+}
