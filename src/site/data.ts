@@ -1,17 +1,29 @@
 /**
- * What the site renders: the one reconcile report the build produced. Pages read it and
- * never recompute a number (STYLE: the site renders results).
+ * What the site renders: the one site model the build wrote (the reconcile report plus the
+ * dictionary versions). Pages read it and never recompute a number (STYLE: the site renders results).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ReconcileReport, ReconcileReportSchema } from '../core/schemas.ts';
+import type { SiteModel } from '../core/site-model.ts';
 
-let cached: ReconcileReport | undefined;
+let cached: SiteModel | undefined;
 
-export function siteReport(): ReconcileReport {
+export function siteModel(): SiteModel {
   if (!cached) {
-    const path = process.env.READBACK_REPORT ?? resolve('.readback/reconcile/report.json');
-    cached = ReconcileReportSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    const path = process.env.READBACK_SITE_MODEL ?? resolve('.readback/site/model.json');
+    cached = JSON.parse(readFileSync(path, 'utf8')) as SiteModel;
   }
   return cached;
 }
+
+/** An absolute URL on the published site (SPEC §8: links are built from the site URL). */
+export function siteUrl(path: string): string {
+  return `${siteModel().site_url}${path}`;
+}
+
+export const UNIT_LABEL: Record<string, string> = {
+  count: 'count',
+  milliseconds: 'ms',
+  percentage_points: 'percentage points',
+  money_minor_units: 'minor currency units',
+};
