@@ -1,65 +1,74 @@
 /**
- * `npm run build` (SPEC §6): dictionary check, reconcile, then the site. Nothing is published unless every
- * tuple is green; the site is built into a staging folder and swapped into dist/ at the end,
- * so a failed build leaves the previous dist/ untouched.
+ * `npm run build` (SPEC §6, §8): dictionary check → reconcile → site model → Astro pages →
+ * PDFs → downloads → search index → link and anchor check → publish. Everything is built in a
+ * staging folder and swapped into dist/ only at the end, so a failed build leaves the previous
+ * dist/ untouched.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'astro';
 import * as pagefind from 'pagefind';
 import { DEFAULT_SITE_URL } from '../astro.config.mjs';
-import { buildSiteModel } from '../src/core/site-model.ts';
 import { today } from '../src/cli/dictionary.ts';
 import { reconcileSummary } from '../src/cli/output.ts';
 import { formatDiff } from '../src/core/diff-format.ts';
 import { checkDictionary } from '../src/core/governance.ts';
-import { formatLocation } from '../src/core/problems.ts';
-import { readHistoryIntegrity } from '../src/io/dictionary-history.ts';
-import { CURRENT_DICTIONARY, loadDictionaryCatalog } from '../src/io/workspace.ts';
-import { STATUS_EXIT_CODE } from '../src/core/problems.ts';
+import { formatLocation, type Problem, STATUS_EXIT_CODE } from '../src/core/problems.ts';
+import { buildSiteModel } from '../src/core/site-model.ts';
 import { writeReconcileArtifacts } from '../src/io/artifacts.ts';
+import { readHistoryIntegrity } from '../src/io/dictionary-history.ts';
+import { anchorList, brokenLinks, indexSite } from '../src/io/links.ts';
 import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
+import { verifySite } from '../src/io/verify.ts';
+import { readSiteContent, tupleReportBytes } from '../src/io/site-inputs.ts';
+import { CURRENT_DICTIONARY, loadDictionaryCatalog } from '../src/io/workspace.ts';
+import { pdfLinkTargets } from '../src/pdf/links.ts';
+import { pageSize, renderOnePager } from '../src/pdf/render.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { root: { type: 'string' }, out: { type: 'string' } } });
 const root = resolve(values.root ?? process.env.READBACK_ROOT ?? projectRoot);
 const dist = resolve(values.out ?? join(root, 'dist'));
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function refuse(reason: string, code: number, problems: readonly Problem[] = []): never {
+  for (const p of problems) say(`${formatLocation(p)}: ${p.code} ${p.message}`);
+  say(`build refused: ${reason}; nothing was published (${dist} is unchanged).`);
+  process.exit(code);
+}
 
 // 1. dictionary check (SPEC §7): a forbidden or unexplained change stops the build
 const catalog = loadDictionaryCatalog(root);
-if (catalog.problems.length > 0 || !catalog.current) {
-  for (const p of catalog.problems) process.stderr.write(`${formatLocation(p)}: ${p.code} ${p.message}\n`);
-  process.stderr.write(`build refused: the dictionary is unreadable; nothing was published (${dist} is unchanged).\n`);
-  process.exit(2);
-}
-const check = checkDictionary(catalog.current, catalog.history, readHistoryIntegrity(root), today());
+if (catalog.problems.length > 0 || !catalog.current) refuse('the dictionary is unreadable', 2, catalog.problems);
+const current = catalog.current!;
+const check = checkDictionary(current, catalog.history, readHistoryIntegrity(root), today());
 if (!check.ok) {
-  process.stderr.write(formatDiff(check, 'text', { file: CURRENT_DICTIONARY, metricLines: catalog.current.metricLines, command: 'check' }));
-  process.stderr.write(`build refused: dictionary check fails; nothing was published (${dist} is unchanged).\n`);
-  process.exit(1);
+  process.stderr.write(formatDiff(check, 'text', { file: CURRENT_DICTIONARY, metricLines: current.metricLines, command: 'check' }));
+  refuse('dictionary check fails', 1);
 }
 
-// 2. reconcile (SPEC §5)
+// 2. reconcile (SPEC §5): every tuple green, or nothing is published
 const report = await reconcileWorkspace({ root });
 const written = writeReconcileArtifacts(root, report, (tuple) => `npx readback reconcile --root ${root} --tuple ${tuple.tuple_id}`);
-process.stderr.write(`${reconcileSummary(report)}\n`);
+say(reconcileSummary(report));
 if (report.status !== 'green') {
-  process.stderr.write(`build refused: reconcile is ${report.status}; nothing was published (${dist} is unchanged).\n`);
-  process.stderr.write(`report: ${join(root, written.report)}\n`);
-  for (const failure of written.failures) process.stderr.write(`failure artifact: ${join(root, failure)}\n`);
-  for (const ticket of written.tickets) process.stderr.write(`owner ticket: ${join(root, ticket)}\n`);
-  process.exit(STATUS_EXIT_CODE[report.status]);
+  say(`report: ${join(root, written.report)}`);
+  for (const failure of written.failures) say(`failure artifact: ${join(root, failure)}`);
+  for (const ticket of written.tickets) say(`owner ticket: ${join(root, ticket)}`);
+  refuse(`reconcile is ${report.status}`, STATUS_EXIT_CODE[report.status]);
 }
 
-// 3. the site model: the one object every page renders
-const siteUrl = process.env.READBACK_SITE_URL || DEFAULT_SITE_URL;
-const model = buildSiteModel({ siteUrl, report, history: catalog.history, current: catalog.current, today: today() });
+// 3. the site model: the one object every page and PDF renders
+const siteUrl = (process.env.READBACK_SITE_URL || DEFAULT_SITE_URL).replace(/\/+$/, '');
+const inputs = readSiteContent(root, report);
+if (inputs.problems.length > 0) refuse('a readback.md is not usable', 2, inputs.problems);
+const model = buildSiteModel({ siteUrl, report, history: catalog.history, current, today: today(), content: inputs.content, faqMarkdown: inputs.faqMarkdown });
 const modelPath = join(root, '.readback', 'site', 'model.json');
 mkdirSync(dirname(modelPath), { recursive: true });
 writeFileSync(modelPath, `${JSON.stringify(model, null, 2)}\n`);
 
-// 4. the site, into a staging folder
+// 4. pages, into a staging folder
 const staging = join(root, '.readback', 'staging', 'dist');
 rmSync(staging, { recursive: true, force: true });
 mkdirSync(staging, { recursive: true });
@@ -67,23 +76,58 @@ process.env.READBACK_SITE_MODEL = modelPath;
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 await build({ root: projectRoot, outDir: staging, site: siteUrl, logLevel: 'warn' });
 
-// SPEC §8: /dictionary/<semver>.json holds exactly the bytes whose SHA-256 is dictionary_sha256
-mkdirSync(join(staging, 'dictionary'), { recursive: true });
-for (const version of [...catalog.history, catalog.current]) {
-  writeFileSync(join(staging, 'dictionary', `${version.dictionary.version}.json`), catalog.byVersion.get(version.dictionary.version)!.canonical);
-}
+// 5. executive one-pagers
+const size = pageSize();
+mkdirSync(join(staging, 'readback'), { recursive: true });
+for (const tuple of model.tuples) writeFileSync(join(staging, 'readback', `${tuple.tuple_id}.pdf`), await renderOnePager(tuple, siteUrl, size));
 
-// offline search over the glossary (no external service)
+// 6. downloads: the partner export and both manifests byte for byte, each tuple's report entry,
+//    and the canonical JSON of every dictionary version (its SHA-256 is dictionary_sha256)
+for (const tuple of model.tuples) {
+  const dir = join(staging, 'exports', tuple.tuple_id);
+  mkdirSync(dir, { recursive: true });
+  for (const file of [tuple.downloads.partner_csv, tuple.downloads.leadership_manifest, tuple.downloads.partner_manifest]) copyFileSync(join(root, file.source), join(dir, file.name));
+  mkdirSync(join(staging, 'tuples', tuple.tuple_id), { recursive: true });
+  writeFileSync(join(staging, 'tuples', tuple.tuple_id, 'report.json'), tupleReportBytes(tuple.report));
+}
+mkdirSync(join(staging, 'dictionary'), { recursive: true });
+for (const version of model.versions) writeFileSync(join(staging, 'dictionary', `${version.version}.json`), catalog.byVersion.get(version.version)!.canonical);
+
+// 7. offline search over the glossary (no external service)
 const search = await pagefind.createIndex({});
 if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
 await search.index.addDirectory({ path: staging });
 await search.index.writeFiles({ outputPath: join(staging, 'pagefind') });
 await pagefind.close();
 
-// swap: the old dist/ is replaced only once the new one is complete
+// 8. every link in every page and PDF resolves; no published anchor disappears
+const index = await indexSite(staging, pdfLinkTargets);
+const broken = brokenLinks(index, siteUrl);
+if (broken.length > 0) {
+  for (const link of broken) say(`broken link in ${link.from}: ${link.href} (${link.why})`);
+  refuse(`${broken.length} broken link${broken.length === 1 ? '' : 's'}`, 1);
+}
+const anchors = anchorList(index);
+const previousAnchors = join(dist, 'anchors.json');
+if (existsSync(previousAnchors) && process.env.READBACK_ALLOW_ANCHOR_REMOVAL !== '1') {
+  const retired = new Set(model.diffs.flatMap((d) => d.findings.filter((f) => f.rule === 'METRIC_REMOVED_AFTER_SUNSET').map((f) => f.metric_id)));
+  const now = new Set(anchors);
+  const lost = (JSON.parse(readFileSync(previousAnchors, 'utf8')) as string[]).filter((a) => !now.has(a) && !retired.has(a.slice(a.indexOf('#') + 1)));
+  if (lost.length > 0) {
+    for (const anchor of lost) say(`anchor disappeared: ${anchor}`);
+    refuse(`${lost.length} published anchor${lost.length === 1 ? '' : 's'} would disappear (set READBACK_ALLOW_ANCHOR_REMOVAL=1 to accept)`, 1);
+  }
+}
+writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
+
+// 9. the auditor's replay: every hash recomputed from the staged files alone
+const verified = verifySite(staging);
+if (verified.mismatches.length > 0) refuse(`verify found ${verified.mismatches.join('; ')}`, 1);
+
+// 10. publish: the old dist/ is replaced only once the new one is complete
 const previous = `${dist}.previous`;
 rmSync(previous, { recursive: true, force: true });
 if (existsSync(dist)) renameSync(dist, previous);
 renameSync(staging, dist);
 rmSync(previous, { recursive: true, force: true });
-process.stderr.write(`published ${dist}\n`);
+say(`published ${dist} (${model.tuples.length} tuples, ${model.glossary.length} metrics, ${index.links.length} links checked, ${verified.checked.length} hashes verified)`);

@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STATUS_EXIT_CODE } from '../core/problems.ts';
 import { reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
+import { verifySite } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand, UsageError } from './dictionary.ts';
 import { progressReporter, reconcileSummary } from './output.ts';
 
@@ -17,11 +18,13 @@ const HELP: Record<string, string> = {
 Usage:
   readback reconcile [--root DIR] [--tuple ID]... [--json]
   readback dictionary check|diff|release [--root DIR] [--format F]
+  readback verify DIR
   readback help [COMMAND]
 
 Commands:
   reconcile   check every tuple's two exports against the metric dictionary (SPEC §5)
   dictionary  classify dictionary changes, check them, release a version (SPEC §7)
+  verify      recompute every hash of a built site (dist/) from its published files
 
 Exit codes: 0 green, 1 red (exports disagree), 2 invalid input, 64 usage error.
 Run "readback COMMAND --help" for a command's options.`,
@@ -42,6 +45,13 @@ Writes .readback/reconcile/report.json; a red or invalid tuple also gets
 
 Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
   dictionary: DICTIONARY_HELP,
+  verify: `readback verify — recompute every tuple revision hash, dictionary_sha256, download hash
+and artifact id of a built site from its published files alone.
+
+Usage:
+  readback verify DIR
+
+Exit codes: 0 everything matches, 1 a mismatch (each one is listed), 64 usage error.`,
 };
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
@@ -113,6 +123,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const topic = rest[0] && HELP[rest[0]] ? rest[0] : 'main';
         io.stdout.write(`${HELP[topic]}\n`);
         return command === undefined ? EXIT_USAGE : 0;
+      }
+      case 'verify': {
+        const { values, positionals } = parse(rest, {} as const);
+        if (values.help) {
+          io.stdout.write(`${HELP.verify}\n`);
+          return 0;
+        }
+        if (positionals.length !== 1) throw new UsageError('verify takes one argument: the built site folder, e.g. dist/');
+        const result = verifySite(resolve(io.cwd, positionals[0]!));
+        for (const line of result.mismatches) io.stdout.write(`MISMATCH ${line}\n`);
+        io.stderr.write(`${result.checked.length} checks passed, ${result.mismatches.length} mismatch${result.mismatches.length === 1 ? '' : 'es'}\n`);
+        return result.mismatches.length === 0 ? 0 : 1;
       }
       default:
         throw new UsageError(`unknown command "${command}"`);

@@ -58,6 +58,9 @@ export interface ExportSummary {
   problems: Problem[];
 }
 
+/** OWASP CSV injection: a cell a spreadsheet would evaluate. */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
 /** Beyond this many problems of one code in one file, the rest are counted, not listed. */
 const MAX_PROBLEMS_PER_CODE = 20;
 
@@ -78,6 +81,8 @@ export class ExportAccumulator {
   #bypassIndex = -1;
   #freezeIndex = -1;
   #metricColumns: MetricColumn[] = [];
+  #dimensionIndexes: number[] = [];
+  #headerNames: string[] = [];
 
   constructor(context: ExportReadContext) {
     this.#context = context;
@@ -107,6 +112,7 @@ export class ExportAccumulator {
     const { dictionary, window, dimensions } = this.#context;
     this.#summary.headerSeen = true;
     this.#columnCount = fields.length;
+    this.#headerNames = [...fields];
     const seen = new Map<string, number>();
     const structural = new Set([PERIOD_COLUMN, BYPASS_COLUMN, FREEZE_COLUMN, ...dimensions]);
     fields.forEach((name, index) => {
@@ -121,6 +127,7 @@ export class ExportAccumulator {
       if (name === PERIOD_COLUMN) this.#periodIndex = index;
       else if (name === BYPASS_COLUMN) this.#bypassIndex = index;
       else if (name === FREEZE_COLUMN) this.#freezeIndex = index;
+      if (dimensions.includes(name)) this.#dimensionIndexes.push(index);
       if (structural.has(name)) return;
       const metric = dictionary?.metricsById.get(name) ?? null;
       if (dictionary && !metric) {
@@ -173,6 +180,12 @@ export class ExportAccumulator {
       period = this.#checkPeriod(periodText, line, this.#periodIndex + 1);
     }
     this.#checkBypass(fields, line, periodText, period !== null);
+    for (const index of this.#dimensionIndexes) {
+      const cell = fields[index]!;
+      if (FORMULA_START.test(cell)) {
+        this.report('FORMULA_CELL', `${this.#headerNames[index]} "${printable(cell)}" starts with ${printable(cell[0]!)}, which a spreadsheet would run as a formula; exports are published as they are, so such cells are refused`, line, index + 1);
+      }
+    }
     const values: (Decimal | null | undefined)[] = new Array(fields.length);
     for (const column of this.#metricColumns) {
       const text = fields[column.index]!;

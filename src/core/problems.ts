@@ -24,6 +24,8 @@ export const INVALID_CODES = [
   'NO_OBSERVATIONS',
   'AMBIGUOUS_LAST_OBSERVED',
   'ZERO_WEIGHT',
+  'FORMULA_CELL',
+  'BAD_READBACK',
 ] as const;
 
 /** Problems where well-formed inputs disagree (SPEC §5 steps 2, 6, 7): exit 1. */

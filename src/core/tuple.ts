@@ -2,7 +2,7 @@
 import { parseYaml, validate } from './located.ts';
 import { problem, type Problem } from './problems.ts';
 import { type TupleConfig, TupleConfigSchema } from './schemas.ts';
-import { BYPASS_COLUMN, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
+import { BYPASS_COLUMN, FORMULA_START, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 
 export function parseTupleConfig(text: string, file: string, folderName: string): { config: TupleConfig | null; problems: Problem[] } {
   const parsed = parseYaml(text, file, 'BAD_TUPLE');
@@ -17,8 +17,8 @@ export function parseTupleConfig(text: string, file: string, folderName: string)
   const reserved = new Set([PERIOD_COLUMN, BYPASS_COLUMN, FREEZE_COLUMN]);
   const dimensions = config.dimensions ?? [];
   dimensions.forEach((name, index) => {
-    if (reserved.has(name) || dimensions.indexOf(name) !== index) {
-      problems.push(problem('BAD_TUPLE', `dimension "${name}" is reserved or listed twice`, at('dimensions', index)));
+    if (reserved.has(name) || dimensions.indexOf(name) !== index || FORMULA_START.test(name)) {
+      problems.push(problem('BAD_TUPLE', `dimension "${name}" is reserved, listed twice, or starts with a spreadsheet formula character`, at('dimensions', index)));
     }
   });
   return { config: problems.length === 0 ? config : null, problems };

@@ -1,0 +1,91 @@
+/**
+ * The published site's link graph: every page, its anchors, and every link in pages and PDFs
+ * (SPEC §8: links resolve, anchors are stable).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+export interface SiteIndex {
+  /** url path → anchor ids on it (files that are not HTML have none) */
+  pages: Map<string, Set<string>>;
+  /** every link found: where it is and where it points */
+  links: { from: string; href: string }[];
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? walk(path) : [path];
+  });
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+}
+
+export function urlPathOf(dist: string, file: string): string {
+  const rel = relative(dist, file).split(sep).join('/');
+  if (rel === 'index.html') return '/';
+  return rel.endsWith('/index.html') ? `/${rel.slice(0, -'index.html'.length)}` : `/${rel}`;
+}
+
+export async function indexSite(dist: string, pdfLinks: (bytes: Uint8Array) => Promise<string[]>): Promise<SiteIndex> {
+  const pages = new Map<string, Set<string>>();
+  const links: SiteIndex['links'] = [];
+  for (const file of walk(dist).sort()) {
+    const path = urlPathOf(dist, file);
+    const ids = new Set<string>();
+    if (file.endsWith('.html')) {
+      const html = readFileSync(file, 'utf8');
+      for (const match of html.matchAll(/\sid="([^"]*)"/g)) ids.add(decodeEntities(match[1]!));
+      for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g)) links.push({ from: path, href: decodeEntities(match[1]!) });
+    } else if (file.endsWith('.pdf')) {
+      for (const href of await pdfLinks(readFileSync(file))) links.push({ from: path, href });
+    }
+    pages.set(path, ids);
+  }
+  return { pages, links };
+}
+
+export interface BrokenLink {
+  from: string;
+  href: string;
+  why: string;
+}
+
+/** Every link to the site (relative, root-relative or absolute on `siteUrl`) must reach a page and, if it names one, an anchor. */
+export function brokenLinks(index: SiteIndex, siteUrl: string): BrokenLink[] {
+  const broken: BrokenLink[] = [];
+  const base = new URL(`${siteUrl.replace(/\/+$/, '')}/`);
+  for (const { from, href } of index.links) {
+    let url: URL;
+    try {
+      url = new URL(href, new URL(from, base));
+    } catch {
+      broken.push({ from, href, why: 'not a valid URL' });
+      continue;
+    }
+    if (url.protocol === 'mailto:') continue;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      broken.push({ from, href, why: `links use only http(s), mailto or relative paths, not ${url.protocol}` });
+      continue;
+    }
+    if (url.origin !== base.origin) continue; // another site: not ours to check
+    const path = decodeURIComponent(url.pathname);
+    const ids = index.pages.get(path) ?? index.pages.get(path.endsWith('/') ? path : `${path}/`);
+    if (!ids) {
+      broken.push({ from, href, why: `no page ${path}` });
+      continue;
+    }
+    const anchor = decodeURIComponent(url.hash.slice(1));
+    if (anchor && !ids.has(anchor)) broken.push({ from, href, why: `${path} has no anchor #${anchor}` });
+  }
+  return broken;
+}
+
+/** Every `page#anchor` published, sorted: the list a later build must keep. */
+export function anchorList(index: SiteIndex): string[] {
+  const list: string[] = [];
+  for (const [path, ids] of index.pages) for (const id of ids) list.push(`${path}#${id}`);
+  return list.sort();
+}

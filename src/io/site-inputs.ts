@@ -1,0 +1,60 @@
+/** Reads what the site shows besides the reconcile report: tuple words, manifests, the FAQ. */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Problem } from '../core/problems.ts';
+import { parseReadback } from '../core/readback.ts';
+import type { Manifest, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
+import type { TupleContent } from '../core/site-model.ts';
+import { parseTupleConfig } from '../core/tuple.ts';
+import { reportJson } from './artifacts.ts';
+import { TUPLES_FOLDER } from './workspace.ts';
+
+export const FAQ_FILE = 'content/faq.md';
+
+/** The published form of a tuple's report entry (what /tuples/<id>/report.json holds). */
+export function tupleReportBytes(tuple: TupleReport): string {
+  return reportJson(tuple);
+}
+
+const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+export function readSiteContent(root: string, report: ReconcileReport): { content: Map<string, TupleContent>; faqMarkdown: string | null; problems: Problem[] } {
+  const content = new Map<string, TupleContent>();
+  const problems: Problem[] = [];
+  for (const tuple of report.tuples) {
+    const rel = `${TUPLES_FOLDER}/${tuple.tuple_id}`;
+    const dir = join(root, rel);
+    const config = parseTupleConfig(readFileSync(join(dir, 'tuple.yaml'), 'utf8'), `${rel}/tuple.yaml`, tuple.tuple_id).config as TupleConfig;
+    const manifests = {
+      leadership: JSON.parse(readFileSync(join(dir, 'leadership.manifest.json'), 'utf8')) as Manifest,
+      partner: JSON.parse(readFileSync(join(dir, 'partner.manifest.json'), 'utf8')) as Manifest,
+    };
+    const readbackFile = `${rel}/readback.md`;
+    const visible = new Set(tuple.metrics.map((m) => m.metric_id));
+    const parsed = existsSync(join(root, readbackFile))
+      ? parseReadback(readFileSync(join(root, readbackFile), 'utf8'), readbackFile, visible)
+      : { content: { headlines: [], body: '' }, problems: [] };
+    problems.push(...parsed.problems);
+    if (!parsed.content) continue;
+    const sources = {
+      partner_csv: `${rel}/${manifests.partner.file}`,
+      leadership_manifest: `${rel}/leadership.manifest.json`,
+      partner_manifest: `${rel}/partner.manifest.json`,
+    };
+    content.set(tuple.tuple_id, {
+      config,
+      manifests,
+      readback: parsed.content,
+      report_sha256: sha256(tupleReportBytes(tuple)),
+      sources,
+      sha256: {
+        partner_csv: sha256(readFileSync(join(root, sources.partner_csv))),
+        leadership_manifest: sha256(readFileSync(join(root, sources.leadership_manifest))),
+        partner_manifest: sha256(readFileSync(join(root, sources.partner_manifest))),
+      },
+    });
+  }
+  const faqPath = join(root, FAQ_FILE);
+  return { content, faqMarkdown: existsSync(faqPath) ? readFileSync(faqPath, 'utf8') : null, problems };
+}

@@ -1,0 +1,98 @@
+/**
+ * `readback verify DIR` (SPEC §6): recompute, from a built site alone, every tuple revision hash,
+ * dictionary_sha256, download hash and artifact id, as an auditor would.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson, tupleRevisionHash } from '../core/hash.ts';
+import { artifactId } from '../core/reconcile.ts';
+import { type TupleReport, TupleReportSchema } from '../core/schemas.ts';
+
+export interface VerifyResult {
+  checked: string[];
+  mismatches: string[];
+}
+
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+export function verifySite(dir: string): VerifyResult {
+  const checked: string[] = [];
+  const mismatches: string[] = [];
+  const expect = (what: string, actual: unknown, wanted: unknown) => {
+    if (actual === wanted) checked.push(what);
+    else mismatches.push(`${what}: expected ${String(wanted)}, found ${String(actual)}`);
+  };
+  const tuplesDir = join(dir, 'tuples');
+  if (!existsSync(tuplesDir)) {
+    mismatches.push(`${dir} has no tuples/ folder: not a built Readback site`);
+    return { checked, mismatches };
+  }
+  for (const tupleId of readdirSync(tuplesDir).sort()) {
+    const reportPath = join(tuplesDir, tupleId, 'report.json');
+    if (!existsSync(reportPath)) {
+      mismatches.push(`tuples/${tupleId}/report.json is missing`);
+      continue;
+    }
+    let entry: TupleReport;
+    try {
+      entry = TupleReportSchema.parse(JSON.parse(readFileSync(reportPath, 'utf8')));
+    } catch (error) {
+      mismatches.push(`tuples/${tupleId}/report.json is not a reconcile report entry: ${(error as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    const where = `tuple ${tupleId}`;
+    expect(`${where}: artifact_id`, artifactId(entry), entry.artifact_id);
+    expect(`${where}: status`, entry.status, 'green');
+
+    const dictionaryPath = join(dir, 'dictionary', `${entry.dictionary_version}.json`);
+    if (!existsSync(dictionaryPath)) {
+      mismatches.push(`${where}: dictionary/${entry.dictionary_version}.json is missing`);
+      continue;
+    }
+    const dictionaryBytes = readFileSync(dictionaryPath);
+    expect(`${where}: dictionary/${entry.dictionary_version}.json is canonical JSON`, canonicalJson(JSON.parse(dictionaryBytes.toString('utf8'))), dictionaryBytes.toString('utf8'));
+    const dictionarySha = sha256(dictionaryBytes);
+    expect(`${where}: dictionary_sha256`, dictionarySha, entry.dictionary_sha256);
+
+    const exportsDir = join(dir, 'exports', tupleId);
+    const files = existsSync(exportsDir) ? readdirSync(exportsDir) : [];
+    const find = (suffix: string) => files.find((f) => f.endsWith(suffix));
+    const partnerCsv = find('_partner.csv');
+    const partnerManifest = find('_partner.manifest.json');
+    const leadershipManifest = find('_leadership.manifest.json');
+    if (!partnerCsv || !partnerManifest || !leadershipManifest) {
+      mismatches.push(`${where}: exports/${tupleId}/ lacks the partner CSV or a manifest`);
+      continue;
+    }
+    const partnerSha = sha256(readFileSync(join(exportsDir, partnerCsv)));
+    expect(`${where}: ${partnerCsv}`, partnerSha, entry.exports.partner?.sha256);
+    const partnerDeclared = JSON.parse(readFileSync(join(exportsDir, partnerManifest), 'utf8')).sha256;
+    expect(`${where}: ${partnerManifest} sha256`, partnerDeclared, partnerSha);
+    const leadershipSha = JSON.parse(readFileSync(join(exportsDir, leadershipManifest), 'utf8')).sha256;
+    expect(`${where}: ${leadershipManifest} sha256`, leadershipSha, entry.exports.leadership?.sha256);
+
+    if (!entry.window || !entry.dictionary_version) {
+      mismatches.push(`${where}: the report entry has no window or dictionary version`);
+      continue;
+    }
+    const recomputed = tupleRevisionHash({
+      tuple_id: tupleId,
+      start_inclusive: entry.window.start_inclusive,
+      end_exclusive: entry.window.end_exclusive,
+      dictionary_version: entry.dictionary_version,
+      dictionary_sha256: dictionarySha,
+      leadership_sha256: leadershipSha,
+      partner_sha256: partnerSha,
+    });
+    expect(`${where}: tuple revision hash`, recomputed, entry.tuple_revision_hash);
+
+    for (const page of [`annex/${tupleId}/index.html`, `readback/${tupleId}/index.html`]) {
+      const path = join(dir, page);
+      const html = existsSync(path) ? readFileSync(path, 'utf8') : '';
+      expect(`${where}: ${page} shows the tuple revision hash`, html.includes(recomputed), true);
+    }
+    expect(`${where}: readback/${tupleId}.pdf exists`, existsSync(join(dir, 'readback', `${tupleId}.pdf`)), true);
+  }
+  return { checked, mismatches };
+}

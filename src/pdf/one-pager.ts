@@ -1,0 +1,125 @@
+/**
+ * The executive one-pager (SPEC §8): a projection of the same site model the annex renders.
+ * Written with createElement so Node runs it without a JSX step.
+ */
+import { createElement as h, type ReactElement } from 'react';
+import { Document, Link, Page, StyleSheet, Text, View } from '@react-pdf/renderer';
+import type { TuplePage } from '../core/site-model.ts';
+
+export type PageSize = 'LETTER' | 'A4';
+
+export interface OnePagerProps {
+  tuple: TuplePage;
+  siteUrl: string;
+  size: PageSize;
+}
+
+const INK = '#16191d';
+const MUTED = '#5b6470';
+const ACCENT = '#0b5cad';
+const RULE = '#d9dde3';
+
+const styles = StyleSheet.create({
+  page: { fontFamily: 'Inter', fontSize: 10.5, color: INK, paddingTop: 46, paddingBottom: 70, paddingHorizontal: 54, lineHeight: 1.4 },
+  kicker: { fontSize: 8, letterSpacing: 1.2, color: MUTED, textTransform: 'uppercase', marginBottom: 6 },
+  title: { fontSize: 19, fontWeight: 700, lineHeight: 1.2, marginBottom: 8 },
+  meta: { fontSize: 9, color: MUTED, marginBottom: 2 },
+  section: { marginTop: 16 },
+  heading: { fontSize: 9, fontWeight: 700, letterSpacing: 1, textTransform: 'uppercase', color: MUTED, borderBottomWidth: 0.75, borderBottomColor: RULE, paddingBottom: 3, marginBottom: 8 },
+  headline: { borderLeftWidth: 2.5, borderLeftColor: ACCENT, paddingLeft: 10, marginBottom: 10 },
+  headlineText: { fontSize: 12, lineHeight: 1.35 },
+  value: { fontWeight: 700 },
+  citation: { fontFamily: 'JetBrains Mono', fontSize: 7.5, color: ACCENT, textDecoration: 'none', marginTop: 1 },
+  body: { fontSize: 10, color: INK },
+  carveOut: { marginBottom: 5 },
+  carveOutId: { fontFamily: 'JetBrains Mono', fontSize: 8.5, color: ACCENT, textDecoration: 'none' },
+  faqLink: { color: ACCENT, textDecoration: 'none', fontSize: 10, marginBottom: 4 },
+  footer: { position: 'absolute', left: 54, right: 54, bottom: 26, borderTopWidth: 0.75, borderTopColor: RULE, paddingTop: 5 },
+  footerLine: { fontFamily: 'JetBrains Mono', fontSize: 6.6, color: MUTED, lineHeight: 1.45 },
+});
+
+function dateOnly(instant: string): string {
+  return instant.replace('T00:00:00Z', '').replace('T', ' ').replace('Z', ' UTC');
+}
+
+export function onePager({ tuple, siteUrl, size }: OnePagerProps): ReactElement {
+  const annex = `${siteUrl}/annex/${tuple.tuple_id}/`;
+  const window = `${dateOnly(tuple.window.start_inclusive)} to ${dateOnly(tuple.window.end_exclusive)}`;
+  const faq: [string, string][] = [
+    ['Where does each number come from? Both exports, side by side', '#metrics'],
+    ['Which period is this, exactly?', '#window'],
+    ['What shipped during the release freeze?', '#carve-out-weeks'],
+    ['How can I check these figures myself?', '#provenance'],
+    ['More questions and answers', '#faq'],
+  ];
+  return h(
+    Document,
+    {
+      title: tuple.title,
+      author: 'Readback',
+      subject: `Executive readback for ${tuple.partner}, ${tuple.window.start_inclusive} to ${tuple.window.end_exclusive} (UTC), dictionary ${tuple.report.dictionary_version}, ${tuple.tuple_revision_hash}`,
+      keywords: tuple.metrics.map((m) => m.metric_id).join(' '),
+      language: 'en',
+      creator: 'Readback',
+      producer: 'Readback',
+      creationDate: new Date(tuple.generated_at),
+      modificationDate: new Date(tuple.generated_at),
+    },
+    h(
+      Page,
+      { size, style: styles.page },
+      h(Text, { style: styles.kicker }, `Executive readback · ${tuple.partner}`),
+      h(Text, { style: styles.title }, tuple.title),
+      h(Text, { style: styles.meta }, `Window (UTC, start inclusive, end exclusive): ${window}`),
+      h(Text, { style: styles.meta }, `Metric dictionary ${tuple.report.dictionary_version} · leadership and partner exports reconciled within tolerance`),
+      h(
+        View,
+        { style: styles.section },
+        h(Text, { style: styles.heading }, 'Headlines'),
+        ...tuple.headlines.map((headline) =>
+          h(
+            View,
+            { style: styles.headline, key: headline.metric_id, wrap: false },
+            h(
+              Text,
+              { style: styles.headlineText },
+              ...headline.parts.flatMap((part, i) => (i === 0 ? [part] : [h(Text, { style: styles.value, key: `v${i}` }, headline.value), part])),
+            ),
+            h(Link, { src: headline.annex_href, style: styles.citation }, headline.citation),
+          ),
+        ),
+      ),
+      tuple.body_text
+        ? h(View, { style: styles.section }, ...tuple.body_text.split(/\n\s*\n/).map((paragraph, i) => h(Text, { style: styles.body, key: `p${i}` }, paragraph.replace(/\s*\n\s*/g, ' '))))
+        : null,
+      h(
+        View,
+        { style: styles.section },
+        h(Text, { style: styles.heading }, 'Carve-out weeks'),
+        tuple.carve_outs.length === 0
+          ? h(Text, { style: styles.body }, `None: no change shipped during a release freeze in this window (${tuple.sentinel}).`)
+          : tuple.carve_outs.map((c) =>
+              h(
+                View,
+                { style: styles.carveOut, key: c.anchor, wrap: false },
+                h(Text, { style: styles.body }, `Week of ${dateOnly(c.period_start)}: ${c.blast_radius}`),
+                h(Link, { src: `${annex}#${c.anchor}`, style: styles.carveOutId }, `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`),
+              ),
+            ),
+      ),
+      h(
+        View,
+        { style: styles.section },
+        h(Text, { style: styles.heading }, 'Questions'),
+        ...faq.map(([question, anchor]) => h(Link, { src: `${annex}${anchor}`, style: styles.faqLink, key: anchor }, question)),
+      ),
+      h(
+        View,
+        { style: styles.footer, fixed: true },
+        h(Text, { style: styles.footerLine }, `Tuple revision hash ${tuple.tuple_revision_hash}`),
+        h(Text, { style: styles.footerLine }, `Artifact id ${tuple.report.artifact_id}`),
+        h(Text, { style: styles.footerLine }, `Dictionary ${tuple.report.dictionary_version} | window ${tuple.window.start_inclusive} to ${tuple.window.end_exclusive} (UTC) | tuple ${tuple.tuple_id}`),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,30 @@
+/** Renders one-pagers to PDF bytes with fonts embedded from npm packages (no network). */
+import { createRequire } from 'node:module';
+import { Font, renderToBuffer } from '@react-pdf/renderer';
+import type { TuplePage } from '../core/site-model.ts';
+import { onePager, type PageSize } from './one-pager.ts';
+
+let fontsReady = false;
+
+function registerFonts(): void {
+  if (fontsReady) return;
+  const require = createRequire(import.meta.url);
+  const inter = (weight: number) => require.resolve(`@fontsource/inter/files/inter-latin-${weight}-normal.woff`);
+  const mono = (weight: number) => require.resolve(`@fontsource/jetbrains-mono/files/jetbrains-mono-latin-${weight}-normal.woff`);
+  Font.register({ family: 'Inter', fonts: [{ src: inter(400) }, { src: inter(600), fontWeight: 600 }, { src: inter(700), fontWeight: 700 }] });
+  Font.register({ family: 'JetBrains Mono', fonts: [{ src: mono(400) }] });
+  // ids and hashes are never hyphenated
+  Font.registerHyphenationCallback((word) => [word]);
+  fontsReady = true;
+}
+
+export function pageSize(env: NodeJS.ProcessEnv = process.env): PageSize {
+  const size = (env.READBACK_PDF_SIZE ?? 'LETTER').toUpperCase();
+  if (size !== 'LETTER' && size !== 'A4') throw new Error(`READBACK_PDF_SIZE must be LETTER or A4, not "${size}"`);
+  return size;
+}
+
+export async function renderOnePager(tuple: TuplePage, siteUrl: string, size: PageSize): Promise<Buffer> {
+  registerFonts();
+  return renderToBuffer(onePager({ tuple, siteUrl, size }) as Parameters<typeof renderToBuffer>[0]);
+}

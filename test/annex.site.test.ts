@@ -1,0 +1,170 @@
+/** SPEC §8: the partner annex, downloads, verify, and the two-click path from the PDF. */
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SiteModel } from '../src/core/site-model.ts';
+import { pdfLinkTargets } from '../src/pdf/links.ts';
+import { hasChromium, launchBrowser, serveDirectory } from './helpers/browser.ts';
+import { runCli } from './helpers/cli.ts';
+import { buildSite } from './helpers/site.ts';
+import { copyWorkspace, sha256, tempDir } from './helpers/workspace.ts';
+
+let site: ReturnType<typeof buildSite>;
+let model: SiteModel;
+beforeAll(() => {
+  site = buildSite();
+  if (site.status !== 0) throw new Error(site.stderr);
+  model = JSON.parse(readFileSync(join(site.root, '.readback/site/model.json'), 'utf8'));
+});
+const annexHtml = (id: string) => readFileSync(join(site.dist, 'annex', id, 'index.html'), 'utf8');
+
+describe('partner annex', () => {
+  it('has every stable section anchor and one #<metric_id> row per metric linking to its glossary page', () => {
+    for (const tuple of model.tuples) {
+      const html = annexHtml(tuple.tuple_id);
+      for (const anchor of ['window', 'metrics', 'carve-out-weeks', 'faq', 'downloads', 'provenance']) expect(html).toContain(`id="${anchor}"`);
+      for (const metric of tuple.report.metrics) {
+        const row = html.slice(html.indexOf(`id="${metric.metric_id}"`));
+        expect(row.slice(0, row.indexOf('</tr>'))).toContain(`href="/glossary/${metric.metric_id}/"`);
+        expect(row.slice(0, row.indexOf('</tr>'))).toContain(`data-value="${metric.partner}"`);
+      }
+      for (const carveOut of tuple.carve_outs) expect(html).toContain(`id="bypass-${carveOut.bypass_audit_id}"`);
+      expect(html).toContain(tuple.tuple_revision_hash);
+      expect(html).toContain(tuple.report.artifact_id);
+      expect(html).toContain(tuple.report.dictionary_sha256!);
+    }
+  });
+
+  it('shows the bypass and freeze ids, the sentinel when there is none, and both on one footer line', () => {
+    const acme = annexHtml('acme-2026-q2');
+    expect(acme).toMatch(/<p id="freeze-line">Freeze FRZ-2026-Q2-01 · Bypass audit id BYP-2026-0412/);
+    const globex = annexHtml('globex-2026-06');
+    expect(globex).toMatch(/<p id="freeze-line">Freeze none · Bypass audit id NO_BYPASS/);
+    expect(globex.slice(globex.indexOf('id="carve-out-weeks"'))).toContain('NO_BYPASS');
+  });
+
+  it('gives an anchor by id, never by label: a renamed label changes no anchor', () => {
+    const acme = model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!;
+    const backlog = acme.metrics.find((m) => m.metric_id === 'm.backlog.tickets')!;
+    expect(backlog.label).toBe('Support backlog'); // acme replays dictionary 1.0.0
+    expect(annexHtml('acme-2026-q2')).toContain('id="m.backlog.tickets"');
+    expect(annexHtml('globex-2026-06')).toContain('id="m.backlog.tickets"'); // "Ticket backlog" in 1.2.0
+  });
+
+  it('lets an auditor recompute the tuple hash with the printed command', async () => {
+    const html = annexHtml('acme-2026-q2');
+    const printed = /printf &#39;%s&#39; &#39;(.*?)&#39; \| sha256sum/.exec(html)?.[1] ?? /printf '%s' '(.*?)' \| sha256sum/.exec(html)![1]!;
+    const document = printed.replace(/&quot;/g, '"');
+    expect(`sha256:${sha256(document)}`).toBe(model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!.tuple_revision_hash);
+  });
+});
+
+describe('downloads', () => {
+  it('publishes the partner CSV and both manifests byte for byte, named with the UTC window', () => {
+    for (const tuple of model.tuples) {
+      const files = readdirSync(join(site.dist, 'exports', tuple.tuple_id)).sort();
+      const stem = `${tuple.tuple_id}_${tuple.window.start_inclusive.replace(/[-:]/g, '')}_${tuple.window.end_exclusive.replace(/[-:]/g, '')}`;
+      expect(files).toEqual([`${stem}_leadership.manifest.json`, `${stem}_partner.csv`, `${stem}_partner.manifest.json`]);
+      const csv = readFileSync(join(site.dist, 'exports', tuple.tuple_id, `${stem}_partner.csv`));
+      expect(sha256(csv)).toBe(tuple.report.exports.partner!.sha256);
+      expect(csv).toEqual(readFileSync(join(site.root, 'content', 'tuples', tuple.tuple_id, 'partner.csv')));
+    }
+  });
+
+  it('no published CSV cell would run as a spreadsheet formula', () => {
+    for (const tuple of model.tuples) {
+      const dir = join(site.dist, 'exports', tuple.tuple_id);
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
+        for (const cell of readFileSync(join(dir, file), 'utf8').split(/\r?\n/).flatMap((line) => line.split(','))) expect(cell).not.toMatch(/^[=+@\t\r]|^-(?!\d+(\.\d+)?$)/);
+      }
+    }
+  });
+
+  it('publishes the green report entry whose artifact id verifies', async () => {
+    for (const tuple of model.tuples) {
+      const entry = JSON.parse(readFileSync(join(site.dist, 'tuples', tuple.tuple_id, 'report.json'), 'utf8'));
+      expect(entry).toEqual(tuple.report);
+      expect(entry.status).toBe('green');
+    }
+  });
+});
+
+describe('readback verify', () => {
+  it('passes on a fresh build and fails when any published file is altered', async () => {
+    expect((await runCli(['verify', site.dist])).code).toBe(0);
+    const tampered = tempDir();
+    cpSync(site.dist, tampered, { recursive: true });
+    const csvDir = join(tampered, 'exports', 'acme-2026-q2');
+    const csv = join(csvDir, readdirSync(csvDir).find((f) => f.endsWith('_partner.csv'))!);
+    writeFileSync(csv, readFileSync(csv, 'utf8').replace('99.96', '99.97'));
+    const result = await runCli(['verify', tampered]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('MISMATCH tuple acme-2026-q2');
+
+    const dictionaryTampered = tempDir();
+    cpSync(site.dist, dictionaryTampered, { recursive: true });
+    const dictionary = join(dictionaryTampered, 'dictionary', '1.0.0.json');
+    writeFileSync(dictionary, readFileSync(dictionary, 'utf8').replace('"half_up"', '"half_even"'));
+    expect((await runCli(['verify', dictionaryTampered])).code).toBe(1);
+    expect((await runCli(['verify'])).code).toBe(64);
+  });
+});
+
+describe('build refusals', () => {
+  it('a number typed into a headline fails the build with file and line', () => {
+    const root = copyWorkspace();
+    const path = join(root, 'content', 'tuples', 'acme-2026-q2', 'readback.md');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('{value} of shipped orders', '{value} of shipped orders (up 3.5 points)'));
+    const result = buildSite(root);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/content\/tuples\/acme-2026-q2\/readback\.md:7:\d+: BAD_READBACK .*"3\.5"/);
+  });
+
+  it('a link to a missing anchor fails the build', () => {
+    const root = copyWorkspace();
+    writeFileSync(join(root, 'content', 'faq.md'), `${readFileSync(join(root, 'content', 'faq.md'), 'utf8')}\n## Broken?\n\nSee [this](/annex/acme-2026-q2/#no-such-anchor).\n`);
+    const result = buildSite(root);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('/annex/acme-2026-q2/#no-such-anchor');
+  });
+
+  it('an anchor published by the previous build may not disappear', () => {
+    const first = buildSite();
+    expect(first.status).toBe(0);
+    rmSync(join(first.root, 'content', 'tuples', 'globex-2026-06'), { recursive: true });
+    const second = buildSite(first.root);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain('anchor disappeared: /annex/globex-2026-06/#metrics');
+    expect(readdirSync(join(first.root, 'dist', 'annex'))).toContain('globex-2026-06');
+    expect(buildSite(first.root, { READBACK_ALLOW_ANCHOR_REMOVAL: '1' }).status).toBe(0);
+  });
+});
+
+describe.skipIf(!hasChromium)('two clicks from the PDF', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveDirectory>>;
+  beforeAll(async () => {
+    server = await serveDirectory(site.dist);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the first headline link lands on the annex row with the same value, and its label opens the definition', async () => {
+    const tuple = model.tuples[0]!;
+    const [first] = await pdfLinkTargets(readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`)));
+    const headline = tuple.headlines[0]!;
+    expect(first).toBe(headline.annex_href);
+    const page = await browser.newPage();
+    await page.goto(first!.replace(model.site_url, server.url));
+    const row = page.locator(':target');
+    expect(await row.getAttribute('id')).toBe(headline.metric_id);
+    expect(await row.locator('td').nth(3).textContent()).toBe(headline.value);
+    await row.locator(`a[href="/glossary/${headline.metric_id}/"]`).click();
+    await page.waitForURL(new RegExp(`/glossary/${headline.metric_id.replace(/\./g, '\\.')}/$`));
+    expect(await page.locator('#definition').textContent()).toContain('Definition');
+  });
+});

@@ -1,0 +1,88 @@
+/** SPEC §8: the executive one-pager, read back with pdfjs-dist. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SiteModel } from '../src/core/site-model.ts';
+import { pdfLinkTargets } from '../src/pdf/links.ts';
+import { renderOnePager } from '../src/pdf/render.ts';
+import { buildSite } from './helpers/site.ts';
+
+let site: ReturnType<typeof buildSite>;
+let model: SiteModel;
+beforeAll(() => {
+  site = buildSite();
+  if (site.status !== 0) throw new Error(site.stderr);
+  model = JSON.parse(readFileSync(join(site.root, '.readback/site/model.json'), 'utf8'));
+});
+
+async function pdfFacts(bytes: Uint8Array) {
+  const doc = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
+  const page = await doc.getPage(1);
+  const text = (await page.getTextContent()).items.map((item) => ('str' in item ? item.str : '')).join(' ');
+  const info = (await doc.getMetadata()).info as Record<string, string>;
+  // pdf.js splits runs at font changes and kerning: compare without white space
+  const facts = { pages: doc.numPages, text, flat: text.replace(/\s+/g, ''), info, view: page.view };
+  await doc.destroy();
+  return facts;
+}
+
+describe('executive one-pager', () => {
+  it('is one page whose headlines show their value, metric_id and short hash', async () => {
+    for (const tuple of model.tuples) {
+      const facts = await pdfFacts(readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`)));
+      expect(facts.pages).toBe(1);
+      expect(tuple.headlines.length).toBeGreaterThan(0);
+      for (const headline of tuple.headlines) {
+        const metric = tuple.report.metrics.find((m) => m.metric_id === headline.metric_id)!;
+        // the value is the reconciled partner value, only grouped and given its unit symbol
+        expect(headline.value.replace(/,/g, '').replace(/( ms|%| minor units)$/, '')).toBe(metric.partner);
+        const flat = (s: string) => s.replace(/\s+/g, '');
+        expect(facts.flat).toContain(flat(headline.value));
+        expect(facts.flat).toContain(flat(headline.text));
+        expect(facts.flat).toContain(flat(`(${headline.metric_id}, ${tuple.short_hash})`));
+      }
+      expect(facts.flat).toContain(tuple.tuple_revision_hash);
+      expect(facts.flat).toContain(tuple.report.artifact_id);
+      expect(facts.flat).toContain('CARVE-OUTWEEKS');
+      for (const carveOut of tuple.carve_outs) expect(facts.flat).toContain(carveOut.blast_radius.replace(/\s+/g, ''));
+      expect(facts.info.Title).toBe(tuple.title);
+      expect(facts.info.Keywords).toBe(tuple.report.metrics.map((m) => m.metric_id).join(' '));
+      expect(facts.info.CreationDate).toMatch(new RegExp(`^D:${tuple.generated_at.slice(0, 10).replace(/-/g, '')}`));
+    }
+  });
+
+  it('links every headline and carve-out to an annex anchor that exists in the built HTML', async () => {
+    for (const tuple of model.tuples) {
+      const links = await pdfLinkTargets(readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`)));
+      for (const headline of tuple.headlines) expect(links).toContain(`${model.site_url}/annex/${tuple.tuple_id}/#${headline.metric_id}`);
+      for (const carveOut of tuple.carve_outs) expect(links).toContain(`${model.site_url}/annex/${tuple.tuple_id}/#${carveOut.anchor}`);
+      const annex = readFileSync(join(site.dist, 'annex', tuple.tuple_id, 'index.html'), 'utf8');
+      for (const link of links) {
+        expect(link.startsWith(`${model.site_url}/annex/${tuple.tuple_id}/#`)).toBe(true);
+        expect(annex).toContain(`id="${link.split('#')[1]}"`);
+      }
+    }
+  });
+
+  it('renders byte-identical PDFs from the same inputs, on Letter and on A4', async () => {
+    const tuple = model.tuples[0]!;
+    const first = await renderOnePager(tuple, model.site_url, 'LETTER');
+    const second = await renderOnePager(tuple, model.site_url, 'LETTER');
+    expect(Buffer.compare(first, second)).toBe(0);
+    expect(Buffer.compare(first, readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`)))).toBe(0);
+    const a4 = await pdfFacts(await renderOnePager(tuple, model.site_url, 'A4'));
+    expect(a4.pages).toBe(1);
+    expect(Math.round(a4.view[3]!)).toBe(842);
+  });
+
+  it('has no numeric table: every digit on the page belongs to a headline, an id, a hash or a date', async () => {
+    const tuple = model.tuples[0]!;
+    const facts = await pdfFacts(readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`)));
+    let rest = facts.flat;
+    for (const known of [tuple.title, ...tuple.headlines.flatMap((h) => [h.value, h.citation]), tuple.tuple_revision_hash, tuple.report.artifact_id, tuple.window.start_inclusive, tuple.window.end_exclusive, tuple.window.start_inclusive.slice(0, 10), tuple.window.end_exclusive.slice(0, 10), tuple.report.dictionary_version!, tuple.tuple_id, ...tuple.carve_outs.flatMap((c) => [c.bypass_audit_id, c.parent_freeze_id, c.period_start.slice(0, 10), c.blast_radius])]) {
+      rest = rest.split(known.replace(/\s+/g, '')).join(' ');
+    }
+    expect(rest).not.toMatch(/\d/);
+  });
+});
