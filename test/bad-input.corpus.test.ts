@@ -20,6 +20,8 @@ interface CaseSpec {
   code: string;
   rehash: boolean;
   delete?: string[];
+  /** a large input made at run time instead of committed: the marker in `path` becomes `bytes` letters */
+  inflate?: { path: string; marker: string; bytes: number };
 }
 
 function materialize(name: string, spec: CaseSpec): string {
@@ -28,6 +30,10 @@ function materialize(name: string, spec: CaseSpec): string {
   const overlay = join(BAD, name, 'files');
   if (existsSync(overlay)) cpSync(overlay, root, { recursive: true, verbatimSymlinks: true });
   for (const path of spec.delete ?? []) rmSync(join(root, path), { force: true });
+  if (spec.inflate) {
+    const path = join(root, spec.inflate.path);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(spec.inflate.marker, 'x'.repeat(spec.inflate.bytes)));
+  }
   if (spec.rehash) {
     for (const audience of ['leadership', 'partner'] as const) {
       const tupleDir = `content/tuples/${TUPLE}`;

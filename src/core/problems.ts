@@ -25,6 +25,7 @@ export const INVALID_CODES = [
   'AMBIGUOUS_LAST_OBSERVED',
   'ZERO_WEIGHT',
   'FORMULA_CELL',
+  'CONTROL_CHARACTER',
   'BAD_READBACK',
 ] as const;
 

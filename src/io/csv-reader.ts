@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import type { ExportAccumulator } from '../core/exports.ts';
 import { problem, type Problem } from '../core/problems.ts';
+import { TextGuard, type TextGuardFinding } from '../core/text-guard.ts';
 import { firstInvalidUtf8 } from './utf8.ts';
 
 /** The longest record csv-parse will buffer: a multi-megabyte cell is refused, not held. */
@@ -20,6 +21,13 @@ export interface ExportReadResult {
 }
 
 class InvalidUtf8Error extends Error {}
+class GuardError extends Error {
+  readonly finding: TextGuardFinding;
+  constructor(finding: TextGuardFinding) {
+    super(finding.message);
+    this.finding = finding;
+  }
+}
 
 /**
  * Reads `path` and calls `accumulator.header()` then `accumulator.row()` for each record.
@@ -28,21 +36,29 @@ class InvalidUtf8Error extends Error {}
 export async function readExport(path: string, file: string, accumulator: ExportAccumulator): Promise<ExportReadResult> {
   const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const guard = new TextGuard();
   const decode = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
+      let text: string;
       try {
-        callback(null, decoder.decode(chunk, { stream: true }));
+        text = decoder.decode(chunk, { stream: true });
       } catch {
-        callback(new InvalidUtf8Error());
+        return callback(new InvalidUtf8Error());
       }
+      guard.feed(text);
+      callback(guard.finding ? new GuardError(guard.finding) : null, text);
     },
     flush(callback) {
+      let text: string;
       try {
-        callback(null, decoder.decode());
+        text = decoder.decode();
       } catch {
-        callback(new InvalidUtf8Error());
+        return callback(new InvalidUtf8Error());
       }
+      guard.feed(text);
+      guard.end();
+      callback(guard.finding ? new GuardError(guard.finding) : null, text);
     },
   });
   const parser = parse({ info: true, max_record_size: MAX_RECORD_BYTES, skip_empty_lines: false });
@@ -86,6 +102,10 @@ function csvProblem(error: unknown, path: string, file: string, recordLine: numb
     }
     const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
     return problem('BAD_CSV', `invalid UTF-8 at byte ${offset}; exports must be UTF-8 text`, { file, line, column });
+  }
+  if (error instanceof GuardError) {
+    const code = error.finding.kind === 'control_character' ? 'CONTROL_CHARACTER' : 'BAD_CSV';
+    return problem(code, error.finding.message, { file, line: error.finding.line, column: error.finding.field });
   }
   if (error instanceof CsvError) {
     const e = error as CsvError & { lines?: number; column?: number };
