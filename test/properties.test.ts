@@ -1,0 +1,175 @@
+/** fast-check properties of the engine (issue: hostile input). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { finishAggregate, newAggregate, observe } from '../src/core/aggregate.ts';
+import { type Decimal, formatDecimal, parseDecimal, roundDecimal } from '../src/core/decimal.ts';
+import { ExportAccumulator } from '../src/core/exports.ts';
+import { parseDictionary } from '../src/core/dictionary.ts';
+import type { Metric } from '../src/core/schemas.ts';
+import { TextGuard } from '../src/core/text-guard.ts';
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { readExport } from '../src/io/csv-reader.ts';
+import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
+import { REPO_ROOT, syntheticWorkspace, tempDir } from './helpers/workspace.ts';
+
+const decimalText = fc
+  .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.integer({ min: 0, max: 6 }))
+  .map(([negative, units, scale]) => formatDecimal({ units: negative ? -units : units, scale }));
+const metric = (aggregation: Metric['aggregation']): Metric => ({ metric_id: 'm.p', label: 'P', class: 'latency', unit: 'milliseconds', aggregation, precision: 2, definition: '', formula_ref: 'f', owner: 'o', weight_metric_id: aggregation === 'weighted_average' ? 'm.w' : undefined });
+
+function aggregateRows(aggregation: Metric['aggregation'], rows: { period: number; value: string; weight: string }[]): string {
+  const state = newAggregate(metric(aggregation));
+  rows.forEach((row, i) => observe(state, parseDecimal(row.value), parseDecimal(row.weight), BigInt(row.period), String(row.period), i));
+  const outcome = finishAggregate(state, 'half_even');
+  return outcome.ok ? formatDecimal(outcome.value) : outcome.code;
+}
+
+const rows = fc.array(
+  fc.record({ period: fc.integer({ min: 0, max: 5 }), value: decimalText, weight: fc.bigInt({ min: 1n, max: 10n ** 9n }).map(String) }),
+  { minLength: 1, maxLength: 30 },
+);
+
+describe('aggregation', () => {
+  it.each(['sum', 'max', 'last_observed', 'weighted_average'] as const)('%s does not depend on row order', (aggregation) => {
+    fc.assert(
+      fc.property(rows, fc.infiniteStream(fc.nat()), (input, randomness) => {
+        const shuffled = [...input];
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          const j = randomness.next().value % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+        }
+        expect(aggregateRows(aggregation, shuffled)).toBe(aggregateRows(aggregation, input));
+      }),
+    );
+  });
+
+  it('splitting a value across rows does not change a sum', () => {
+    fc.assert(
+      fc.property(rows, fc.nat(), decimalText, (input, index, part) => {
+        const i = index % input.length;
+        const row = input[i]!;
+        const rest = formatDecimal(subtract(parseDecimal(row.value)!, parseDecimal(part)!));
+        const split = [...input.slice(0, i), { ...row, value: part }, { ...row, value: rest }, ...input.slice(i + 1)];
+        expect(aggregateRows('sum', split)).toBe(aggregateRows('sum', input));
+      }),
+    );
+  });
+});
+
+function subtract(a: Decimal, b: Decimal): Decimal {
+  const scale = Math.max(a.scale, b.scale);
+  const x = a.units * 10n ** BigInt(scale - a.scale);
+  const y = b.units * 10n ** BigInt(scale - b.scale);
+  return { units: x - y, scale };
+}
+
+describe('rounding', () => {
+  it('is idempotent', () => {
+    fc.assert(
+      fc.property(decimalText, fc.integer({ min: 0, max: 6 }), fc.constantFrom('half_up', 'half_even' as const), (text, precision, mode) => {
+        const once = roundDecimal(parseDecimal(text)!, precision, mode);
+        expect(formatDecimal(roundDecimal(once, precision, mode))).toBe(formatDecimal(once));
+      }),
+    );
+  });
+  it('half_up and half_even agree off ties', () => {
+    fc.assert(
+      fc.property(decimalText, fc.integer({ min: 0, max: 5 }), (text, precision) => {
+        const value = parseDecimal(text)!;
+        const beyond = value.scale - precision;
+        const isTie = beyond > 0 && (value.units < 0n ? -value.units : value.units) % 10n ** BigInt(beyond) === 5n * 10n ** BigInt(beyond - 1);
+        fc.pre(!isTie);
+        expect(formatDecimal(roundDecimal(value, precision, 'half_up'))).toBe(formatDecimal(roundDecimal(value, precision, 'half_even')));
+      }),
+    );
+  });
+});
+
+const dictionary = parseDictionary(readFileSync(join(REPO_ROOT, 'dictionary', 'history', '1.0.0.yaml'), 'utf8'), 'd.yaml').loaded!;
+const window = { start: 0n, end: 10n ** 30n, startText: '1970-01-01T00:00:00Z', endText: 'far', startMs: 0 };
+
+describe('the export reader', () => {
+  it('an export reconciled against itself gives the same aggregates on both sides', () => {
+    const header = ['period_start', 'bypass_audit_id', 'parent_freeze_id', 'm.requests.total', 'm.sla.availability_pct'];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 28 }), fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.integer({ min: 0, max: 10000 })), { minLength: 1, maxLength: 20 }), (data) => {
+        const read = () => {
+          const accumulator = new ExportAccumulator({ audience: 'partner', file: 'x.csv', dictionary, window, dimensions: [] });
+          accumulator.header(header, 1);
+          data.forEach(([day, requests, rate], i) => accumulator.row([`2026-02-${String(day).padStart(2, '0')}T00:00:00Z`, '', '', String(requests), formatDecimal({ units: BigInt(rate), scale: 2 })], i + 2));
+          return accumulator.finish();
+        };
+        const a = read();
+        const b = read();
+        expect(a.problems).toEqual([]);
+        for (const [id, state] of a.aggregates) {
+          expect(finishAggregate(state, 'half_up')).toEqual(finishAggregate(b.aggregates.get(id)!, 'half_up'));
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('a whole export reconciled against itself is always green', async () => {
+    const metrics = [
+      { metric_id: 'm.total', class: 'count', unit: 'count', aggregation: 'sum', precision: 0 },
+      { metric_id: 'm.rate', class: 'rate', unit: 'percentage_points', aggregation: 'weighted_average', precision: 2, weight_metric_id: 'm.total' },
+      { metric_id: 'm.peak', class: 'latency', unit: 'milliseconds', aggregation: 'max', precision: 0 },
+      { metric_id: 'm.depth', class: 'count', unit: 'count', aggregation: 'last_observed', precision: 0 },
+    ] as const;
+    const row = fc.tuple(fc.integer({ min: 1, max: 28 }), fc.bigInt({ min: 1n, max: 10n ** 15n }), fc.integer({ min: 0, max: 10000 }), fc.option(fc.nat(99999)), fc.option(fc.nat(999)));
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(row, { minLength: 1, maxLength: 15, selector: (r) => r[0] }), async (data) => {
+        const lines = ['period_start,bypass_audit_id,parent_freeze_id,m.total,m.rate,m.peak,m.depth'];
+        for (const [day, total, rate, peak, depth] of data) lines.push(`2026-01-${String(day).padStart(2, '0')}T00:00:00Z,,,${total},${formatDecimal({ units: BigInt(rate), scale: 2 })},${peak ?? ''},${depth ?? ''}`);
+        lines.push(`2026-01-29T00:00:00Z,,,1,50.00,1,1`);
+        const { root } = syntheticWorkspace({ metrics: [...metrics], leadership: lines, partner: lines });
+        const report = await reconcileWorkspace({ root });
+        expect(report.tuples[0]!.problems).toEqual([]);
+        expect(report.status).toBe('green');
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('reading arbitrary bytes as an export never throws, and reports problems as data', async () => {
+    const dir = tempDir();
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), fc.boolean(), async (bytes, withHeader) => {
+        const header = Buffer.from('period_start,bypass_audit_id,parent_freeze_id,m.requests.total\n');
+        const path = join(dir, 'fuzz.csv');
+        writeFileSync(path, withHeader ? Buffer.concat([header, bytes]) : bytes);
+        const accumulator = new ExportAccumulator({ audience: 'partner', file: 'fuzz.csv', dictionary, window, dimensions: [] });
+        const started = performance.now();
+        const result = await readExport(path, 'fuzz.csv', accumulator);
+        const summary = accumulator.finish(result.problems.length > 0);
+        expect(result.sha256).toMatch(/^[0-9a-f]{64}$/);
+        for (const p of [...result.problems, ...summary.problems]) expect(p.file).toBe('fuzz.csv');
+        expect(performance.now() - started).toBeLessThan(2000);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the byte guard and csv-parse never throw unhandled errors on arbitrary text, and finish quickly', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), fc.integer({ min: 1, max: 7 }), (text, chunks) => {
+        const started = performance.now();
+        const guard = new TextGuard();
+        const size = Math.ceil(text.length / chunks) || 1;
+        for (let i = 0; i < text.length; i += size) guard.feed(text.slice(i, i + size));
+        guard.end();
+        try {
+          parse(text, { max_record_size: 1 << 20 });
+        } catch (error) {
+          expect((error as { code?: string }).code ?? (error as Error).name).toMatch(/^CSV_|Error$/);
+        }
+        expect(performance.now() - started).toBeLessThan(1000);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
