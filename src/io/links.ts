@@ -53,7 +53,10 @@ export interface BrokenLink {
   why: string;
 }
 
-/** Every link to the site (relative, root-relative or absolute on `siteUrl`) must reach a page and, if it names one, an anchor. */
+/**
+ * Every link is to the site itself (relative, root-relative or absolute on `siteUrl`), and reaches
+ * a page and, if it names one, an anchor. Content never links readers elsewhere.
+ */
 export function brokenLinks(index: SiteIndex, siteUrl: string): BrokenLink[] {
   const broken: BrokenLink[] = [];
   const base = new URL(`${siteUrl.replace(/\/+$/, '')}/`);
@@ -70,7 +73,10 @@ export function brokenLinks(index: SiteIndex, siteUrl: string): BrokenLink[] {
       broken.push({ from, href, why: `links use only http(s), mailto or relative paths, not ${url.protocol}` });
       continue;
     }
-    if (url.origin !== base.origin) continue; // another site: not ours to check
+    if (url.origin !== base.origin) {
+      broken.push({ from, href, why: `links go only to the configured site (${base.origin}) or are relative` });
+      continue;
+    }
     const path = decodeURIComponent(url.pathname);
     const ids = index.pages.get(path) ?? index.pages.get(path.endsWith('/') ? path : `${path}/`);
     if (!ids) {
