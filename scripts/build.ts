@@ -20,7 +20,7 @@ import { writeReconcileArtifacts } from '../src/io/artifacts.ts';
 import { readHistoryIntegrity } from '../src/io/dictionary-history.ts';
 import { anchorList, brokenLinks, indexSite } from '../src/io/links.ts';
 import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
-import { verifySite } from '../src/io/verify.ts';
+import { SITE_SUMS, siteSums, verifySite } from '../src/io/verify.ts';
 import { readSiteContent, tupleReportBytes } from '../src/io/site-inputs.ts';
 import { CURRENT_DICTIONARY, loadDictionaryCatalog } from '../src/io/workspace.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
@@ -31,6 +31,9 @@ const { values } = parseArgs({ options: { root: { type: 'string' }, out: { type:
 const root = resolve(values.root ?? process.env.READBACK_ROOT ?? projectRoot);
 const dist = resolve(values.out ?? join(root, 'dist'));
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+// a build killed between the two renames of the publish step left the old site at dist.previous
+if (!existsSync(dist) && existsSync(`${dist}.previous`)) renameSync(`${dist}.previous`, dist);
 
 function refuse(reason: string, code: number, problems: readonly Problem[] = []): never {
   for (const p of problems) say(`${formatLocation(p)}: ${p.code} ${p.message}`);
@@ -120,7 +123,8 @@ if (existsSync(previousAnchors) && process.env.READBACK_ALLOW_ANCHOR_REMOVAL !==
 }
 writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
 
-// 9. the auditor's replay: every hash recomputed from the staged files alone
+// 9. the auditor's replay: every hash recomputed from the staged files alone, and a sum for every file
+writeFileSync(join(staging, SITE_SUMS), siteSums(staging));
 const verified = verifySite(staging);
 if (verified.mismatches.length > 0) refuse(`verify found ${verified.mismatches.join('; ')}`, 1);
 

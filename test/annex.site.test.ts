@@ -108,6 +108,14 @@ describe('readback verify', () => {
     writeFileSync(dictionary, readFileSync(dictionary, 'utf8').replace('"half_up"', '"half_even"'));
     expect((await runCli(['verify', dictionaryTampered])).code).toBe(1);
     expect((await runCli(['verify'])).code).toBe(64);
+
+    const pageTampered = tempDir();
+    cpSync(site.dist, pageTampered, { recursive: true });
+    const glossary = join(pageTampered, 'glossary', 'm.orders.shipped', 'index.html');
+    writeFileSync(glossary, readFileSync(glossary, 'utf8').replace('Orders shipped', 'Orders shipped (edited)'));
+    const pageResult = await runCli(['verify', pageTampered]);
+    expect(pageResult.code).toBe(1);
+    expect(pageResult.stdout).toContain('glossary/m.orders.shipped/index.html');
   });
 });
 

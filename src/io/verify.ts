@@ -16,6 +16,21 @@ export interface VerifyResult {
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
+export const SITE_SUMS = 'SHA256SUMS';
+
+function walk(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? walk(dir, rel) : [rel];
+  });
+}
+
+/** `sha256sum` lines for every published file but the list itself, sorted by path. */
+export function siteSums(dir: string): string {
+  const files = walk(dir).filter((f) => f !== SITE_SUMS).sort();
+  return files.map((file) => `${sha256(readFileSync(join(dir, file)))}  ${file}\n`).join('');
+}
+
 export function verifySite(dir: string): VerifyResult {
   const checked: string[] = [];
   const mismatches: string[] = [];
@@ -93,6 +108,22 @@ export function verifySite(dir: string): VerifyResult {
       expect(`${where}: ${page} shows the tuple revision hash`, html.includes(recomputed), true);
     }
     expect(`${where}: readback/${tupleId}.pdf exists`, existsSync(join(dir, 'readback', `${tupleId}.pdf`)), true);
+  }
+  // every published file, not only the ones a hash names, against the list the build wrote
+  const sumsPath = join(dir, SITE_SUMS);
+  if (existsSync(sumsPath)) {
+    const listed = new Map<string, string>();
+    for (const line of readFileSync(sumsPath, 'utf8').split('\n')) {
+      const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+      if (match) listed.set(match[2]!, match[1]!);
+    }
+    const present = walk(dir).filter((f) => f !== SITE_SUMS);
+    for (const file of present) {
+      const wanted = listed.get(file);
+      if (!wanted) mismatches.push(`${file} is not listed in ${SITE_SUMS}`);
+      else expect(`${file} matches ${SITE_SUMS}`, sha256(readFileSync(join(dir, file))), wanted);
+    }
+    for (const file of listed.keys()) if (!present.includes(file)) mismatches.push(`${file} is listed in ${SITE_SUMS} but missing`);
   }
   return { checked, mismatches };
 }
