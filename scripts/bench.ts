@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: measures reconcile against its floors (sha256sum, csv-parse alone), the site
+ * build against a bare Astro build of as many pages, and one warm PDF render. Prints the figures
+ * and writes them to docs/PERFORMANCE.md. Figures, not assertions: nothing here fails on a number.
+ *
+ *   npm run bench                     # 100k, 1M and 5M rows per side, and the 1,000 × 200 site
+ *   npm run bench -- --rows 100000    # one size only
+ *   npm run bench -- --no-site        # skip the site build
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { freshRoot, writeDictionary, writeTuple } from './bench/generate.ts';
+
+const projectRoot = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({ options: { rows: { type: 'string' }, 'no-site': { type: 'boolean' }, out: { type: 'string' }, scratch: { type: 'string' } } });
+const sizes = (values.rows ?? '100000,1000000,5000000').split(',').map(Number);
+const scratch = resolve(values.scratch ?? '/tmp/readback-bench');
+const sampleDictionary = join(projectRoot, 'dictionary', 'history', '1.0.0.yaml');
+const node = process.execPath;
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function timed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { ms: number; stdout: string } {
+  const started = performance.now();
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26, cwd: options.cwd ?? projectRoot, env: { ...process.env, ...options.env } });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  return { ms, stdout: result.stdout };
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rows: string[] = [];
+
+for (const size of sizes) {
+  const root = freshRoot(join(scratch, `rows-${size}`));
+  writeDictionary(root, sampleDictionary);
+  say(`generating 2 × ${size.toLocaleString('en-US')} rows…`);
+  const { bytes } = await writeTuple(root, 'bench-tuple', size);
+  const files = ['leadership', 'partner'].map((a) => join(root, 'content', 'tuples', 'bench-tuple', `${a}.csv`));
+  timed('cat', files); // warm the page cache so every measurement reads from memory
+  const sha = timed('sha256sum', files);
+  const parse = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'parse-once.ts'), ...files]).stdout);
+  const reconcile = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'reconcile-once.ts'), root]).stdout);
+  if (reconcile.status !== 'green') throw new Error(`bench workspace reconciled ${reconcile.status}`);
+  const line = `| ${size.toLocaleString('en-US')} | ${(bytes / 1e6).toFixed(0)} MB | ${s(sha.ms)} | ${s(parse.ms)} | ${s(reconcile.ms)} | ${(reconcile.ms / parse.ms).toFixed(2)}× | ${reconcile.maxRssMb.toFixed(0)} MB |`;
+  rows.push(line);
+  say(line);
+  rmSync(root, { recursive: true, force: true });
+}
+
+let siteLines: string[] = [];
+if (!values['no-site']) {
+  const root = freshRoot(join(scratch, 'site'));
+  writeDictionary(root, sampleDictionary, 1000 - 9);
+  say('generating 1,000 metrics × 200 tuples…');
+  for (let t = 0; t < 200; t++) await writeTuple(root, `bench-${String(t).padStart(3, '0')}`, 24, 24);
+  const build = timed(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', root], { env: { READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1' } });
+  const pages = Number(execFileSync('sh', ['-c', `find ${join(root, 'dist')} -name index.html | wc -l`]).toString().trim());
+  const bare = bareAstro(pages);
+  siteLines = [
+    `| full build (check + reconcile + Astro + ${pages} pages + 200 PDFs + search + link check + verify) | ${s(build.ms)} |`,
+    `| bare Astro build of ${pages} trivial pages | ${s(bare)} |`,
+    `| ratio | ${(build.ms / bare).toFixed(2)}× |`,
+  ];
+  for (const line of siteLines) say(line);
+  rmSync(root, { recursive: true, force: true });
+}
+
+function bareAstro(pages: number): number {
+  const dir = join(projectRoot, '.bench', 'bare-astro');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'src', 'pages'), { recursive: true });
+  writeFileSync(join(dir, 'astro.config.mjs'), "export default { build: { format: 'directory' } };\n");
+  writeFileSync(join(dir, 'src', 'pages', '[page].astro'), `---\nexport function getStaticPaths() { return Array.from({ length: ${pages} }, (_, i) => ({ params: { page: String(i) } })); }\nconst { page } = Astro.params;\n---\n<html><body><h1>Page {page}</h1></body></html>\n`);
+  const script = `import { build } from 'astro'; await build({ root: ${JSON.stringify(dir)}, logLevel: 'error' });`;
+  writeFileSync(join(dir, 'run.mjs'), script);
+  const { ms } = timed(node, [join(dir, 'run.mjs')], { env: { ASTRO_TELEMETRY_DISABLED: '1' } });
+  rmSync(dir, { recursive: true, force: true });
+  return ms;
+}
+
+const pdf = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'pdf-once.ts')]).stdout);
+say(`one-pager PDF: ${pdf.warmMs.toFixed(0)} ms warm (first ${pdf.coldMs.toFixed(0)} ms)`);
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const report = `# Performance
+
+Measured by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}:
+${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), ${platform()} ${release()}, Node ${process.version}.
+Each figure is one run; files are read from the page cache. Reproduce with \`npm run bench\`
+(or \`npm run bench -- --rows 1000000 --no-site\` for one size).
+
+## Reconcile of one tuple, 8 metrics, both exports
+
+| rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | reconcile (hash + parse + checks + aggregate) | reconcile ÷ csv-parse | reconcile peak RSS |
+|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+## Site build, 1,000 metrics × 200 tuples
+
+| what | time |
+|---|---:|
+${siteLines.join('\n') || '| (skipped) | |'}
+
+## PDF
+
+One executive one-pager, warm: ${pdf.warmMs.toFixed(0)} ms (the first render in a process, with font loading: ${pdf.coldMs.toFixed(0)} ms).
+`;
+const out = values.out ?? join(projectRoot, 'docs', 'PERFORMANCE.md');
+const previous = (() => {
+  try {
+    return readFileSync(out, 'utf8');
+  } catch {
+    return '';
+  }
+})();
+const history = previous.includes('## History') ? previous.slice(previous.indexOf('## History')) : '## History\n\nBefore/after figures of each performance change, newest first.\n';
+writeFileSync(out, `${report}\n${history}`);
+say(`wrote ${out}`);

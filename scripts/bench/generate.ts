@@ -1,0 +1,69 @@
+/** Synthetic, SPEC-valid workspaces for the benchmark: any number of rows, metrics and tuples. */
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+
+const METRICS_HEADER = 'm.requests.total,m.sla.availability_pct,m.api.p95_latency_ms,m.orders.shipped,m.orders.on_time_pct,m.incidents.open,m.backlog.tickets,m.revenue.billed_minor';
+const START = Date.UTC(2026, 0, 1);
+const HOUR = 3_600_000;
+
+function manifest(audience: string, tupleId: string, sha256: string, end: string) {
+  return `${JSON.stringify({ schema: 'readback.export-manifest/1', audience, tuple_id: tupleId, run_id: 'run-bench', window_tz_policy: 'UTC', start_inclusive: '2026-01-01T00:00:00Z', end_exclusive: end, dictionary_version: '1.0.0', file: `${audience}.csv`, sha256, generated_at: '2027-01-01T00:00:00Z' }, null, 2)}\n`;
+}
+
+/** Writes one tuple whose two exports have `rows` rows each (8 metrics, a `region` dimension). */
+export async function writeTuple(root: string, tupleId: string, rows: number, periods = 8760): Promise<{ bytes: number }> {
+  const dir = join(root, 'content', 'tuples', tupleId);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'tuple.yaml'), `tuple_id: ${tupleId}\npartner: Bench Partner\ntitle: Bench readback ${tupleId}\ndimensions: [region]\nleadership_only: []\nbypasses: {}\n`);
+  writeFileSync(join(dir, 'readback.md'), `---\ntuple_id: ${tupleId}\nheadlines:\n  - metric_id: m.sla.availability_pct\n    text: "Availability was {value}"\n---\nSynthetic.\n`);
+  const perPeriod = Math.max(1, Math.ceil(rows / periods));
+  const timestamps = Array.from({ length: Math.min(periods, rows) }, (_, p) => new Date(START + p * HOUR).toISOString().replace('.000Z', 'Z'));
+  let bytes = 0;
+  const hash = createHash('sha256');
+  const path = join(dir, 'leadership.csv');
+  const out = createWriteStream(path);
+  let buffer = `period_start,bypass_audit_id,parent_freeze_id,region,${METRICS_HEADER}\n`;
+  for (let i = 0; i < rows; i++) {
+    const p = Math.floor(i / perPeriod);
+    const r = i % perPeriod;
+    // last_observed metrics depend only on the period, so every row of a period agrees
+    buffer += `${timestamps[p]},,,r${r},${1000 + (i % 97)},99.${String(i % 100).padStart(2, '0')},${100 + (i % 300)},${500 + (i % 13)},9${i % 10}.${i % 10},${p % 7},${40 + (p % 11)},${123456789012 + i}\n`;
+    if (buffer.length > 1 << 16) {
+      hash.update(buffer);
+      bytes += Buffer.byteLength(buffer);
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+    }
+  }
+  hash.update(buffer);
+  bytes += Buffer.byteLength(buffer);
+  out.end(buffer);
+  await once(out, 'finish');
+  const sha = hash.digest('hex');
+  writeFileSync(join(dir, 'partner.csv'), readFileSync(path));
+  const end = new Date(START + Math.max(timestamps.length, 1) * HOUR).toISOString().replace('.000Z', 'Z');
+  writeFileSync(join(dir, 'leadership.manifest.json'), manifest('leadership', tupleId, sha, end));
+  writeFileSync(join(dir, 'partner.manifest.json'), manifest('partner', tupleId, sha, end));
+  return { bytes };
+}
+
+/** The sample dictionary (1.0.0) plus `extra` synthetic metrics, so the glossary can be large. */
+export function writeDictionary(root: string, sampleDictionary: string, extra = 0): void {
+  mkdirSync(join(root, 'dictionary', 'history'), { recursive: true });
+  let text = readFileSync(sampleDictionary, 'utf8');
+  for (let i = 0; i < extra; i++) {
+    text += `\n  - metric_id: m.synthetic.metric_${String(i).padStart(4, '0')}\n    label: Synthetic metric ${i}\n    class: count\n    unit: count\n    aggregation: sum\n    precision: 0\n    definition: A synthetic metric for the benchmark, number ${i}.\n    formula_ref: synthetic v1\n    owner: "team:bench <bench@example.com>"\n    deprecated_after: null\n`;
+  }
+  writeFileSync(join(root, 'dictionary', 'metrics.yaml'), text);
+  writeFileSync(join(root, 'dictionary', 'history', '1.0.0.yaml'), text);
+  const sum = createHash('sha256').update(text).digest('hex');
+  writeFileSync(join(root, 'dictionary', 'history', 'SHA256SUMS'), `${sum}  1.0.0.yaml\n`);
+}
+
+export function freshRoot(path: string): string {
+  rmSync(path, { recursive: true, force: true });
+  mkdirSync(path, { recursive: true });
+  return path;
+}

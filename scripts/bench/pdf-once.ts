@@ -1,0 +1,16 @@
+/** Child process for the benchmark: render the sample's first one-pager, cold then warm. */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TuplePage } from '../../src/core/site-model.ts';
+import { renderOnePager } from '../../src/pdf/render.ts';
+
+const projectRoot = resolve(import.meta.dirname, '..', '..');
+const model = JSON.parse(readFileSync(join(projectRoot, '.readback', 'site', 'model.json'), 'utf8')) as { tuples: TuplePage[]; site_url: string };
+const tuple = model.tuples[0]!;
+let started = performance.now();
+await renderOnePager(tuple, model.site_url, 'LETTER');
+const coldMs = performance.now() - started;
+const runs = 10;
+started = performance.now();
+for (let i = 0; i < runs; i++) await renderOnePager(tuple, model.site_url, 'LETTER');
+process.stdout.write(`${JSON.stringify({ coldMs, warmMs: (performance.now() - started) / runs })}\n`);

@@ -1,0 +1,7 @@
+/** Child process for the benchmark: one reconcile, then its wall time and peak RSS as JSON. */
+import { reconcileWorkspace } from '../../src/io/reconcile-workspace.ts';
+
+const started = performance.now();
+const report = await reconcileWorkspace({ root: process.argv[2]! });
+const ms = performance.now() - started;
+process.stdout.write(`${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, status: report.status })}\n`);
