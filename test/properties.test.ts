@@ -173,3 +173,26 @@ describe('the export reader', () => {
     );
   });
 });
+
+describe('parseDecimal', () => {
+  it('agrees with the SPEC §4 pattern and exact bigint parsing on arbitrary text', () => {
+    const reference = (text: string) => {
+      if (!/^-?\d+(\.\d+)?$/.test(text)) return null;
+      const [integer, fraction = ''] = text.split('.');
+      return { units: BigInt(integer! + fraction), scale: fraction.length };
+    };
+    const candidates = fc.oneof(fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', '+', 'e', ',', ' ') , maxLength: 25 }), decimalText, fc.string());
+    fc.assert(
+      fc.property(candidates, (text) => {
+        const ours = parseDecimal(text);
+        const theirs = reference(text);
+        expect(ours === null).toBe(theirs === null);
+        if (ours && theirs) {
+          expect(ours.scale).toBe(theirs.scale);
+          expect(ours.units).toBe(theirs.units);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

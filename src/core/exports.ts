@@ -213,8 +213,14 @@ export class ExportAccumulator {
     }
   }
 
+  #lastPeriodText = '';
+  #lastPeriodInstant: bigint | null = null;
+
   #checkPeriod(text: string, line: number, column: number): bigint | null {
-    const instant = parseUtcInstant(text);
+    // exports list many rows per period in a row: parse each distinct timestamp once
+    const instant = text === this.#lastPeriodText ? this.#lastPeriodInstant : parseUtcInstant(text);
+    this.#lastPeriodText = text;
+    this.#lastPeriodInstant = instant;
     if (instant === null) {
       const why = isOffsetTimestamp(text) ? 'it carries an offset; write it in UTC with a Z suffix' : 'expected an RFC 3339 UTC timestamp such as 2026-04-06T00:00:00Z';
       this.report('BAD_TIMESTAMP', `period_start "${printable(text)}" is not usable: ${why}`, line, column);
