@@ -24,7 +24,8 @@ import { SITE_SUMS, siteSums, verifySite } from '../src/io/verify.ts';
 import { readSiteContent, tupleReportBytes } from '../src/io/site-inputs.ts';
 import { CURRENT_DICTIONARY, loadDictionaryCatalog } from '../src/io/workspace.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
-import { pageSize, renderOnePager } from '../src/pdf/render.ts';
+import { renderOnePagers } from '../src/pdf/pool.ts';
+import { pageSize } from '../src/pdf/render.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { root: { type: 'string' }, out: { type: 'string' } } });
@@ -82,7 +83,7 @@ await build({ root: projectRoot, outDir: staging, site: siteUrl, logLevel: 'warn
 // 5. executive one-pagers
 const size = pageSize();
 mkdirSync(join(staging, 'readback'), { recursive: true });
-for (const tuple of model.tuples) writeFileSync(join(staging, 'readback', `${tuple.tuple_id}.pdf`), await renderOnePager(tuple, siteUrl, size));
+await renderOnePagers(model.tuples, siteUrl, size, (tuple, pdf) => writeFileSync(join(staging, 'readback', `${tuple.tuple_id}.pdf`), pdf));
 
 // 6. downloads: the partner export and both manifests byte for byte, each tuple's report entry,
 //    and the canonical JSON of every dictionary version (its SHA-256 is dictionary_sha256)

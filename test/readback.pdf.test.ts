@@ -5,6 +5,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
+import { renderOnePagers } from '../src/pdf/pool.ts';
 import { renderOnePager } from '../src/pdf/render.ts';
 import { buildSite } from './helpers/site.ts';
 
@@ -74,6 +75,17 @@ describe('executive one-pager', () => {
     const a4 = await pdfFacts(await renderOnePager(tuple, model.site_url, 'A4'));
     expect(a4.pages).toBe(1);
     expect(Math.round(a4.view[3]!)).toBe(842);
+  });
+
+  it('renders the same bytes in the worker pool as in-process', async () => {
+    const tuples = Array.from({ length: 7 }, (_, i) => model.tuples[i % model.tuples.length]!);
+    const pooled: Uint8Array[] = [];
+    await renderOnePagers(tuples, model.site_url, 'LETTER', (_tuple, pdf) => pooled.push(pdf));
+    expect(pooled).toHaveLength(7);
+    for (const tuple of model.tuples) {
+      const direct = await renderOnePager(tuple, model.site_url, 'LETTER');
+      expect(pooled.some((pdf) => Buffer.compare(Buffer.from(pdf), direct) === 0)).toBe(true);
+    }
   });
 
   it('has no numeric table: every digit on the page belongs to a headline, an id, a hash or a date', async () => {

@@ -1,16 +1,33 @@
 /** Renders one-pagers to PDF bytes with fonts embedded from npm packages (no network). */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Font, renderToBuffer } from '@react-pdf/renderer';
 import type { TuplePage } from '../core/site-model.ts';
 import { onePager, type PageSize } from './one-pager.ts';
+import { woffToSfnt } from './woff.ts';
+
+/** The @fontsource .woff, decompressed once into a cache file named by its content. */
+function decompressed(woffPath: string): string {
+  const woff = readFileSync(woffPath);
+  const dir = join(tmpdir(), 'readback-fonts');
+  const path = join(dir, `${createHash('sha256').update(woff).digest('hex').slice(0, 16)}.ttf`);
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, woffToSfnt(woff));
+  }
+  return path;
+}
 
 let fontsReady = false;
 
 function registerFonts(): void {
   if (fontsReady) return;
   const require = createRequire(import.meta.url);
-  const inter = (weight: number) => require.resolve(`@fontsource/inter/files/inter-latin-${weight}-normal.woff`);
-  const mono = (weight: number) => require.resolve(`@fontsource/jetbrains-mono/files/jetbrains-mono-latin-${weight}-normal.woff`);
+  const inter = (weight: number) => decompressed(require.resolve(`@fontsource/inter/files/inter-latin-${weight}-normal.woff`));
+  const mono = (weight: number) => decompressed(require.resolve(`@fontsource/jetbrains-mono/files/jetbrains-mono-latin-${weight}-normal.woff`));
   Font.register({ family: 'Inter', fonts: [{ src: inter(400) }, { src: inter(600), fontWeight: 600 }, { src: inter(700), fontWeight: 700 }] });
   Font.register({ family: 'JetBrains Mono', fonts: [{ src: mono(400) }] });
   // ids and hashes are never hyphenated

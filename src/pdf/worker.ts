@@ -1,0 +1,15 @@
+/** A worker thread that renders one-pagers for the build's pool (src/pdf/pool.ts). */
+import { parentPort } from 'node:worker_threads';
+import type { TuplePage } from '../core/site-model.ts';
+import type { PageSize } from './one-pager.ts';
+import { renderOnePager } from './render.ts';
+
+parentPort!.on('message', async (job: { id: number; tuple: TuplePage; siteUrl: string; size: PageSize }) => {
+  try {
+    // a Buffer may share a pooled ArrayBuffer, which cannot be transferred: hand over a copy
+    const pdf = new Uint8Array(await renderOnePager(job.tuple, job.siteUrl, job.size));
+    parentPort!.postMessage({ id: job.id, pdf }, [pdf.buffer]);
+  } catch (error) {
+    parentPort!.postMessage({ id: job.id, error: String((error as Error).stack ?? error) });
+  }
+});
