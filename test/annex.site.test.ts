@@ -1,21 +1,18 @@
 /** SPEC §8: the partner annex, downloads, verify, and the two-click path from the PDF. */
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
-import { hasChromium, launchBrowser, serveDirectory } from './helpers/browser.ts';
+import { hasChromium } from './helpers/browser.ts';
 import { runCli } from './helpers/cli.ts';
-import { buildSite } from './helpers/site.ts';
+import { buildSite, useBrowser, useBuiltSite } from './helpers/site.ts';
 import { copyWorkspace, sha256, tempDir } from './helpers/workspace.ts';
 
-let site: ReturnType<typeof buildSite>;
+const site = useBuiltSite();
 let model: SiteModel;
 beforeAll(() => {
-  site = buildSite();
-  if (site.status !== 0) throw new Error(site.stderr);
-  model = JSON.parse(readFileSync(join(site.root, '.readback/site/model.json'), 'utf8'));
+  model = site.model;
 });
 const annexHtml = (id: string) => readFileSync(join(site.dist, 'annex', id, 'index.html'), 'utf8');
 
@@ -150,24 +147,15 @@ describe('build refusals', () => {
 });
 
 describe.skipIf(!hasChromium)('two clicks from the PDF', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveDirectory>>;
-  beforeAll(async () => {
-    server = await serveDirectory(site.dist);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const chromium = useBrowser(() => site.dist);
 
   it('the first headline link lands on the annex row with the same value, and its label opens the definition', async () => {
     const tuple = model.tuples[0]!;
     const [first] = await pdfLinkTargets(readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`)));
     const headline = tuple.headlines[0]!;
     expect(first).toBe(headline.annex_href);
-    const page = await browser.newPage();
-    await page.goto(first!.replace(model.site_url, server.url));
+    const page = await chromium.browser.newPage();
+    await page.goto(first!.replace(model.site_url, chromium.url));
     const row = page.locator(':target');
     expect(await row.getAttribute('id')).toBe(headline.metric_id);
     expect(await row.locator('td').nth(3).textContent()).toBe(headline.value);

@@ -2,16 +2,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser, serveDirectory } from './helpers/browser.ts';
-import { buildSite } from './helpers/site.ts';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from './helpers/browser.ts';
+import { useBrowser, useBuiltSite } from './helpers/site.ts';
 
-let site: ReturnType<typeof buildSite>;
-beforeAll(() => {
-  site = buildSite();
-  if (site.status !== 0) throw new Error(site.stderr);
-});
+const site = useBuiltSite();
 
 const html = (path: string) => readFileSync(join(site.dist, path, 'index.html'), 'utf8');
 const report = () => JSON.parse(readFileSync(join(site.root, '.readback/reconcile/report.json'), 'utf8'));
@@ -58,20 +53,11 @@ describe('built glossary', () => {
 });
 
 describe.skipIf(!hasChromium)('glossary in a browser', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveDirectory>>;
-  beforeAll(async () => {
-    server = await serveDirectory(site.dist);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const chromium = useBrowser(() => site.dist);
 
   it('finds a metric by its old label through offline search', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/glossary/`);
+    const page = await chromium.browser.newPage();
+    await page.goto(`${chromium.url}/glossary/`);
     await page.fill('#search input', 'Support backlog');
     const result = page.locator('#search .pagefind-ui__result-link').first();
     await result.waitFor({ timeout: 15_000 });
@@ -81,18 +67,18 @@ describe.skipIf(!hasChromium)('glossary in a browser', () => {
   });
 
   it('follows #<metric_id> anchors to the right entry', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/glossary/#m.orders.returned`);
+    const page = await chromium.browser.newPage();
+    await page.goto(`${chromium.url}/glossary/#m.orders.returned`);
     expect(await page.evaluate(() => document.querySelector(':target')?.id)).toBe('m.orders.returned');
     await page.click('#m\\.orders\\.returned a[href="/glossary/m.orders.returned/"]');
     await page.waitForURL(/\/glossary\/m\.orders\.returned\/$/);
-    await page.goto(`${server.url}/glossary/diff/1.0.0...1.1.0/#m.backlog.tickets`);
+    await page.goto(`${chromium.url}/glossary/diff/1.0.0...1.1.0/#m.backlog.tickets`);
     expect(await page.evaluate(() => document.querySelector(':target')?.closest('section')?.id)).toBe('class-cosmetic');
   });
 
   it('filters by class without a round trip', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/glossary/`);
+    const page = await chromium.browser.newPage();
+    await page.goto(`${chromium.url}/glossary/`);
     await page.selectOption('#filters select[name="class"]', 'money');
     const visible = await page.locator('#metrics tbody tr:visible').evaluateAll((rows) => rows.map((r) => r.id));
     expect(visible.sort()).toEqual(['m.credits.issued_minor', 'm.revenue.billed_minor']);

@@ -7,14 +7,12 @@ import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
 import { renderOnePagers } from '../src/pdf/pool.ts';
 import { renderOnePager } from '../src/pdf/render.ts';
-import { buildSite } from './helpers/site.ts';
+import { useBuiltSite } from './helpers/site.ts';
 
-let site: ReturnType<typeof buildSite>;
+const site = useBuiltSite();
 let model: SiteModel;
 beforeAll(() => {
-  site = buildSite();
-  if (site.status !== 0) throw new Error(site.stderr);
-  model = JSON.parse(readFileSync(join(site.root, '.readback/site/model.json'), 'utf8'));
+  model = site.model;
 });
 
 async function pdfFacts(bytes: Uint8Array) {

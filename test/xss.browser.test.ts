@@ -4,18 +4,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser, serveDirectory } from './helpers/browser.ts';
-import { buildSite } from './helpers/site.ts';
-import { copyWorkspace, REPO_ROOT } from './helpers/workspace.ts';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from './helpers/browser.ts';
+import { useBrowser, useBuiltSite } from './helpers/site.ts';
+import { REPO_ROOT } from './helpers/workspace.ts';
 
 const payloads = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'xss', 'payloads.md'), 'utf8');
 const inline = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script>';
-let site: ReturnType<typeof buildSite>;
-
-beforeAll(() => {
-  const root = copyWorkspace();
+const site = useBuiltSite((root) => {
   // a pending dictionary version whose reworded definition carries the payloads
   const dictionary = join(root, 'dictionary', 'metrics.yaml');
   let text = readFileSync(dictionary, 'utf8').replace('version: 1.2.0', 'version: 1.3.0');
@@ -27,8 +23,6 @@ beforeAll(() => {
   writeFileSync(join(root, 'content', 'faq.md'), `${readFileSync(join(root, 'content', 'faq.md'), 'utf8')}\n## Is this safe?\n\n${payloads}`);
   const tuple = join(root, 'content', 'tuples', 'acme-2026-q2', 'tuple.yaml');
   writeFileSync(tuple, readFileSync(tuple, 'utf8').replace('partner: Acme Logistics', `partner: ${JSON.stringify(`Acme ${inline}`)}`).replace('"Payments API, eu-west only; rolled back within 2h"', JSON.stringify(`Payments API ${inline}`)));
-  site = buildSite(root);
-  if (site.status !== 0) throw new Error(site.stderr);
 });
 
 const PAGES = ['/glossary/', '/glossary/m.orders.returned/', '/glossary/diff/', '/glossary/diff/1.2.0...1.3.0/', '/annex/acme-2026-q2/', '/readback/acme-2026-q2/', '/'];
@@ -48,25 +42,16 @@ describe('rendered HTML', () => {
 });
 
 describe.skipIf(!hasChromium)('in a browser', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveDirectory>>;
-  beforeAll(async () => {
-    server = await serveDirectory(site.dist);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const chromium = useBrowser(() => site.dist);
 
   it.each(PAGES)('no script runs and no dangerous attribute survives on %s', async (path) => {
-    const page = await browser.newPage();
+    const page = await chromium.browser.newPage();
     const dialogs: string[] = [];
     page.on('dialog', async (dialog) => {
       dialogs.push(dialog.message());
       await dialog.dismiss();
     });
-    await page.goto(`${server.url}${path}`);
+    await page.goto(`${chromium.url}${path}`);
     await page.mouse.move(200, 200);
     await page.waitForTimeout(200);
     const findings = await page.evaluate(() => {
