@@ -6,6 +6,7 @@
  *   npm run bench                     # 100k, 1M and 5M rows per side, and the 1,000 × 200 site
  *   npm run bench -- --rows 100000    # one size only
  *   npm run bench -- --no-site        # skip the site build
+ *   npm run bench -- --no-rows        # only the site build and the PDF
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
@@ -15,19 +16,19 @@ import { parseArgs } from 'node:util';
 import { freshRoot, writeDictionary, writeTuple } from './bench/generate.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { rows: { type: 'string' }, 'no-site': { type: 'boolean' }, out: { type: 'string' }, scratch: { type: 'string' } } });
-const sizes = (values.rows ?? '100000,1000000,5000000').split(',').map(Number);
+const { values } = parseArgs({ options: { rows: { type: 'string' }, 'no-site': { type: 'boolean' }, 'no-rows': { type: 'boolean' }, out: { type: 'string' }, scratch: { type: 'string' } } });
+const sizes = values['no-rows'] ? [] : (values.rows ?? '100000,1000000,5000000').split(',').map(Number);
 const scratch = resolve(values.scratch ?? '/tmp/readback-bench');
 const sampleDictionary = join(projectRoot, 'dictionary', 'history', '1.0.0.yaml');
 const node = process.execPath;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-function timed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { ms: number; stdout: string } {
+function timed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { ms: number; stdout: string; stderr: string } {
   const started = performance.now();
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26, cwd: options.cwd ?? projectRoot, env: { ...process.env, ...options.env } });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-  return { ms, stdout: result.stdout };
+  return { ms, stdout: result.stdout, stderr: result.stderr };
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -56,7 +57,8 @@ if (!values['no-site']) {
   writeDictionary(root, sampleDictionary, 1000 - 9);
   say('generating 1,000 metrics × 200 tuples…');
   for (let t = 0; t < 200; t++) await writeTuple(root, `bench-${String(t).padStart(3, '0')}`, 24, 24);
-  const build = timed(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', root], { env: { READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1' } });
+  const build = timed(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', root], { env: { READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1', READBACK_TIMINGS: '1' } });
+  say(build.stderr.split('\n').filter((l) => l.startsWith('timing')).join('\n'));
   const pages = Number(execFileSync('sh', ['-c', `find ${join(root, 'dist')} -name index.html | wc -l`]).toString().trim());
   const bare = bareAstro(pages);
   siteLines = [

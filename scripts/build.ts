@@ -32,6 +32,12 @@ const { values } = parseArgs({ options: { root: { type: 'string' }, out: { type:
 const root = resolve(values.root ?? process.env.READBACK_ROOT ?? projectRoot);
 const dist = resolve(values.out ?? join(root, 'dist'));
 const say = (line: string) => process.stderr.write(`${line}\n`);
+let phaseStarted = performance.now();
+/** READBACK_TIMINGS=1 prints how long each step took (the benchmark reads these lines). */
+const phase = (name: string) => {
+  if (process.env.READBACK_TIMINGS === '1') say(`timing ${name}: ${((performance.now() - phaseStarted) / 1000).toFixed(2)} s`);
+  phaseStarted = performance.now();
+};
 
 // a build killed between the two renames of the publish step left the old site at dist.previous
 if (!existsSync(dist) && existsSync(`${dist}.previous`)) renameSync(`${dist}.previous`, dist);
@@ -52,6 +58,8 @@ if (!check.ok) {
   refuse('dictionary check fails', 1);
 }
 
+phase('dictionary check');
+
 // 2. reconcile (SPEC §5): every tuple green, or nothing is published
 const report = await reconcileWorkspace({ root });
 const written = writeReconcileArtifacts(root, report, (tuple) => `npx readback reconcile --root ${root} --tuple ${tuple.tuple_id}`);
@@ -63,6 +71,8 @@ if (report.status !== 'green') {
   refuse(`reconcile is ${report.status}`, STATUS_EXIT_CODE[report.status]);
 }
 
+phase('reconcile');
+
 // 3. the site model: the one object every page and PDF renders
 const siteUrl = (process.env.READBACK_SITE_URL || DEFAULT_SITE_URL).replace(/\/+$/, '');
 const inputs = readSiteContent(root, report);
@@ -72,6 +82,8 @@ const modelPath = join(root, '.readback', 'site', 'model.json');
 mkdirSync(dirname(modelPath), { recursive: true });
 writeFileSync(modelPath, `${JSON.stringify(model, null, 2)}\n`);
 
+phase('site model');
+
 // 4. pages, into a staging folder
 const staging = join(root, '.readback', 'staging', 'dist');
 rmSync(staging, { recursive: true, force: true });
@@ -80,10 +92,14 @@ process.env.READBACK_SITE_MODEL = modelPath;
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 await build({ root: projectRoot, outDir: staging, site: siteUrl, logLevel: 'warn' });
 
+phase('astro pages');
+
 // 5. executive one-pagers
 const size = pageSize();
 mkdirSync(join(staging, 'readback'), { recursive: true });
 await renderOnePagers(model.tuples, siteUrl, size, (tuple, pdf) => writeFileSync(join(staging, 'readback', `${tuple.tuple_id}.pdf`), pdf));
+
+phase('pdfs');
 
 // 6. downloads: the partner export and both manifests byte for byte, each tuple's report entry,
 //    and the canonical JSON of every dictionary version (its SHA-256 is dictionary_sha256)
@@ -97,12 +113,16 @@ for (const tuple of model.tuples) {
 mkdirSync(join(staging, 'dictionary'), { recursive: true });
 for (const version of model.versions) writeFileSync(join(staging, 'dictionary', `${version.version}.json`), catalog.byVersion.get(version.version)!.canonical);
 
+phase('downloads');
+
 // 7. offline search over the glossary (no external service)
 const search = await pagefind.createIndex({});
 if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
 await search.index.addDirectory({ path: staging });
 await search.index.writeFiles({ outputPath: join(staging, 'pagefind') });
 await pagefind.close();
+
+phase('search index');
 
 // 8. every link in every page and PDF resolves; no published anchor disappears
 const index = await indexSite(staging, pdfLinkTargets);
@@ -124,10 +144,14 @@ if (existsSync(previousAnchors) && process.env.READBACK_ALLOW_ANCHOR_REMOVAL !==
 }
 writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
 
+phase('links and anchors');
+
 // 9. the auditor's replay: every hash recomputed from the staged files alone, and a sum for every file
 writeFileSync(join(staging, SITE_SUMS), siteSums(staging));
 const verified = verifySite(staging);
 if (verified.mismatches.length > 0) refuse(`verify found ${verified.mismatches.join('; ')}`, 1);
+
+phase('verify');
 
 // 10. publish: the old dist/ is replaced only once the new one is complete
 const previous = `${dist}.previous`;
