@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
-import { copyWorkspace, editCell, editExport, REPO_ROOT, sha256, tuplePath, writeExportBytes } from './helpers/workspace.ts';
+import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT, sha256, tuplePath, writeExportBytes } from './helpers/workspace.ts';
 
 describe('readback command line', () => {
   it('exits 64 on usage errors and says why', async () => {
@@ -55,6 +55,16 @@ describe('readback command line', () => {
     const second = (await runCli(['reconcile', '--root', root, '--json'])).stdout;
     expect(second).toBe(first);
     expect(JSON.parse(first).status).toBe('red');
+  });
+
+  it('still reconciles a workspace it cannot write to, saying why it wrote no artifacts', async () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    // a file where the artifact folder should go fails even for root, like a read-only checkout
+    writeFileSync(join(root, '.readback'), 'not a folder');
+    const { code, stdout, stderr } = await runCli(['reconcile', '--root', root, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).status).toBe('green');
+    expect(stderr).toContain('could not write .readback/reconcile/');
   });
 
   it('runs as an installed command through npm exec', () => {

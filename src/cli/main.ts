@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STATUS_EXIT_CODE } from '../core/problems.ts';
-import { reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
+import { RECONCILE_DIR, reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
 import { verifySite } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand, UsageError } from './dictionary.ts';
@@ -92,12 +92,20 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
     progress.done();
   }
   const quotedRoot = /^[\w./-]+$/.test(rootArg) ? rootArg : `'${rootArg.replace(/'/g, `'\\''`)}'`;
-  const written = writeReconcileArtifacts(root, report, (tuple) => `npx readback reconcile --root ${quotedRoot} --tuple ${tuple.tuple_id}`);
+  let written: ReturnType<typeof writeReconcileArtifacts> | null = null;
+  try {
+    written = writeReconcileArtifacts(root, report, (tuple) => `npx readback reconcile --root ${quotedRoot} --tuple ${tuple.tuple_id}`);
+  } catch (error) {
+    // a read-only workspace still gets its verdict and exit code; only the files are missing
+    io.stderr.write(`readback: could not write ${RECONCILE_DIR}/ under ${root}: ${(error as Error).message}\n`);
+  }
   if (values.json) io.stdout.write(reportJson(report));
   io.stderr.write(`${reconcileSummary(report)}\n`);
-  io.stderr.write(`report: ${written.report}\n`);
-  for (const failure of written.failures) io.stderr.write(`failure artifact: ${failure}\n`);
-  for (const ticket of written.tickets) io.stderr.write(`owner ticket: ${ticket}\n`);
+  if (written) {
+    io.stderr.write(`report: ${written.report}\n`);
+    for (const failure of written.failures) io.stderr.write(`failure artifact: ${failure}\n`);
+    for (const ticket of written.tickets) io.stderr.write(`owner ticket: ${ticket}\n`);
+  }
   return STATUS_EXIT_CODE[report.status];
 }
 
