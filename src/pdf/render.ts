@@ -13,10 +13,10 @@ import { woffToSfnt } from './woff.ts';
 function decompressed(woffPath: string): string {
   const woff = readFileSync(woffPath);
   const dir = join(tmpdir(), 'readback-fonts');
-  const path = join(dir, `${createHash('sha256').update(woff).digest('hex').slice(0, 16)}.ttf`);
+  const path = join(dir, `${createHash('sha256').update(woff).digest('hex').slice(0, 16)}-nogsub.ttf`);
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path, woffToSfnt(woff));
+    writeFileSync(path, woffToSfnt(woff, true));
   }
   return path;
 }
