@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freshRoot, writeDictionary, writeTuple } from './bench/generate.ts';
@@ -53,6 +53,7 @@ for (const size of sizes) {
 }
 
 let siteLines: string[] = [];
+let pdfModel = '';
 if (!values['no-site']) {
   const root = freshRoot(join(scratch, 'site'));
   writeDictionary(root, sampleDictionary, 1000 - 9);
@@ -68,7 +69,7 @@ if (!values['no-site']) {
     `| ratio | ${(build.ms / bare).toFixed(2)}× |`,
   ];
   for (const line of siteLines) say(line);
-  rmSync(root, { recursive: true, force: true });
+  pdfModel = join(root, '.readback', 'site', 'model.json');
 }
 
 function bareAstro(pages: number): number {
@@ -84,7 +85,16 @@ function bareAstro(pages: number): number {
   return ms;
 }
 
-const pdf = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'pdf-once.ts')]).stdout);
+if (!pdfModel) {
+  // no site step: build the bundled sample to get a site model to render from
+  const sample = freshRoot(join(scratch, 'sample'));
+  cpSync(join(projectRoot, 'dictionary'), join(sample, 'dictionary'), { recursive: true });
+  cpSync(join(projectRoot, 'content'), join(sample, 'content'), { recursive: true });
+  timed(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', sample], { env: { READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1' } });
+  pdfModel = join(sample, '.readback', 'site', 'model.json');
+}
+const pdf = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'pdf-once.ts'), pdfModel]).stdout);
+rmSync(scratch, { recursive: true, force: true });
 say(`one-pager PDF: ${pdf.warmMs.toFixed(0)} ms warm (first ${pdf.coldMs.toFixed(0)} ms)`);
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -119,6 +129,12 @@ const previous = (() => {
     return '';
   }
 })();
-const history = previous.includes('## History') ? previous.slice(previous.indexOf('## History')) : '## History\n\nBefore/after figures of each performance change, newest first.\n';
-writeFileSync(out, `${report}\n${history}`);
-say(`wrote ${out}`);
+// the figures go between the markers; the rest of the file (targets, history) is written by hand
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+const figures = `${START}\n${report.replace(/^# Performance\n\n/, '')}${END}`;
+const next = previous.includes(START) && previous.includes(END)
+  ? `${previous.slice(0, previous.indexOf(START))}${figures}${previous.slice(previous.indexOf(END) + END.length)}`
+  : `# Performance\n\n${figures}\n\n## History\n\nBefore/after figures of each performance change, newest first.\n`;
+writeFileSync(out, next);
+say(`wrote ${out} (figures of ${new Date().toISOString().slice(0, 10)}; compare them with the history before committing)`);
