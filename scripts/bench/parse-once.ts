@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
+import { peakRssMb } from './peak-rss.ts';
 
 const info = process.argv[2] === '--info';
 const files = process.argv.slice(info ? 3 : 2);
@@ -14,4 +15,4 @@ let records = 0;
 for (const file of files) {
   await pipeline(createReadStream(file), parse({ info }), new Writable({ objectMode: true, write(_record, _encoding, callback) { records++; callback(); } }));
 }
-process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, records, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, records, maxRssMb: peakRssMb() })}\n`);

@@ -1,7 +1,8 @@
 /** Child process for the benchmark: one reconcile, then its wall time and peak RSS as JSON. */
 import { reconcileWorkspace } from '../../src/io/reconcile-workspace.ts';
+import { peakRssMb } from './peak-rss.ts';
 
 const started = performance.now();
 const report = await reconcileWorkspace({ root: process.argv[2]! });
 const ms = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, status: report.status })}\n`);
+process.stdout.write(`${JSON.stringify({ ms, maxRssMb: peakRssMb(), status: report.status })}\n`);
