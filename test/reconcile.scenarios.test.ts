@@ -61,6 +61,15 @@ describe('a synthetic 1% drift in a partner rate', () => {
     expect(report.tuples.filter((t) => t.tuple_id !== TUPLE).every((t) => t.status === 'green')).toBe(true);
   });
 
+  it('a --tuple run leaves the other tuples\' failure artifacts alone', async () => {
+    const root = copyWorkspace();
+    editExport(root, TUPLE, 'partner', (text) => editCell(text, 1, RATE, () => '90.00'));
+    expect((await reconcile(root)).code).toBe(1);
+    expect((await reconcile(root, '--tuple', 'globex-2026-06')).code).toBe(0);
+    expect(existsSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`))).toBe(true);
+    expect(existsSync(join(root, `.readback/reconcile/tickets/${TUPLE}--${RATE}.md`))).toBe(true);
+  });
+
   it('a green rerun removes the stale failure artifact', async () => {
     const root = copyWorkspace();
     editExport(root, TUPLE, 'partner', (text) => editCell(text, 1, RATE, () => '90.00'));

@@ -1,5 +1,5 @@
 /** Writes the reconcile report, failure artifacts and owner tickets under `.readback/reconcile/` (SPEC §6). */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { failureArtifact, ownerTicket, ticketFileName } from '../core/failure.ts';
 import type { ReconcileReport, TupleReport } from '../core/schemas.ts';
@@ -19,10 +19,19 @@ export function reportJson(report: unknown): string {
 
 export function writeReconcileArtifacts(root: string, report: ReconcileReport, replayCommand: (tuple: TupleReport) => string): WrittenArtifacts {
   const dir = join(root, RECONCILE_DIR);
-  // stale failures and tickets from an earlier run would mislead: start clean
-  rmSync(join(dir, 'failures'), { recursive: true, force: true });
-  rmSync(join(dir, 'tickets'), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // stale failures and tickets of the tuples in this run would mislead: remove them first
+  // (a `--tuple` run leaves the other tuples' artifacts alone)
+  const reconciled = new Set(report.tuples.map((t) => t.tuple_id));
+  for (const sub of ['failures', 'tickets']) {
+    const folder = join(dir, sub);
+    if (!existsSync(folder)) continue;
+    for (const name of readdirSync(folder)) {
+      // tuple ids may hold "--" themselves, so match each reconciled id as a prefix
+      const ours = sub === 'failures' ? reconciled.has(name.replace(/\.json$/, '')) : [...reconciled].some((id) => name.startsWith(`${id}--`));
+      if (ours) rmSync(join(folder, name), { force: true });
+    }
+  }
   const written: WrittenArtifacts = { report: `${RECONCILE_DIR}/report.json`, failures: [], tickets: [] };
   writeFileSync(join(dir, 'report.json'), reportJson(report));
   for (const tuple of report.tuples) {
