@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import type { ExportAccumulator } from '../core/exports.ts';
 import { problem, type Problem } from '../core/problems.ts';
 import { TextGuard, type TextGuardFinding } from '../core/text-guard.ts';
+import { RecordRouter, type RoutedRecord } from './record-router.ts';
 import { firstInvalidUtf8 } from './utf8.ts';
 
 /** The longest record csv-parse will buffer: a multi-megabyte cell is refused, not held. */
@@ -33,11 +34,17 @@ class GuardError extends Error {
  * Reads `path` and calls `accumulator.header()` then `accumulator.row()` for each record.
  * `file` is the path shown in problems. Returns the bytes' SHA-256 and any BAD_CSV problem.
  */
-export async function readExport(path: string, file: string, accumulator: ExportAccumulator): Promise<ExportReadResult> {
+export interface ReadOptions {
+  /** read with csv-parse alone, without the fast path (for equivalence tests and the benchmark) */
+  referenceReader?: boolean;
+}
+
+export async function readExport(path: string, file: string, accumulator: ExportAccumulator, options: ReadOptions = {}): Promise<ExportReadResult> {
   const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   const guard = new TextGuard();
   const decode = new Transform({
+    readableObjectMode: true, // hand strings on as they are
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
       let text: string;
@@ -61,27 +68,26 @@ export async function readExport(path: string, file: string, accumulator: Export
       callback(guard.finding ? new GuardError(guard.finding) : null, text);
     },
   });
-  const parser = parse({ info: true, max_record_size: MAX_RECORD_BYTES, skip_empty_lines: false });
+  const router = new RecordRouter({ maxRecordBytes: MAX_RECORD_BYTES, referenceOnly: options.referenceReader });
   let headerDone = false;
   let lastLine = 0;
   const consume = new Writable({
     objectMode: true,
-    write(record: { record: string[]; info: { lines: number } }, _encoding, callback) {
-      const line = lastLine + 1;
-      lastLine = record.info.lines;
+    write(record: RoutedRecord, _encoding, callback) {
+      lastLine = record.line;
       if (!headerDone) {
         headerDone = true;
-        accumulator.header(record.record, line);
-      } else accumulator.row(record.record, line);
+        accumulator.header(record.fields, record.line);
+      } else accumulator.row(record.fields, record.line);
       callback();
     },
   });
   const problems: Problem[] = [];
   try {
-    await pipeline(createReadStream(path), decode, parser, consume);
+    await pipeline(createReadStream(path), decode, router, consume);
     return { sha256: hash.digest('hex'), problems };
   } catch (error) {
-    problems.push(csvProblem(error, path, file, lastLine + 1));
+    problems.push(csvProblem(error, path, file, (error as { recordLine?: number }).recordLine ?? lastLine + 1));
     // the file's hash still matters for the report: take it from the whole file
     return { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), problems };
   }

@@ -1,0 +1,105 @@
+/**
+ * The fast path of the export reader must give exactly what csv-parse alone gives: the same
+ * records (seen through the accumulator's summary), problem codes and locations, on the whole
+ * bad-input corpus and on fuzzed files.
+ */
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { finishAggregate } from '../src/core/aggregate.ts';
+import { parseDictionary } from '../src/core/dictionary.ts';
+import { ExportAccumulator } from '../src/core/exports.ts';
+import { readExport } from '../src/io/csv-reader.ts';
+import { REPO_ROOT, tempDir } from './helpers/workspace.ts';
+
+const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
+const dictionary = parseDictionary(readFileSync(join(FIXTURES, 'base', 'dictionary', 'metrics.yaml'), 'utf8'), 'd.yaml').loaded!;
+const window = { start: 0n, end: 10n ** 30n, startText: '1970-01-01T00:00:00Z', endText: 'far', startMs: 0 };
+
+async function readWith(path: string, referenceReader: boolean, dimensions: string[] = []) {
+  const accumulator = new ExportAccumulator({ audience: 'partner', file: 'x.csv', dictionary, window, dimensions });
+  const result = await readExport(path, 'x.csv', accumulator, { referenceReader });
+  const summary = accumulator.finish(result.problems.length > 0);
+  return {
+    sha256: result.sha256,
+    readProblems: result.problems.map(({ code, line, column }) => ({ code, line, column })),
+    problems: summary.problems,
+    rows: summary.rows,
+    nullCells: summary.nullCells,
+    metricColumns: summary.metricColumns,
+    bypassPairs: [...summary.bypassPairs.entries()].map(([period, pairs]) => [period, [...pairs.values()]]),
+    aggregates: [...summary.aggregates.entries()].map(([id, state]) => [id, finishAggregate(state, 'half_even')]),
+  };
+}
+
+async function expectSameReading(path: string, dimensions: string[] = []) {
+  const fast = await readWith(path, false, dimensions);
+  const reference = await readWith(path, true, dimensions);
+  expect(fast).toEqual(reference);
+  return fast;
+}
+
+const corpusFiles: string[] = [];
+for (const name of readdirSync(join(FIXTURES, 'bad')).sort()) {
+  const tupleDir = join(FIXTURES, 'bad', name, 'files', 'content', 'tuples', 'globex-2026-w27');
+  for (const audience of ['leadership', 'partner']) {
+    const file = join(tupleDir, `${audience}.csv`);
+    if (existsSync(file)) corpusFiles.push(file);
+  }
+}
+
+describe('fast path = csv-parse', () => {
+  it.each(corpusFiles.map((f) => [f.slice(f.indexOf('bad/') + 4), f]))('%s', async (_name, file) => {
+    await expectSameReading(file, file.includes('dimension') ? ['region'] : []);
+  });
+
+  it('on a multi-megabyte cell', async () => {
+    const path = join(tempDir(), 'big.csv');
+    const base = readFileSync(join(FIXTURES, 'base', 'content', 'tuples', 'globex-2026-w27', 'partner.csv'), 'utf8');
+    writeFileSync(path, base.replace('BYP-7731', `"${'x'.repeat(3 << 20)}"`));
+    const reading = await expectSameReading(path);
+    expect(reading.readProblems.map((p) => p.code)).toEqual(['BAD_CSV']);
+  });
+
+  it.each([
+    ['CR-only line endings', (t: string) => t.replace(/\r\n/g, '\r')],
+    ['a quoted field with a line break', (t: string) => t.replace('BYP-7731', '"BYP\r\n7731"')],
+    ['a byte order mark', (t: string) => `\ufeff${t}`],
+    ['no final line ending', (t: string) => t.trimEnd()],
+    ['quotes only after many plain rows', (t: string) => t.trimEnd() + '\r\n' + '2026-07-02T00:00:00Z,,,1,1.0,1,1,"1"\r\n'],
+  ])('on %s', async (_name, change) => {
+    const path = join(tempDir(), 'case.csv');
+    writeFileSync(path, change(readFileSync(join(FIXTURES, 'base', 'content', 'tuples', 'globex-2026-w27', 'partner.csv'), 'utf8')));
+    await expectSameReading(path);
+  });
+
+  it('on fuzzed exports', async () => {
+    const dir = tempDir();
+    const header = 'period_start,bypass_audit_id,parent_freeze_id,kpi.orders.total,kpi.orders.on_time_pct,kpi.refunds.minor,kpi.queue.depth,kpi.api.p95_ms';
+    const row = fc.tuple(fc.integer({ min: 29, max: 30 }), fc.nat(5000), fc.nat(10000), fc.option(fc.nat(99)), fc.nat(999)).map(([day, orders, rate, depth, ms]) => `2026-06-${day}T00:00:00Z,,,${orders},${(rate / 100).toFixed(2)},${orders * 10},${depth ?? ''},${ms}`);
+    const edit = fc.oneof(
+      fc.record({ kind: fc.constant('quote' as const), at: fc.nat(), text: fc.constantFrom('"', '""', '"a,b"', '"x\ny"', '"1"', 'q"') }),
+      fc.record({ kind: fc.constant('blank' as const), at: fc.nat(), text: fc.constant('') }),
+      fc.record({ kind: fc.constant('ragged' as const), at: fc.nat(), text: fc.constantFrom(',', ',,', '') }),
+      fc.record({ kind: fc.constant('bytes' as const), at: fc.nat(), text: fc.string({ maxLength: 6 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 0, maxLength: 25 }), fc.array(edit, { maxLength: 3 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), async (rows, edits, eol, finalEol) => {
+        const lines = [header, ...rows];
+        for (const e of edits) {
+          const i = 1 + (e.at % Math.max(1, lines.length - 1));
+          if (e.kind === 'blank') lines.splice(i, 0, '');
+          else if (lines[i] !== undefined) {
+            const cut = e.at % (lines[i]!.length + 1);
+            lines[i] = e.kind === 'ragged' ? lines[i]! + e.text : lines[i]!.slice(0, cut) + e.text + lines[i]!.slice(cut);
+          }
+        }
+        const path = join(dir, 'fuzz.csv');
+        writeFileSync(path, lines.join(eol) + (finalEol ? eol : ''));
+        await expectSameReading(path);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
