@@ -33,6 +33,8 @@ function timed(command: string, args: string[], options: { cwd?: string; env?: N
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const rows: string[] = [];
+const hasDuckDb = await import('@duckdb/node-api' as string).then(() => true, () => false);
+if (!hasDuckDb) say('DuckDB comparison skipped: npm i --no-save @duckdb/node-api to include it');
 
 for (const size of sizes) {
   const root = freshRoot(join(scratch, `rows-${size}`));
@@ -45,8 +47,9 @@ for (const size of sizes) {
   const parse = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'parse-once.ts'), ...files]).stdout);
   const parseInfo = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'parse-once.ts'), '--info', ...files]).stdout);
   const reconcile = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'reconcile-once.ts'), root]).stdout);
+  const duck = hasDuckDb ? JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'duckdb-once.ts'), ...files]).stdout) : null;
   if (reconcile.status !== 'green') throw new Error(`bench workspace reconciled ${reconcile.status}`);
-  const line = `| ${size.toLocaleString('en-US')} | ${(bytes / 1e6).toFixed(0)} MB | ${s(sha.ms)} | ${s(parse.ms)} | ${s(parseInfo.ms)} | ${s(reconcile.ms)} | ${(reconcile.ms / parse.ms).toFixed(2)}× | ${reconcile.maxRssMb.toFixed(0)} MB |`;
+  const line = `| ${size.toLocaleString('en-US')} | ${(bytes / 1e6).toFixed(0)} MB | ${s(sha.ms)} | ${s(parse.ms)} | ${s(parseInfo.ms)} | ${s(reconcile.ms)} | ${(reconcile.ms / parse.ms).toFixed(2)}× | ${reconcile.maxRssMb.toFixed(0)} MB | ${duck ? `${s(duck.ms)} (${(reconcile.ms / duck.ms).toFixed(2)}×)` : 'not installed'} |`;
   rows.push(line);
   say(line);
   rmSync(root, { recursive: true, force: true });
@@ -107,8 +110,8 @@ Each figure is one run; files are read from the page cache. Reproduce with \`npm
 
 ## Reconcile of one tuple, 8 metrics, both exports
 
-| rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | csv-parse with \`info\` (reconcile's options) | reconcile (hash + parse + checks + aggregate) | reconcile ÷ bare csv-parse | reconcile peak RSS |
-|---:|---:|---:|---:|---:|---:|---:|---:|
+| rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | csv-parse with \`info\` (reconcile's options) | reconcile (hash + parse + checks + aggregate) | reconcile ÷ bare csv-parse | reconcile peak RSS | DuckDB, 1 thread, same exact aggregates (reconcile ÷ DuckDB) |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 ## Site build, 1,000 metrics × 200 tuples
