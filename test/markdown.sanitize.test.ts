@@ -18,3 +18,15 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(input)).not.toMatch(forbidden);
   });
 });
+
+describe('parseReadback', async () => {
+  const { parseReadback } = await import('../src/core/readback.ts');
+  it.each([
+    ['text: Up 5 at {value}', 14],
+    ['text: "Up 5 at {value}"', 15],
+  ])('points at the typed number in %s', (line, column) => {
+    const doc = `---\nheadlines:\n  - metric_id: m.a.b\n    ${line}\n---\nbody\n`;
+    const { problems } = parseReadback(doc, 'readback.md', new Set(['m.a.b']));
+    expect(problems).toEqual([expect.objectContaining({ code: 'BAD_READBACK', line: 4, column })]);
+  });
+});

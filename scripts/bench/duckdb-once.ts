@@ -12,19 +12,30 @@ const connection = await instance.connect();
 await connection.run('SET threads = 1');
 const started = performance.now();
 const results = [];
+// each column read straight into an exact 64-bit DECIMAL of its precision; sums widen to DECIMAL(38)
+const types = {
+  'm.requests.total': 'DECIMAL(18,0)',
+  'm.sla.availability_pct': 'DECIMAL(18,2)',
+  'm.api.p95_latency_ms': 'DECIMAL(18,0)',
+  'm.orders.shipped': 'DECIMAL(18,0)',
+  'm.orders.on_time_pct': 'DECIMAL(18,2)',
+  'm.incidents.open': 'DECIMAL(18,0)',
+  'm.backlog.tickets': 'DECIMAL(18,0)',
+  'm.revenue.billed_minor': 'DECIMAL(18,0)',
+};
+const typeList = Object.entries(types).map(([column, type]) => `'${column}': '${type}'`).join(', ');
 for (const file of files) {
-  const d = (column: string, scale: number) => `CAST("${column}" AS DECIMAL(38, ${scale}))`;
   const sql = `
     SELECT
-      sum(${d('m.requests.total', 0)}),
-      sum(${d('m.sla.availability_pct', 2)} * ${d('m.requests.total', 0)}) / sum(${d('m.requests.total', 0)}),
-      max(${d('m.api.p95_latency_ms', 0)}),
-      sum(${d('m.orders.shipped', 0)}),
-      sum(${d('m.orders.on_time_pct', 2)} * ${d('m.orders.shipped', 0)}) / sum(${d('m.orders.shipped', 0)}),
-      arg_max(${d('m.incidents.open', 0)}, period_start),
-      arg_max(${d('m.backlog.tickets', 0)}, period_start),
-      sum(${d('m.revenue.billed_minor', 0)})
-    FROM read_csv('${file.replace(/'/g, "''")}', header = true, all_varchar = true, delim = ',', quote = '"')`;
+      sum("m.requests.total"),
+      sum("m.sla.availability_pct" * "m.requests.total") / sum("m.requests.total"),
+      max("m.api.p95_latency_ms"),
+      sum("m.orders.shipped"),
+      sum("m.orders.on_time_pct" * "m.orders.shipped") / sum("m.orders.shipped"),
+      arg_max("m.incidents.open", period_start),
+      arg_max("m.backlog.tickets", period_start),
+      sum("m.revenue.billed_minor")
+    FROM read_csv('${file.replace(/'/g, "''")}', header = true, delim = ',', quote = '"', types = {${typeList}})`;
   const reader = await connection.runAndReadAll(sql);
   results.push(reader.getRows()[0]!.map(String));
 }

@@ -184,7 +184,8 @@ function compareMetric(old: Metric, m: Metric, a: Dictionary, b: Dictionary, add
     add('SUNSET_MOVED_EARLIER', id, 'deprecated_after', oldSunset, newSunset, `${id}: sunset moved earlier, ${oldSunset} → ${newSunset}`);
   } else if (oldSunset !== newSunset) {
     add('DEPRECATION_CHANGED', id, 'deprecated_after', oldSunset, newSunset, newSunset === null ? `${id}: deprecation withdrawn` : `${id}: sunset moved later, ${oldSunset} → ${newSunset}`);
-  } else if ((old.superseded_by ?? null) !== (m.superseded_by ?? null)) {
+  }
+  if ((old.superseded_by ?? null) !== (m.superseded_by ?? null) && !(oldSunset === null && newSunset !== null)) {
     add('DEPRECATION_CHANGED', id, 'superseded_by', old.superseded_by ?? null, m.superseded_by ?? null, `${id}: superseded_by ${old.superseded_by ?? 'none'} → ${m.superseded_by ?? 'none'}`);
   }
   const oldEpsilon = epsilonFor(old, a);

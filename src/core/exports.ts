@@ -51,7 +51,7 @@ export interface ExportSummary {
   /** 1-based field number of each header name */
   columns: Map<string, number>;
   aggregates: Map<string, AggregateState>;
-  /** per period_start: the (bypass, freeze) pairs that carry a bypass or freeze id */
+  /** per period_start instant (nanoseconds, as text): the (bypass, freeze) pairs that carry a bypass or freeze id */
   bypassPairs: Map<string, Map<string, BypassPair>>;
   rows: number;
   nullCells: number;
@@ -62,7 +62,7 @@ export interface ExportSummary {
 export const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** Beyond this many problems of one code in one file, the rest are counted, not listed. */
-const MAX_PROBLEMS_PER_CODE = 20;
+const MAX_PROBLEMS_PER_CODE = 1000;
 
 interface MetricColumn {
   index: number;
@@ -179,7 +179,7 @@ export class ExportAccumulator {
       periodText = fields[this.#periodIndex]!;
       period = this.#checkPeriod(periodText, line, this.#periodIndex + 1);
     }
-    this.#checkBypass(fields, line, periodText, period !== null);
+    this.#checkBypass(fields, line, periodText, period);
     for (const index of this.#dimensionIndexes) {
       const cell = fields[index]!;
       if (FORMULA_START.test(cell)) {
@@ -234,7 +234,7 @@ export class ExportAccumulator {
     return instant;
   }
 
-  #checkBypass(fields: readonly string[], line: number, periodText: string, periodOk: boolean): void {
+  #checkBypass(fields: readonly string[], line: number, periodText: string, period: bigint | null): void {
     if (this.#bypassIndex === -1 || this.#freezeIndex === -1) return;
     const sentinel = this.#summary.sentinel;
     const rawBypass = fields[this.#bypassIndex]!;
@@ -253,14 +253,16 @@ export class ExportAccumulator {
     if (bypass !== sentinel && freeze === '') {
       this.report('BYPASS_WITHOUT_FREEZE', `bypass ${bypass} has no parent_freeze_id; every bypass belongs to a freeze`, line, this.#freezeIndex + 1);
     }
-    if ((bypass === sentinel && freeze === '') || !periodOk) return;
-    let pairs = this.#summary.bypassPairs.get(periodText);
+    if ((bypass === sentinel && freeze === '') || period === null) return;
+    // keyed by the instant, so 00:00:00Z and 00:00:00.000Z are the same period
+    const key = period.toString();
+    let pairs = this.#summary.bypassPairs.get(key);
     if (!pairs) {
       pairs = new Map();
-      this.#summary.bypassPairs.set(periodText, pairs);
+      this.#summary.bypassPairs.set(key, pairs);
     }
-    const key = `${bypass}\u0000${freeze}`;
-    if (!pairs.has(key)) pairs.set(key, { periodText, bypass, freeze, line });
+    const pairKey = `${bypass}\u0000${freeze}`;
+    if (!pairs.has(pairKey)) pairs.set(pairKey, { periodText, bypass, freeze, line });
   }
 
   /** The export as read. Call once, after the last row, or after the reader failed (`readFailed`). */

@@ -11,6 +11,8 @@ export interface HistoryIntegrity {
 
 export function historyFindings(integrity: HistoryIntegrity): Finding[] {
   const findings: Finding[] = [];
+  // without a SHA256SUMS there is nothing to compare with (a workspace not released by readback)
+  if (integrity.recorded.size === 0) return findings;
   for (const [name, actual] of integrity.actual) {
     const recorded = integrity.recorded.get(name);
     if (recorded === actual) continue;

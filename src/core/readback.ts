@@ -43,6 +43,7 @@ export function parseReadback(text: string, file: string, visibleMetrics: Readon
   if (!parsed.success) {
     return { content: null, problems: parsed.error.issues.map((i) => problem('BAD_READBACK', `front matter ${i.path.join('.')}: ${i.message}`, { file, line: 2, column: 1 })) };
   }
+  const sourceLines = text.split(/\r?\n/);
   const headlines = parsed.data.headlines.map((headline, index) => {
     const node = doc.getIn(['headlines', index, 'text'], true) as { range?: [number, number, number] } | undefined;
     const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
@@ -52,8 +53,11 @@ export function parseReadback(text: string, file: string, visibleMetrics: Readon
     for (const placeholder of headline.text.matchAll(PLACEHOLDER)) {
       if (!ALLOWED_PLACEHOLDERS.has(placeholder[1]!)) problems.push(problem('BAD_READBACK', `unknown placeholder {${placeholder[1]}} in a headline; use {value}, {unit} or {label}`, where));
     }
+    const sourceLine = sourceLines[line - 1] ?? '';
     for (const number of headline.text.matchAll(STANDALONE_NUMBER)) {
-      problems.push(problem('BAD_READBACK', `headline for ${headline.metric_id} types the number "${number[0]}"; every number must come from the reconciled data through {value}`, { ...where, column: pos.col + 1 + number.index }));
+      // the column where the number is written on that line (quoted or plain YAML alike)
+      const at = sourceLine.indexOf(number[0], pos.col - 1);
+      problems.push(problem('BAD_READBACK', `headline for ${headline.metric_id} types the number "${number[0]}"; every number must come from the reconciled data through {value}`, { ...where, column: at === -1 ? pos.col : at + 1 }));
     }
     if (!visibleMetrics.has(headline.metric_id)) {
       problems.push(problem('BAD_READBACK', `headline cites ${headline.metric_id}, which this tuple's reconcile does not publish`, { file, line: line - 1, column: 1 }));

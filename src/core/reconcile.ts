@@ -5,7 +5,7 @@
 import { finishAggregate } from './aggregate.ts';
 import { absDecimal, compareDecimal, type Decimal, formatDecimal, normalizeScale, rescale, subtractDecimal } from './decimal.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
-import type { ExportSummary } from './exports.ts';
+import type { BypassPair, ExportSummary } from './exports.ts';
 import { canonicalJson, sha256Hex, tupleRevisionHash } from './hash.ts';
 import type { ManifestRead } from './manifest.ts';
 import { problem, type Problem, statusOf, worstStatus } from './problems.ts';
@@ -139,17 +139,18 @@ function metricParity(leadership: ExportSummary, partner: ExportSummary, config:
 function bypassParity(leadership: ExportSummary, partner: ExportSummary, config: TupleConfig): Problem[] {
   const problems: Problem[] = [];
   const periods = new Set([...leadership.bypassPairs.keys(), ...partner.bypassPairs.keys()]);
-  for (const period of [...periods].sort()) {
-    const a = leadership.bypassPairs.get(period) ?? new Map();
-    const b = partner.bypassPairs.get(period) ?? new Map();
+  for (const period of [...periods].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0))) {
+    const a = leadership.bypassPairs.get(period) ?? new Map<string, BypassPair>();
+    const b = partner.bypassPairs.get(period) ?? new Map<string, BypassPair>();
+    const shown = [...a.values(), ...b.values()][0]!.periodText;
     for (const [key, pair] of a) {
       if (!b.has(key)) {
-        problems.push(problem('BYPASS_MISMATCH', `period ${period}: leadership carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the partner export does not`, { file: leadership.file, line: pair.line, column: leadership.columns.get('bypass_audit_id') }));
+        problems.push(problem('BYPASS_MISMATCH', `period ${shown}: leadership carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the partner export does not`, { file: leadership.file, line: pair.line, column: leadership.columns.get('bypass_audit_id') }));
       }
     }
     for (const [key, pair] of b) {
       if (!a.has(key)) {
-        problems.push(problem('BYPASS_MISMATCH', `period ${period}: partner carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the leadership export does not`, { file: partner.file, line: pair.line, column: partner.columns.get('bypass_audit_id') }));
+        problems.push(problem('BYPASS_MISMATCH', `period ${shown}: partner carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the leadership export does not`, { file: partner.file, line: pair.line, column: partner.columns.get('bypass_audit_id') }));
       }
     }
   }

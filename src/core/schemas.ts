@@ -31,6 +31,9 @@ export const ClassDefaultSchema = z
   .strictObject({ epsilon: EpsilonValueSchema.optional(), epsilon_bp: EpsilonBpSchema.optional() })
   .refine((c) => (c.epsilon === undefined) !== (c.epsilon_bp === undefined), 'exactly one of epsilon or epsilon_bp');
 
+/** YAML `key: null` (or `key:` with nothing) reads as absent for optional keys */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+
 export const MetricSchema = z.strictObject({
   /** @example "m.sla.availability_pct" */
   metric_id: MetricIdSchema,
@@ -40,12 +43,12 @@ export const MetricSchema = z.strictObject({
   unit: UnitSchema,
   aggregation: AggregationSchema,
   /** required for weighted_average, forbidden otherwise */
-  weight_metric_id: MetricIdSchema.optional(),
+  weight_metric_id: optional(MetricIdSchema),
   /** decimal places of the published value */
   precision: z.number().int().min(0).max(12),
   /** optional override of the class default */
-  epsilon: EpsilonValueSchema.optional(),
-  epsilon_bp: EpsilonBpSchema.optional(),
+  epsilon: optional(EpsilonValueSchema),
+  epsilon_bp: optional(EpsilonBpSchema),
   /** markdown */
   definition: z.string(),
   formula_ref: z.string().min(1),
@@ -74,7 +77,7 @@ export const DictionarySchema = z.strictObject({
     latency: ClassDefaultSchema.optional(),
     money: ClassDefaultSchema.optional(),
   }),
-  changes: z.array(ChangeNoteSchema).optional(),
+  changes: optional(z.array(ChangeNoteSchema)),
   metrics: z.array(MetricSchema).min(1),
 });
 export type Dictionary = z.infer<typeof DictionarySchema>;
@@ -83,8 +86,8 @@ export const TupleConfigSchema = z.strictObject({
   tuple_id: z.string().regex(TUPLE_ID, 'a tuple_id matching ^[a-z0-9][a-z0-9-]{1,63}$'),
   partner: z.string().min(1),
   title: z.string().min(1),
-  dimensions: z.array(z.string().min(1)).optional(),
-  leadership_only: z.array(MetricIdSchema).optional(),
+  dimensions: optional(z.array(z.string().min(1))),
+  leadership_only: optional(z.array(MetricIdSchema)),
   /** one line of blast radius per bypass audit id */
   bypasses: z.record(z.string().regex(AUDIT_ID, 'a bypass audit id'), z.string().min(1)).nullable().optional(),
 });

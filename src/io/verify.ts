@@ -50,14 +50,17 @@ export function verifySite(dir: string): VerifyResult {
       continue;
     }
     let entry: TupleReport;
+    let raw: Record<string, unknown>;
     try {
-      entry = TupleReportSchema.parse(JSON.parse(readFileSync(reportPath, 'utf8')));
+      raw = JSON.parse(readFileSync(reportPath, 'utf8'));
+      entry = TupleReportSchema.parse(raw);
     } catch (error) {
       mismatches.push(`tuples/${tupleId}/report.json is not a reconcile report entry: ${(error as Error).message.split('\n')[0]}`);
       continue;
     }
     const where = `tuple ${tupleId}`;
-    expect(`${where}: artifact_id`, artifactId(entry), entry.artifact_id);
+    // from the file as published, so a key added afterwards changes the id (zod would drop it)
+    expect(`${where}: artifact_id`, artifactId(raw as unknown as TupleReport), entry.artifact_id);
     expect(`${where}: status`, entry.status, 'green');
 
     const dictionaryPath = join(dir, 'dictionary', `${entry.dictionary_version}.json`);
