@@ -196,3 +196,56 @@ describe('parseDecimal', () => {
     );
   });
 });
+
+describe('TextGuard', () => {
+  /** The guard's rules written the slow, obvious way: one character at a time over the whole text. */
+  function reference(text: string) {
+    const forbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+    let line = 1;
+    let field = 1;
+    let quoted = false;
+    let eol: string | null = null;
+    let eolLine = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === '"') quoted = !quoted;
+      else if (c === ',' && !quoted) field++;
+      else if (c === '\n' || c === '\r') {
+        const crlf = c === '\r' && text[i + 1] === '\n';
+        if (crlf) i++;
+        if (quoted) {
+          line++;
+          continue;
+        }
+        const kind = c === '\n' ? 'LF' : crlf ? 'CRLF' : 'CR';
+        if (eol === null) {
+          eol = kind;
+          eolLine = line;
+        } else if (kind !== eol) return { kind: 'mixed_line_endings', line, field, eolLine };
+        line++;
+        field = 1;
+      } else if (forbidden.test(c)) return { kind: 'control_character', line, field };
+    }
+    return null;
+  }
+
+  it('finds what a character-by-character scan finds, however the text is chunked', () => {
+    const alphabet = fc.constantFrom('a', '1', ',', '"', '\n', '\r', '\r\n', '\u0000', '\u202e', '\u0085', 'é');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 60 }).map((parts) => parts.join('')), fc.array(fc.nat(60), { maxLength: 5 }), (text, cuts) => {
+        const guard = new TextGuard();
+        let previous = 0;
+        for (const cut of [...new Set(cuts)].sort((a, b) => a - b).filter((c) => c < text.length)) {
+          guard.feed(text.slice(previous, cut));
+          previous = cut;
+        }
+        guard.feed(text.slice(previous));
+        guard.end();
+        const expected = reference(text);
+        if (expected === null) expect(guard.finding).toBeNull();
+        else expect({ kind: guard.finding?.kind, line: guard.finding?.line, field: guard.finding?.field }).toEqual({ kind: expected.kind, line: expected.line, field: expected.field });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -7,7 +7,8 @@
 
 /** C0 controls except tab, CR and LF; DEL; C1 controls; bidi marks, embeddings, overrides and isolates. */
 const FORBIDDEN = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
-const TOKEN = new RegExp(`["\\r\\n,]|[${FORBIDDEN}]`, 'g');
+// commas are not tokens: a field number is only needed for a finding, and is counted then
+const TOKEN = new RegExp(`["\\r\\n]|[${FORBIDDEN}]`, 'g');
 
 export interface TextGuardFinding {
   kind: 'mixed_line_endings' | 'control_character';
@@ -21,15 +22,20 @@ type Eol = 'CRLF' | 'LF' | 'CR';
 
 export class TextGuard {
   #line = 1;
-  #field = 1;
   #inQuotes = false;
   #pendingCr = false;
   #eol: Eol | null = null;
   #eolLine = 0;
+  /** the current line's text seen in earlier chunks (to count its fields if a finding needs it) */
+  #lineSoFar = '';
+  #text = '';
+  #lineStart = 0;
   finding: TextGuardFinding | null = null;
 
   feed(text: string): void {
     if (this.finding) return;
+    this.#text = text;
+    this.#lineStart = 0;
     TOKEN.lastIndex = 0;
     if (this.#pendingCr) {
       this.#pendingCr = false;
@@ -37,47 +43,66 @@ export class TextGuard {
         this.#pendingCr = true;
         return;
       }
-      this.#endLine(text[0] === '\n' ? 'CRLF' : 'CR');
+      // a CR that ended the previous chunk: inside quotes it is a line of the cell, else a line ending
+      if (this.#inQuotes) this.#line++;
+      else this.#endLine(text[0] === '\n' ? 'CRLF' : 'CR', text[0] === '\n' ? 1 : 0);
       if (text[0] === '\n') TOKEN.lastIndex = 1;
     }
     let match: RegExpExecArray | null;
     while (!this.finding && (match = TOKEN.exec(text)) !== null) {
       const c = match[0];
       if (c === '"') this.#inQuotes = !this.#inQuotes;
-      else if (c === ',') {
-        if (!this.#inQuotes) this.#field++;
-      } else if (c === '\n') {
+      else if (c === '\n') {
         if (this.#inQuotes) this.#line++;
-        else this.#endLine('LF');
+        else this.#endLine('LF', match.index + 1);
       } else if (c === '\r') {
         const next = text[match.index + 1];
         if (next === undefined) {
           this.#pendingCr = true;
+          this.#lineSoFar += text.slice(this.#lineStart, match.index);
           return;
         }
         if (next === '\n') TOKEN.lastIndex = match.index + 2;
         if (this.#inQuotes) this.#line++;
-        else this.#endLine(next === '\n' ? 'CRLF' : 'CR');
+        else this.#endLine(next === '\n' ? 'CRLF' : 'CR', match.index + (next === '\n' ? 2 : 1), match.index);
       } else {
         const code = c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-        this.finding = { kind: 'control_character', line: this.#line, field: this.#field, message: `the control character U+${code} appears in a cell; exports hold printable text only (no NUL, no bidirectional overrides)` };
+        this.finding = { kind: 'control_character', line: this.#line, field: this.#fieldAt(match.index), message: `the control character U+${code} appears in a cell; exports hold printable text only (no NUL, no bidirectional overrides)` };
       }
     }
+    if (!this.finding) this.#lineSoFar += text.slice(this.#lineStart);
   }
 
   end(): void {
-    if (this.#pendingCr && !this.finding) this.#endLine('CR');
+    // the text before that CR is already in #lineSoFar
+    if (this.#pendingCr && !this.finding && !this.#inQuotes) this.#endLine('CR', this.#lineStart, this.#lineStart);
     this.#pendingCr = false;
   }
 
-  #endLine(eol: Eol): void {
+  /** The 1-based field number at `index` of the current text, counting commas outside quotes. */
+  #fieldAt(index: number): number {
+    const line = this.#lineSoFar + this.#text.slice(this.#lineStart, index);
+    let field = 1;
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 34) quoted = !quoted;
+      else if (c === 44 && !quoted) field++;
+    }
+    return field;
+  }
+
+  /** `next` is where the following line starts in the current text; `at` is where this one ends. */
+  #endLine(eol: Eol, next: number, at = next - 1): void {
     if (this.#eol === null) {
       this.#eol = eol;
       this.#eolLine = this.#line;
     } else if (eol !== this.#eol && !this.finding) {
-      this.finding = { kind: 'mixed_line_endings', line: this.#line, field: this.#field, message: `line ${this.#line} ends with ${eol}, but line ${this.#eolLine} ends with ${this.#eol}; use one line ending (LF or CRLF) throughout` };
+      this.finding = { kind: 'mixed_line_endings', line: this.#line, field: this.#fieldAt(Math.max(this.#lineStart, Math.min(at, this.#text.length))), message: `line ${this.#line} ends with ${eol}, but line ${this.#eolLine} ends with ${this.#eol}; use one line ending (LF or CRLF) throughout` };
+      return;
     }
     this.#line++;
-    this.#field = 1;
+    this.#lineSoFar = '';
+    this.#lineStart = next;
   }
 }
