@@ -3,9 +3,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { copyWorkspace, REPO_ROOT, tempDir } from './helpers/workspace.ts';
+import { copyWorkspace, REPO_ROOT, syntheticWorkspace, tempDir } from './helpers/workspace.ts';
 
-it('runs from an installed package', () => {
+it('runs from an installed package', async () => {
   const outDir = tempDir('readback-lib-');
   execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_ROOT, 'tsconfig.lib.json'), '--outDir', join(outDir, 'lib')]);
   const consumer = tempDir('readback-consumer-');
@@ -18,6 +18,13 @@ it('runs from an installed package', () => {
     symlinkSync(join(REPO_ROOT, 'node_modules', dependency), join(consumer, 'node_modules', dependency));
   }
   const root = copyWorkspace();
+  // a large export makes the installed reader start its worker thread (compiled .js, not .ts)
+  const { WORKER_THRESHOLD_BYTES } = await import('../src/io/export-reader-pool.ts');
+  const big = Array.from({ length: Math.ceil(WORKER_THRESHOLD_BYTES / 20) }, (_, i) => `2026-01-01T00:00:00Z,,,${i}`);
+  const bigRoot = syntheticWorkspace({ metrics: [{ metric_id: 'm.count', class: 'count', unit: 'count', aggregation: 'sum', precision: 0 }], leadership: ['period_start,bypass_audit_id,parent_freeze_id,m.count', ...big], partner: ['period_start,bypass_audit_id,parent_freeze_id,m.count', ...big] }).root;
+  const large = spawnSync(process.execPath, [join(installed, 'bin', 'readback.mjs'), 'reconcile', '--root', bigRoot, '--json'], { cwd: consumer, encoding: 'utf8' });
+  expect(large.stderr).not.toContain('ERR_');
+  expect(JSON.parse(large.stdout).status).toBe('green');
   const result = spawnSync(process.execPath, [join(installed, 'bin', 'readback.mjs'), 'reconcile', '--root', root, '--json'], { cwd: consumer, encoding: 'utf8' });
   expect(result.stderr).not.toContain('ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING');
   expect(result.status).toBe(0);

@@ -103,3 +103,16 @@ describe('fast path = csv-parse', () => {
     );
   });
 });
+
+describe('reading in worker threads', () => {
+  it('gives the same report as reading in-process, for good and bad inputs', async () => {
+    const { reconcileWorkspace } = await import('../src/io/reconcile-workspace.ts');
+    const { copyWorkspace, editCell, editExport } = await import('./helpers/workspace.ts');
+    const root = copyWorkspace();
+    editExport(root, 'acme-2026-q2', 'partner', (text) => editCell(editCell(text, 2, 'm.orders.shipped', () => '1e3'), 3, 'm.revenue.billed_minor', (v) => `${v}1`));
+    const inProcess = await reconcileWorkspace({ root, workers: false });
+    const inWorkers = await reconcileWorkspace({ root, workers: true });
+    expect(inWorkers).toEqual(inProcess);
+    expect(inProcess.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!.problems.map((p) => p.code)).toContain('BAD_NUMBER');
+  });
+});

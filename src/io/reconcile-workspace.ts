@@ -2,14 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LoadedDictionary } from '../core/dictionary.ts';
-import { ExportAccumulator, type ExportWindow } from '../core/exports.ts';
+import { type ExportWindow } from '../core/exports.ts';
 import { lineColumnAt } from '../core/located.ts';
 import { manifestWindow, type ManifestRead, parseManifest, windowParity } from '../core/manifest.ts';
 import { problem, type Problem } from '../core/problems.ts';
 import { assembleReport, type ExportRead, reconcileTuple } from '../core/reconcile.ts';
 import type { Audience, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
-import { readExport } from './csv-reader.ts';
+import { readExportAnywhere } from './export-reader-pool.ts';
 import { type DictionaryCatalog, displayPath, listTupleFolders, loadDictionaryCatalog, resolveExportFile, TUPLES_FOLDER } from './workspace.ts';
 
 export interface ReconcileOptions {
@@ -17,6 +17,8 @@ export interface ReconcileOptions {
   /** only these tuples (all when empty) */
   tupleIds?: readonly string[];
   onProgress?: (done: number, total: number, tupleId: string) => void;
+  /** read exports in worker threads: true always, false never, unset by size (WORKER_THRESHOLD_BYTES) */
+  workers?: boolean;
 }
 
 export class UnknownTupleError extends Error {}
@@ -31,13 +33,13 @@ export async function reconcileWorkspace(options: ReconcileOptions): Promise<Rec
   }
   const tuples: TupleReport[] = [];
   for (const [index, tupleId] of wanted.entries()) {
-    tuples.push(await reconcileTupleFolder(root, tupleId, catalog));
+    tuples.push(await reconcileTupleFolder(root, tupleId, catalog, options));
     options.onProgress?.(index + 1, wanted.length, tupleId);
   }
   return assembleReport(catalog.current?.dictionary.version ?? null, tuples, catalog.problems);
 }
 
-async function reconcileTupleFolder(root: string, tupleId: string, catalog: DictionaryCatalog): Promise<TupleReport> {
+async function reconcileTupleFolder(root: string, tupleId: string, catalog: DictionaryCatalog, options: ReconcileOptions): Promise<TupleReport> {
   const dir = join(root, TUPLES_FOLDER, tupleId);
   const rel = `${TUPLES_FOLDER}/${tupleId}`;
   const tupleFile = `${rel}/tuple.yaml`;
@@ -88,34 +90,25 @@ async function reconcileTupleFolder(root: string, tupleId: string, catalog: Dict
   }
   const sameDictionary = dictionaries.leadership && dictionaries.leadership === dictionaries.partner ? dictionaries.leadership : null;
 
-  const exportsRead = {} as Record<Audience, ExportRead>;
-  for (const audience of ['leadership', 'partner'] as const) {
+  // both exports stream at once (a large one in its own worker thread)
+  const readSide = async (audience: Audience): Promise<ExportRead> => {
     const manifest = manifests[audience].manifest;
-    if (!manifest) {
-      exportsRead[audience] = { summary: null, sha256: null, problems: [] };
-      continue;
-    }
+    if (!manifest) return { summary: null, sha256: null, problems: [] };
     const resolved = resolveExportFile(root, dir, manifest.file, manifests[audience].at?.('file') ?? { file: manifests[audience].file });
-    if ('problem' in resolved) {
-      exportsRead[audience] = { summary: null, sha256: null, problems: [resolved.problem] };
-      continue;
-    }
-    const accumulator = new ExportAccumulator({
-      audience,
-      file: displayPath(root, join(dir, manifest.file)),
-      dictionary: dictionaries[audience],
-      window: windows[audience],
-      dimensions: config?.dimensions ?? [],
-    });
-    const read = await readExport(resolved.path, displayPath(root, join(dir, manifest.file)), accumulator);
+    if ('problem' in resolved) return { summary: null, sha256: null, problems: [resolved.problem] };
+    const file = displayPath(root, join(dir, manifest.file));
+    const context = { audience, file, dictionary: dictionaries[audience], window: windows[audience], dimensions: config?.dimensions ?? [] };
+    const { read, summary } = await readExportAnywhere(resolved.path, file, context, { worker: options.workers });
     const problems = [...read.problems];
     if (read.sha256 !== manifest.sha256) {
       const text = manifestTexts[audience]!;
       const where = lineColumnAt(text, text.indexOf('"sha256"'));
       problems.unshift(problem('CHECKSUM_MISMATCH', `sha256 in the manifest is ${manifest.sha256}, but ${manifest.file} hashes to ${read.sha256}; the export changed after its manifest was written`, { file: manifests[audience].file, ...where }));
     }
-    exportsRead[audience] = { summary: accumulator.finish(read.problems.length > 0), sha256: read.sha256, problems };
-  }
+    return { summary, sha256: read.sha256, problems };
+  };
+  const [leadershipRead, partnerRead] = await Promise.all([readSide('leadership'), readSide('partner')]);
+  const exportsRead: Record<Audience, ExportRead> = { leadership: leadershipRead, partner: partnerRead };
 
   return reconcileTuple({
     tupleId,
