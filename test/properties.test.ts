@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { finishAggregate, newAggregate, observe } from '../src/core/aggregate.ts';
-import { type Decimal, formatDecimal, parseDecimal, roundDecimal } from '../src/core/decimal.ts';
+import { type Decimal, formatDecimal, parseCell, parseDecimal, roundDecimal, roundRational } from '../src/core/decimal.ts';
 import { ExportAccumulator } from '../src/core/exports.ts';
 import { parseDictionary } from '../src/core/dictionary.ts';
 import type { Metric } from '../src/core/schemas.ts';
@@ -246,6 +246,67 @@ describe('TextGuard', () => {
         else expect({ kind: guard.finding?.kind, line: guard.finding?.line, field: guard.finding?.field }).toEqual({ kind: expected.kind, line: expected.line, field: expected.field });
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('exact sums on the double fast path', () => {
+  it('keeps every digit when a total of 15-digit values passes 2^53', () => {
+    const state = newAggregate({ ...metric('sum'), precision: 0 });
+    for (let i = 0; i < 20; i++) observe(state, parseCell('999999999999999'), null, 1n, '1', i);
+    const outcome = finishAggregate(state, 'half_even');
+    expect(outcome.ok && formatDecimal(outcome.value)).toBe('19999999999999980');
+  });
+
+  /** Σ and Σ(v·w)/Σw with nothing but bigints, as the reference. */
+  function referenceOf(rows: { value: string; weight: string }[], aggregation: 'sum' | 'weighted_average'): string {
+    const toRational = (text: string) => {
+      const [integer, fraction = ''] = text.split('.');
+      return { n: BigInt(integer! + fraction), d: 10n ** BigInt(fraction.length) };
+    };
+    let num = 0n;
+    let den = 1n;
+    let weightNum = 0n;
+    let weightDen = 1n;
+    for (const row of rows) {
+      const v = toRational(row.value);
+      const w = toRational(row.weight);
+      if (aggregation === 'sum') {
+        num = num * v.d + v.n * den;
+        den *= v.d;
+      } else {
+        num = num * v.d * w.d + v.n * w.n * den;
+        den *= v.d * w.d;
+        weightNum = weightNum * w.d + w.n * weightDen;
+        weightDen *= w.d;
+      }
+    }
+    if (aggregation === 'weighted_average') {
+      if (weightNum === 0n) return 'ZERO_WEIGHT';
+      // (num/den) / (weightNum/weightDen)
+      return formatDecimal(roundRational(num * weightDen, den * weightNum, 2, 'half_even'));
+    }
+    return formatDecimal(roundRational(num, den, 2, 'half_even'));
+  }
+  const bigOrSmall = fc.oneof(
+    fc.bigInt({ min: -(10n ** 15n) + 1n, max: 10n ** 15n - 1n }),
+    // the largest 15-digit values, so a few rows carry a running total past 2^53
+    fc.bigInt({ min: 10n ** 15n - 1000n, max: 10n ** 15n - 1n }),
+    fc.bigInt({ min: 4n * 10n ** 15n, max: 9n * 10n ** 15n }),
+    fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }),
+  );
+  const cell = fc.tuple(bigOrSmall, fc.integer({ min: 0, max: 3 })).map(([units, scale]) => formatDecimal({ units, scale }));
+  const weightCell = fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.integer({ min: 0, max: 2 })).map(([units, scale]) => formatDecimal({ units, scale }));
+
+  it.each(['sum', 'weighted_average'] as const)('%s equals a pure bigint computation, across flushes and mixed scales', (aggregation) => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ value: cell, weight: weightCell }), { minLength: 1, maxLength: 40 }), (rows) => {
+        const state = newAggregate({ ...metric(aggregation), precision: 2 });
+        rows.forEach((row, i) => observe(state, parseCell(row.value), parseCell(row.weight), 1n, '1', i));
+        const outcome = finishAggregate(state, 'half_even');
+        expect(outcome.ok ? formatDecimal(outcome.value) : outcome.code).toBe(referenceOf(rows, aggregation));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -1,5 +1,5 @@
 /** SPEC §5: exact aggregation rules, one streaming state per metric and export. */
-import { addDecimal, compareDecimal, type Decimal, formatDecimal, multiplyDecimal, pow10, roundDecimal, roundRational, type RoundingMode } from './decimal.ts';
+import { addDecimal, type CellValue, compareDecimal, type Decimal, formatDecimal, isSmall, multiplyDecimal, pow10, roundDecimal, roundRational, type RoundingMode, toDecimal } from './decimal.ts';
 import type { ProblemCode } from './problems.ts';
 import type { Metric } from './schemas.ts';
 
@@ -18,7 +18,12 @@ export interface AggregateState {
   weightedTotal: Decimal;
   weightTotal: Decimal;
   weightedRows: number;
+  /** exact running sums held in doubles (below 2^52) at one scale each; -1 = not started */
+  fast: { total: number; totalScale: number; weighted: number; weightedScale: number; weight: number; weightScale: number };
 }
+
+/** Below this a sum of 15-digit values stays exact in a double; above it the sum moves to bigints. */
+const FLUSH_AT = 2 ** 52;
 
 const ZERO: Decimal = { units: 0n, scale: 0 };
 
@@ -34,41 +39,82 @@ export function newAggregate(metric: Metric): AggregateState {
     weightedTotal: ZERO,
     weightTotal: ZERO,
     weightedRows: 0,
+    fast: { total: 0, totalScale: -1, weighted: 0, weightedScale: -1, weight: 0, weightScale: -1 },
   };
+}
+
+function flush(state: AggregateState): void {
+  const f = state.fast;
+  if (f.total !== 0) state.total = addDecimal(state.total, { units: BigInt(f.total), scale: f.totalScale });
+  if (f.weighted !== 0) state.weightedTotal = addDecimal(state.weightedTotal, { units: BigInt(f.weighted), scale: f.weightedScale });
+  if (f.weight !== 0) state.weightTotal = addDecimal(state.weightTotal, { units: BigInt(f.weight), scale: f.weightScale });
+  f.total = 0;
+  f.weighted = 0;
+  f.weight = 0;
 }
 
 /**
  * Adds one cell. `value` null is an empty cell; `weight` is the same row's weight metric value
  * (only read for weighted_average).
  */
-export function observe(state: AggregateState, value: Decimal | null, weight: Decimal | null, period: bigint, periodText: string, line: number): void {
-  if (value === null) {
+export function observe(state: AggregateState, cell: CellValue | null, weightCell: CellValue | null, period: bigint, periodText: string, line: number): void {
+  if (cell === null) {
     state.nulls++;
     return;
   }
   state.observations++;
+  const f = state.fast;
   switch (state.metric.aggregation) {
-    case 'sum':
-      state.total = addDecimal(state.total, value);
+    case 'sum': {
+      if (isSmall(cell)) {
+        if (f.totalScale === -1) f.totalScale = cell.scale;
+        if (cell.scale === f.totalScale) {
+          f.total += cell.small;
+          if (f.total > FLUSH_AT || f.total < -FLUSH_AT) flush(state);
+          break;
+        }
+      }
+      state.total = addDecimal(state.total, toDecimal(cell));
       break;
-    case 'max':
+    }
+    case 'max': {
+      const value = toDecimal(cell);
       if (state.maximum === null || compareDecimal(value, state.maximum) > 0) state.maximum = value;
       break;
-    case 'last_observed':
+    }
+    case 'last_observed': {
       if (state.latest === null || period > state.latest.period) {
-        state.latest = { period, periodText, value, line };
+        state.latest = { period, periodText, value: toDecimal(cell), line };
         state.conflict = null;
-      } else if (period === state.latest.period && state.conflict === null && compareDecimal(value, state.latest.value) !== 0) {
-        state.conflict = { value, line };
+      } else if (period === state.latest.period && state.conflict === null) {
+        const value = toDecimal(cell);
+        if (compareDecimal(value, state.latest.value) !== 0) state.conflict = { value, line };
       }
       break;
-    case 'weighted_average':
-      if (weight !== null) {
-        state.weightedTotal = addDecimal(state.weightedTotal, multiplyDecimal(value, weight));
-        state.weightTotal = addDecimal(state.weightTotal, weight);
-        state.weightedRows++;
+    }
+    case 'weighted_average': {
+      if (weightCell === null) break;
+      state.weightedRows++;
+      if (isSmall(cell) && isSmall(weightCell)) {
+        const product = cell.small * weightCell.small;
+        // a double product at most 2^53 is the exact product
+        if (product <= Number.MAX_SAFE_INTEGER && product >= -Number.MAX_SAFE_INTEGER) {
+          const scale = cell.scale + weightCell.scale;
+          if (f.weightedScale === -1) f.weightedScale = scale;
+          if (f.weightScale === -1) f.weightScale = weightCell.scale;
+          if (scale === f.weightedScale && weightCell.scale === f.weightScale) {
+            f.weighted += product;
+            f.weight += weightCell.small;
+            if (f.weighted > FLUSH_AT || f.weighted < -FLUSH_AT || f.weight > FLUSH_AT || f.weight < -FLUSH_AT) flush(state);
+            break;
+          }
+        }
       }
+      const weight = toDecimal(weightCell);
+      state.weightedTotal = addDecimal(state.weightedTotal, multiplyDecimal(toDecimal(cell), weight));
+      state.weightTotal = addDecimal(state.weightTotal, weight);
       break;
+    }
   }
 }
 
@@ -78,6 +124,7 @@ export type AggregateOutcome =
 
 /** The aggregate rounded once to the metric's precision with the dictionary's rounding mode. */
 export function finishAggregate(state: AggregateState, mode: RoundingMode): AggregateOutcome {
+  flush(state);
   const { metric } = state;
   const id = metric.metric_id;
   if (state.observations === 0) {

@@ -24,8 +24,27 @@ export function pow10(exponent: number): bigint {
   return powersOfTen[exponent]!;
 }
 
-/** Parses a plain decimal; returns null for anything else (exponents, separators, signs other than a leading `-`). */
-export function parseDecimal(text: string): Decimal | null {
+/**
+ * A cell value small enough to be held exactly in a double: |small| < 10^15 units. The hot path
+ * adds these as numbers and turns them into bigints only when a total approaches 2^53.
+ */
+export interface SmallDecimal {
+  readonly small: number;
+  readonly scale: number;
+}
+
+export type CellValue = Decimal | SmallDecimal;
+
+export function isSmall(value: CellValue): value is SmallDecimal {
+  return (value as SmallDecimal).small !== undefined;
+}
+
+export function toDecimal(value: CellValue): Decimal {
+  return isSmall(value) ? { units: BigInt(value.small), scale: value.scale } : value;
+}
+
+/** Parses a plain decimal (`PLAIN_DECIMAL`); up to 15 digits come back as a SmallDecimal. */
+export function parseCell(text: string): CellValue | null {
   // a hand-written scan of PLAIN_DECIMAL: this runs for every cell of every export
   const length = text.length;
   let i = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
@@ -39,13 +58,18 @@ export function parseDecimal(text: string): Decimal | null {
     else return null;
   }
   if (i === start) return null;
+  const scale = point === -1 ? 0 : length - point - 1;
   const digits = length - start - (point === -1 ? 0 : 1);
-  // up to 15 digits fit a double exactly, which is cheaper to turn into a bigint than text
-  let units: bigint;
-  if (digits <= 15) units = BigInt(small);
-  else units = BigInt(point === -1 ? text.slice(start) : text.slice(start, point) + text.slice(point + 1));
-  if (start === 1) units = -units;
-  return { units, scale: point === -1 ? 0 : length - point - 1 };
+  // up to 15 digits fit a double exactly
+  if (digits <= 15) return { small: start === 1 && small !== 0 ? -small : small, scale };
+  const units = BigInt(point === -1 ? text.slice(start) : text.slice(start, point) + text.slice(point + 1));
+  return { units: start === 1 ? -units : units, scale };
+}
+
+/** Parses a plain decimal; returns null for anything else (exponents, separators, signs other than a leading `-`). */
+export function parseDecimal(text: string): Decimal | null {
+  const value = parseCell(text);
+  return value === null ? null : toDecimal(value);
 }
 
 export function decimalFromInteger(value: bigint): Decimal {

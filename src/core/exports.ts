@@ -4,7 +4,7 @@
  * and with metrics, never with rows.
  */
 import { newAggregate, observe, type AggregateState } from './aggregate.ts';
-import { type Decimal, parseDecimal } from './decimal.ts';
+import { type CellValue, parseCell } from './decimal.ts';
 import { isDeprecatedForWindow, type LoadedDictionary } from './dictionary.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
 import { type Audience, AUDIT_ID, type Metric } from './schemas.ts';
@@ -186,7 +186,7 @@ export class ExportAccumulator {
         this.report('FORMULA_CELL', `${this.#headerNames[index]} "${printable(cell)}" starts with ${printable(cell[0]!)}, which a spreadsheet would run as a formula; exports are published as they are, so such cells are refused`, line, index + 1);
       }
     }
-    const values: (Decimal | null | undefined)[] = new Array(fields.length);
+    const values: (CellValue | null | undefined)[] = new Array(fields.length);
     for (const column of this.#metricColumns) {
       const text = fields[column.index]!;
       if (text === '') {
@@ -194,7 +194,7 @@ export class ExportAccumulator {
         summary.nullCells++;
         continue;
       }
-      const value = parseDecimal(text);
+      const value = parseCell(text);
       if (value === null || (column.integral && value.scale > 0)) {
         values[column.index] = undefined;
         const id = column.metric?.metric_id ?? fields[column.index];
