@@ -48,6 +48,16 @@ for (const size of sizes) {
   const parseInfo = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'parse-once.ts'), '--info', ...files]).stdout);
   const reconcile = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'reconcile-once.ts'), root]).stdout);
   const duck = hasDuckDb ? JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'duckdb-once.ts'), ...files]).stdout) : null;
+  if (duck) {
+    // the exact aggregates must agree (sums, max, last observed; DuckDB divides decimals in floating point, so averages are not compared)
+    const exact: [string, number][] = [['m.requests.total', 0], ['m.api.p95_latency_ms', 2], ['m.orders.shipped', 3], ['m.incidents.open', 5], ['m.backlog.tickets', 6], ['m.revenue.billed_minor', 7]];
+    for (const [id, column] of exact) {
+      for (const result of duck.results as string[][]) {
+        if (result[column] !== reconcile.metrics[id]) throw new Error(`DuckDB and reconcile disagree on ${id}: ${result[column]} vs ${reconcile.metrics[id]}`);
+      }
+    }
+    say('DuckDB and reconcile agree on every sum, max and last observed value');
+  }
   if (reconcile.status !== 'green') throw new Error(`bench workspace reconciled ${reconcile.status}`);
   const line = `| ${size.toLocaleString('en-US')} | ${(bytes / 1e6).toFixed(0)} MB | ${s(sha.ms)} | ${s(parse.ms)} | ${s(parseInfo.ms)} | ${s(reconcile.ms)} | ${(reconcile.ms / parse.ms).toFixed(2)}× | ${reconcile.maxRssMb.toFixed(0)} MB | ${duck ? `${s(duck.ms)} (${(reconcile.ms / duck.ms).toFixed(2)}×)` : 'not installed'} |`;
   rows.push(line);
