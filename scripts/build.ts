@@ -14,9 +14,9 @@ import { today } from '../src/cli/dictionary.ts';
 import { reconcileSummary } from '../src/cli/output.ts';
 import { formatDiff } from '../src/core/diff-format.ts';
 import { checkDictionary } from '../src/core/governance.ts';
-import { formatLocation, type Problem, STATUS_EXIT_CODE } from '../src/core/problems.ts';
+import { formatProblem, type Problem, STATUS_EXIT_CODE } from '../src/core/problems.ts';
 import { buildSiteModel } from '../src/core/site-model.ts';
-import { writeReconcileArtifacts } from '../src/io/artifacts.ts';
+import { replayCommand, writeReconcileArtifacts } from '../src/io/artifacts.ts';
 import { readHistoryIntegrity } from '../src/io/dictionary-history.ts';
 import { anchorList, brokenLinks, indexSite } from '../src/io/links.ts';
 import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
@@ -43,7 +43,7 @@ const phase = (name: string) => {
 if (!existsSync(dist) && existsSync(`${dist}.previous`)) renameSync(`${dist}.previous`, dist);
 
 function refuse(reason: string, code: number, problems: readonly Problem[] = []): never {
-  for (const p of problems) say(`${formatLocation(p)}: ${p.code} ${p.message}`);
+  for (const p of problems) say(formatProblem(p));
   say(`build refused: ${reason}; nothing was published (${dist} is unchanged).`);
   process.exit(code);
 }
@@ -62,7 +62,7 @@ phase('dictionary check');
 
 // 2. reconcile (SPEC §5): every tuple green, or nothing is published
 const report = await reconcileWorkspace({ root });
-const written = writeReconcileArtifacts(root, report, (tuple) => `npx readback reconcile --root ${root} --tuple ${tuple.tuple_id}`);
+const written = writeReconcileArtifacts(root, report, (tuple) => replayCommand(root, tuple.tuple_id));
 say(reconcileSummary(report));
 if (report.status !== 'green') {
   say(`report: ${join(root, written.report)}`);

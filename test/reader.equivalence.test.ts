@@ -3,7 +3,7 @@
  * records (seen through the accumulator's summary), problem codes and locations, on the whole
  * bad-input corpus and on fuzzed files.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DIFF_FORMATS, type DiffFormat, formatDiff } from '../core/diff-format.ts';
 import { classifyDictionaryChange } from '../core/diff.ts';
 import { checkDictionary } from '../core/governance.ts';
-import { formatLocation } from '../core/problems.ts';
+import { formatProblem } from '../core/problems.ts';
 import { readHistoryIntegrity, writeRelease } from '../io/dictionary-history.ts';
 import { compareSemver, CURRENT_DICTIONARY, loadDictionaryCatalog } from '../io/workspace.ts';
 import type { Io } from './main.ts';
@@ -59,7 +59,7 @@ export function dictionaryCommand(args: DictionaryArgs, io: Io): number {
   const format = parseFormat(args.format);
   const catalog = loadDictionaryCatalog(root);
   const invalid = () => {
-    for (const p of catalog.problems) io.stderr.write(`${formatLocation(p)}: ${p.code} ${p.message}\n`);
+    for (const p of catalog.problems) io.stderr.write(`${formatProblem(p)}\n`);
     return 2;
   };
   switch (args.subcommand) {

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STATUS_EXIT_CODE } from '../core/problems.ts';
-import { RECONCILE_DIR, reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
+import { RECONCILE_DIR, replayCommand, reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
 import { verifySite } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand, UsageError } from './dictionary.ts';
@@ -91,10 +91,9 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
   } finally {
     progress.done();
   }
-  const quotedRoot = /^[\w./-]+$/.test(rootArg) ? rootArg : `'${rootArg.replace(/'/g, `'\\''`)}'`;
   let written: ReturnType<typeof writeReconcileArtifacts> | null = null;
   try {
-    written = writeReconcileArtifacts(root, report, (tuple) => `npx readback reconcile --root ${quotedRoot} --tuple ${tuple.tuple_id}`);
+    written = writeReconcileArtifacts(root, report, (tuple) => replayCommand(rootArg, tuple.tuple_id));
   } catch (error) {
     // a read-only workspace still gets its verdict and exit code; only the files are missing
     io.stderr.write(`readback: could not write ${RECONCILE_DIR}/ under ${root}: ${(error as Error).message}\n`);

@@ -1,5 +1,5 @@
 /** Human-readable summaries for the terminal. The report itself is the machine interface. */
-import { formatLocation } from '../core/problems.ts';
+import { formatProblem } from '../core/problems.ts';
 import type { ReconcileReport } from '../core/schemas.ts';
 import { shortHash } from '../core/hash.ts';
 
@@ -7,7 +7,7 @@ const MARK = { green: 'ok  ', red: 'RED ', invalid: 'BAD ' } as const;
 
 export function reconcileSummary(report: ReconcileReport): string {
   const lines: string[] = [];
-  for (const p of report.problems) lines.push(`${p.code} ${formatLocation(p)} ${p.message}`.replace(/ {2,}/g, ' '));
+  for (const p of report.problems) lines.push(formatProblem(p));
   const width = Math.max(8, ...report.tuples.map((t) => t.tuple_id.length));
   for (const tuple of report.tuples) {
     const hash = tuple.tuple_revision_hash ? `sha256:${shortHash(tuple.tuple_revision_hash)}` : 'no hash';
@@ -18,7 +18,7 @@ export function reconcileSummary(report: ReconcileReport): string {
       lines.push(`      ${metric.metric_id}: leadership ${metric.leadership}, partner ${metric.partner}, delta ${metric.delta} > epsilon ${metric.epsilon}  (owner ${metric.owner})`);
     }
     for (const p of tuple.problems.filter((p) => p.code !== 'VARIANCE_EXCEEDED')) {
-      lines.push(`      ${p.code} ${formatLocation(p)} ${p.message}`.replace(/ {2,}/g, ' '));
+      lines.push(`      ${formatProblem(p)}`);
     }
   }
   const counts = { green: 0, red: 0, invalid: 0 };

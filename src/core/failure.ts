@@ -1,5 +1,5 @@
 /** SPEC §6: the failure artifact and owner tickets a red tuple leaves behind. Pure text. */
-import { formatLocation } from './problems.ts';
+import { formatProblem } from './problems.ts';
 import type { MetricResult, TupleReport } from './schemas.ts';
 
 export const FAILURE_SCHEMA = 'readback.reconcile-failure/1';
@@ -54,7 +54,7 @@ export function ownerTicket(entry: TupleReport, metric: MetricResult, replayComm
   const others = entry.problems.filter((p) => p.metric_id !== metric.metric_id);
   if (others.length > 0) {
     lines.push('Other problems in this tuple:', '');
-    for (const p of others) lines.push(`- \`${p.code}\` ${formatLocation(p)} ${p.message}`.replace(/ {2,}/g, ' '));
+    for (const p of others) lines.push(`- ${formatProblem(p)}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -106,3 +106,9 @@ export function formatLocation(p: SourceLocation): string {
   if (p.line !== undefined && p.column !== undefined) text += `:${p.column}`;
   return text;
 }
+
+/** One problem as a terminal line: `file:line:column: CODE message` (the location first, so editors link it). */
+export function formatProblem(p: Problem): string {
+  const where = formatLocation(p);
+  return where ? `${where}: ${p.code} ${p.message}` : `${p.code} ${p.message}`;
+}

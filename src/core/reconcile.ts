@@ -40,16 +40,18 @@ const AUDIENCES: readonly Audience[] = ['leadership', 'partner'];
 
 export function reconcileTuple(inputs: TupleInputs): TupleReport {
   const { config, manifests, dictionary } = inputs;
-  const problems: Problem[] = [...inputs.configProblems];
-  for (const audience of AUDIENCES) problems.push(...manifests[audience].problems);
-  problems.push(...inputs.exports.leadership.problems.filter((p) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST'));
-  problems.push(...inputs.exports.partner.problems.filter((p) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST'));
-  problems.push(...inputs.windowProblems, ...inputs.parityProblems, ...inputs.dictionaryProblems);
-  for (const audience of AUDIENCES) {
-    const read = inputs.exports[audience];
-    problems.push(...read.problems.filter((p) => p.code !== 'CHECKSUM_MISMATCH' && p.code !== 'BAD_MANIFEST'));
-    if (read.summary) problems.push(...read.summary.problems);
-  }
+  // SPEC §5 order: step 1 (manifests, files, checksums), step 2, step 3, then what reading found
+  const isStepOne = (p: Problem) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST';
+  const reads = AUDIENCES.map((audience) => inputs.exports[audience]);
+  const problems: Problem[] = [
+    ...inputs.configProblems,
+    ...AUDIENCES.flatMap((audience) => manifests[audience].problems),
+    ...reads.flatMap((read) => read.problems.filter(isStepOne)),
+    ...inputs.windowProblems,
+    ...inputs.parityProblems,
+    ...inputs.dictionaryProblems,
+    ...reads.flatMap((read) => [...read.problems.filter((p) => !isStepOne(p)), ...(read.summary?.problems ?? [])]),
+  ];
   const leadership = inputs.exports.leadership.summary;
   const partner = inputs.exports.partner.summary;
   if (config && leadership?.headerSeen && partner?.headerSeen) problems.push(...metricParity(leadership, partner, config));

@@ -12,12 +12,18 @@ export interface WrittenArtifacts {
   tickets: string[];
 }
 
+/** The command that replays one tuple's reconcile; the root as the user gave it, shell-quoted if need be. */
+export function replayCommand(rootArg: string, tupleId: string): string {
+  const root = /^[\w./-]+$/.test(rootArg) ? rootArg : `'${rootArg.replace(/'/g, `'\\''`)}'`;
+  return `npx readback reconcile --root ${root} --tuple ${tupleId}`;
+}
+
 /** Pretty, stable JSON: the report's key order is fixed by the core, so the same run writes the same bytes. */
 export function reportJson(report: unknown): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-export function writeReconcileArtifacts(root: string, report: ReconcileReport, replayCommand: (tuple: TupleReport) => string): WrittenArtifacts {
+export function writeReconcileArtifacts(root: string, report: ReconcileReport, replayFor: (tuple: TupleReport) => string): WrittenArtifacts {
   const dir = join(root, RECONCILE_DIR);
   mkdirSync(dir, { recursive: true });
   // stale failures and tickets of the tuples in this run would mislead: remove them first
@@ -36,7 +42,7 @@ export function writeReconcileArtifacts(root: string, report: ReconcileReport, r
   writeFileSync(join(dir, 'report.json'), reportJson(report));
   for (const tuple of report.tuples) {
     if (tuple.status === 'green') continue;
-    const replay = replayCommand(tuple);
+    const replay = replayFor(tuple);
     mkdirSync(join(dir, 'failures'), { recursive: true });
     const failure = `${RECONCILE_DIR}/failures/${tuple.tuple_id}.json`;
     writeFileSync(join(root, failure), reportJson(failureArtifact(tuple, replay)));

@@ -1,5 +1,5 @@
 /** Finding a Readback workspace's files (SPEC §2) and reading its dictionaries. */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseDictionary, type LoadedDictionary } from '../core/dictionary.ts';
 import { problem, type Problem, type SourceLocation } from '../core/problems.ts';
@@ -85,7 +85,7 @@ export function resolveExportFile(root: string, tupleDir: string, name: string, 
   if (!realPath.startsWith(realDir + sep)) {
     return { problem: problem('BAD_MANIFEST', `file "${name}" leads outside the tuple folder (through a symlink); exports must live inside it`, where) };
   }
-  if (!statSync(realPath).isFile() || (lstatSync(path).isSymbolicLink() && !realPath.startsWith(realDir + sep))) {
+  if (!statSync(realPath).isFile()) {
     return { problem: problem('BAD_MANIFEST', `file "${name}" is not a regular file`, where) };
   }
   return { path: realPath };
