@@ -1,10 +1,14 @@
 /** SPEC §5: exact aggregation rules, one streaming state per metric and export. */
-import { addDecimal, type CellValue, compareDecimal, type Decimal, formatDecimal, isSmall, multiplyDecimal, pow10, roundDecimal, roundRational, type RoundingMode, toDecimal } from './decimal.ts';
+import { addDecimal, type CellValue, compareDecimal, type Decimal, type DecimalSlots, formatDecimal, isSmall, LARGE, multiplyDecimal, newDecimalSlots, NOT_A_NUMBER, pow10, roundDecimal, roundRational, type RoundingMode, SMALL } from './decimal.ts';
 import type { ProblemCode } from './problems.ts';
 import type { Metric } from './schemas.ts';
 
+/** The aggregation rule as a small integer: the hot path switches on it for every cell. */
+const RULES = { sum: 0, max: 1, last_observed: 2, weighted_average: 3 } as const;
+
 export interface AggregateState {
   readonly metric: Metric;
+  readonly rule: number;
   /** non-null values seen */
   observations: number;
   /** empty cells seen */
@@ -18,8 +22,9 @@ export interface AggregateState {
   weightedTotal: Decimal;
   weightTotal: Decimal;
   weightedRows: number;
-  /** exact running sums held in doubles (below 2^52) at one scale each; -1 = not started */
-  fast: { total: number; totalScale: number; weighted: number; weightedScale: number; weight: number; weightScale: number };
+  /** exact running sums held in doubles (below 2^52) at one scale each, the running maximum and the
+   * latest value while they are small; a scale of -1 = not started */
+  fast: { total: number; totalScale: number; weighted: number; weightedScale: number; weight: number; weightScale: number; max: number; maxScale: number; latest: number; latestScale: number };
 }
 
 /** Below this a sum of 15-digit values stays exact in a double; above it the sum moves to bigints. */
@@ -30,6 +35,7 @@ const ZERO: Decimal = { units: 0n, scale: 0 };
 export function newAggregate(metric: Metric): AggregateState {
   return {
     metric,
+    rule: RULES[metric.aggregation],
     observations: 0,
     nulls: 0,
     total: ZERO,
@@ -39,7 +45,7 @@ export function newAggregate(metric: Metric): AggregateState {
     weightedTotal: ZERO,
     weightTotal: ZERO,
     weightedRows: 0,
-    fast: { total: 0, totalScale: -1, weighted: 0, weightedScale: -1, weight: 0, weightScale: -1 },
+    fast: { total: 0, totalScale: -1, weighted: 0, weightedScale: -1, weight: 0, weightScale: -1, max: 0, maxScale: -1, latest: 0, latestScale: -1 },
   };
 }
 
@@ -51,67 +57,128 @@ function flush(state: AggregateState): void {
   f.total = 0;
   f.weighted = 0;
   f.weight = 0;
+  if (f.maxScale !== -1) {
+    const max = { units: BigInt(f.max), scale: f.maxScale };
+    if (state.maximum === null || compareDecimal(max, state.maximum) > 0) state.maximum = max;
+    f.maxScale = -1;
+  }
 }
 
 /**
- * Adds one cell. `value` null is an empty cell; `weight` is the same row's weight metric value
- * (only read for weighted_average).
+ * One row's parsed metric cells, by field index, in typed arrays reused from row to row:
+ * `kind` is EMPTY, SMALL (`small` at `scale`), LARGE (`large` at `scale`) or NOT_A_NUMBER.
  */
+export interface RowValues extends DecimalSlots {
+  kind: Uint8Array;
+}
+
+/** An empty cell (SPEC §4: null). The other kinds are decimal.ts's NOT_A_NUMBER, SMALL and LARGE. */
+export const EMPTY = 3;
+
+export function newRowValues(fields: number): RowValues {
+  return { kind: new Uint8Array(fields), ...newDecimalSlots(fields) };
+}
+
+function decimalAt(values: RowValues, index: number): Decimal {
+  return { units: values.kind[index] === SMALL ? BigInt(values.small[index]!) : values.large[index]!, scale: values.scale[index]! };
+}
+
+const single = newRowValues(2);
+function put(index: number, cell: CellValue | null): void {
+  if (cell === null) single.kind[index] = EMPTY;
+  else if (isSmall(cell)) {
+    single.kind[index] = SMALL;
+    single.small[index] = cell.small;
+  } else {
+    single.kind[index] = LARGE;
+    single.large[index] = cell.units;
+  }
+  single.scale[index] = cell?.scale ?? 0;
+}
+
+/** Adds one cell (`null` is an empty cell) with its row's weight cell (read only for weighted_average). */
 export function observe(state: AggregateState, cell: CellValue | null, weightCell: CellValue | null, period: bigint, periodText: string, line: number): void {
-  if (cell === null) {
+  put(0, cell);
+  put(1, weightCell);
+  observeAt(state, single, 0, 1, period, periodText, line);
+}
+
+/**
+ * Adds the cell at `index` of a row's values; `weightIndex` is the row's weight cell (-1: none).
+ * The cell is EMPTY, SMALL or LARGE (never NOT_A_NUMBER).
+ */
+export function observeAt(state: AggregateState, values: RowValues, index: number, weightIndex: number, period: bigint, periodText: string, line: number): void {
+  const kind = values.kind[index];
+  if (kind === EMPTY) {
     state.nulls++;
     return;
   }
   state.observations++;
   const f = state.fast;
-  switch (state.metric.aggregation) {
-    case 'sum': {
-      if (isSmall(cell)) {
-        if (f.totalScale === -1) f.totalScale = cell.scale;
-        if (cell.scale === f.totalScale) {
-          f.total += cell.small;
+  const scale = values.scale[index]!;
+  switch (state.rule) {
+    case RULES.sum: {
+      if (kind === SMALL) {
+        if (f.totalScale === -1) f.totalScale = scale;
+        if (scale === f.totalScale) {
+          f.total += values.small[index]!;
           if (f.total > FLUSH_AT || f.total < -FLUSH_AT) flush(state);
           break;
         }
       }
-      state.total = addDecimal(state.total, toDecimal(cell));
+      state.total = addDecimal(state.total, decimalAt(values, index));
       break;
     }
-    case 'max': {
-      const value = toDecimal(cell);
+    case RULES.max: {
+      // doubles of up to 15 digits at one scale compare exactly; anything else compares as decimals
+      if (kind === SMALL && (f.maxScale === -1 || scale === f.maxScale)) {
+        const small = values.small[index]!;
+        if (f.maxScale === -1 || small > f.max) f.max = small;
+        f.maxScale = scale;
+        break;
+      }
+      const value = decimalAt(values, index);
       if (state.maximum === null || compareDecimal(value, state.maximum) > 0) state.maximum = value;
       break;
     }
-    case 'last_observed': {
-      if (state.latest === null || period > state.latest.period) {
-        state.latest = { period, periodText, value: toDecimal(cell), line };
+    case RULES.last_observed: {
+      const latest = state.latest;
+      if (latest === null || period > latest.period) {
+        state.latest = { period, periodText, value: decimalAt(values, index), line };
         state.conflict = null;
-      } else if (period === state.latest.period && state.conflict === null) {
-        const value = toDecimal(cell);
-        if (compareDecimal(value, state.latest.value) !== 0) state.conflict = { value, line };
+        f.latestScale = kind === SMALL ? scale : -1;
+        f.latest = values.small[index]!;
+      } else if (period === latest.period && state.conflict === null) {
+        // the common case, the same small value again, compares as doubles
+        const same = kind === SMALL && scale === f.latestScale ? values.small[index] === f.latest : compareDecimal(decimalAt(values, index), latest.value) === 0;
+        if (!same) state.conflict = { value: decimalAt(values, index), line };
       }
       break;
     }
-    case 'weighted_average': {
-      if (weightCell === null) break;
+    case RULES.weighted_average: {
+      const weightKind = weightIndex === -1 ? EMPTY : values.kind[weightIndex];
+      // an empty weight, or one that is not a number (reported as BAD_NUMBER), weighs nothing
+      if (weightKind === EMPTY || weightKind === NOT_A_NUMBER) break;
       state.weightedRows++;
-      if (isSmall(cell) && isSmall(weightCell)) {
-        const product = cell.small * weightCell.small;
+      if (kind === SMALL && weightKind === SMALL) {
+        const weight = values.small[weightIndex]!;
+        const weightScale = values.scale[weightIndex]!;
+        const product = values.small[index]! * weight;
         // a double product at most 2^53 is the exact product
         if (product <= Number.MAX_SAFE_INTEGER && product >= -Number.MAX_SAFE_INTEGER) {
-          const scale = cell.scale + weightCell.scale;
-          if (f.weightedScale === -1) f.weightedScale = scale;
-          if (f.weightScale === -1) f.weightScale = weightCell.scale;
-          if (scale === f.weightedScale && weightCell.scale === f.weightScale) {
+          const productScale = scale + weightScale;
+          if (f.weightedScale === -1) f.weightedScale = productScale;
+          if (f.weightScale === -1) f.weightScale = weightScale;
+          if (productScale === f.weightedScale && weightScale === f.weightScale) {
             f.weighted += product;
-            f.weight += weightCell.small;
+            f.weight += weight;
             if (f.weighted > FLUSH_AT || f.weighted < -FLUSH_AT || f.weight > FLUSH_AT || f.weight < -FLUSH_AT) flush(state);
             break;
           }
         }
       }
-      const weight = toDecimal(weightCell);
-      state.weightedTotal = addDecimal(state.weightedTotal, multiplyDecimal(toDecimal(cell), weight));
+      const weight = decimalAt(values, weightIndex);
+      state.weightedTotal = addDecimal(state.weightedTotal, multiplyDecimal(decimalAt(values, index), weight));
       state.weightTotal = addDecimal(state.weightTotal, weight);
       break;
     }

@@ -43,27 +43,73 @@ export function toDecimal(value: CellValue): Decimal {
   return isSmall(value) ? { units: BigInt(value.small), scale: value.scale } : value;
 }
 
-/** Parses a plain decimal (`PLAIN_DECIMAL`); up to 15 digits come back as a SmallDecimal. */
-export function parseCell(text: string): CellValue | null {
-  // a hand-written scan of PLAIN_DECIMAL: this runs for every cell of every export
-  const length = text.length;
-  let i = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
-  const start = i;
+/**
+ * Where `scanDecimal` puts cell values, by slot: `small` at `scale` for up to 15 digits (exact in
+ * a double), `large` (a bigint) at `scale` beyond. Typed arrays reused from row to row, so the hot
+ * path allocates nothing.
+ */
+export interface DecimalSlots {
+  small: Float64Array;
+  scale: Int32Array;
+  large: bigint[];
+}
+
+/** What `scanDecimal` found. */
+export const NOT_A_NUMBER = 0;
+export const SMALL = 1;
+export const LARGE = 2;
+
+export function newDecimalSlots(count: number): DecimalSlots {
+  return { small: new Float64Array(count), scale: new Int32Array(count), large: new Array<bigint>(count).fill(0n) };
+}
+
+/**
+ * Scans `bytes[start, end)` as a plain decimal (`PLAIN_DECIMAL`, ASCII) into `slots` at `slot`.
+ * This runs for every metric cell of every export, straight on the file's bytes.
+ * Returns NOT_A_NUMBER, SMALL or LARGE.
+ */
+export function scanDecimal(bytes: Uint8Array, start: number, end: number, slots: DecimalSlots, slot: number): number {
+  let i = bytes[start] === 45 ? start + 1 : start; // '-'
+  const first = i;
   let point = -1;
   let small = 0;
-  for (; i < length; i++) {
-    const c = text.charCodeAt(i);
+  for (; i < end; i++) {
+    const c = bytes[i]!;
     if (c >= 48 && c <= 57) small = small * 10 + (c - 48);
-    else if (c === 46 && point === -1 && i > start && i < length - 1) point = i;
-    else return null;
+    else if (c === 46 && point === -1 && i > first && i < end - 1) point = i;
+    else return NOT_A_NUMBER;
   }
-  if (i === start) return null;
-  const scale = point === -1 ? 0 : length - point - 1;
-  const digits = length - start - (point === -1 ? 0 : 1);
+  if (i === first) return NOT_A_NUMBER;
+  slots.scale[slot] = point === -1 ? 0 : end - point - 1;
+  const digits = end - first - (point === -1 ? 0 : 1);
   // up to 15 digits fit a double exactly
-  if (digits <= 15) return { small: start === 1 && small !== 0 ? -small : small, scale };
-  const units = BigInt(point === -1 ? text.slice(start) : text.slice(start, point) + text.slice(point + 1));
-  return { units: start === 1 ? -units : units, scale };
+  if (digits <= 15) {
+    slots.small[slot] = first > start && small !== 0 ? -small : small;
+    return SMALL;
+  }
+  let text = '';
+  for (let k = first; k < end; k++) if (k !== point) text += String.fromCharCode(bytes[k]!);
+  slots.large[slot] = first > start ? -BigInt(text) : BigInt(text);
+  return LARGE;
+}
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(256);
+
+/** `scanDecimal` on a string (any character outside ASCII encodes to bytes that are not digits). */
+export function scanDecimalText(text: string, slots: DecimalSlots, slot: number): number {
+  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return scanDecimal(scratch, 0, written, slots, slot);
+}
+
+const parsed = newDecimalSlots(1);
+
+/** Parses a plain decimal (`PLAIN_DECIMAL`); up to 15 digits come back as a SmallDecimal. */
+export function parseCell(text: string): CellValue | null {
+  const kind = scanDecimalText(text, parsed, 0);
+  if (kind === NOT_A_NUMBER) return null;
+  return kind === SMALL ? { small: parsed.small[0]!, scale: parsed.scale[0]! } : { units: parsed.large[0]!, scale: parsed.scale[0]! };
 }
 
 /** Parses a plain decimal; returns null for anything else (exponents, separators, signs other than a leading `-`). */

@@ -3,11 +3,12 @@
  * folding them into per-metric aggregates. Memory grows with periods × bypass pairs
  * and with metrics, never with rows.
  */
-import { newAggregate, observe, type AggregateState } from './aggregate.ts';
-import { type CellValue, parseCell } from './decimal.ts';
+import { EMPTY, newAggregate, newRowValues, observeAt, type AggregateState } from './aggregate.ts';
+import { NOT_A_NUMBER } from './decimal.ts';
 import { isDeprecatedForWindow, type LoadedDictionary } from './dictionary.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
 import { type Audience, AUDIT_ID, type Metric } from './schemas.ts';
+import { type Row, StringRow } from './row.ts';
 import { isOffsetTimestamp, parseUtcInstant } from './timestamps.ts';
 
 export const PERIOD_COLUMN = 'period_start';
@@ -60,6 +61,7 @@ export interface ExportSummary {
 
 /** OWASP CSV injection: a cell a spreadsheet would evaluate. */
 export const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START_CODES = new Set(['=', '+', '-', '@', '\t', '\r'].map((c) => c.charCodeAt(0)));
 
 /** Beyond this many problems of one code in one file, the rest are counted, not listed. */
 const MAX_PROBLEMS_PER_CODE = 1000;
@@ -83,6 +85,8 @@ export class ExportAccumulator {
   #metricColumns: MetricColumn[] = [];
   #dimensionIndexes: number[] = [];
   #headerNames: string[] = [];
+  #values = newRowValues(0);
+  readonly #stringRow = new StringRow();
 
   constructor(context: ExportReadContext) {
     this.#context = context;
@@ -113,6 +117,7 @@ export class ExportAccumulator {
     this.#summary.headerSeen = true;
     this.#columnCount = fields.length;
     this.#headerNames = [...fields];
+    this.#values = newRowValues(fields.length);
     const seen = new Map<string, number>();
     const structural = new Set([PERIOD_COLUMN, BYPASS_COLUMN, FREEZE_COLUMN, ...dimensions]);
     fields.forEach((name, index) => {
@@ -165,59 +170,72 @@ export class ExportAccumulator {
     }
   }
 
-  /** SPEC §5 steps 5–6: one data row. */
+  /** SPEC §5 steps 5–6: one data row, as strings. */
   row(fields: readonly string[], line: number): void {
+    this.#stringRow.fields = fields;
+    this.record(this.#stringRow, line);
+  }
+
+  /** SPEC §5 steps 5–6: one data row. */
+  record(row: Row, line: number): void {
     const summary = this.#summary;
     summary.rows++;
-    if (fields.length !== this.#columnCount) {
-      this.report('BAD_CSV', `row has ${fields.length} fields; the header has ${this.#columnCount}`, line, 1);
+    if (row.length !== this.#columnCount) {
+      this.report('BAD_CSV', `row has ${row.length} fields; the header has ${this.#columnCount}`, line, 1);
       return;
     }
     let period: bigint | null = null;
     let periodText = '';
-    if (this.#periodIndex !== -1) {
-      periodText = fields[this.#periodIndex]!;
-      period = this.#checkPeriod(periodText, line, this.#periodIndex + 1);
+    const periodIndex = this.#periodIndex;
+    if (periodIndex !== -1) {
+      // exports list many rows per period in a row: read and parse each distinct timestamp once
+      periodText = row.equals(periodIndex, this.#lastPeriodText) ? this.#lastPeriodText : row.text(periodIndex);
+      period = this.#checkPeriod(periodText, line, periodIndex + 1);
     }
-    this.#checkBypass(fields, line, periodText, period);
-    for (const index of this.#dimensionIndexes) {
-      const cell = fields[index]!;
-      if (FORMULA_START.test(cell)) {
+    // the common row carries neither a bypass nor a freeze id
+    const bypassIndex = this.#bypassIndex;
+    const freezeIndex = this.#freezeIndex;
+    if (bypassIndex !== -1 && freezeIndex !== -1 && !(row.isEmpty(bypassIndex) && row.isEmpty(freezeIndex))) {
+      this.#checkBypass(row.text(bypassIndex), row.text(freezeIndex), line, periodText, period);
+    }
+    const dimensions = this.#dimensionIndexes;
+    for (let d = 0; d < dimensions.length; d++) {
+      const index = dimensions[d]!;
+      if (FORMULA_START_CODES.has(row.firstCode(index))) {
+        const cell = row.text(index);
         this.report('FORMULA_CELL', `${this.#headerNames[index]} "${printable(cell)}" starts with ${printable(cell[0]!)}, which a spreadsheet would run as a formula; exports are published as they are, so such cells are refused`, line, index + 1);
       }
     }
-    const values: (CellValue | null | undefined)[] = new Array(fields.length);
-    for (const column of this.#metricColumns) {
-      const text = fields[column.index]!;
-      if (text === '') {
-        values[column.index] = null;
-        summary.nullCells++;
-        continue;
+    const values = this.#values;
+    const columns = this.#metricColumns;
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c]!;
+      const index = column.index;
+      const kind = row.decimal(index, values);
+      if (kind === EMPTY) summary.nullCells++;
+      else if (kind === NOT_A_NUMBER || (column.integral && values.scale[index] !== 0)) {
+        values.kind[index] = NOT_A_NUMBER;
+        this.#badNumber(column, row.text(index), line);
       }
-      const value = parseCell(text);
-      if (value === null || (column.integral && value.scale > 0)) {
-        values[column.index] = undefined;
-        const id = column.metric?.metric_id ?? fields[column.index];
-        const expected = column.integral ? 'an integer (digits, optional leading -)' : 'a plain decimal such as 12 or -3.75 (no separators, exponents, signs other than a leading -, %, NaN or Infinity)';
-        this.report('BAD_NUMBER', `${id}: "${printable(text)}" is not a number Readback accepts; expected ${expected}`, line, column.index + 1, column.metric?.metric_id);
-        continue;
-      }
-      values[column.index] = value;
     }
     if (period === null) return;
-    for (const column of this.#metricColumns) {
-      const value = values[column.index];
-      if (!column.state || value === undefined) continue;
-      const weight = column.weightIndex === -1 ? null : (values[column.weightIndex] ?? null);
-      observe(column.state, value, weight, period, periodText, line);
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c]!;
+      const state = column.state;
+      if (state !== null && values.kind[column.index] !== NOT_A_NUMBER) observeAt(state, values, column.index, column.weightIndex, period, periodText, line);
     }
+  }
+
+  #badNumber(column: MetricColumn, text: string, line: number): void {
+    const id = column.metric?.metric_id ?? this.#headerNames[column.index];
+    const expected = column.integral ? 'an integer (digits, optional leading -)' : 'a plain decimal such as 12 or -3.75 (no separators, exponents, signs other than a leading -, %, NaN or Infinity)';
+    this.report('BAD_NUMBER', `${id}: "${printable(text)}" is not a number Readback accepts; expected ${expected}`, line, column.index + 1, column.metric?.metric_id);
   }
 
   #lastPeriodText = '';
   #lastPeriodInstant: bigint | null = null;
 
   #checkPeriod(text: string, line: number, column: number): bigint | null {
-    // exports list many rows per period in a row: parse each distinct timestamp once
     const instant = text === this.#lastPeriodText ? this.#lastPeriodInstant : parseUtcInstant(text);
     this.#lastPeriodText = text;
     this.#lastPeriodInstant = instant;
@@ -234,11 +252,8 @@ export class ExportAccumulator {
     return instant;
   }
 
-  #checkBypass(fields: readonly string[], line: number, periodText: string, period: bigint | null): void {
-    if (this.#bypassIndex === -1 || this.#freezeIndex === -1) return;
+  #checkBypass(rawBypass: string, freeze: string, line: number, periodText: string, period: bigint | null): void {
     const sentinel = this.#summary.sentinel;
-    const rawBypass = fields[this.#bypassIndex]!;
-    const freeze = fields[this.#freezeIndex]!;
     const bypass = rawBypass === '' ? sentinel : rawBypass;
     let ok = true;
     if (bypass !== sentinel && !AUDIT_ID.test(bypass)) {
@@ -265,7 +280,10 @@ export class ExportAccumulator {
     if (!pairs.has(pairKey)) pairs.set(pairKey, { periodText, bypass, freeze, line });
   }
 
-  /** The export as read. Call once, after the last row, or after the reader failed (`readFailed`). */
+  /**
+   * The export as read. Call once, after the last row, or after the reader stopped on a problem
+   * (`readFailed`): the records before the line it stopped on have been read and checked.
+   */
   finish(readFailed = false): ExportSummary {
     if (!this.#summary.headerSeen && !readFailed) {
       this.report('BAD_CSV', 'the file is empty; expected a header row', 1, 1);

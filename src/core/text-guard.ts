@@ -18,7 +18,15 @@ export interface TextGuardFinding {
   message: string;
 }
 
-type Eol = 'CRLF' | 'LF' | 'CR';
+export type Eol = 'CRLF' | 'LF' | 'CR';
+
+/** Where a guard starts when it takes over from the reader's byte path at the start of a line. */
+export interface TextGuardStart {
+  line: number;
+  /** the line ending of the lines already read, and the line that first used it */
+  eol: Eol | null;
+  eolLine: number;
+}
 
 export class TextGuard {
   #line = 1;
@@ -32,10 +40,29 @@ export class TextGuard {
   #lineStart = 0;
   finding: TextGuardFinding | null = null;
 
+  constructor(start?: TextGuardStart) {
+    if (start) {
+      this.#line = start.line;
+      this.#eol = start.eol;
+      this.#eolLine = start.eolLine;
+    }
+  }
+
+  /**
+   * Where the current line (the one a finding is on, or the one still open) began in the text last
+   * fed, or -1 when it began in an earlier text: what comes before it is whole lines.
+   */
+  get lineStartInText(): number {
+    return this.#lineStartedHere ? this.#lineStart : -1;
+  }
+
+  #lineStartedHere = false;
+
   feed(text: string): void {
     if (this.finding) return;
     this.#text = text;
     this.#lineStart = 0;
+    this.#lineStartedHere = false;
     TOKEN.lastIndex = 0;
     if (this.#pendingCr) {
       this.#pendingCr = false;
@@ -104,5 +131,6 @@ export class TextGuard {
     this.#line++;
     this.#lineSoFar = '';
     this.#lineStart = next;
+    this.#lineStartedHere = true;
   }
 }

@@ -1,16 +1,16 @@
 /**
- * Streams one export through the SHA-256 hash, a strict UTF-8 decoder and csv-parse in a
- * single pass, feeding the core's ExportAccumulator (SPEC §4–§5).
+ * Streams one export once: each chunk of bytes is hashed (SHA-256) and read by the byte path
+ * (core/csv-bytes.ts), or, from wherever the byte path hands over, by the reference reader
+ * (strict UTF-8 decoder, byte guard, csv-parse); records feed the core's ExportAccumulator
+ * (SPEC §4–§5).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
-import { Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { CsvError } from 'csv-parse';
+import { type ByteHandover, type ByteRecordSink, CsvByteTokenizer } from '../core/csv-bytes.ts';
 import type { ExportAccumulator } from '../core/exports.ts';
 import { problem, type Problem } from '../core/problems.ts';
-import { TextGuard, type TextGuardFinding } from '../core/text-guard.ts';
-import { RecordRouter, type RoutedRecord } from './record-router.ts';
+import { FROM_THE_START, GuardError, InvalidUtf8Error, ReferenceReader } from './reference-reader.ts';
 import { firstInvalidUtf8 } from './utf8.ts';
 
 /** The longest record csv-parse will buffer: a multi-megabyte cell is refused, not held. */
@@ -21,75 +21,56 @@ export interface ExportReadResult {
   problems: Problem[];
 }
 
-class InvalidUtf8Error extends Error {}
-class GuardError extends Error {
-  readonly finding: TextGuardFinding;
-  constructor(finding: TextGuardFinding) {
-    super(finding.message);
-    this.finding = finding;
-  }
+export interface ReadOptions {
+  /** read with the reference reader alone, without the byte path (for equivalence tests and the benchmark) */
+  referenceReader?: boolean;
+  /** read the file in chunks of this many bytes (tests: the result must not depend on it) */
+  chunkBytes?: number;
 }
 
 /**
- * Reads `path` and calls `accumulator.header()` then `accumulator.row()` for each record.
- * `file` is the path shown in problems. Returns the bytes' SHA-256 and any BAD_CSV problem.
+ * Reads `path` and calls `accumulator.header()` then `accumulator.record()` for each record,
+ * hashing the bytes as they pass. `file` is the path shown in problems. Returns the bytes'
+ * SHA-256 and any problem that stopped the reading (BAD_CSV, CONTROL_CHARACTER).
  */
-export interface ReadOptions {
-  /** read with csv-parse alone, without the fast path (for equivalence tests and the benchmark) */
-  referenceReader?: boolean;
-}
-
 export async function readExport(path: string, file: string, accumulator: ExportAccumulator, options: ReadOptions = {}): Promise<ExportReadResult> {
   const hash = createHash('sha256');
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  const guard = new TextGuard();
-  const decode = new Transform({
-    readableObjectMode: true, // hand strings on as they are
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      let text: string;
-      try {
-        text = decoder.decode(chunk, { stream: true });
-      } catch {
-        return callback(new InvalidUtf8Error());
-      }
-      guard.feed(text);
-      callback(guard.finding ? new GuardError(guard.finding) : null, text);
-    },
-    flush(callback) {
-      let text: string;
-      try {
-        text = decoder.decode();
-      } catch {
-        return callback(new InvalidUtf8Error());
-      }
-      guard.feed(text);
-      guard.end();
-      callback(guard.finding ? new GuardError(guard.finding) : null, text);
-    },
-  });
-  const router = new RecordRouter({ maxRecordBytes: MAX_RECORD_BYTES, referenceOnly: options.referenceReader });
-  let headerDone = false;
   let lastLine = 0;
-  const consume = new Writable({
-    objectMode: true,
-    write(record: RoutedRecord, _encoding, callback) {
-      lastLine = record.line;
-      if (!headerDone) {
-        headerDone = true;
-        accumulator.header(record.fields, record.line);
-      } else accumulator.row(record.fields, record.line);
-      callback();
+  const sink: ByteRecordSink = {
+    header(fields, line) {
+      lastLine = line;
+      accumulator.header(fields, line);
     },
-  });
-  const problems: Problem[] = [];
+    record(row, line) {
+      lastLine = line;
+      accumulator.record(row, line);
+    },
+  };
+  let bytePath = options.referenceReader ? null : new CsvByteTokenizer(sink);
+  let reference = bytePath ? null : new ReferenceReader(sink, FROM_THE_START, MAX_RECORD_BYTES);
+  const takeOver = async (handover: ByteHandover): Promise<void> => {
+    bytePath = null;
+    reference = new ReferenceReader(sink, handover, MAX_RECORD_BYTES);
+    await reference.write(handover.bytes);
+  };
   try {
-    await pipeline(createReadStream(path), decode, router, consume);
-    return { sha256: hash.digest('hex'), problems };
+    for await (const chunk of createReadStream(path, options.chunkBytes ? { highWaterMark: options.chunkBytes } : {})) {
+      hash.update(chunk as Buffer);
+      if (bytePath) {
+        const handover = bytePath.push(chunk as Buffer);
+        if (handover) await takeOver(handover);
+      } else await reference!.write(chunk as Buffer);
+    }
+    if (bytePath) {
+      const handover = bytePath.end();
+      if (handover) await takeOver(handover);
+    }
+    if (reference) await reference.end();
+    return { sha256: hash.digest('hex'), problems: [] };
   } catch (error) {
-    problems.push(csvProblem(error, path, file, (error as { recordLine?: number }).recordLine ?? lastLine + 1));
+    const problem = csvProblem(error, path, file, (error as { recordLine?: number }).recordLine ?? lastLine + 1);
     // the file's hash still matters for the report: take it from the whole file
-    return { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), problems };
+    return { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), problems: [problem] };
   }
 }
 
