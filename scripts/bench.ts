@@ -7,6 +7,7 @@
  *   npm run bench -- --rows 100000    # one size only
  *   npm run bench -- --no-site        # skip the site build
  *   npm run bench -- --no-rows        # only the site build and the PDF
+ *   npm run bench -- --repeat 5       # reconcile and DuckDB 5 times per size (median; default 3)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
@@ -16,7 +17,9 @@ import { parseArgs } from 'node:util';
 import { freshRoot, writeDictionary, writeTuple } from './bench/generate.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { rows: { type: 'string' }, 'no-site': { type: 'boolean' }, 'no-rows': { type: 'boolean' }, out: { type: 'string' }, scratch: { type: 'string' } } });
+const { values } = parseArgs({ options: { rows: { type: 'string' }, 'no-site': { type: 'boolean' }, 'no-rows': { type: 'boolean' }, out: { type: 'string' }, scratch: { type: 'string' }, repeat: { type: 'string' } } });
+/** reconcile and DuckDB run this many times per size; the median is reported (this machine varies ±25 % run to run) */
+const repeat = Math.max(1, Number(values.repeat ?? 3));
 const sizes = values['no-rows'] ? [] : (values.rows ?? '100000,1000000,5000000').split(',').map(Number);
 const scratch = resolve(values.scratch ?? '/tmp/readback-bench');
 const sampleDictionary = join(projectRoot, 'dictionary', 'history', '1.0.0.yaml');
@@ -45,21 +48,34 @@ for (const size of sizes) {
   timed('sh', ['-c', 'cat "$@" > /dev/null', 'sh', ...files]); // warm the page cache so every measurement reads from memory
   const sha = timed('sha256sum', files);
   const parse = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'parse-once.ts'), ...files]).stdout);
-  const parseInfo = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'parse-once.ts'), '--info', ...files]).stdout);
-  const reconcile = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'reconcile-once.ts'), root]).stdout);
-  const duck = hasDuckDb ? JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'duckdb-once.ts'), ...files]).stdout) : null;
+  const runs = (script: string, args: string[]) => Array.from({ length: repeat }, () => JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', script), ...args]).stdout));
+  // one thread for both exports (as DuckDB runs), then the default: each large export in its own reader thread
+  const single = runs('reconcile-once.ts', ['--one-thread', root]);
+  const threads = runs('reconcile-once.ts', [root]);
+  const duck = hasDuckDb ? runs('duckdb-once.ts', files) : null;
+  const reconcile = threads[0]!;
+  for (const run of [...single, ...threads]) {
+    if (run.status !== 'green') throw new Error(`bench workspace reconciled ${run.status}`);
+    if (JSON.stringify(run.metrics) !== JSON.stringify(reconcile.metrics)) throw new Error('reconcile gave different aggregates on one thread and on reader threads');
+  }
   if (duck) {
     // the exact aggregates must agree (sums, max, last observed; DuckDB divides decimals in floating point, so averages are not compared)
     const exact: [string, number][] = [['m.requests.total', 0], ['m.api.p95_latency_ms', 2], ['m.orders.shipped', 3], ['m.incidents.open', 5], ['m.backlog.tickets', 6], ['m.revenue.billed_minor', 7]];
     for (const [id, column] of exact) {
-      for (const result of duck.results as string[][]) {
+      for (const result of duck[0].results as string[][]) {
         if (result[column] !== reconcile.metrics[id]) throw new Error(`DuckDB and reconcile disagree on ${id}: ${result[column]} vs ${reconcile.metrics[id]}`);
       }
     }
     say('DuckDB and reconcile agree on every sum, max and last observed value');
   }
-  if (reconcile.status !== 'green') throw new Error(`bench workspace reconciled ${reconcile.status}`);
-  const line = `| ${size.toLocaleString('en-US')} | ${(bytes / 1e6).toFixed(0)} MB | ${s(sha.ms)} | ${s(parse.ms)} | ${s(parseInfo.ms)} | ${s(reconcile.ms)} | ${(reconcile.ms / parse.ms).toFixed(2)}× | ${reconcile.maxRssMb.toFixed(0)} MB | ${duck ? `${s(duck.ms)} (${(reconcile.ms / duck.ms).toFixed(2)}×)` : 'not installed'} |`;
+  const median = (list: { ms: number }[]) => [...list].map((r) => r.ms).sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const spread = (list: { ms: number }[]) => (list.length > 1 ? ` (${s(Math.min(...list.map((r) => r.ms))).replace(' s', '')}–${s(Math.max(...list.map((r) => r.ms)))})` : '');
+  const oneMs = median(single);
+  const threadsMs = median(threads);
+  const duckMs = duck ? median(duck) : 0;
+  const rss = Math.max(...[...single, ...threads].map((r) => r.maxRssMb));
+  const versus = (ms: number) => (duck ? ` · **${(ms / duckMs).toFixed(2)}×** DuckDB` : '');
+  const line = `| ${size.toLocaleString('en-US')} | ${(bytes / 1e6).toFixed(0)} MB | ${s(sha.ms)} | ${s(parse.ms)} | ${s(oneMs)}${spread(single)}${versus(oneMs)} | ${s(threadsMs)}${spread(threads)}${versus(threadsMs)} | ${(oneMs / parse.ms).toFixed(2)}× | ${rss.toFixed(0)} MB | ${duck ? `${s(duckMs)}${spread(duck)}` : 'not installed'} |`;
   rows.push(line);
   say(line);
   rmSync(root, { recursive: true, force: true });
@@ -115,12 +131,15 @@ const report = `# Performance
 
 Measured by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}:
 ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), ${platform()} ${release()}, Node ${process.version}.
-Each figure is one run; files are read from the page cache. Reproduce with \`npm run bench\`
+Files are read from the page cache. Reproduce with \`npm run bench\`
 (or \`npm run bench -- --rows 1000000 --no-site\` for one size).
 
 ## Reconcile of one tuple, 8 metrics, both exports
 
-| rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | csv-parse with \`info\` (reconcile's options) | reconcile (hash + parse + checks + aggregate) | reconcile ÷ bare csv-parse | reconcile peak RSS | DuckDB, 1 thread, same exact aggregates (reconcile ÷ DuckDB) |
+Reconcile is hash + UTF-8 + guard + tokenize + checks + exact aggregates, for both exports. Times
+of reconcile and DuckDB are the median of ${repeat} runs (fastest–slowest in brackets).
+
+| rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | reconcile, one thread | reconcile, a reader thread per export (the default) | one thread ÷ csv-parse | reconcile peak RSS | DuckDB, 1 thread, same exact aggregates |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 

@@ -5,7 +5,8 @@
  * (SPEC §4–§5).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { CsvError } from 'csv-parse';
 import { type ByteHandover, type ByteRecordSink, CsvByteTokenizer } from '../core/csv-bytes.ts';
 import type { ExportAccumulator } from '../core/exports.ts';
@@ -54,12 +55,12 @@ export async function readExport(path: string, file: string, accumulator: Export
     await reference.write(handover.bytes);
   };
   try {
-    for await (const chunk of createReadStream(path, options.chunkBytes ? { highWaterMark: options.chunkBytes } : {})) {
-      hash.update(chunk as Buffer);
+    for await (const chunk of chunksOf(path, options.chunkBytes ?? CHUNK_BYTES)) {
+      hash.update(chunk);
       if (bytePath) {
-        const handover = bytePath.push(chunk as Buffer);
+        const handover = bytePath.push(chunk);
         if (handover) await takeOver(handover);
-      } else await reference!.write(chunk as Buffer);
+      } else await reference!.write(chunk);
     }
     if (bytePath) {
       const handover = bytePath.end();
@@ -71,6 +72,29 @@ export async function readExport(path: string, file: string, accumulator: Export
     const problem = csvProblem(error, path, file, (error as { recordLine?: number }).recordLine ?? lastLine + 1);
     // the file's hash still matters for the report: take it from the whole file
     return { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), problems: [problem] };
+  }
+}
+
+/** How much of a file is read at a time. */
+const CHUNK_BYTES = 1 << 18;
+
+/**
+ * The file's bytes, chunk by chunk, in one buffer reused for every chunk: each chunk is hashed and
+ * read (the byte path and the decoder copy what they keep) before the next is read into it, so a
+ * large export allocates nothing per chunk and memory stays flat however many rows it has.
+ */
+async function* chunksOf(path: string, size: number): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return;
+      // smaller chunks (`ReadOptions.chunkBytes`) are cut from what was read
+      for (let at = 0; at < bytesRead; at += size) yield buffer.subarray(at, Math.min(at + size, bytesRead));
+    }
+  } finally {
+    await handle.close();
   }
 }
 
