@@ -22,13 +22,14 @@ function tokenize(bytes: Uint8Array, chunk: number) {
     record(row, line) {
       const fields: string[] = [];
       const values = newRowValues(row.length);
+      row.decimals(Int32Array.from({ length: row.length }, (_, i) => i), values);
       const scanned: (string | null)[] = [];
       for (let i = 0; i < row.length; i++) {
         fields.push(row.text(i));
         expect(row.isEmpty(i)).toBe(fields[i] === '');
         expect(row.equals(i, fields[i]!)).toBe(true);
         expect(row.firstCode(i)).toBe(fields[i] === '' ? -1 : fields[i]!.charCodeAt(0));
-        const kind = row.decimal(i, values);
+        const kind = values.kind[i];
         scanned.push(kind === SMALL ? `${values.small[i]}e-${values.scale[i]}` : kind === LARGE ? `${values.large[i]}e-${values.scale[i]}` : kind === NOT_A_NUMBER ? null : '');
       }
       records.push(fields);

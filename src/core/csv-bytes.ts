@@ -107,8 +107,9 @@ export class CsvByteTokenizer {
     if (this.#stopped) throw new Error('the byte path has handed over');
     if (chunk.length === 0) return null;
     const length = this.#carry + chunk.length;
-    if (this.#data.length < length) {
-      const grown = new Uint8Array(Math.max(length, this.#data.length * 2));
+    if (this.#data.length < length + 1) {
+      // one byte more than the data, for #run's sentinel
+      const grown = new Uint8Array(Math.max(length + 1, this.#data.length * 2));
       grown.set(this.#data.subarray(0, this.#carry));
       this.#data = grown;
     }
@@ -169,6 +170,8 @@ export class CsvByteTokenizer {
   #run(length: number, final: boolean): ByteHandover | null {
     this.#ensureCapacity(length);
     const data = this.#data;
+    data[length] = LF; // a sentinel: the scan of a field stops there without checking the length
+    const kinds = BYTE_KINDS;
     const fieldStart = this.#fieldStart;
     const fieldEnd = this.#fieldEnd;
     const fieldFlags = this.#fieldFlags;
@@ -194,17 +197,15 @@ export class CsvByteTokenizer {
         let end = start;
         let i = start;
         for (;;) {
+          // the hot loop: most bytes are ordinary (the sentinel after the data is not)
+          let kind = kinds[data[i]!]!;
+          while (kind === ORDINARY) kind = kinds[data[++i]!]!;
           if (i >= length) {
             // a plain field ends with the file; a quoted one must be closed
             if (!final || quoted) break records;
             end = i;
             pos = i;
             break;
-          }
-          const kind = BYTE_KINDS[data[i]!]!;
-          if (kind === ORDINARY) {
-            i++;
-            continue;
           }
           if (kind === MULTIBYTE) {
             const size = utf8Sequence(data, i, length, final);
@@ -380,15 +381,21 @@ class ByteRow implements Row {
     return byte < 0x80 ? byte : this.text(index).charCodeAt(0);
   }
 
-  decimal(index: number, values: RowValues): number {
+  decimals(indexes: Int32Array, values: RowValues): void {
     const t = this.#tokens;
-    const f = this.first + index;
-    const start = t.fieldStart[f]!;
-    const end = t.fieldEnd[f]!;
-    // a quote or a character beyond ASCII is never part of a number
-    const kind = start === end ? EMPTY : t.fieldFlags[f] !== 0 ? NOT_A_NUMBER : scanDecimal(t.data, start, end, values, index);
-    values.kind[index] = kind;
-    return kind;
+    const data = t.data;
+    const fieldStart = t.fieldStart;
+    const fieldEnd = t.fieldEnd;
+    const fieldFlags = t.fieldFlags;
+    const kinds = values.kind;
+    for (let c = 0; c < indexes.length; c++) {
+      const index = indexes[c]!;
+      const f = this.first + index;
+      const start = fieldStart[f]!;
+      const end = fieldEnd[f]!;
+      // a quote or a character beyond ASCII is never part of a number
+      kinds[index] = start === end ? EMPTY : fieldFlags[f] !== 0 ? NOT_A_NUMBER : scanDecimal(data, start, end, values, index);
+    }
   }
 }
 

@@ -86,6 +86,7 @@ export class ExportAccumulator {
   #dimensionIndexes: number[] = [];
   #headerNames: string[] = [];
   #values = newRowValues(0);
+  #metricIndexes = new Int32Array(0);
   readonly #stringRow = new StringRow();
 
   constructor(context: ExportReadContext) {
@@ -157,6 +158,7 @@ export class ExportAccumulator {
         this.report('MISSING_COLUMN', `the header has no "${name}" column${declared}${suggestColumn(name, fields)}`, line, 1);
       }
     }
+    this.#metricIndexes = Int32Array.from(this.#metricColumns, (column) => column.index);
     for (const column of this.#metricColumns) {
       if (!column.metric || !column.state) continue;
       this.#summary.aggregates.set(column.metric.metric_id, column.state);
@@ -208,10 +210,11 @@ export class ExportAccumulator {
     }
     const values = this.#values;
     const columns = this.#metricColumns;
+    row.decimals(this.#metricIndexes, values);
     for (let c = 0; c < columns.length; c++) {
       const column = columns[c]!;
       const index = column.index;
-      const kind = row.decimal(index, values);
+      const kind = values.kind[index];
       if (kind === EMPTY) summary.nullCells++;
       else if (kind === NOT_A_NUMBER || (column.integral && values.scale[index] !== 0)) {
         values.kind[index] = NOT_A_NUMBER;

@@ -15,8 +15,8 @@ export interface Row {
   equals(index: number, text: string): boolean;
   /** the cell's first UTF-16 code unit, -1 when the cell is empty */
   firstCode(index: number): number;
-  /** Scans the cell into `values` at `index` and returns its kind (EMPTY, SMALL, LARGE or NOT_A_NUMBER). */
-  decimal(index: number, values: RowValues): number;
+  /** Scans the cells at `indexes` into `values` at the same indexes, with their kinds (EMPTY, SMALL, LARGE or NOT_A_NUMBER). */
+  decimals(indexes: Int32Array, values: RowValues): void;
 }
 
 /** A record as csv-parse gives it: an array of strings. */
@@ -44,10 +44,10 @@ export class StringRow implements Row {
     return text === '' ? -1 : text.charCodeAt(0);
   }
 
-  decimal(index: number, values: RowValues): number {
-    const text = this.fields[index]!;
-    const kind = text === '' ? EMPTY : scanDecimalText(text, values, index);
-    values.kind[index] = kind;
-    return kind;
+  decimals(indexes: Int32Array, values: RowValues): void {
+    for (const index of indexes) {
+      const text = this.fields[index]!;
+      values.kind[index] = text === '' ? EMPTY : scanDecimalText(text, values, index);
+    }
   }
 }
