@@ -92,10 +92,16 @@ if (!values['no-site']) {
   say(build.stderr.split('\n').filter((l) => l.startsWith('timing')).join('\n'));
   const pages = Number(execFileSync('sh', ['-c', `find ${join(root, 'dist')} -name index.html | wc -l`]).toString().trim());
   const bare = bareAstro(pages);
+  // the build's own step timings (READBACK_TIMINGS=1): "timing <step>: <seconds> s"
+  const steps = new Map(build.stderr.split('\n').flatMap((l) => (/^timing (.+): ([\d.]+) s$/.exec(l) ? [[RegExp.$1, Number(RegExp.$2) * 1000] as [string, number]] : [])));
+  const step = (name: string) => steps.get(name) ?? NaN;
+  const core = step('dictionary check') + step('reconcile') + step('site model') + step('astro pages') + step('pdfs');
   siteLines = [
-    `| full build (check + reconcile + Astro + ${pages} pages + 200 PDFs + search + link check + verify) | ${s(build.ms)} |`,
+    ...[...steps].map(([name, ms]) => `| ${name} | ${s(ms)} |`),
+    `| Astro pages alone (${pages} pages, from the one site model) | ${s(step('astro pages'))} (**${(step('astro pages') / bare).toFixed(2)}×** bare) |`,
+    `| check + reconcile + site model + Astro pages + 200 PDFs | ${s(core)} (**${(core / bare).toFixed(2)}×** bare) |`,
+    `| full build (the above + downloads + search index + link and anchor check + verify + swap) | ${s(build.ms)} (${(build.ms / bare).toFixed(2)}× bare) |`,
     `| bare Astro build of ${pages} trivial pages | ${s(bare)} |`,
-    `| ratio | ${(build.ms / bare).toFixed(2)}× |`,
   ];
   for (const line of siteLines) say(line);
   pdfModel = join(root, '.readback', 'site', 'model.json');
