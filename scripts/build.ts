@@ -84,22 +84,28 @@ writeFileSync(modelPath, `${JSON.stringify(model, null, 2)}\n`);
 
 phase('site model');
 
-// 4. pages, into a staging folder
+// 4–5. pages into a staging folder and, at the same time, the executive one-pagers in worker
+//      threads (both render the one site model; the PDFs wait beside the staging folder, which
+//      Astro empties when it starts, and move in once the pages are built)
 const staging = join(root, '.readback', 'staging', 'dist');
-rmSync(staging, { recursive: true, force: true });
-mkdirSync(staging, { recursive: true });
+const pdfFolder = join(root, '.readback', 'staging', 'readback-pdf');
+for (const folder of [staging, pdfFolder]) {
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+}
+const pdfs = renderOnePagers(model.tuples, siteUrl, pageSize(), (tuple, pdf) => writeFileSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), pdf));
+pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
 process.env.READBACK_SITE_MODEL = modelPath;
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 await build({ root: projectRoot, outDir: staging, site: siteUrl, logLevel: 'warn' });
 
-phase('astro pages');
+phase('astro pages (PDFs rendering beside them)');
 
-// 5. executive one-pagers
-const size = pageSize();
+await pdfs;
 mkdirSync(join(staging, 'readback'), { recursive: true });
-await renderOnePagers(model.tuples, siteUrl, size, (tuple, pdf) => writeFileSync(join(staging, 'readback', `${tuple.tuple_id}.pdf`), pdf));
+for (const tuple of model.tuples) renameSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), join(staging, 'readback', `${tuple.tuple_id}.pdf`));
 
-phase('pdfs');
+phase('pdfs (the rest of their time)');
 
 // 6. downloads: the partner export and both manifests byte for byte, each tuple's report entry,
 //    and the canonical JSON of every dictionary version (its SHA-256 is dictionary_sha256)
