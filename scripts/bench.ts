@@ -135,32 +135,6 @@ rmSync(scratch, { recursive: true, force: true });
 say(`one-pager PDF: ${pdf.warmMs.toFixed(0)} ms warm (first ${pdf.coldMs.toFixed(0)} ms)`);
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
-const report = `# Performance
-
-Measured by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}:
-${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), ${platform()} ${release()}, Node ${process.version}.
-Files are read from the page cache. Reproduce with \`npm run bench\`
-(or \`npm run bench -- --rows 1000000 --no-site\` for one size).
-
-## Reconcile of one tuple, 8 metrics, both exports
-
-Reconcile is hash + UTF-8 + guard + tokenize + checks + exact aggregates, for both exports. Times
-of reconcile and DuckDB are the median of ${repeat} runs (fastest–slowest in brackets).
-
-| rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | reconcile, one thread | reconcile, a reader thread per export (the default) | one thread ÷ csv-parse | reconcile peak RSS | DuckDB, 1 thread, same exact aggregates |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|
-${rows.join('\n')}
-
-## Site build, 1,000 metrics × 200 tuples
-
-| what | time |
-|---|---:|
-${siteLines.join('\n') || '| (skipped) | |'}
-
-## PDF
-
-One executive one-pager, warm: ${pdf.warmMs.toFixed(0)} ms (the first render in a process, with font loading: ${pdf.coldMs.toFixed(0)} ms).
-`;
 const out = values.out ?? join(projectRoot, 'docs', 'PERFORMANCE.md');
 const previous = (() => {
   try {
@@ -172,7 +146,50 @@ const previous = (() => {
 // the figures go between the markers; the rest of the file (targets, history) is written by hand
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
-const figures = `${START}\n${report.replace(/^# Performance\n\n/, '')}${END}`;
+/** A section of the previous figures, kept when this run skipped it (`--no-rows`, `--no-site`). */
+const earlier = (heading: string): string | null => {
+  if (!previous.includes(START)) return null;
+  const block = previous.slice(previous.indexOf(START), previous.indexOf(END));
+  const at = block.indexOf(`## ${heading}`);
+  if (at === -1) return null;
+  const next = block.indexOf('\n## ', at + 1);
+  return block.slice(at, next === -1 ? undefined : next + 1).trimEnd();
+};
+const measured = new Date().toISOString().slice(0, 10);
+const rowsSection = rows.length > 0
+  ? `## Reconcile of one tuple, 8 metrics, both exports
+
+Measured ${measured}. Reconcile is hash + UTF-8 + guard + tokenize + checks + exact aggregates, for
+both exports. Times of reconcile and DuckDB are the median of ${repeat} runs (fastest–slowest in brackets).
+
+| rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | reconcile, one thread | reconcile, a reader thread per export (the default) | one thread ÷ csv-parse | reconcile peak RSS | DuckDB, 1 thread, same exact aggregates |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}`
+  : (earlier('Reconcile of one tuple') ?? '## Reconcile of one tuple, 8 metrics, both exports\n\n(skipped)');
+const siteSection = siteLines.length > 0
+  ? `## Site build, 1,000 metrics × 200 tuples
+
+Measured ${measured}.
+
+| what | time |
+|---|---:|
+${siteLines.join('\n')}`
+  : (earlier('Site build') ?? '## Site build, 1,000 metrics × 200 tuples\n\n(skipped)');
+const report = `Last run of \`npm run bench\` (scripts/bench.ts): ${measured}, on
+${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), ${platform()} ${release()}, Node ${process.version}.
+Files are read from the page cache. Reproduce with \`npm run bench\`
+(or \`npm run bench -- --rows 1000000 --no-site\` for one size); a part a run skips keeps its
+earlier figures, with their date.
+
+${rowsSection}
+
+${siteSection}
+
+## PDF
+
+One executive one-pager, warm: ${pdf.warmMs.toFixed(0)} ms (the first render in a process, with font loading: ${pdf.coldMs.toFixed(0)} ms).
+`;
+const figures = `${START}\n${report}${END}`;
 const next = previous.includes(START) && previous.includes(END)
   ? `${previous.slice(0, previous.indexOf(START))}${figures}${previous.slice(previous.indexOf(END) + END.length)}`
   : `# Performance\n\n${figures}\n\n## History\n\nBefore/after figures of each performance change, newest first.\n`;
