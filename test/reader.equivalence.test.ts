@@ -23,7 +23,7 @@ async function readWith(path: string, referenceReader: boolean, dimensions: stri
   const summary = accumulator.finish(result.problems.length > 0);
   return {
     sha256: result.sha256,
-    readProblems: result.problems.map(({ code, line, column }) => ({ code, line, column })),
+    readProblems: result.problems.map(({ code, line, column, message }) => ({ code, line, column, message })),
     problems: summary.problems,
     rows: summary.rows,
     nullCells: summary.nullCells,
@@ -129,6 +129,35 @@ describe('fast path = csv-parse', () => {
       ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 400) },
     );
+  });
+});
+
+describe('where reading stops', () => {
+  const header = 'period_start,bypass_audit_id,parent_freeze_id,kpi.orders.total\n';
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => `2026-06-29T00:00:00Z,,,${i}\n`).join('');
+  it.each([
+    // csv-parse names the line in the middle of these messages, counted from where it started reading
+    ['a stray quote after a handover mid-file', Buffer.from(`${header}${rows(12000)}2026-06-29T00:00:00Z,,,1"2\n`), [undefined, 2, 64]],
+    ['text after a closing quote after a handover mid-file', Buffer.from(`${header}${rows(12000)}2026-06-29T00:00:00Z,,,"1"2\n`), [undefined, 3]],
+    // a line over twice the record limit goes to csv-parse at the same character however it is chunked
+    ['a NUL beyond a 2 MiB quoted line', Buffer.from(`${header}"${'x'.repeat(2_200_000)}\u0000"\n`), [undefined, 65536, 100000]],
+    // a U+FEFF after the byte order mark is text, also when invalid UTF-8 follows
+    ['a second U+FEFF before invalid UTF-8', Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x0a, 0xff]), [undefined, 4, 5, 1]],
+  ])('on %s: the same problem, message and records at every chunk size', async (_name, bytes, chunkSizes) => {
+    const path = join(tempDir(), 'stop.csv');
+    writeFileSync(path, bytes);
+    const readings = [];
+    for (const chunk of chunkSizes as (number | undefined)[]) readings.push(await expectSameReading(path, [], chunk));
+    for (const reading of readings) expect(reading).toEqual(readings[0]);
+    expect(readings[0]!.readProblems.length + readings[0]!.problems.length).toBeGreaterThan(0);
+    for (const p of readings[0]!.readProblems) {
+      for (const [, line] of p.message.matchAll(/\b(?:at|on) line (\d+)/g)) expect(Number(line)).toBe(p.line);
+    }
+  });
+
+  it('refuses a chunk size that is not a whole number of bytes', async () => {
+    const accumulator = new ExportAccumulator({ audience: 'partner', file: 'x.csv', dictionary, window, dimensions: [] });
+    await expect(readExport(corpusFiles[0]!, 'x.csv', accumulator, { chunkBytes: 0 })).rejects.toThrow(RangeError);
   });
 });
 

@@ -35,6 +35,8 @@ export interface ReadOptions {
  * SHA-256 and any problem that stopped the reading (BAD_CSV, CONTROL_CHARACTER).
  */
 export async function readExport(path: string, file: string, accumulator: ExportAccumulator, options: ReadOptions = {}): Promise<ExportReadResult> {
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new RangeError(`chunkBytes ${chunkBytes}: expected a whole number of bytes, at least 1`);
   const hash = createHash('sha256');
   let lastLine = 0;
   const sink: ByteRecordSink = {
@@ -55,7 +57,7 @@ export async function readExport(path: string, file: string, accumulator: Export
     await reference.write(handover.bytes);
   };
   try {
-    for await (const chunk of chunksOf(path, options.chunkBytes ?? CHUNK_BYTES)) {
+    for await (const chunk of chunksOf(path, chunkBytes)) {
       hash.update(chunk);
       if (bytePath) {
         const handover = bytePath.push(chunk);

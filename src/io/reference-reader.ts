@@ -40,7 +40,8 @@ export class ReferenceReader {
   #pending = '';
   /** the bytes of a UTF-8 sequence the last chunk cut short (to locate invalid bytes) */
   #tail: Uint8Array = new Uint8Array(0);
-  #decodedAny = false;
+  /** how many bytes the decoder has been given */
+  #decoded = 0;
 
   constructor(sink: ByteRecordSink, from: ByteHandover, maxRecordBytes: number) {
     this.#maxRecordBytes = maxRecordBytes;
@@ -79,6 +80,8 @@ export class ReferenceReader {
     const e = error as CsvError & { lines?: number; recordLine?: number };
     if (e.recordLine !== undefined) return e; // already located (csv-parse reports an error both ways)
     if (e instanceof CsvError && typeof e.lines === 'number') e.lines += this.#lineOffset;
+    // csv-parse counts lines from where it started reading (the primer): say them in the whole file
+    if (this.#lineOffset !== 0) e.message = e.message.replace(/\b(at|on) line (\d+)/g, (_, word: string, line: string) => `${word} line ${Number(line) + this.#lineOffset}`);
     e.recordLine = this.#lineOffset + this.#lastLines + 1;
     return e;
   }
@@ -91,7 +94,7 @@ export class ReferenceReader {
     } catch {
       return this.#invalidUtf8(bytes);
     }
-    this.#decodedAny ||= text.length > 0;
+    this.#decoded += bytes.length;
     this.#tail = cutShortSequence(this.#tail.length > 0 ? concat(this.#tail, bytes) : bytes);
     await this.#take(text);
   }
@@ -113,8 +116,24 @@ export class ReferenceReader {
    * The guard sees text before csv-parse does, and csv-parse only ever gets whole lines: so when
    * the guard stops on a line, csv-parse has read exactly the records before that line, however
    * the file was chunked (and the byte path, which hands over at a record's start, agrees).
+   * A line longer than any record csv-parse accepts is the exception: it goes to csv-parse once
+   * it is longer than twice that size, so that csv-parse refuses it instead of it being held; the
+   * text is cut there, so that this happens at the same character however the file was chunked.
    */
   async #take(text: string, last = false): Promise<void> {
+    const limit = 2 * this.#maxRecordBytes;
+    let rest = text;
+    for (;;) {
+      let room = limit + 1 - this.#pending.length;
+      if (rest.length <= room) return this.#takeLines(rest, last);
+      const high = rest.charCodeAt(room - 1);
+      if (high >= 0xd800 && high <= 0xdbff) room++; // keep a surrogate pair together
+      await this.#takeLines(rest.slice(0, room), false);
+      rest = rest.slice(room);
+    }
+  }
+
+  async #takeLines(text: string, last: boolean): Promise<void> {
     const guard = this.#guard;
     guard.feed(text);
     if (last) guard.end();
@@ -129,7 +148,6 @@ export class ReferenceReader {
       await this.#endParser(true);
       throw new GuardError(guard.finding);
     }
-    // a line longer than any record csv-parse accepts: let it say so
     if (this.#pending.length > 2 * this.#maxRecordBytes) {
       await this.#send(this.#pending);
       this.#pending = '';
@@ -140,7 +158,9 @@ export class ReferenceReader {
   async #invalidUtf8(bytes: Uint8Array): Promise<void> {
     const all = concat(this.#tail, bytes);
     const at = Math.max(0, firstInvalidUtf8(all));
-    const before = new TextDecoder('utf-8', { ignoreBOM: this.#decodedAny || !this.#atFileStart }).decode(all.subarray(0, at));
+    // a byte order mark is the file's only when these bytes start the file
+    const startsFile = this.#atFileStart && this.#decoded - this.#tail.length === 0;
+    const before = new TextDecoder('utf-8', { ignoreBOM: !startsFile }).decode(all.subarray(0, at));
     await this.#take(before);
     await this.#endParser(true);
     throw new InvalidUtf8Error();
