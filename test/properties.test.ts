@@ -204,12 +204,25 @@ describe('TextGuard', () => {
     let line = 1;
     let field = 1;
     let quoted = false;
+    // csv-parse's rule: a quote opens a field at its start, or doubles a quote right after a closing one
+    let atFieldStart = true;
+    let justClosed = false;
     let eol: string | null = null;
     let eolLine = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
-      if (c === '"') quoted = !quoted;
-      else if (c === ',' && !quoted) field++;
+      const closedBefore = justClosed;
+      justClosed = false;
+      if (c === '"') {
+        if (quoted) {
+          quoted = false;
+          justClosed = true;
+        } else if (atFieldStart || closedBefore) quoted = true;
+        atFieldStart = false;
+        continue;
+      }
+      atFieldStart = !quoted && (c === ',' || c === '\n' || c === '\r');
+      if (c === ',' && !quoted) field++;
       else if (c === '\n' || c === '\r') {
         const crlf = c === '\r' && text[i + 1] === '\n';
         if (crlf) i++;

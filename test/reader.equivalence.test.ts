@@ -155,6 +155,16 @@ describe('where reading stops', () => {
     }
   });
 
+  it('reports a stray quote, not a control character on a later line (the quote does not open a field)', async () => {
+    const path = join(tempDir(), 'stray.csv');
+    writeFileSync(path, `${header}${rows(3)}2026-06-29T00:00:00Z,,,1"2\n${rows(3)}2026-06-29T00:00:00Z,,,\u00007\n`);
+    for (const chunk of [undefined, 1, 7]) {
+      const reading = await expectSameReading(path, [], chunk);
+      expect(reading.readProblems.map(({ code, line }) => ({ code, line }))).toEqual([{ code: 'BAD_CSV', line: 5 }]);
+      expect(reading.readProblems[0]!.message).toMatch(/Opening Quote/);
+    }
+  });
+
   it('refuses a chunk size that is not a whole number of bytes', async () => {
     const accumulator = new ExportAccumulator({ audience: 'partner', file: 'x.csv', dictionary, window, dimensions: [] });
     await expect(readExport(corpusFiles[0]!, 'x.csv', accumulator, { chunkBytes: 0 })).rejects.toThrow(RangeError);

@@ -58,8 +58,33 @@ export class TextGuard {
 
   #lineStartedHere = false;
 
+  /** the last character of the text fed before (undefined at the start of the file) */
+  #previousChar: string | undefined = undefined;
+  /** where in the current text the last closing quote was: -1 when it ended the text before */
+  #closedAt = -2;
+
+  /**
+   * A double quote opens a quoted field only where csv-parse would take it as one: at a field's
+   * start, or right after a closing quote (a doubled quote inside the field). Anywhere else it is
+   * a stray quote, which csv-parse refuses on its own line; the guard does not let it swallow the
+   * line breaks that follow.
+   */
+  #quote(index: number): void {
+    if (this.#inQuotes) {
+      this.#inQuotes = false;
+      this.#closedAt = index;
+      return;
+    }
+    const before = index > 0 ? this.#text[index - 1] : this.#previousChar;
+    if (before === undefined || before === ',' || before === '\n' || before === '\r' || this.#closedAt === index - 1) this.#inQuotes = true;
+  }
+
   feed(text: string): void {
     if (this.finding) return;
+    if (this.#text.length > 0) {
+      this.#previousChar = this.#text[this.#text.length - 1];
+      this.#closedAt = this.#closedAt === this.#text.length - 1 ? -1 : -2;
+    }
     this.#text = text;
     this.#lineStart = 0;
     this.#lineStartedHere = false;
@@ -78,7 +103,7 @@ export class TextGuard {
     let match: RegExpExecArray | null;
     while (!this.finding && (match = TOKEN.exec(text)) !== null) {
       const c = match[0];
-      if (c === '"') this.#inQuotes = !this.#inQuotes;
+      if (c === '"') this.#quote(match.index);
       else if (c === '\n') {
         if (this.#inQuotes) this.#line++;
         else this.#endLine('LF', match.index + 1);
@@ -111,10 +136,16 @@ export class TextGuard {
     const line = this.#lineSoFar + this.#text.slice(this.#lineStart, index);
     let field = 1;
     let quoted = false;
+    let closedAt = -2;
     for (let i = 0; i < line.length; i++) {
       const c = line.charCodeAt(i);
-      if (c === 34) quoted = !quoted;
-      else if (c === 44 && !quoted) field++;
+      if (c === 34) {
+        // the same rule as #quote: a quote opens a field only at its start or right after a closing quote
+        if (quoted) {
+          quoted = false;
+          closedAt = i;
+        } else if (i === 0 || line.charCodeAt(i - 1) === 44 || closedAt === i - 1) quoted = true;
+      } else if (c === 44 && !quoted) field++;
     }
     return field;
   }
