@@ -165,6 +165,19 @@ describe('where reading stops', () => {
     }
   });
 
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+    ['CR', '\r'],
+  ])('locates invalid UTF-8 by line and CSV field in a %s file', async (_name, eol) => {
+    const path = join(tempDir(), 'utf8.csv');
+    const before = `${header.trimEnd()}${eol}2026-06-29T00:00:00Z,,,1${eol}2026-06-29T00:00:00Z,"a,${eol}b",,`;
+    writeFileSync(path, Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from(`2${eol}`)]));
+    const reading = await expectSameReading(path);
+    // the quoted line break is a line of the cell: the byte is on line 4, in field 4
+    expect(reading.readProblems.map(({ code, line, column }) => ({ code, line, column }))).toEqual([{ code: 'BAD_CSV', line: 4, column: 4 }]);
+  });
+
   it('refuses a chunk size that is not a whole number of bytes', async () => {
     const accumulator = new ExportAccumulator({ audience: 'partner', file: 'x.csv', dictionary, window, dimensions: [] });
     await expect(readExport(corpusFiles[0]!, 'x.csv', accumulator, { chunkBytes: 0 })).rejects.toThrow(RangeError);

@@ -131,23 +131,16 @@ export class TextGuard {
     this.#pendingCr = false;
   }
 
+  /** The line and 1-based field where the text fed so far ends (where the next character would be). */
+  position(): { line: number; field: number } {
+    // a CR that ended the text: outside quotes it ended the line
+    if (this.#pendingCr) return { line: this.#line + 1, field: this.#inQuotes ? countFields(this.#lineSoFar) : 1 };
+    return { line: this.#line, field: countFields(this.#lineSoFar) };
+  }
+
   /** The 1-based field number at `index` of the current text, counting commas outside quotes. */
   #fieldAt(index: number): number {
-    const line = this.#lineSoFar + this.#text.slice(this.#lineStart, index);
-    let field = 1;
-    let quoted = false;
-    let closedAt = -2;
-    for (let i = 0; i < line.length; i++) {
-      const c = line.charCodeAt(i);
-      if (c === 34) {
-        // the same rule as #quote: a quote opens a field only at its start or right after a closing quote
-        if (quoted) {
-          quoted = false;
-          closedAt = i;
-        } else if (i === 0 || line.charCodeAt(i - 1) === 44 || closedAt === i - 1) quoted = true;
-      } else if (c === 44 && !quoted) field++;
-    }
-    return field;
+    return countFields(this.#lineSoFar + this.#text.slice(this.#lineStart, index));
   }
 
   /** `next` is where the following line starts in the current text; `at` is where this one ends. */
@@ -164,4 +157,22 @@ export class TextGuard {
     this.#lineStart = next;
     this.#lineStartedHere = true;
   }
+}
+
+/** The 1-based field number at the end of a line's text, counting commas outside quotes. */
+function countFields(line: string): number {
+  let field = 1;
+  let quoted = false;
+  let closedAt = -2;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34) {
+      // the same rule as #quote: a quote opens a field only at its start or right after a closing quote
+      if (quoted) {
+        quoted = false;
+        closedAt = i;
+      } else if (i === 0 || line.charCodeAt(i - 1) === 44 || closedAt === i - 1) quoted = true;
+    } else if (c === 44 && !quoted) field++;
+  }
+  return field;
 }

@@ -11,6 +11,7 @@ import { CsvError } from 'csv-parse';
 import { type ByteHandover, type ByteRecordSink, CsvByteTokenizer } from '../core/csv-bytes.ts';
 import type { ExportAccumulator } from '../core/exports.ts';
 import { problem, type Problem } from '../core/problems.ts';
+import { TextGuard } from '../core/text-guard.ts';
 import { FROM_THE_START, GuardError, InvalidUtf8Error, ReferenceReader } from './reference-reader.ts';
 import { firstInvalidUtf8 } from './utf8.ts';
 
@@ -105,16 +106,11 @@ function csvProblem(error: unknown, path: string, file: string, recordLine: numb
   if (error instanceof InvalidUtf8Error) {
     const bytes = readFileSync(path);
     const offset = Math.max(0, firstInvalidUtf8(bytes));
-    let line = 1;
-    let lineStart = 0;
-    for (let i = 0; i < offset; i++) {
-      if (bytes[i] === 10) {
-        line++;
-        lineStart = i + 1;
-      }
-    }
-    const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
-    return problem('BAD_CSV', `invalid UTF-8 at byte ${offset}; exports must be UTF-8 text`, { file, line, column });
+    // the line and CSV field the byte is in, counted as the guard counts them (the text before it passed the guard)
+    const guard = new TextGuard();
+    guard.feed(new TextDecoder().decode(bytes.subarray(0, offset)));
+    const { line, field } = guard.position();
+    return problem('BAD_CSV', `invalid UTF-8 at byte ${offset}; exports must be UTF-8 text`, { file, line, column: field });
   }
   if (error instanceof GuardError) {
     const code = error.finding.kind === 'control_character' ? 'CONTROL_CHARACTER' : 'BAD_CSV';
