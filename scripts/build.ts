@@ -61,7 +61,7 @@ if (!check.ok) {
 phase('dictionary check');
 
 // 2. reconcile (SPEC §5): every tuple green, or nothing is published
-const report = await reconcileWorkspace({ root });
+const report = await reconcileWorkspace({ root, catalog });
 const written = writeReconcileArtifacts(root, report, (tuple) => replayCommand(root, tuple.tuple_id));
 say(reconcileSummary(report));
 if (report.status !== 'green') {

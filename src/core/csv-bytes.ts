@@ -63,7 +63,7 @@ export interface ByteRecordSink {
 
 export class CsvByteTokenizer {
   readonly #sink: ByteRecordSink;
-  #data = new Uint8Array(1 << 17);
+  #data = new Uint8Array(0);
   #carry = 0;
   #line = 0;
   #eol: 0 | typeof LF | typeof CR = 0;

@@ -19,13 +19,15 @@ export interface ReconcileOptions {
   onProgress?: (done: number, total: number, tupleId: string) => void;
   /** read exports in worker threads: true always, false never, unset by size (WORKER_THRESHOLD_BYTES) */
   workers?: boolean;
+  /** the workspace's dictionaries, when the caller has loaded them already (the build has) */
+  catalog?: DictionaryCatalog;
 }
 
 export class UnknownTupleError extends Error {}
 
 export async function reconcileWorkspace(options: ReconcileOptions): Promise<ReconcileReport> {
   const { root } = options;
-  const catalog = loadDictionaryCatalog(root);
+  const catalog = options.catalog ?? loadDictionaryCatalog(root);
   const folders = listTupleFolders(root);
   const wanted = options.tupleIds && options.tupleIds.length > 0 ? [...new Set(options.tupleIds)] : folders;
   for (const id of wanted) {
