@@ -148,3 +148,15 @@ describe('epsilon boundaries', () => {
     expect(await run(row('202', '100.01', '9007199254740992'))).toEqual({ 'm.latency': 'fail', 'm.weight': 'pass', 'm.rate': 'fail', 'm.money': 'fail' });
   });
 });
+
+describe('a manifest citing an unknown dictionary version', () => {
+  it('is reported once, without metric parity problems for columns that cannot be judged', async () => {
+    const root = copyWorkspace();
+    editManifest(root, TUPLE, 'partner', (m) => ({ ...m, dictionary_version: '9.9.9' }));
+    const { code, report } = await reconcile(root, '--tuple', TUPLE);
+    const codes = report.tuples[0]!.problems.map((p) => p.code);
+    expect(code).toBe(2);
+    expect(codes).toContain('DICTIONARY_VERSION_UNKNOWN');
+    expect(codes).not.toContain('MISSING_METRIC');
+  });
+});

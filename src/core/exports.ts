@@ -47,6 +47,8 @@ export interface ExportSummary {
   /** the dictionary's bypass sentinel: what an empty bypass cell stands for */
   sentinel: string;
   headerSeen: boolean;
+  /** whether the dictionary version the manifest cites was found (metric columns are known only then) */
+  dictionaryKnown: boolean;
   /** metric columns in header order (known metric_ids only) */
   metricColumns: string[];
   /** 1-based field number of each header name */
@@ -96,6 +98,7 @@ export class ExportAccumulator {
       file: context.file,
       sentinel: context.dictionary?.dictionary.bypass_sentinel ?? 'NO_BYPASS',
       headerSeen: false,
+      dictionaryKnown: context.dictionary !== null,
       metricColumns: [],
       columns: new Map(),
       aggregates: new Map(),

@@ -54,7 +54,8 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   ];
   const leadership = inputs.exports.leadership.summary;
   const partner = inputs.exports.partner.summary;
-  if (config && leadership?.headerSeen && partner?.headerSeen) problems.push(...metricParity(leadership, partner, config));
+  // metric columns are only known against a dictionary: without one on a side, parity cannot be judged
+  if (config && leadership?.headerSeen && partner?.headerSeen && leadership.dictionaryKnown && partner.dictionaryKnown) problems.push(...metricParity(leadership, partner, config));
 
   const metrics: MetricResult[] = [];
   const readCleanly = problems.length === 0 || problems.every((p) => p.code === 'BYPASS_WITHOUT_FREEZE');
