@@ -15,6 +15,23 @@ describe('a workspace that readback did not release', () => {
     expect(code).toBe(0);
   });
 
+  it('releases a new version, and the next check still passes (the first release records the history it found)', async () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    const path = join(root, 'dictionary', 'metrics.yaml');
+    const text = readFileSync(path, 'utf8');
+    const version = /^version: (\S+)$/m.exec(text)![1]!;
+    const next = version.replace(/\.(\d+)\.\d+$/, (_, minor: string) => `.${Number(minor) + 1}.0`);
+    writeFileSync(path, text.replace(`version: ${version}`, `version: ${next}`).replace('label: Orders', 'label: Orders placed'));
+    const released = await runCli(['dictionary', 'release', '--root', root]);
+    expect(released.code, released.stderr).toBe(0);
+    const sums = readFileSync(join(root, 'dictionary', 'history', 'SHA256SUMS'), 'utf8');
+    expect(sums).toContain(`  ${version}.yaml`);
+    expect(sums).toContain(`  ${next}.yaml`);
+    const check = await runCli(['dictionary', 'check', '--root', root]);
+    expect(check.stdout).not.toContain('HISTORY_EDITED');
+    expect(check.code, check.stdout).toBe(0);
+  });
+
   it('builds the shared example end to end', () => {
     const result = buildSite(copyWorkspace(MINIMAL_EXAMPLE));
     expect(result.status, result.stderr).toBe(0);

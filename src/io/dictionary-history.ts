@@ -34,9 +34,12 @@ export function writeRelease(root: string, version: string): string {
   if (existsSync(target)) throw new Error(`${HISTORY_FOLDER}/${name} already exists; history files are never rewritten`);
   writeFileSync(target, bytes, { flag: 'wx' });
   const integrity = readHistoryIntegrity(root);
-  const sums = new Map(integrity.recorded);
+  // the first release that writes SHA256SUMS records the history it found (the check passed just
+  // before, against that history): otherwise the next check would call those files unrecorded
+  const sumsPath = join(root, HISTORY_FOLDER, HISTORY_SUMS);
+  const sums = new Map(existsSync(sumsPath) ? integrity.recorded : integrity.actual);
   sums.set(name, createHash('sha256').update(bytes).digest('hex'));
   const lines = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, hash]) => `${hash}  ${file}`);
-  writeFileSync(join(root, HISTORY_FOLDER, HISTORY_SUMS), `${lines.join('\n')}\n`);
+  writeFileSync(sumsPath, `${lines.join('\n')}\n`);
   return `${HISTORY_FOLDER}/${name}`;
 }
