@@ -101,7 +101,12 @@ await build({ root: projectRoot, outDir: staging, site: siteUrl, logLevel: 'warn
 
 phase('astro pages (PDFs rendering beside them)');
 
-await pdfs;
+try {
+  await pdfs;
+} catch (error) {
+  // a readback too long for one page (SPEC §8), or a render that failed: nothing is published
+  refuse((error as Error).message, 2);
+}
 mkdirSync(join(staging, 'readback'), { recursive: true });
 for (const tuple of model.tuples) renameSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), join(staging, 'readback', `${tuple.tuple_id}.pdf`));
 

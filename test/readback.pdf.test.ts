@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
 import { renderOnePagers } from '../src/pdf/pool.ts';
-import { renderOnePager } from '../src/pdf/render.ts';
+import { OnePagerOverflowError, renderOnePager } from '../src/pdf/render.ts';
 import { useBuiltSite } from './helpers/site.ts';
 
 const site = useBuiltSite();
@@ -73,6 +73,25 @@ describe('executive one-pager', () => {
     const a4 = await pdfFacts(await renderOnePager(tuple, model.site_url, 'A4'));
     expect(a4.pages).toBe(1);
     expect(Math.round(a4.view[3]!)).toBe(842);
+  });
+
+  it('stays one page when a long readback needs the compact layout, and is refused when even that overflows', async () => {
+    const tuple = model.tuples.find((t) => t.carve_outs.length > 0) ?? model.tuples[0]!;
+    const withCarveOuts = (count: number) => ({
+      ...tuple,
+      body_text: 'What happened in this window, and why these figures matter to the partnership, in a few plain sentences.',
+      carve_outs: Array.from({ length: count }, (_, i) => ({ ...(tuple.carve_outs[0] ?? { period_start: tuple.window.start_inclusive, parent_freeze_id: 'FRZ-1', blast_radius: 'A hotfix' }), bypass_audit_id: `BYP-2026-${String(i).padStart(4, '0')}`, anchor: `bypass-${i}`, blast_radius: 'Hotfix for the billing export; touched invoice rounding only, no other metric inputs.' })),
+    });
+    const regular = await pdfFacts(await renderOnePager(withCarveOuts(2), model.site_url, 'LETTER'));
+    const long = await pdfFacts(await renderOnePager(withCarveOuts(8), model.site_url, 'LETTER'));
+    expect(regular.pages).toBe(1);
+    expect(long.pages).toBe(1);
+    // the regular layout says "Week of"; eight weeks did not fit it, so the compact one was used
+    expect(regular.flat).toContain('Weekof');
+    expect(long.flat).not.toContain('Weekof');
+    // every carve-out week is still listed, with its id and blast radius
+    for (let i = 0; i < 8; i++) expect(long.flat).toContain(`BYP-2026-${String(i).padStart(4, '0')}`);
+    await expect(renderOnePager(withCarveOuts(200), model.site_url, 'LETTER')).rejects.toThrow(OnePagerOverflowError);
   });
 
   it('renders the same bytes in the worker pool as in-process', async () => {

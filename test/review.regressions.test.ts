@@ -39,6 +39,20 @@ describe('a workspace that readback did not release', () => {
   });
 });
 
+describe('the executive one-pager', () => {
+  it('is never published on two pages: a readback too long for one is refused with exit 2', () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    const path = join(root, 'content', 'tuples', 'globex-2026-w27', 'readback.md');
+    const text = readFileSync(path, 'utf8');
+    const paragraph = 'This paragraph explains at some length what the partnership saw during this window and why the reconciled figures matter for the decisions ahead.';
+    writeFileSync(path, `${text.slice(0, text.lastIndexOf('---\n') + 4)}${Array(30).fill(paragraph).join('\n\n')}\n`);
+    const result = buildSite(root);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/one-pager of globex-2026-w27 runs to \d+ pages/);
+    expect(result.stderr).toContain('nothing was published');
+  });
+});
+
 describe('bypass parity', () => {
   it('compares period_start as an instant, not as text', async () => {
     const root = copyWorkspace(MINIMAL_EXAMPLE);

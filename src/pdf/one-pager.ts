@@ -12,6 +12,8 @@ export interface OnePagerProps {
   tuple: TuplePage;
   siteUrl: string;
   size: PageSize;
+  /** tighter type and spacing, one line per carve-out week: for a readback that would not fit one page */
+  compact?: boolean;
 }
 
 const INK = '#16191d';
@@ -38,11 +40,26 @@ const styles = StyleSheet.create({
   footerLine: { fontFamily: 'JetBrains Mono', fontSize: 6.6, color: MUTED, lineHeight: 1.45 },
 });
 
+/** The compact layout's changes to the styles above. */
+const compactStyles = StyleSheet.create({
+  page: { ...styles.page, fontSize: 9.5, paddingTop: 34, paddingBottom: 62, lineHeight: 1.3 },
+  section: { marginTop: 10 },
+  heading: { ...styles.heading, marginBottom: 5 },
+  headline: { ...styles.headline, marginBottom: 6 },
+  headlineText: { fontSize: 10.5, lineHeight: 1.3 },
+  body: { fontSize: 9, color: INK },
+  carveOut: { marginBottom: 1.5 },
+  carveOutText: { fontSize: 8, color: INK },
+  carveOutId: { ...styles.carveOutId, fontSize: 7.5 },
+  faqLink: { ...styles.faqLink, fontSize: 9, marginBottom: 2 },
+});
+
 function dateOnly(instant: string): string {
   return instant.replace('T00:00:00Z', '').replace('T', ' ').replace('Z', ' UTC');
 }
 
-export function onePager({ tuple, siteUrl, size }: OnePagerProps): ReactElement {
+export function onePager({ tuple, siteUrl, size, compact = false }: OnePagerProps): ReactElement {
+  const style = compact ? { ...styles, ...compactStyles } : { ...styles, carveOutText: styles.body };
   const annex = `${siteUrl}/annex/${tuple.tuple_id}/`;
   const window = `${dateOnly(tuple.window.start_inclusive)} to ${dateOnly(tuple.window.end_exclusive)}`;
   const faq: [string, string][] = [
@@ -67,58 +84,65 @@ export function onePager({ tuple, siteUrl, size }: OnePagerProps): ReactElement 
     },
     h(
       Page,
-      { size, style: styles.page },
-      h(Text, { style: styles.kicker }, `Executive readback · ${tuple.partner}`),
-      h(Text, { style: styles.title }, tuple.title),
-      h(Text, { style: styles.meta }, `Window (UTC, start inclusive, end exclusive): ${window}`),
-      h(Text, { style: styles.meta }, `Metric dictionary ${tuple.report.dictionary_version} · leadership and partner exports reconciled within tolerance`),
+      { size, style: style.page },
+      h(Text, { style: style.kicker }, `Executive readback · ${tuple.partner}`),
+      h(Text, { style: style.title }, tuple.title),
+      h(Text, { style: style.meta }, `Window (UTC, start inclusive, end exclusive): ${window}`),
+      h(Text, { style: style.meta }, `Metric dictionary ${tuple.report.dictionary_version} · leadership and partner exports reconciled within tolerance`),
       h(
         View,
-        { style: styles.section },
-        h(Text, { style: styles.heading }, 'Headlines'),
+        { style: style.section },
+        h(Text, { style: style.heading }, 'Headlines'),
         ...tuple.headlines.map((headline) =>
           h(
             View,
-            { style: styles.headline, key: headline.metric_id, wrap: false },
+            { style: style.headline, key: headline.metric_id, wrap: false },
             h(
               Text,
-              { style: styles.headlineText },
-              ...headline.parts.flatMap((part, i) => (i === 0 ? [part] : [h(Text, { style: styles.value, key: `v${i}` }, headline.value), part])),
+              { style: style.headlineText },
+              ...headline.parts.flatMap((part, i) => (i === 0 ? [part] : [h(Text, { style: style.value, key: `v${i}` }, headline.value), part])),
             ),
-            h(Link, { src: headline.annex_href, style: styles.citation }, headline.citation),
+            h(Link, { src: headline.annex_href, style: style.citation }, headline.citation),
           ),
         ),
       ),
       tuple.body_text
-        ? h(View, { style: styles.section }, ...tuple.body_text.split(/\n\s*\n/).map((paragraph, i) => h(Text, { style: styles.body, key: `p${i}` }, paragraph.replace(/\s*\n\s*/g, ' '))))
+        ? h(View, { style: style.section }, ...tuple.body_text.split(/\n\s*\n/).map((paragraph, i) => h(Text, { style: style.body, key: `p${i}` }, paragraph.replace(/\s*\n\s*/g, ' '))))
         : null,
       h(
         View,
-        { style: styles.section },
-        h(Text, { style: styles.heading }, 'Carve-out weeks'),
+        { style: style.section },
+        h(Text, { style: style.heading }, 'Carve-out weeks'),
         tuple.carve_outs.length === 0
-          ? h(Text, { style: styles.body }, `None: no change shipped during a release freeze in this window (${tuple.sentinel}).`)
+          ? h(Text, { style: style.body }, `None: no change shipped during a release freeze in this window (${tuple.sentinel}).`)
           : tuple.carve_outs.map((c) =>
-              h(
-                View,
-                { style: styles.carveOut, key: c.anchor, wrap: false },
-                h(Text, { style: styles.body }, `Week of ${dateOnly(c.period_start)}: ${c.blast_radius}`),
-                h(Link, { src: `${annex}#${c.anchor}`, style: styles.carveOutId }, `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`),
-              ),
+              compact
+                ? h(
+                    Text,
+                    { style: [style.carveOut, style.carveOutText], key: c.anchor, wrap: false },
+                    `${dateOnly(c.period_start)}: ${c.blast_radius} `,
+                    h(Link, { src: `${annex}#${c.anchor}`, style: style.carveOutId }, `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`),
+                  )
+                : h(
+                    View,
+                    { style: style.carveOut, key: c.anchor, wrap: false },
+                    h(Text, { style: style.carveOutText }, `Week of ${dateOnly(c.period_start)}: ${c.blast_radius}`),
+                    h(Link, { src: `${annex}#${c.anchor}`, style: style.carveOutId }, `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`),
+                  ),
             ),
       ),
       h(
         View,
-        { style: styles.section },
-        h(Text, { style: styles.heading }, 'Questions'),
-        ...faq.map(([question, anchor]) => h(Link, { src: `${annex}${anchor}`, style: styles.faqLink, key: anchor }, question)),
+        { style: style.section },
+        h(Text, { style: style.heading }, 'Questions'),
+        ...faq.map(([question, anchor]) => h(Link, { src: `${annex}${anchor}`, style: style.faqLink, key: anchor }, question)),
       ),
       h(
         View,
-        { style: styles.footer, fixed: true },
-        h(Text, { style: styles.footerLine }, `Tuple revision hash ${tuple.tuple_revision_hash}`),
-        h(Text, { style: styles.footerLine }, `Artifact id ${tuple.report.artifact_id}`),
-        h(Text, { style: styles.footerLine }, `Dictionary ${tuple.report.dictionary_version} | window ${tuple.window.start_inclusive} to ${tuple.window.end_exclusive} (UTC) | tuple ${tuple.tuple_id}`),
+        { style: style.footer, fixed: true },
+        h(Text, { style: style.footerLine }, `Tuple revision hash ${tuple.tuple_revision_hash}`),
+        h(Text, { style: style.footerLine }, `Artifact id ${tuple.report.artifact_id}`),
+        h(Text, { style: style.footerLine }, `Dictionary ${tuple.report.dictionary_version} | window ${tuple.window.start_inclusive} to ${tuple.window.end_exclusive} (UTC) | tuple ${tuple.tuple_id}`),
       ),
     ),
   );

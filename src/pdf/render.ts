@@ -41,7 +41,25 @@ export function pageSize(env: NodeJS.ProcessEnv = process.env): PageSize {
   return size;
 }
 
+/** A readback too long for one page even in the compact layout (SPEC §8: the PDF is one page). */
+export class OnePagerOverflowError extends Error {}
+
+/** The number of pages of a PDF that react-pdf wrote (each page is a `/Type /Page` object). */
+export function pdfPageCount(pdf: Uint8Array): number {
+  return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+}
+
+/**
+ * The one-pager, in the regular layout when it fits one page, else in the compact one; a readback
+ * that fits neither is refused rather than published on two pages.
+ */
 export async function renderOnePager(tuple: TuplePage, siteUrl: string, size: PageSize): Promise<Buffer> {
   registerFonts();
-  return renderToBuffer(onePager({ tuple, siteUrl, size }) as Parameters<typeof renderToBuffer>[0]);
+  let pages = 0;
+  for (const compact of [false, true]) {
+    const pdf = await renderToBuffer(onePager({ tuple, siteUrl, size, compact }) as Parameters<typeof renderToBuffer>[0]);
+    pages = pdfPageCount(pdf);
+    if (pages === 1) return pdf;
+  }
+  throw new OnePagerOverflowError(`the executive one-pager of ${tuple.tuple_id} runs to ${pages} pages even in its compact layout (${tuple.headlines.length} headline(s), ${tuple.carve_outs.length} carve-out week(s)); SPEC §8 asks for one page: shorten the headlines or the text of content/tuples/${tuple.tuple_id}/readback.md`);
 }
