@@ -160,3 +160,17 @@ describe('a manifest citing an unknown dictionary version', () => {
     expect(codes).not.toContain('MISSING_METRIC');
   });
 });
+
+describe('problems of several steps', () => {
+  it('are listed in SPEC §5 step order, whichever export they come from', async () => {
+    const root = copyWorkspace();
+    editExport(root, TUPLE, 'leadership', (text) => editCell(text, 2, 'm.orders.shipped', () => '9x'));
+    editExport(root, TUPLE, 'partner', (text) => text.replace('m.orders.shipped', 'm.orders.shipped_total'));
+    const { report } = await reconcile(root, '--tuple', TUPLE);
+    const codes = report.tuples[0]!.problems.map((p) => p.code);
+    expect(codes).toEqual(expect.arrayContaining(['UNKNOWN_COLUMN', 'MISSING_METRIC', 'BAD_NUMBER']));
+    const steps = { UNKNOWN_COLUMN: 4, MISSING_METRIC: 4, BAD_NUMBER: 5 } as Record<string, number>;
+    const known = codes.filter((c) => c in steps).map((c) => steps[c]!);
+    expect(known).toEqual([...known].sort((a, b) => a - b));
+  });
+});

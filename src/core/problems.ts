@@ -45,6 +45,48 @@ export const RED_CODES = [
 export const ProblemCodeSchema = z.enum([...INVALID_CODES, ...RED_CODES]);
 export type ProblemCode = z.infer<typeof ProblemCodeSchema>;
 
+/**
+ * The SPEC §5 step that finds each code (0: the workspace's own files, before step 1). A tuple's
+ * problems are listed in step order, as the checks run; within a step, in the order found.
+ */
+export const STEP_OF: Record<ProblemCode, number> = {
+  BAD_TUPLE: 0,
+  BAD_DICTIONARY: 0,
+  BAD_READBACK: 0,
+  BAD_MANIFEST: 1,
+  CHECKSUM_MISMATCH: 1,
+  WINDOW_NOT_UTC: 2,
+  WINDOW_MISMATCH: 2,
+  TUPLE_MISMATCH: 2,
+  RUN_MISMATCH: 2,
+  DICTIONARY_VERSION_MISMATCH: 2,
+  DICTIONARY_VERSION_UNKNOWN: 3,
+  UNKNOWN_COLUMN: 4,
+  DEPRECATED_METRIC: 4,
+  MISSING_METRIC: 4,
+  DUPLICATE_COLUMN: 4,
+  MISSING_COLUMN: 4,
+  BAD_CSV: 5,
+  CONTROL_CHARACTER: 5,
+  BAD_NUMBER: 5,
+  BAD_TIMESTAMP: 5,
+  ROW_OUTSIDE_WINDOW: 5,
+  FORMULA_CELL: 5,
+  BAD_BYPASS_ID: 5,
+  BYPASS_MISMATCH: 6,
+  BYPASS_WITHOUT_FREEZE: 6,
+  BYPASS_UNEXPLAINED: 6,
+  VARIANCE_EXCEEDED: 7,
+  NO_OBSERVATIONS: 7,
+  AMBIGUOUS_LAST_OBSERVED: 7,
+  ZERO_WEIGHT: 7,
+};
+
+/** Problems in SPEC §5 step order (a stable sort: within a step, the order they were found in). */
+export function inStepOrder<T extends { code: ProblemCode }>(problems: readonly T[]): T[] {
+  return [...problems].sort((a, b) => STEP_OF[a.code] - STEP_OF[b.code]);
+}
+
 export const ProblemSchema = z.object({
   /** stable code, e.g. `WINDOW_MISMATCH` */
   code: ProblemCodeSchema,

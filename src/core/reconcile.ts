@@ -8,7 +8,7 @@ import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import type { BypassPair, ExportSummary } from './exports.ts';
 import { canonicalJson, sha256Hex, tupleRevisionHash } from './hash.ts';
 import type { ManifestRead } from './manifest.ts';
-import { problem, type Problem, statusOf, worstStatus } from './problems.ts';
+import { inStepOrder, problem, type Problem, statusOf, worstStatus } from './problems.ts';
 import type { Audience, MetricResult, ReconcileReport, TupleConfig, TupleReport } from './schemas.ts';
 
 export interface ExportRead {
@@ -98,7 +98,7 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
     },
     bypasses: partner && readCleanly ? listBypasses(partner) : [],
     metrics,
-    problems,
+    problems: inStepOrder(problems),
   };
   return { ...entry, artifact_id: artifactId(entry) };
 }
