@@ -174,3 +174,19 @@ describe('problems of several steps', () => {
     expect(known).toEqual([...known].sort((a, b) => a - b));
   });
 });
+
+describe('every problem found is reported', () => {
+  it('a cell that is not a number does not hide an unexplained bypass, nor the other metrics\' comparison', async () => {
+    const root = copyWorkspace();
+    editExport(root, TUPLE, 'leadership', (text) => editCell(text, 2, 'm.orders.shipped', () => '9x'));
+    editYaml(tuplePath(root, TUPLE, 'tuple.yaml'), (text) => text.replace(/^bypasses:\n(  .*\n)+/m, 'bypasses: {}\n'));
+    const { code, report } = await reconcile(root, '--tuple', TUPLE);
+    const tuple = report.tuples[0]!;
+    expect(code).toBe(2);
+    expect(tuple.problems.map((p) => p.code)).toEqual(['BAD_NUMBER', 'BYPASS_UNEXPLAINED']);
+    // the metric with the bad cell is not compared (its difference would only echo the bad cell); the others are
+    expect(tuple.metrics.map((m) => m.metric_id)).not.toContain('m.orders.shipped');
+    expect(tuple.metrics.length).toBeGreaterThan(0);
+    expect(tuple.metrics.every((m) => m.status === 'pass')).toBe(true);
+  });
+});

@@ -38,6 +38,12 @@ export interface TupleInputs {
 
 const AUDIENCES: readonly Audience[] = ['leadership', 'partner'];
 
+/** Problems that leave rows out of both the aggregates and the bypass pairs (an empty file, a ragged row, a bad or outside period, no period column). */
+const ROWS_LEFT_OUT: ReadonlySet<string> = new Set(['BAD_CSV', 'CONTROL_CHARACTER', 'BAD_TIMESTAMP', 'ROW_OUTSIDE_WINDOW', 'MISSING_COLUMN']);
+
+/** Problems that make one metric's aggregate meaningless: cells that are not numbers, a weight column missing. */
+const METRIC_UNREADABLE: ReadonlySet<string> = new Set(['BAD_NUMBER', 'MISSING_METRIC']);
+
 export function reconcileTuple(inputs: TupleInputs): TupleReport {
   const { config, manifests, dictionary } = inputs;
   // SPEC §5 order: step 1 (manifests, files, checksums), step 2, step 3, then what reading found
@@ -58,10 +64,21 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   if (config && leadership?.headerSeen && partner?.headerSeen && leadership.dictionaryKnown && partner.dictionaryKnown) problems.push(...metricParity(leadership, partner, config));
 
   const metrics: MetricResult[] = [];
-  const readCleanly = problems.length === 0 || problems.every((p) => p.code === 'BYPASS_WITHOUT_FREEZE');
-  if (readCleanly && config && dictionary && leadership && partner) {
-    problems.push(...bypassParity(leadership, partner, config));
-    compareMetrics(leadership, partner, dictionary, problems, metrics);
+  // SPEC §5: every problem found is reported, so steps 6 and 7 run whenever what they judge was
+  // read whole, whatever else earlier steps found — but never on data an earlier problem already
+  // explains, so that no problem is only the echo of another
+  // window parity comes "before any row is compared": exports of different windows, runs or
+  // tuples are not compared at all
+  const sameWindow = inputs.windowProblems.length === 0 && inputs.parityProblems.length === 0;
+  const readCleanly = sameWindow && reads.every((read) => read.problems.length === 0) && leadership !== null && partner !== null;
+  // rows left out (a bad or outside period, no period column) change every aggregate and pair
+  const rowsLeftOut = problems.some((p) => ROWS_LEFT_OUT.has(p.code));
+  const pairsWhole = readCleanly && !rowsLeftOut && !problems.some((p) => p.code === 'BAD_BYPASS_ID');
+  if (pairsWhole && config) problems.push(...bypassParity(leadership!, partner!, config));
+  if (readCleanly && !rowsLeftOut && dictionary) {
+    // a metric with cells that are not numbers or without its weight column (or whose weight is such a metric) is not compared
+    const unreadable = new Set(problems.filter((p) => METRIC_UNREADABLE.has(p.code) && p.metric_id).map((p) => p.metric_id!));
+    compareMetrics(leadership!, partner!, dictionary, problems, metrics, unreadable);
   }
 
   const leadershipManifest = manifests.leadership.manifest;
@@ -96,7 +113,7 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
       leadership: exportFacts(inputs.exports.leadership, leadershipHash),
       partner: exportFacts(inputs.exports.partner, partnerHash),
     },
-    bypasses: partner && readCleanly ? listBypasses(partner) : [],
+    bypasses: partner && pairsWhole ? listBypasses(partner) : [],
     metrics,
     problems: inStepOrder(problems),
   };
@@ -182,9 +199,10 @@ function listBypasses(summary: ExportSummary) {
 }
 
 /** Step 7: aggregate, round once, compare within epsilon. */
-function compareMetrics(leadership: ExportSummary, partner: ExportSummary, loaded: LoadedDictionary, problems: Problem[], metrics: MetricResult[]): void {
+function compareMetrics(leadership: ExportSummary, partner: ExportSummary, loaded: LoadedDictionary, problems: Problem[], metrics: MetricResult[], unreadable: ReadonlySet<string>): void {
   const { dictionary } = loaded;
   for (const metric of dictionary.metrics) {
+    if (unreadable.has(metric.metric_id) || (metric.weight_metric_id && unreadable.has(metric.weight_metric_id))) continue;
     const a = leadership.aggregates.get(metric.metric_id);
     const b = partner.aggregates.get(metric.metric_id);
     if (!a || !b) continue;
