@@ -48,6 +48,19 @@ function refuse(reason: string, code: number, problems: readonly Problem[] = [])
   process.exit(code);
 }
 
+const siteUrl = (process.env.READBACK_SITE_URL || DEFAULT_SITE_URL).replace(/\/+$/, '');
+{
+  // the site's routes (SPEC §8) sit at the root of its origin: a URL with a path would publish
+  // links the pages do not serve
+  let url: URL | null = null;
+  try {
+    url = new URL(siteUrl);
+  } catch {}
+  if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash) {
+    refuse(`READBACK_SITE_URL must be an http(s) origin such as https://kpi.example.org (no path, query or fragment), not "${siteUrl}"`, 2);
+  }
+}
+
 // 1. dictionary check (SPEC §7): a forbidden or unexplained change stops the build
 const catalog = loadDictionaryCatalog(root);
 if (catalog.problems.length > 0 || !catalog.current) refuse('the dictionary is unreadable', 2, catalog.problems);
@@ -74,7 +87,6 @@ if (report.status !== 'green') {
 phase('reconcile');
 
 // 3. the site model: the one object every page and PDF renders
-const siteUrl = (process.env.READBACK_SITE_URL || DEFAULT_SITE_URL).replace(/\/+$/, '');
 const inputs = readSiteContent(root, report);
 if (inputs.problems.length > 0) refuse('a readback.md is not usable', 2, inputs.problems);
 const model = buildSiteModel({ siteUrl, report, history: catalog.history, current, today: today(), content: inputs.content, faqMarkdown: inputs.faqMarkdown });

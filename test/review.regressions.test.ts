@@ -53,6 +53,14 @@ describe('the executive one-pager', () => {
   });
 });
 
+describe('the site URL', () => {
+  it('must be an origin: a URL with a path is refused before anything is built', () => {
+    const result = buildSite(copyWorkspace(MINIMAL_EXAMPLE), { READBACK_SITE_URL: 'https://kpi.example.org/sub' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('READBACK_SITE_URL must be an http(s) origin');
+  });
+});
+
 describe('bypass parity', () => {
   it('compares period_start as an instant, not as text', async () => {
     const root = copyWorkspace(MINIMAL_EXAMPLE);
