@@ -117,7 +117,9 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
     metrics,
     problems: inStepOrder(problems),
   };
-  return { ...entry, artifact_id: artifactId(entry) };
+  // key order of SPEC §6's example: artifact_id right after the hash, then the rest
+  const { tuple_id, status, tuple_revision_hash, ...rest } = entry;
+  return { tuple_id, status, tuple_revision_hash, artifact_id: artifactId(entry), ...rest };
 }
 
 /** SPEC §6: the SHA-256 of the entry's canonical JSON without its artifact_id. */
@@ -221,16 +223,17 @@ function compareMetrics(leadership: ExportSummary, partner: ExportSummary, loade
     const delta = absDecimal(subtractDecimal(leadershipValue, partnerValue));
     const epsilon = epsilonFor(metric, dictionary).value;
     const pass = compareDecimal(delta, epsilon) <= 0;
+    // key order of SPEC §6's example, then what the site shows besides
     const result: MetricResult = {
       metric_id: metric.metric_id,
-      label: metric.label,
-      unit: metric.unit,
       leadership: formatDecimal(leadershipValue),
       partner: formatDecimal(partnerValue),
       delta: formatDecimal(delta),
       epsilon: formatEpsilon(epsilon, metric.precision),
       status: pass ? 'pass' : 'fail',
       owner: metric.owner,
+      label: metric.label,
+      unit: metric.unit,
     };
     metrics.push(result);
     if (!pass) {

@@ -115,8 +115,6 @@ const DecimalStringSchema = z.string().regex(/^-?\d+(\.\d+)?$/);
 
 export const MetricResultSchema = z.object({
   metric_id: z.string(),
-  label: z.string(),
-  unit: UnitSchema,
   /** leadership aggregate rounded to the metric's precision */
   leadership: DecimalStringSchema,
   partner: DecimalStringSchema,
@@ -125,6 +123,8 @@ export const MetricResultSchema = z.object({
   epsilon: DecimalStringSchema,
   status: z.enum(['pass', 'fail']),
   owner: z.string(),
+  label: z.string(),
+  unit: UnitSchema,
 });
 export type MetricResult = z.infer<typeof MetricResultSchema>;
 
