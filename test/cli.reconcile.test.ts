@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
-import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT, sha256, tuplePath, writeExportBytes } from './helpers/workspace.ts';
+import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT, sha256, tempDir, tuplePath, writeExportBytes } from './helpers/workspace.ts';
 
 describe('readback command line', () => {
   it('exits 64 on usage errors and says why', async () => {
@@ -12,6 +12,14 @@ describe('readback command line', () => {
       expect(result.code, args.join(' ')).toBe(64);
     }
     expect((await runCli(['reconcile', '--tuple', 'nope', '--root', REPO_ROOT])).stderr).toContain('no tuple "nope"');
+  });
+
+  it('writes nothing under a --root that does not exist', async () => {
+    const missing = join(tempDir(), 'no-such-workspace');
+    const result = await runCli(['reconcile', '--root', missing]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('no such folder');
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('prints help for every command', async () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `readback` command line (SPEC §6). Parses arguments, calls io + core, prints, picks the exit code. */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STATUS_EXIT_CODE } from '../core/problems.ts';
@@ -81,6 +82,8 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const rootArg = values.root ?? '.';
   const root = resolve(io.cwd, rootArg);
+  // nothing is written under a folder that is not there (a mistyped --root)
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root ${rootArg}: no such folder (${root})`);
   const progress = progressReporter(io.stderr, 'reconciling');
   let report;
   try {
