@@ -102,3 +102,14 @@ describe('readback verify', () => {
     expect(result.stdout).toContain('artifact_id');
   });
 });
+
+describe('a period_start not in the Z form', () => {
+  it('is refused with the reason that applies', async () => {
+    const { rfc3339Variant } = await import('../src/core/timestamps.ts');
+    expect(rfc3339Variant('2026-06-29T00:00:00+00:00')).toMatch(/carries an offset/);
+    expect(rfc3339Variant('2026-06-29t00:00:00Z')).toMatch(/uppercase T/);
+    expect(rfc3339Variant('2026-06-29 00:00:00z')).toMatch(/uppercase T/);
+    expect(rfc3339Variant('2026-06-29T00:00:00Z')).toBeNull();
+    expect(rfc3339Variant('29/06/2026')).toBeNull();
+  });
+});

@@ -9,7 +9,7 @@ import { isDeprecatedForWindow, type LoadedDictionary } from './dictionary.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
 import { type Audience, AUDIT_ID, type Metric } from './schemas.ts';
 import { type Row, StringRow } from './row.ts';
-import { isOffsetTimestamp, parseUtcInstant } from './timestamps.ts';
+import { parseUtcInstant, rfc3339Variant } from './timestamps.ts';
 
 export const PERIOD_COLUMN = 'period_start';
 export const BYPASS_COLUMN = 'bypass_audit_id';
@@ -246,7 +246,7 @@ export class ExportAccumulator {
     this.#lastPeriodText = text;
     this.#lastPeriodInstant = instant;
     if (instant === null) {
-      const why = isOffsetTimestamp(text) ? 'it carries an offset; write it in UTC with a Z suffix' : 'expected an RFC 3339 UTC timestamp such as 2026-04-06T00:00:00Z';
+      const why = rfc3339Variant(text) ?? 'expected an RFC 3339 UTC timestamp such as 2026-04-06T00:00:00Z';
       this.report('BAD_TIMESTAMP', `period_start "${printable(text)}" is not usable: ${why}`, line, column);
       return null;
     }

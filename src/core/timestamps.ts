@@ -25,9 +25,15 @@ export function parseUtcInstant(text: string): bigint | null {
   return BigInt(ms) * 1_000_000n + nanos;
 }
 
-/** An RFC 3339 timestamp with some offset, e.g. `+00:00`: well-formed but not in the `Z` form SPEC §4 asks for. */
-export function isOffsetTimestamp(text: string): boolean {
-  return RFC3339_ANY_OFFSET.test(text) && !UTC_TIMESTAMP.test(text);
+/**
+ * Why an RFC 3339 timestamp that is not in the form SPEC §4 asks for (`YYYY-MM-DDTHH:MM:SSZ`) was
+ * refused, or null when it is not RFC 3339 at all (or is in that form).
+ */
+export function rfc3339Variant(text: string): string | null {
+  const match = RFC3339_ANY_OFFSET.exec(text);
+  if (!match || UTC_TIMESTAMP.test(text)) return null;
+  if (match[2] !== 'Z' && match[2] !== 'z') return 'it carries an offset; write it in UTC with a Z suffix';
+  return 'write it with an uppercase T between date and time and an uppercase Z, as in 2026-04-06T00:00:00Z';
 }
 
 export function instantToMs(instant: bigint): number {
