@@ -56,7 +56,8 @@ const siteUrl = (process.env.READBACK_SITE_URL || DEFAULT_SITE_URL).replace(/\/+
   try {
     url = new URL(siteUrl);
   } catch {}
-  if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash) {
+  // exactly an origin: no path, and no bare `?` or `#` left over either
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== siteUrl) {
     refuse(`READBACK_SITE_URL must be an http(s) origin such as https://kpi.example.org (no path, query or fragment), not "${siteUrl}"`, 2);
   }
 }

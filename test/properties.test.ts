@@ -271,6 +271,15 @@ describe('exact sums on the double fast path', () => {
     expect(outcome.ok && formatDecimal(outcome.value)).toBe('19999999999999980');
   });
 
+  it('keeps every digit when a weighted product would carry the running Σ(v·w) past 2^53', () => {
+    // 5·w lands just under 2^52, then 10·w just under 2^53: exact, the answer is 15w / 2w = 7.5
+    const state = newAggregate({ ...metric('weighted_average'), precision: 0 });
+    observe(state, parseCell('5'), parseCell('900719925474099'), 1n, '1', 1);
+    observe(state, parseCell('10'), parseCell('900719925474099'), 1n, '1', 2);
+    const outcome = finishAggregate(state, 'half_up');
+    expect(outcome.ok && formatDecimal(outcome.value)).toBe('8');
+  });
+
   /** Σ and Σ(v·w)/Σw with nothing but bigints, as the reference. */
   function referenceOf(rows: { value: string; weight: string }[], aggregation: 'sum' | 'weighted_average'): string {
     const toRational = (text: string) => {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
 import { renderOnePagers } from '../src/pdf/pool.ts';
-import { OnePagerOverflowError, renderOnePager } from '../src/pdf/render.ts';
+import { OnePagerOverflowError, pdfPageCount, renderOnePager } from '../src/pdf/render.ts';
 import { useBuiltSite } from './helpers/site.ts';
 
 const site = useBuiltSite();
@@ -92,6 +92,13 @@ describe('executive one-pager', () => {
     // every carve-out week is still listed, with its id and blast radius
     for (let i = 0; i < 8; i++) expect(long.flat).toContain(`BYP-2026-${String(i).padStart(4, '0')}`);
     await expect(renderOnePager(withCarveOuts(200), model.site_url, 'LETTER')).rejects.toThrow(OnePagerOverflowError);
+  });
+
+  it('counts pages from the page objects, not from text that looks like them', async () => {
+    const tuple = { ...model.tuples[0]!, title: 'Q2 /Type /Page audit\n/Type /Page\n' };
+    const pdf = await renderOnePager(tuple, model.site_url, 'LETTER');
+    expect(pdfPageCount(pdf)).toBe(1);
+    expect((await pdfFacts(pdf)).pages).toBe(1);
   });
 
   it('renders the same bytes in the worker pool as in-process', async () => {

@@ -190,3 +190,19 @@ describe('every problem found is reported', () => {
     expect(tuple.metrics.every((m) => m.status === 'pass')).toBe(true);
   });
 });
+
+describe('a missing dimension column', () => {
+  it('does not hide a variance: every row is still aggregated', async () => {
+    const root = copyWorkspace();
+    editYaml(tuplePath(root, TUPLE, 'tuple.yaml'), (text) => text.replace('dimensions: []', 'dimensions: [region]'));
+    editExport(root, TUPLE, 'partner', (text) => {
+      const rows = text.trimEnd().split('\n').length;
+      for (let row = 1; row < rows; row++) text = editCell(text, row, RATE, (v) => (Number(v) * 0.99).toFixed(2));
+      return text;
+    });
+    const { report } = await reconcile(root, '--tuple', TUPLE);
+    const codes = report.tuples[0]!.problems.map((p) => p.code);
+    expect(codes).toContain('MISSING_COLUMN');
+    expect(codes).toContain('VARIANCE_EXCEEDED');
+  });
+});

@@ -22,8 +22,9 @@ export interface AggregateState {
   weightedTotal: Decimal;
   weightTotal: Decimal;
   weightedRows: number;
-  /** exact running sums held in doubles (below 2^52) at one scale each, the running maximum and the
-   * latest value while they are small; a scale of -1 = not started */
+  /** exact running sums held in doubles at one scale each (never past 2^53: flushed to the bigint
+   * totals before), the running maximum and the latest value while they are small; a scale of
+   * -1 = not started */
   fast: { total: number; totalScale: number; weighted: number; weightedScale: number; weight: number; weightScale: number; max: number; maxScale: number; latest: number; latestScale: number };
 }
 
@@ -170,6 +171,8 @@ export function observeAt(state: AggregateState, values: RowValues, index: numbe
           if (f.weightedScale === -1) f.weightedScale = productScale;
           if (f.weightScale === -1) f.weightScale = weightScale;
           if (productScale === f.weightedScale && weightScale === f.weightScale) {
+            // a product may be up to 2^53: move the running sum to bigints first if the two could pass it
+            if (Math.abs(f.weighted) + Math.abs(product) > Number.MAX_SAFE_INTEGER) flush(state);
             f.weighted += product;
             f.weight += weight;
             if (f.weighted > FLUSH_AT || f.weighted < -FLUSH_AT || f.weight > FLUSH_AT || f.weight < -FLUSH_AT) flush(state);

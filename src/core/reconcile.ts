@@ -5,7 +5,7 @@
 import { finishAggregate } from './aggregate.ts';
 import { absDecimal, compareDecimal, type Decimal, formatDecimal, normalizeScale, rescale, subtractDecimal } from './decimal.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
-import type { BypassPair, ExportSummary } from './exports.ts';
+import { BYPASS_COLUMN, type BypassPair, type ExportSummary, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 import { canonicalJson, sha256Hex, tupleRevisionHash } from './hash.ts';
 import type { ManifestRead } from './manifest.ts';
 import { inStepOrder, problem, type Problem, statusOf, worstStatus } from './problems.ts';
@@ -38,8 +38,8 @@ export interface TupleInputs {
 
 const AUDIENCES: readonly Audience[] = ['leadership', 'partner'];
 
-/** Problems that leave rows out of both the aggregates and the bypass pairs (an empty file, a ragged row, a bad or outside period, no period column). */
-const ROWS_LEFT_OUT: ReadonlySet<string> = new Set(['BAD_CSV', 'CONTROL_CHARACTER', 'BAD_TIMESTAMP', 'ROW_OUTSIDE_WINDOW', 'MISSING_COLUMN']);
+/** Problems that leave rows out of both the aggregates and the bypass pairs (an empty file, a ragged row, a bad or outside period). */
+const ROWS_LEFT_OUT: ReadonlySet<string> = new Set(['BAD_CSV', 'CONTROL_CHARACTER', 'BAD_TIMESTAMP', 'ROW_OUTSIDE_WINDOW']);
 
 /** Problems that make one metric's aggregate meaningless: cells that are not numbers, a weight column missing. */
 const METRIC_UNREADABLE: ReadonlySet<string> = new Set(['BAD_NUMBER', 'MISSING_METRIC']);
@@ -72,8 +72,10 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   const sameWindow = inputs.windowProblems.length === 0 && inputs.parityProblems.length === 0;
   const readCleanly = sameWindow && reads.every((read) => read.problems.length === 0) && leadership !== null && partner !== null;
   // rows left out (a bad or outside period, no period column) change every aggregate and pair
-  const rowsLeftOut = problems.some((p) => ROWS_LEFT_OUT.has(p.code));
-  const pairsWhole = readCleanly && !rowsLeftOut && !problems.some((p) => p.code === 'BAD_BYPASS_ID');
+  const both = readCleanly ? [leadership!, partner!] : [];
+  const rowsLeftOut = problems.some((p) => ROWS_LEFT_OUT.has(p.code)) || both.some((side) => !side.columns.has(PERIOD_COLUMN));
+  // pairs need both id columns on both sides, every id readable, and the dictionary's own sentinel
+  const pairsWhole = readCleanly && !rowsLeftOut && dictionary !== null && !problems.some((p) => p.code === 'BAD_BYPASS_ID') && both.every((side) => side.columns.has(BYPASS_COLUMN) && side.columns.has(FREEZE_COLUMN));
   if (pairsWhole && config) problems.push(...bypassParity(leadership!, partner!, config));
   if (readCleanly && !rowsLeftOut && dictionary) {
     // a metric with cells that are not numbers or without its weight column (or whose weight is such a metric) is not compared

@@ -44,9 +44,13 @@ export function pageSize(env: NodeJS.ProcessEnv = process.env): PageSize {
 /** A readback too long for one page even in the compact layout (SPEC §8: the PDF is one page). */
 export class OnePagerOverflowError extends Error {}
 
-/** The number of pages of a PDF that react-pdf wrote (each page is a `/Type /Page` object). */
+/**
+ * The number of pages of a PDF that react-pdf wrote: each page is an object whose dictionary
+ * starts `/Type /Page` on its own line. Text such as a title is a string object, whose line breaks
+ * are escaped, so it cannot pass for one.
+ */
 export function pdfPageCount(pdf: Uint8Array): number {
-  return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+  return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1').match(/ 0 obj\n<<\n\/Type \/Page\n/g)?.length ?? 0;
 }
 
 /**
