@@ -50,6 +50,8 @@ export interface ByteHandover {
   bytes: Uint8Array;
   /** whether those bytes start the file (a byte order mark there is the file's) */
   atFileStart: boolean;
+  /** where those bytes start in the file */
+  offset: number;
   /** the number of lines delivered (the next record starts on line + 1) */
   line: number;
   /** the header line as read, and the line ending it used; null before the header */
@@ -73,6 +75,8 @@ export class CsvByteTokenizer {
   #headerSpan: [number, number] = [0, 0];
   #bomChecked = false;
   #bomSkipped = false;
+  /** where `#data[0]` is in the file */
+  #offset = 0;
   #stopped = false;
   // this push's tokens: fields (start, end, flags) and records (first field index, field count)
   #fieldStart = new Int32Array(0);
@@ -126,6 +130,7 @@ export class CsvByteTokenizer {
       if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
         data.copyWithin(0, 3, length);
         this.#bomSkipped = true;
+        this.#offset = 3;
         return this.#run(length - 3, false);
       }
     }
@@ -145,6 +150,7 @@ export class CsvByteTokenizer {
     return {
       bytes: this.#data.slice(0, length),
       atFileStart: this.#line === 0 && !this.#bomSkipped,
+      offset: this.#offset,
       line: this.#line,
       header: this.#header,
     };
@@ -304,6 +310,7 @@ export class CsvByteTokenizer {
     this.#headerFields = headerFields;
     this.#deliver(records);
     this.#carry = length - recordStart;
+    this.#offset += recordStart;
     if (this.#carry > 0) data.copyWithin(0, recordStart, length);
     return null;
   }

@@ -11,9 +11,7 @@ import { CsvError } from 'csv-parse';
 import { type ByteHandover, type ByteRecordSink, CsvByteTokenizer } from '../core/csv-bytes.ts';
 import type { ExportAccumulator } from '../core/exports.ts';
 import { problem, type Problem } from '../core/problems.ts';
-import { TextGuard } from '../core/text-guard.ts';
 import { FROM_THE_START, GuardError, InvalidUtf8Error, ReferenceReader } from './reference-reader.ts';
-import { firstInvalidUtf8 } from './utf8.ts';
 
 /** The longest record csv-parse will buffer: a multi-megabyte cell is refused, not held. */
 export const MAX_RECORD_BYTES = 1 << 20;
@@ -72,7 +70,7 @@ export async function readExport(path: string, file: string, accumulator: Export
     if (reference) await reference.end();
     return { sha256: hash.digest('hex'), problems: [] };
   } catch (error) {
-    const problem = csvProblem(error, path, file, (error as { recordLine?: number }).recordLine ?? lastLine + 1);
+    const problem = csvProblem(error, file, (error as { recordLine?: number }).recordLine ?? lastLine + 1);
     // the file's hash still matters for the report: take it from the whole file
     return { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), problems: [problem] };
   }
@@ -102,15 +100,9 @@ async function* chunksOf(path: string, size: number): AsyncGenerator<Buffer> {
 }
 
 /** `recordLine` is where the record being parsed began (an unclosed quote is reported where it opened). */
-function csvProblem(error: unknown, path: string, file: string, recordLine: number): Problem {
+function csvProblem(error: unknown, file: string, recordLine: number): Problem {
   if (error instanceof InvalidUtf8Error) {
-    const bytes = readFileSync(path);
-    const offset = Math.max(0, firstInvalidUtf8(bytes));
-    // the line and CSV field the byte is in, counted as the guard counts them (the text before it passed the guard)
-    const guard = new TextGuard();
-    guard.feed(new TextDecoder().decode(bytes.subarray(0, offset)));
-    const { line, field } = guard.position();
-    return problem('BAD_CSV', `invalid UTF-8 at byte ${offset}; exports must be UTF-8 text`, { file, line, column: field });
+    return problem('BAD_CSV', `invalid UTF-8 at byte ${error.offset}; exports must be UTF-8 text`, { file, line: error.line, column: error.field });
   }
   if (error instanceof GuardError) {
     const code = error.finding.kind === 'control_character' ? 'CONTROL_CHARACTER' : 'BAD_CSV';

@@ -11,7 +11,18 @@ import { StringRow } from '../core/row.ts';
 import { TextGuard, type TextGuardFinding } from '../core/text-guard.ts';
 import { firstInvalidUtf8 } from './utf8.ts';
 
-export class InvalidUtf8Error extends Error {}
+/** Bytes that are not UTF-8: where the first one is in the file, and its line and CSV field as the guard counts them. */
+export class InvalidUtf8Error extends Error {
+  readonly offset: number;
+  readonly line: number;
+  readonly field: number;
+  constructor(offset: number, line: number, field: number) {
+    super(`invalid UTF-8 at byte ${offset}`);
+    this.offset = offset;
+    this.line = line;
+    this.field = field;
+  }
+}
 
 export class GuardError extends Error {
   readonly finding: TextGuardFinding;
@@ -22,7 +33,7 @@ export class GuardError extends Error {
 }
 
 /** Reading from the first byte of the file. */
-export const FROM_THE_START: ByteHandover = { bytes: new Uint8Array(0), atFileStart: true, line: 0, header: null };
+export const FROM_THE_START: ByteHandover = { bytes: new Uint8Array(0), atFileStart: true, offset: 0, line: 0, header: null };
 
 export class ReferenceReader {
   readonly #decoder: TextDecoder;
@@ -32,6 +43,8 @@ export class ReferenceReader {
   readonly #row = new StringRow();
   readonly #maxRecordBytes: number;
   readonly #atFileStart: boolean;
+  /** where the bytes this reader was handed start in the file */
+  readonly #offset: number;
   #lineOffset: number;
   #lastLines = 0;
   #skipPrimer: boolean;
@@ -46,6 +59,7 @@ export class ReferenceReader {
   constructor(sink: ByteRecordSink, from: ByteHandover, maxRecordBytes: number) {
     this.#maxRecordBytes = maxRecordBytes;
     this.#atFileStart = from.atFileStart;
+    this.#offset = from.offset;
     this.#decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: !from.atFileStart });
     const eol = from.header ? (from.header.eol === '\r\n' ? 'CRLF' : 'LF') : null;
     this.#guard = new TextGuard({ line: from.line + 1, eol, eolLine: 1 });
@@ -163,7 +177,9 @@ export class ReferenceReader {
     const before = new TextDecoder('utf-8', { ignoreBOM: !startsFile }).decode(all.subarray(0, at));
     await this.#take(before);
     await this.#endParser(true);
-    throw new InvalidUtf8Error();
+    // the guard has read exactly the text before the byte: its position is the byte's
+    const { line, field } = this.#guard.position();
+    throw new InvalidUtf8Error(this.#offset + this.#decoded - this.#tail.length + at, line, field);
   }
 
   async #send(text: string): Promise<void> {
