@@ -61,9 +61,8 @@ export interface ExportSummary {
   problems: Problem[];
 }
 
-/** OWASP CSV injection: a cell a spreadsheet would evaluate. */
-export const FORMULA_START = /^[=+\-@\t\r]/;
-const FORMULA_START_CODES = new Set(['=', '+', '-', '@', '\t', '\r'].map((c) => c.charCodeAt(0)));
+/** OWASP CSV injection: the first characters (as UTF-16 codes) that make a spreadsheet evaluate a cell. */
+export const FORMULA_START_CODES: ReadonlySet<number> = new Set(['=', '+', '-', '@', '\t', '\r'].map((c) => c.charCodeAt(0)));
 
 /** Beyond this many problems of one code in one file, the rest are counted, not listed. */
 const MAX_PROBLEMS_PER_CODE = 1000;

@@ -38,7 +38,7 @@ export interface TupleInputs {
 
 const AUDIENCES: readonly Audience[] = ['leadership', 'partner'];
 
-/** Problems that leave rows out of both the aggregates and the bypass pairs (an empty file, a ragged row, a bad or outside period). */
+/** Problems that leave rows out of both the aggregates and the bypass pairs (an empty file, a ragged row, a bad or outside period); so does a missing period column. */
 const ROWS_LEFT_OUT: ReadonlySet<string> = new Set(['BAD_CSV', 'CONTROL_CHARACTER', 'BAD_TIMESTAMP', 'ROW_OUTSIDE_WINDOW']);
 
 /** Problems that make one metric's aggregate meaningless: cells that are not numbers, a weight column missing. */
@@ -64,20 +64,17 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   if (config && leadership?.headerSeen && partner?.headerSeen && leadership.dictionaryKnown && partner.dictionaryKnown) problems.push(...metricParity(leadership, partner, config));
 
   const metrics: MetricResult[] = [];
-  // SPEC §5: every problem found is reported, so steps 6 and 7 run whenever what they judge was
-  // read whole, whatever else earlier steps found — but never on data an earlier problem already
-  // explains, so that no problem is only the echo of another
-  // window parity comes "before any row is compared": exports of different windows, runs or
-  // tuples are not compared at all
+  // SPEC §5: every problem found is reported, so steps 6 and 7 run whatever steps 3–5 found, on
+  // data read whole and never on data an earlier problem already explains (no problem is an echo
+  // of another). Window parity comes "before any row is compared": other windows, runs or tuples
+  // are not compared at all.
   const sameWindow = inputs.windowProblems.length === 0 && inputs.parityProblems.length === 0;
-  const readCleanly = sameWindow && reads.every((read) => read.problems.length === 0) && leadership !== null && partner !== null;
-  // rows left out (a bad or outside period, no period column) change every aggregate and pair
-  const both = readCleanly ? [leadership!, partner!] : [];
-  const rowsLeftOut = problems.some((p) => ROWS_LEFT_OUT.has(p.code)) || both.some((side) => !side.columns.has(PERIOD_COLUMN));
+  const sides = sameWindow && reads.every((read) => read.problems.length === 0) && leadership && partner ? [leadership, partner] : null;
+  const rowsLeftOut = !sides || problems.some((p) => ROWS_LEFT_OUT.has(p.code)) || sides.some((side) => !side.columns.has(PERIOD_COLUMN));
   // pairs need both id columns on both sides, every id readable, and the dictionary's own sentinel
-  const pairsWhole = readCleanly && !rowsLeftOut && dictionary !== null && !problems.some((p) => p.code === 'BAD_BYPASS_ID') && both.every((side) => side.columns.has(BYPASS_COLUMN) && side.columns.has(FREEZE_COLUMN));
+  const pairsWhole = !rowsLeftOut && dictionary !== null && !problems.some((p) => p.code === 'BAD_BYPASS_ID') && sides!.every((side) => side.columns.has(BYPASS_COLUMN) && side.columns.has(FREEZE_COLUMN));
   if (pairsWhole && config) problems.push(...bypassParity(leadership!, partner!, config));
-  if (readCleanly && !rowsLeftOut && dictionary) {
+  if (!rowsLeftOut && dictionary) {
     // a metric with cells that are not numbers or without its weight column (or whose weight is such a metric) is not compared
     const unreadable = new Set(problems.filter((p) => METRIC_UNREADABLE.has(p.code) && p.metric_id).map((p) => p.metric_id!));
     compareMetrics(leadership!, partner!, dictionary, problems, metrics, unreadable);

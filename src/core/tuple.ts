@@ -2,7 +2,7 @@
 import { parseYaml, validate } from './located.ts';
 import { problem, type Problem } from './problems.ts';
 import { type TupleConfig, TupleConfigSchema } from './schemas.ts';
-import { BYPASS_COLUMN, FORMULA_START, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
+import { BYPASS_COLUMN, FORMULA_START_CODES, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 
 export function parseTupleConfig(text: string, file: string, folderName: string): { config: TupleConfig | null; problems: Problem[] } {
   const parsed = parseYaml(text, file, 'BAD_TUPLE');
@@ -17,7 +17,7 @@ export function parseTupleConfig(text: string, file: string, folderName: string)
   const reserved = new Set([PERIOD_COLUMN, BYPASS_COLUMN, FREEZE_COLUMN]);
   const dimensions = config.dimensions ?? [];
   dimensions.forEach((name, index) => {
-    if (reserved.has(name) || dimensions.indexOf(name) !== index || FORMULA_START.test(name)) {
+    if (reserved.has(name) || dimensions.indexOf(name) !== index || FORMULA_START_CODES.has(name.charCodeAt(0))) {
       problems.push(problem('BAD_TUPLE', `dimension "${name}" is reserved, listed twice, or starts with a spreadsheet formula character`, at('dimensions', index)));
     }
   });
