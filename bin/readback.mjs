@@ -13,11 +13,17 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 const stripsTypes = major > 22 || (major === 22 && minor >= 18);
 const run = async (entry) => {
   const { main } = await import(entry);
-  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+  });
 };
 
 // lib/ is only trusted inside an installed package; a checkout always runs its current sources
-const installed = fileURLToPath(import.meta.url).split(/[\\/]/).includes('node_modules');
+const installed = fileURLToPath(import.meta.url)
+  .split(/[\\/]/)
+  .includes('node_modules');
 if (installed && existsSync(compiled)) await run(compiled);
 else if (stripsTypes) await run(source);
 else {
@@ -25,7 +31,9 @@ else {
   try {
     pinned = createRequire(import.meta.url).resolve('node/bin/node');
   } catch {
-    process.stderr.write(`readback needs Node.js 22.18 or newer to run from source (this is ${process.version}); run "npm ci" to get the pinned Node.\n`);
+    process.stderr.write(
+      `readback needs Node.js 22.18 or newer to run from source (this is ${process.version}); run "npm ci" to get the pinned Node.\n`,
+    );
     process.exit(70);
   }
   const result = spawnSync(pinned, [source, ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -17,7 +17,16 @@ import { parseArgs } from 'node:util';
 import { freshRoot, writeDictionary, writeTuple } from './bench/generate.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { rows: { type: 'string' }, 'no-site': { type: 'boolean' }, 'no-rows': { type: 'boolean' }, out: { type: 'string' }, scratch: { type: 'string' }, repeat: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string' },
+    'no-site': { type: 'boolean' },
+    'no-rows': { type: 'boolean' },
+    out: { type: 'string' },
+    scratch: { type: 'string' },
+    repeat: { type: 'string' },
+  },
+});
 /** reconcile and DuckDB run this many times per size; the median is reported (this machine varies ±25 % run to run) */
 const repeat = Math.max(1, Number(values.repeat ?? 3));
 const sizes = values['no-rows'] ? [] : (values.rows ?? '100000,1000000,5000000').split(',').map(Number);
@@ -26,9 +35,18 @@ const sampleDictionary = join(projectRoot, 'dictionary', 'history', '1.0.0.yaml'
 const node = process.execPath;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-function timed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { ms: number; stdout: string; stderr: string } {
+function timed(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): { ms: number; stdout: string; stderr: string } {
   const started = performance.now();
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26, cwd: options.cwd ?? projectRoot, env: { ...process.env, ...options.env } });
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    cwd: options.cwd ?? projectRoot,
+    env: { ...process.env, ...options.env },
+  });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
   return { ms, stdout: result.stdout, stderr: result.stderr };
@@ -36,7 +54,10 @@ function timed(command: string, args: string[], options: { cwd?: string; env?: N
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const rows: string[] = [];
-const hasDuckDb = await import('@duckdb/node-api' as string).then(() => true, () => false);
+const hasDuckDb = await import('@duckdb/node-api' as string).then(
+  () => true,
+  () => false,
+);
 if (!hasDuckDb) say('DuckDB comparison skipped: npm i --no-save @duckdb/node-api to include it');
 
 for (const size of sizes) {
@@ -48,7 +69,10 @@ for (const size of sizes) {
   timed('sh', ['-c', 'cat "$@" > /dev/null', 'sh', ...files]); // warm the page cache so every measurement reads from memory
   const sha = timed('sha256sum', files);
   const parse = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'parse-once.ts'), ...files]).stdout);
-  const runs = (script: string, args: string[]) => Array.from({ length: repeat }, () => JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', script), ...args]).stdout));
+  const runs = (script: string, args: string[]) =>
+    Array.from({ length: repeat }, () =>
+      JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', script), ...args]).stdout),
+    );
   // one thread for both exports (as DuckDB runs), then the default: each large export in its own reader thread
   const single = runs('reconcile-once.ts', ['--one-thread', root]);
   const threads = runs('reconcile-once.ts', [root]);
@@ -56,20 +80,33 @@ for (const size of sizes) {
   const reconcile = threads[0]!;
   for (const run of [...single, ...threads]) {
     if (run.status !== 'green') throw new Error(`bench workspace reconciled ${run.status}`);
-    if (JSON.stringify(run.metrics) !== JSON.stringify(reconcile.metrics)) throw new Error('reconcile gave different aggregates on one thread and on reader threads');
+    if (JSON.stringify(run.metrics) !== JSON.stringify(reconcile.metrics))
+      throw new Error('reconcile gave different aggregates on one thread and on reader threads');
   }
   if (duck) {
     // the exact aggregates must agree (sums, max, last observed; DuckDB divides decimals in floating point, so averages are not compared)
-    const exact: [string, number][] = [['m.requests.total', 0], ['m.api.p95_latency_ms', 2], ['m.orders.shipped', 3], ['m.incidents.open', 5], ['m.backlog.tickets', 6], ['m.revenue.billed_minor', 7]];
+    const exact: [string, number][] = [
+      ['m.requests.total', 0],
+      ['m.api.p95_latency_ms', 2],
+      ['m.orders.shipped', 3],
+      ['m.incidents.open', 5],
+      ['m.backlog.tickets', 6],
+      ['m.revenue.billed_minor', 7],
+    ];
     for (const [id, column] of exact) {
       for (const result of duck[0].results as string[][]) {
-        if (result[column] !== reconcile.metrics[id]) throw new Error(`DuckDB and reconcile disagree on ${id}: ${result[column]} vs ${reconcile.metrics[id]}`);
+        if (result[column] !== reconcile.metrics[id])
+          throw new Error(`DuckDB and reconcile disagree on ${id}: ${result[column]} vs ${reconcile.metrics[id]}`);
       }
     }
     say('DuckDB and reconcile agree on every sum, max and last observed value');
   }
-  const median = (list: { ms: number }[]) => [...list].map((r) => r.ms).sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
-  const spread = (list: { ms: number }[]) => (list.length > 1 ? ` (${s(Math.min(...list.map((r) => r.ms))).replace(' s', '')}–${s(Math.max(...list.map((r) => r.ms)))})` : '');
+  const median = (list: { ms: number }[]) =>
+    [...list].map((r) => r.ms).sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const spread = (list: { ms: number }[]) =>
+    list.length > 1
+      ? ` (${s(Math.min(...list.map((r) => r.ms))).replace(' s', '')}–${s(Math.max(...list.map((r) => r.ms)))})`
+      : '';
   const oneMs = median(single);
   const threadsMs = median(threads);
   const duckMs = duck ? median(duck) : 0;
@@ -88,16 +125,36 @@ if (!values['no-site']) {
   writeDictionary(root, sampleDictionary, 1000 - 9);
   say('generating 1,000 metrics × 200 tuples…');
   for (let t = 0; t < 200; t++) await writeTuple(root, `bench-${String(t).padStart(3, '0')}`, 24, 24);
-  const build = timed(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', root], { env: { READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1', READBACK_TIMINGS: '1' } });
-  say(build.stderr.split('\n').filter((l) => l.startsWith('timing')).join('\n'));
-  const pages = Number(execFileSync('sh', ['-c', `find ${join(root, 'dist')} -name index.html | wc -l`]).toString().trim());
+  const build = timed(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', root], {
+    env: { READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1', READBACK_TIMINGS: '1' },
+  });
+  say(
+    build.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('timing'))
+      .join('\n'),
+  );
+  const pages = Number(
+    execFileSync('sh', ['-c', `find ${join(root, 'dist')} -name index.html | wc -l`])
+      .toString()
+      .trim(),
+  );
   const bare = bareAstro(pages);
   // the build's own step timings (READBACK_TIMINGS=1): "timing <step>: <seconds> s"
-  const steps = new Map(build.stderr.split('\n').flatMap((l) => (/^timing (.+): ([\d.]+) s$/.exec(l) ? [[RegExp.$1, Number(RegExp.$2) * 1000] as [string, number]] : [])));
+  const steps = new Map(
+    build.stderr
+      .split('\n')
+      .flatMap((l) =>
+        /^timing (.+): ([\d.]+) s$/.exec(l) ? [[RegExp.$1, Number(RegExp.$2) * 1000] as [string, number]] : [],
+      ),
+  );
   const step = (name: string) => steps.get(name) ?? NaN;
   const pagesAndPdfs = step('astro pages (PDFs rendering beside them)') + step('pdfs (the rest of their time)');
   const core = step('dictionary check') + step('reconcile') + step('site model') + pagesAndPdfs;
-  const pagesAlone = timed(node, [join(projectRoot, 'scripts', 'bench', 'pages-once.ts'), join(root, '.readback', 'site', 'model.json')]).ms;
+  const pagesAlone = timed(node, [
+    join(projectRoot, 'scripts', 'bench', 'pages-once.ts'),
+    join(root, '.readback', 'site', 'model.json'),
+  ]).ms;
   siteLines = [
     ...[...steps].map(([name, ms]) => `| ${name} | ${s(ms)} |`),
     `| Astro pages alone (${pages} pages from the site model, no PDFs beside them; a process of its own) | ${s(pagesAlone)} (**${(pagesAlone / bare).toFixed(2)}×** bare) |`,
@@ -114,7 +171,10 @@ function bareAstro(pages: number): number {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'src', 'pages'), { recursive: true });
   writeFileSync(join(dir, 'astro.config.mjs'), "export default { build: { format: 'directory' } };\n");
-  writeFileSync(join(dir, 'src', 'pages', '[page].astro'), `---\nexport function getStaticPaths() { return Array.from({ length: ${pages} }, (_, i) => ({ params: { page: String(i) } })); }\nconst { page } = Astro.params;\n---\n<html><body><h1>Page {page}</h1></body></html>\n`);
+  writeFileSync(
+    join(dir, 'src', 'pages', '[page].astro'),
+    `---\nexport function getStaticPaths() { return Array.from({ length: ${pages} }, (_, i) => ({ params: { page: String(i) } })); }\nconst { page } = Astro.params;\n---\n<html><body><h1>Page {page}</h1></body></html>\n`,
+  );
   const script = `import { build } from 'astro'; await build({ root: ${JSON.stringify(dir)}, logLevel: 'error' });`;
   writeFileSync(join(dir, 'run.mjs'), script);
   const { ms } = timed(node, [join(dir, 'run.mjs')], { env: { ASTRO_TELEMETRY_DISABLED: '1' } });
@@ -127,7 +187,9 @@ if (!pdfModel) {
   const sample = freshRoot(join(scratch, 'sample'));
   cpSync(join(projectRoot, 'dictionary'), join(sample, 'dictionary'), { recursive: true });
   cpSync(join(projectRoot, 'content'), join(sample, 'content'), { recursive: true });
-  timed(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', sample], { env: { READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1' } });
+  timed(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', sample], {
+    env: { READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1' },
+  });
   pdfModel = join(sample, '.readback', 'site', 'model.json');
 }
 const pdf = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'pdf-once.ts'), pdfModel]).stdout);
@@ -156,8 +218,9 @@ const earlier = (heading: string): string | null => {
   return block.slice(at, next === -1 ? undefined : next + 1).trimEnd();
 };
 const measured = new Date().toISOString().slice(0, 10);
-const rowsSection = rows.length > 0
-  ? `## Reconcile of one tuple, 8 metrics, both exports
+const rowsSection =
+  rows.length > 0
+    ? `## Reconcile of one tuple, 8 metrics, both exports
 
 Measured ${measured}. Reconcile is hash + UTF-8 + guard + tokenize + checks + exact aggregates, for
 both exports. Times of reconcile and DuckDB are the median of ${repeat} runs (fastest–slowest in brackets).
@@ -165,16 +228,17 @@ both exports. Times of reconcile and DuckDB are the median of ${repeat} runs (fa
 | rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | reconcile, one thread | reconcile, a reader thread per export (the default) | one thread ÷ csv-parse | reconcile peak RSS | DuckDB, 1 thread, same exact aggregates |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}`
-  : (earlier('Reconcile of one tuple') ?? '## Reconcile of one tuple, 8 metrics, both exports\n\n(skipped)');
-const siteSection = siteLines.length > 0
-  ? `## Site build, 1,000 metrics × 200 tuples
+    : (earlier('Reconcile of one tuple') ?? '## Reconcile of one tuple, 8 metrics, both exports\n\n(skipped)');
+const siteSection =
+  siteLines.length > 0
+    ? `## Site build, 1,000 metrics × 200 tuples
 
 Measured ${measured}.
 
 | what | time |
 |---|---:|
 ${siteLines.join('\n')}`
-  : (earlier('Site build') ?? '## Site build, 1,000 metrics × 200 tuples\n\n(skipped)');
+    : (earlier('Site build') ?? '## Site build, 1,000 metrics × 200 tuples\n\n(skipped)');
 const report = `Last run of \`npm run bench\` (scripts/bench.ts): ${measured}, on
 ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), ${platform()} ${release()}, Node ${process.version}.
 Files are read from the page cache. Reproduce with \`npm run bench\`
@@ -190,8 +254,11 @@ ${siteSection}
 One executive one-pager, warm: ${pdf.warmMs.toFixed(0)} ms (the first render in a process, with font loading: ${pdf.coldMs.toFixed(0)} ms).
 `;
 const figures = `${START}\n${report}${END}`;
-const next = previous.includes(START) && previous.includes(END)
-  ? `${previous.slice(0, previous.indexOf(START))}${figures}${previous.slice(previous.indexOf(END) + END.length)}`
-  : `# Performance\n\n${figures}\n\n## History\n\nBefore/after figures of each performance change, newest first.\n`;
+const next =
+  previous.includes(START) && previous.includes(END)
+    ? `${previous.slice(0, previous.indexOf(START))}${figures}${previous.slice(previous.indexOf(END) + END.length)}`
+    : `# Performance\n\n${figures}\n\n## History\n\nBefore/after figures of each performance change, newest first.\n`;
 writeFileSync(out, next);
-say(`wrote ${out} (figures of ${new Date().toISOString().slice(0, 10)}; compare them with the history before committing)`);
+say(
+  `wrote ${out} (figures of ${new Date().toISOString().slice(0, 10)}; compare them with the history before committing)`,
+);

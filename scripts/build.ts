@@ -35,7 +35,8 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 let phaseStarted = performance.now();
 /** READBACK_TIMINGS=1 prints how long each step took (the benchmark reads these lines). */
 const phase = (name: string) => {
-  if (process.env.READBACK_TIMINGS === '1') say(`timing ${name}: ${((performance.now() - phaseStarted) / 1000).toFixed(2)} s`);
+  if (process.env.READBACK_TIMINGS === '1')
+    say(`timing ${name}: ${((performance.now() - phaseStarted) / 1000).toFixed(2)} s`);
   phaseStarted = performance.now();
 };
 
@@ -58,7 +59,10 @@ const siteUrl = (process.env.READBACK_SITE_URL || DEFAULT_SITE_URL).replace(/\/+
   } catch {}
   // exactly an origin: no path, and no bare `?` or `#` left over either
   if (!url || !/^https?:$/.test(url.protocol) || url.origin !== siteUrl) {
-    refuse(`READBACK_SITE_URL must be an http(s) origin such as https://kpi.example.org (no path, query or fragment), not "${siteUrl}"`, 2);
+    refuse(
+      `READBACK_SITE_URL must be an http(s) origin such as https://kpi.example.org (no path, query or fragment), not "${siteUrl}"`,
+      2,
+    );
   }
 }
 
@@ -68,7 +72,9 @@ if (catalog.problems.length > 0 || !catalog.current) refuse('the dictionary is u
 const current = catalog.current!;
 const check = checkDictionary(current, catalog.history, readHistoryIntegrity(root), today());
 if (!check.ok) {
-  process.stderr.write(formatDiff(check, 'text', { file: CURRENT_DICTIONARY, metricLines: current.metricLines, command: 'check' }));
+  process.stderr.write(
+    formatDiff(check, 'text', { file: CURRENT_DICTIONARY, metricLines: current.metricLines, command: 'check' }),
+  );
   refuse('dictionary check fails', 1);
 }
 
@@ -90,7 +96,15 @@ phase('reconcile');
 // 3. the site model: the one object every page and PDF renders
 const inputs = readSiteContent(root, report);
 if (inputs.problems.length > 0) refuse('a readback.md is not usable', 2, inputs.problems);
-const model = buildSiteModel({ siteUrl, report, history: catalog.history, current, today: today(), content: inputs.content, faqMarkdown: inputs.faqMarkdown });
+const model = buildSiteModel({
+  siteUrl,
+  report,
+  history: catalog.history,
+  current,
+  today: today(),
+  content: inputs.content,
+  faqMarkdown: inputs.faqMarkdown,
+});
 const modelPath = join(root, '.readback', 'site', 'model.json');
 mkdirSync(dirname(modelPath), { recursive: true });
 writeFileSync(modelPath, `${JSON.stringify(model, null, 2)}\n`);
@@ -106,7 +120,9 @@ for (const folder of [staging, pdfFolder]) {
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
 }
-const pdfs = renderOnePagers(model.tuples, siteUrl, pageSize(), (tuple, pdf) => writeFileSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), pdf));
+const pdfs = renderOnePagers(model.tuples, siteUrl, pageSize(), (tuple, pdf) =>
+  writeFileSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), pdf),
+);
 pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
 process.env.READBACK_SITE_MODEL = modelPath;
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -121,7 +137,8 @@ try {
   refuse((error as Error).message, 2);
 }
 mkdirSync(join(staging, 'readback'), { recursive: true });
-for (const tuple of model.tuples) renameSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), join(staging, 'readback', `${tuple.tuple_id}.pdf`));
+for (const tuple of model.tuples)
+  renameSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), join(staging, 'readback', `${tuple.tuple_id}.pdf`));
 
 phase('pdfs (the rest of their time)');
 
@@ -130,12 +147,21 @@ phase('pdfs (the rest of their time)');
 for (const tuple of model.tuples) {
   const dir = join(staging, 'exports', tuple.tuple_id);
   mkdirSync(dir, { recursive: true });
-  for (const file of [tuple.downloads.partner_csv, tuple.downloads.leadership_manifest, tuple.downloads.partner_manifest]) copyFileSync(join(root, file.source), join(dir, file.name));
+  for (const file of [
+    tuple.downloads.partner_csv,
+    tuple.downloads.leadership_manifest,
+    tuple.downloads.partner_manifest,
+  ])
+    copyFileSync(join(root, file.source), join(dir, file.name));
   mkdirSync(join(staging, 'tuples', tuple.tuple_id), { recursive: true });
   writeFileSync(join(staging, 'tuples', tuple.tuple_id, 'report.json'), tupleReportBytes(tuple.report));
 }
 mkdirSync(join(staging, 'dictionary'), { recursive: true });
-for (const version of model.versions) writeFileSync(join(staging, 'dictionary', `${version.version}.json`), catalog.byVersion.get(version.version)!.canonical);
+for (const version of model.versions)
+  writeFileSync(
+    join(staging, 'dictionary', `${version.version}.json`),
+    catalog.byVersion.get(version.version)!.canonical,
+  );
 
 phase('downloads');
 
@@ -158,12 +184,21 @@ if (broken.length > 0) {
 const anchors = anchorList(index);
 const previousAnchors = join(dist, 'anchors.json');
 if (existsSync(previousAnchors) && process.env.READBACK_ALLOW_ANCHOR_REMOVAL !== '1') {
-  const retired = new Set(model.diffs.flatMap((d) => d.findings.filter((f) => f.rule === 'METRIC_REMOVED_AFTER_SUNSET').map((f) => f.metric_id)));
+  const retired = new Set(
+    model.diffs.flatMap((d) =>
+      d.findings.filter((f) => f.rule === 'METRIC_REMOVED_AFTER_SUNSET').map((f) => f.metric_id),
+    ),
+  );
   const now = new Set(anchors);
-  const lost = (JSON.parse(readFileSync(previousAnchors, 'utf8')) as string[]).filter((a) => !now.has(a) && !retired.has(a.slice(a.indexOf('#') + 1)));
+  const lost = (JSON.parse(readFileSync(previousAnchors, 'utf8')) as string[]).filter(
+    (a) => !now.has(a) && !retired.has(a.slice(a.indexOf('#') + 1)),
+  );
   if (lost.length > 0) {
     for (const anchor of lost) say(`anchor disappeared: ${anchor}`);
-    refuse(`${lost.length} published anchor${lost.length === 1 ? '' : 's'} would disappear (set READBACK_ALLOW_ANCHOR_REMOVAL=1 to accept)`, 1);
+    refuse(
+      `${lost.length} published anchor${lost.length === 1 ? '' : 's'} would disappear (set READBACK_ALLOW_ANCHOR_REMOVAL=1 to accept)`,
+      1,
+    );
   }
 }
 writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
@@ -183,4 +218,6 @@ rmSync(previous, { recursive: true, force: true });
 if (existsSync(dist)) renameSync(dist, previous);
 renameSync(staging, dist);
 rmSync(previous, { recursive: true, force: true });
-say(`published ${dist} (${model.tuples.length} tuples, ${model.glossary.length} metrics, ${index.links.length} links checked, ${verified.checked.length} hashes verified)`);
+say(
+  `published ${dist} (${model.tuples.length} tuples, ${model.glossary.length} metrics, ${index.links.length} links checked, ${verified.checked.length} hashes verified)`,
+);

@@ -20,7 +20,8 @@ describe('partner annex', () => {
   it('has every stable section anchor and one #<metric_id> row per metric linking to its glossary page', () => {
     for (const tuple of model.tuples) {
       const html = annexHtml(tuple.tuple_id);
-      for (const anchor of ['window', 'metrics', 'carve-out-weeks', 'faq', 'downloads', 'provenance']) expect(html).toContain(`id="${anchor}"`);
+      for (const anchor of ['window', 'metrics', 'carve-out-weeks', 'faq', 'downloads', 'provenance'])
+        expect(html).toContain(`id="${anchor}"`);
       for (const metric of tuple.report.metrics) {
         const row = html.slice(html.indexOf(`id="${metric.metric_id}"`));
         expect(row.slice(0, row.indexOf('</tr>'))).toContain(`href="/glossary/${metric.metric_id}/"`);
@@ -51,9 +52,13 @@ describe('partner annex', () => {
 
   it('lets an auditor recompute the tuple hash with the printed command', async () => {
     const html = annexHtml('acme-2026-q2');
-    const printed = /printf &#39;%s&#39; &#39;(.*?)&#39; \| sha256sum/.exec(html)?.[1] ?? /printf '%s' '(.*?)' \| sha256sum/.exec(html)![1]!;
+    const printed =
+      /printf &#39;%s&#39; &#39;(.*?)&#39; \| sha256sum/.exec(html)?.[1] ??
+      /printf '%s' '(.*?)' \| sha256sum/.exec(html)![1]!;
     const document = printed.replace(/&quot;/g, '"');
-    expect(`sha256:${sha256(document)}`).toBe(model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!.tuple_revision_hash);
+    expect(`sha256:${sha256(document)}`).toBe(
+      model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!.tuple_revision_hash,
+    );
   });
 });
 
@@ -62,7 +67,11 @@ describe('downloads', () => {
     for (const tuple of model.tuples) {
       const files = readdirSync(join(site.dist, 'exports', tuple.tuple_id)).sort();
       const stem = `${tuple.tuple_id}_${tuple.window.start_inclusive.replace(/[-:]/g, '')}_${tuple.window.end_exclusive.replace(/[-:]/g, '')}`;
-      expect(files).toEqual([`${stem}_leadership.manifest.json`, `${stem}_partner.csv`, `${stem}_partner.manifest.json`]);
+      expect(files).toEqual([
+        `${stem}_leadership.manifest.json`,
+        `${stem}_partner.csv`,
+        `${stem}_partner.manifest.json`,
+      ]);
       const csv = readFileSync(join(site.dist, 'exports', tuple.tuple_id, `${stem}_partner.csv`));
       expect(sha256(csv)).toBe(tuple.report.exports.partner!.sha256);
       expect(csv).toEqual(readFileSync(join(site.root, 'content', 'tuples', tuple.tuple_id, 'partner.csv')));
@@ -73,7 +82,10 @@ describe('downloads', () => {
     for (const tuple of model.tuples) {
       const dir = join(site.dist, 'exports', tuple.tuple_id);
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
-        for (const cell of readFileSync(join(dir, file), 'utf8').split(/\r?\n/).flatMap((line) => line.split(','))) expect(cell).not.toMatch(/^[=+@\t\r]|^-(?!\d+(\.\d+)?$)/);
+        for (const cell of readFileSync(join(dir, file), 'utf8')
+          .split(/\r?\n/)
+          .flatMap((line) => line.split(',')))
+          expect(cell).not.toMatch(/^[=+@\t\r]|^-(?!\d+(\.\d+)?$)/);
       }
     }
   });
@@ -93,7 +105,10 @@ describe('readback verify', () => {
     const tampered = tempDir();
     cpSync(site.dist, tampered, { recursive: true });
     const csvDir = join(tampered, 'exports', 'acme-2026-q2');
-    const csv = join(csvDir, readdirSync(csvDir).find((f) => f.endsWith('_partner.csv'))!);
+    const csv = join(
+      csvDir,
+      readdirSync(csvDir).find((f) => f.endsWith('_partner.csv'))!,
+    );
     writeFileSync(csv, readFileSync(csv, 'utf8').replace('99.96', '99.97'));
     const result = await runCli(['verify', tampered]);
     expect(result.code).toBe(1);
@@ -120,7 +135,10 @@ describe('build refusals', () => {
   it('a number typed into a headline fails the build with file and line', () => {
     const root = copyWorkspace();
     const path = join(root, 'content', 'tuples', 'acme-2026-q2', 'readback.md');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('{value} of shipped orders', '{value} of shipped orders (up 3.5 points)'));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace('{value} of shipped orders', '{value} of shipped orders (up 3.5 points)'),
+    );
     const result = buildSite(root);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/content\/tuples\/acme-2026-q2\/readback\.md:7:\d+: BAD_READBACK .*"3\.5"/);
@@ -128,7 +146,10 @@ describe('build refusals', () => {
 
   it('a link to a missing anchor fails the build', () => {
     const root = copyWorkspace();
-    writeFileSync(join(root, 'content', 'faq.md'), `${readFileSync(join(root, 'content', 'faq.md'), 'utf8')}\n## Broken?\n\nSee [this](/annex/acme-2026-q2/#no-such-anchor).\n`);
+    writeFileSync(
+      join(root, 'content', 'faq.md'),
+      `${readFileSync(join(root, 'content', 'faq.md'), 'utf8')}\n## Broken?\n\nSee [this](/annex/acme-2026-q2/#no-such-anchor).\n`,
+    );
     const result = buildSite(root);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('/annex/acme-2026-q2/#no-such-anchor');

@@ -14,7 +14,17 @@ const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
 const BAD = join(FIXTURES, 'bad');
 const TUPLE = 'globex-2026-w27';
 const update = process.env.UPDATE === '1';
-const RED = new Set(['WINDOW_NOT_UTC', 'WINDOW_MISMATCH', 'TUPLE_MISMATCH', 'RUN_MISMATCH', 'DICTIONARY_VERSION_MISMATCH', 'BYPASS_MISMATCH', 'BYPASS_WITHOUT_FREEZE', 'BYPASS_UNEXPLAINED', 'VARIANCE_EXCEEDED']);
+const RED = new Set([
+  'WINDOW_NOT_UTC',
+  'WINDOW_MISMATCH',
+  'TUPLE_MISMATCH',
+  'RUN_MISMATCH',
+  'DICTIONARY_VERSION_MISMATCH',
+  'BYPASS_MISMATCH',
+  'BYPASS_WITHOUT_FREEZE',
+  'BYPASS_UNEXPLAINED',
+  'VARIANCE_EXCEEDED',
+]);
 
 interface CaseSpec {
   code: string;
@@ -57,7 +67,9 @@ describe('bad-input corpus', () => {
     const root = materialize(name, spec);
     const { code, stdout } = await runCli(['reconcile', '--root', root, '--json']);
     const report = JSON.parse(stdout) as ReconcileReport;
-    const problems = [...report.problems, ...report.tuples.flatMap((t) => t.problems)].map(({ code, file, line, column }) => ({ code, file, line, column }));
+    const problems = [...report.problems, ...report.tuples.flatMap((t) => t.problems)].map(
+      ({ code, file, line, column }) => ({ code, file, line, column }),
+    );
     const actual = { exit: code, problems };
     const expectedPath = join(BAD, name, 'expected.json');
     if (update || !existsSync(expectedPath)) writeFileSync(expectedPath, `${JSON.stringify(actual, null, 2)}\n`);

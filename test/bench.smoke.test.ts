@@ -7,7 +7,20 @@ import { REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
 it('npm run bench works end to end on a tiny size and writes its table', () => {
   const out = join(tempDir(), 'PERFORMANCE.md');
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bench.ts'), '--rows', '2000', '--no-site', '--out', out, '--scratch', join(tempDir(), 'scratch')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'scripts', 'bench.ts'),
+      '--rows',
+      '2000',
+      '--no-site',
+      '--out',
+      out,
+      '--scratch',
+      join(tempDir(), 'scratch'),
+    ],
+    { cwd: REPO_ROOT, encoding: 'utf8' },
+  );
   expect(result.status, result.stderr).toBe(0);
   const text = readFileSync(out, 'utf8');
   expect(text).toMatch(/^\| 2,000 \| .* \| \d+ MB \| [^|]+ \|$/m);

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { copyWorkspace, editCell, editExport, REPO_ROOT } from './helpers/workspace.ts';
 
 function build(root: string) {
-  return spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', root], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  return spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', root], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
 }
 
 describe('npm run build', () => {
@@ -14,10 +18,14 @@ describe('npm run build', () => {
     const root = copyWorkspace();
     mkdirSync(join(root, 'dist'));
     writeFileSync(join(root, 'dist', 'index.html'), 'previous build');
-    editExport(root, 'acme-2026-q2', 'partner', (text) => editCell(text, 2, 'm.revenue.billed_minor', (v) => (BigInt(v) + 1n).toString()));
+    editExport(root, 'acme-2026-q2', 'partner', (text) =>
+      editCell(text, 2, 'm.revenue.billed_minor', (v) => (BigInt(v) + 1n).toString()),
+    );
     const result = build(root);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`failure artifact: ${join(root, '.readback/reconcile/failures/acme-2026-q2.json')}`);
+    expect(result.stderr).toContain(
+      `failure artifact: ${join(root, '.readback/reconcile/failures/acme-2026-q2.json')}`,
+    );
     expect(result.stderr).toContain('m.revenue.billed_minor');
     expect(readFileSync(join(root, 'dist', 'index.html'), 'utf8')).toBe('previous build');
   });

@@ -7,7 +7,13 @@ import { copyWorkspace, REPO_ROOT, syntheticWorkspace, tempDir } from './helpers
 
 it('runs from an installed package', async () => {
   const outDir = tempDir('readback-lib-');
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_ROOT, 'tsconfig.lib.json'), '--outDir', join(outDir, 'lib')]);
+  execFileSync(process.execPath, [
+    join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    join(REPO_ROOT, 'tsconfig.lib.json'),
+    '--outDir',
+    join(outDir, 'lib'),
+  ]);
   const consumer = tempDir('readback-consumer-');
   const installed = join(consumer, 'node_modules', 'readback');
   mkdirSync(installed, { recursive: true });
@@ -21,11 +27,23 @@ it('runs from an installed package', async () => {
   // a large export makes the installed reader start its worker thread (compiled .js, not .ts)
   const { WORKER_THRESHOLD_BYTES } = await import('../src/io/export-reader-pool.ts');
   const big = Array.from({ length: Math.ceil(WORKER_THRESHOLD_BYTES / 20) }, (_, i) => `2026-01-01T00:00:00Z,,,${i}`);
-  const bigRoot = syntheticWorkspace({ metrics: [{ metric_id: 'm.count', class: 'count', unit: 'count', aggregation: 'sum', precision: 0 }], leadership: ['period_start,bypass_audit_id,parent_freeze_id,m.count', ...big], partner: ['period_start,bypass_audit_id,parent_freeze_id,m.count', ...big] }).root;
-  const large = spawnSync(process.execPath, [join(installed, 'bin', 'readback.mjs'), 'reconcile', '--root', bigRoot, '--json'], { cwd: consumer, encoding: 'utf8' });
+  const bigRoot = syntheticWorkspace({
+    metrics: [{ metric_id: 'm.count', class: 'count', unit: 'count', aggregation: 'sum', precision: 0 }],
+    leadership: ['period_start,bypass_audit_id,parent_freeze_id,m.count', ...big],
+    partner: ['period_start,bypass_audit_id,parent_freeze_id,m.count', ...big],
+  }).root;
+  const large = spawnSync(
+    process.execPath,
+    [join(installed, 'bin', 'readback.mjs'), 'reconcile', '--root', bigRoot, '--json'],
+    { cwd: consumer, encoding: 'utf8' },
+  );
   expect(large.stderr).not.toContain('ERR_');
   expect(JSON.parse(large.stdout).status).toBe('green');
-  const result = spawnSync(process.execPath, [join(installed, 'bin', 'readback.mjs'), 'reconcile', '--root', root, '--json'], { cwd: consumer, encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [join(installed, 'bin', 'readback.mjs'), 'reconcile', '--root', root, '--json'],
+    { cwd: consumer, encoding: 'utf8' },
+  );
   expect(result.stderr).not.toContain('ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING');
   expect(result.status).toBe(0);
   expect(JSON.parse(result.stdout).status).toBe('green');

@@ -3,11 +3,27 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
-import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT, sha256, tempDir, tuplePath, writeExportBytes } from './helpers/workspace.ts';
+import {
+  copyWorkspace,
+  editCell,
+  editExport,
+  MINIMAL_EXAMPLE,
+  REPO_ROOT,
+  sha256,
+  tempDir,
+  tuplePath,
+  writeExportBytes,
+} from './helpers/workspace.ts';
 
 describe('readback command line', () => {
   it('exits 64 on usage errors and says why', async () => {
-    for (const args of [[], ['frobnicate'], ['reconcile', '--bogus'], ['reconcile', 'extra'], ['reconcile', '--root', REPO_ROOT, '--tuple', 'no-such-tuple']]) {
+    for (const args of [
+      [],
+      ['frobnicate'],
+      ['reconcile', '--bogus'],
+      ['reconcile', 'extra'],
+      ['reconcile', '--root', REPO_ROOT, '--tuple', 'no-such-tuple'],
+    ]) {
       const result = await runCli(args);
       expect(result.code, args.join(' ')).toBe(64);
     }
@@ -77,7 +93,10 @@ describe('readback command line', () => {
 
   it('runs as an installed command through npm exec', () => {
     const root = copyWorkspace();
-    const result = spawnSync('npm', ['exec', '--offline', '--', 'readback', 'reconcile', '--root', root, '--json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const result = spawnSync('npm', ['exec', '--offline', '--', 'readback', 'reconcile', '--root', root, '--json'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).status).toBe('green');
     expect(readFileSync(join(root, '.readback/reconcile/report.json'), 'utf8')).toBe(result.stdout);

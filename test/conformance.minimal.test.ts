@@ -15,7 +15,12 @@ describe('shared/examples/minimal', () => {
     expect(tuple.status).toBe(expected.status);
     expect(tuple.dictionary_sha256).toBe(expected.dictionary_sha256);
     expect(tuple.tuple_revision_hash).toBe(expected.tuple_revision_hash);
-    const byId = Object.fromEntries(tuple.metrics.map((m) => [m.metric_id, { leadership: m.leadership, partner: m.partner, delta: m.delta, status: m.status }]));
+    const byId = Object.fromEntries(
+      tuple.metrics.map((m) => [
+        m.metric_id,
+        { leadership: m.leadership, partner: m.partner, delta: m.delta, status: m.status },
+      ]),
+    );
     expect(byId).toEqual(expected.metrics);
   });
 });

@@ -22,7 +22,10 @@ function tokenize(bytes: Uint8Array, chunk: number) {
     record(row, line) {
       const fields: string[] = [];
       const values = newRowValues(row.length);
-      row.decimals(Int32Array.from({ length: row.length }, (_, i) => i), values);
+      row.decimals(
+        Int32Array.from({ length: row.length }, (_, i) => i),
+        values,
+      );
       const scanned: (string | null)[] = [];
       for (let i = 0; i < row.length; i++) {
         fields.push(row.text(i));
@@ -30,7 +33,15 @@ function tokenize(bytes: Uint8Array, chunk: number) {
         expect(row.equals(i, fields[i]!)).toBe(true);
         expect(row.firstCode(i)).toBe(fields[i] === '' ? -1 : fields[i]!.charCodeAt(0));
         const kind = values.kind[i];
-        scanned.push(kind === SMALL ? `${values.small[i]}e-${values.scale[i]}` : kind === LARGE ? `${values.large[i]}e-${values.scale[i]}` : kind === NOT_A_NUMBER ? null : '');
+        scanned.push(
+          kind === SMALL
+            ? `${values.small[i]}e-${values.scale[i]}`
+            : kind === LARGE
+              ? `${values.large[i]}e-${values.scale[i]}`
+              : kind === NOT_A_NUMBER
+                ? null
+                : '',
+        );
       }
       records.push(fields);
       lines.push(line);
@@ -38,7 +49,8 @@ function tokenize(bytes: Uint8Array, chunk: number) {
     },
   });
   let handover: ByteHandover | null = null;
-  for (let at = 0; at < bytes.length && !handover; at += chunk) handover = tokenizer.push(bytes.subarray(at, at + chunk));
+  for (let at = 0; at < bytes.length && !handover; at += chunk)
+    handover = tokenizer.push(bytes.subarray(at, at + chunk));
   handover ??= tokenizer.end();
   return { records, lines, numbers, handover };
 }
@@ -48,29 +60,63 @@ const header = 'period_start,bypass_audit_id,parent_freeze_id,region,kpi.orders.
 describe('the byte path', () => {
   it('reads plain, quoted and UTF-8 cells in any chunking without handing over, as csv-parse reads them', () => {
     const cell = fc.oneof(
-      fc.constantFrom('', '0', '-0', '12', '-3.75', '1.', '.5', '1e3', '12345678901234567', '-0.000000000000000001', 'NO_BYPASS', 'Zürich', '東京', '😀', 'a\tb', ' x '),
+      fc.constantFrom(
+        '',
+        '0',
+        '-0',
+        '12',
+        '-3.75',
+        '1.',
+        '.5',
+        '1e3',
+        '12345678901234567',
+        '-0.000000000000000001',
+        'NO_BYPASS',
+        'Zürich',
+        '東京',
+        '😀',
+        'a\tb',
+        ' x ',
+      ),
       fc.stringMatching(/^[a-z0-9 .:-]{0,8}$/),
     );
-    const quoted = fc.oneof(cell, cell.map((c) => `"${c}"`), fc.constantFrom('"a,b"', '"say ""hi"""', '""'));
+    const quoted = fc.oneof(
+      cell,
+      cell.map((c) => `"${c}"`),
+      fc.constantFrom('"a,b"', '"say ""hi"""', '""'),
+    );
     fc.assert(
-      fc.property(fc.array(fc.array(quoted, { minLength: 5, maxLength: 5 }), { maxLength: 12 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), fc.integer({ min: 1, max: 80 }), (rows, eol, finalEol, chunk) => {
-        const text = [header, ...rows.map((r) => r.join(','))].join(eol) + (finalEol ? eol : '');
-        const bytes = Buffer.from(text);
-        const { records, lines, numbers, handover } = tokenize(bytes, chunk);
-        expect(handover).toBeNull();
-        expect(records).toEqual(parse(text, { relax_column_count: false }));
-        expect(lines).toEqual(records.map((_, i) => i + 1));
-        // numbers scanned from bytes are what parseCell makes of the text
-        numbers.forEach((scanned, r) =>
-          scanned.forEach((value, i) => {
-            const text = records[r + 1]![i]!;
-            const cell = text === '' ? '' : parseCell(text);
-            const expected = cell === '' ? '' : cell === null ? null : 'small' in cell ? `${cell.small}e-${cell.scale}` : `${cell.units}e-${cell.scale}`;
-            // a quoted cell with "" inside is never a number; otherwise the byte scan and the text scan agree
-            expect(value).toBe(expected);
-          }),
-        );
-      }),
+      fc.property(
+        fc.array(fc.array(quoted, { minLength: 5, maxLength: 5 }), { maxLength: 12 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 80 }),
+        (rows, eol, finalEol, chunk) => {
+          const text = [header, ...rows.map((r) => r.join(','))].join(eol) + (finalEol ? eol : '');
+          const bytes = Buffer.from(text);
+          const { records, lines, numbers, handover } = tokenize(bytes, chunk);
+          expect(handover).toBeNull();
+          expect(records).toEqual(parse(text, { relax_column_count: false }));
+          expect(lines).toEqual(records.map((_, i) => i + 1));
+          // numbers scanned from bytes are what parseCell makes of the text
+          numbers.forEach((scanned, r) =>
+            scanned.forEach((value, i) => {
+              const text = records[r + 1]![i]!;
+              const cell = text === '' ? '' : parseCell(text);
+              const expected =
+                cell === ''
+                  ? ''
+                  : cell === null
+                    ? null
+                    : 'small' in cell
+                      ? `${cell.small}e-${cell.scale}`
+                      : `${cell.units}e-${cell.scale}`;
+              // a quoted cell with "" inside is never a number; otherwise the byte scan and the text scan agree
+              expect(value).toBe(expected);
+            }),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -112,7 +158,11 @@ describe('the byte path', () => {
     ['an overlong encoding', [0xc0, 0x80]],
     ['a code point beyond U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
   ])('hands over at invalid UTF-8: %s', (_name, bad) => {
-    const bytes = Buffer.concat([Buffer.from(`${header}\n2026-01-01T00:00:00Z,,,r`), Buffer.from(bad), Buffer.from(',1\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from(`${header}\n2026-01-01T00:00:00Z,,,r`),
+      Buffer.from(bad),
+      Buffer.from(',1\n'),
+    ]);
     for (const chunk of [1, 3, bytes.length]) expect(tokenize(bytes, chunk).handover).not.toBeNull();
   });
 });

@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { compareDecimal, formatDecimal, parseDecimal, roundDecimal, roundRational } from '../src/core/decimal.ts';
 
-const round = (text: string, precision: number, mode: 'half_up' | 'half_even') => formatDecimal(roundDecimal(parseDecimal(text)!, precision, mode));
+const round = (text: string, precision: number, mode: 'half_up' | 'half_even') =>
+  formatDecimal(roundDecimal(parseDecimal(text)!, precision, mode));
 
 describe('parseDecimal', () => {
   it('accepts plain decimals only', () => {
     for (const ok of ['0', '-0', '12', '-3.75', '007', '99.950']) expect(parseDecimal(ok), ok).not.toBeNull();
-    for (const bad of ['', '1,234', '1e3', '0x10', '+5', '(12)', '94%', 'NaN', 'Infinity', '1.', '.5', ' 1', '1\u00a0', '--1', '1.2.3']) {
+    for (const bad of [
+      '',
+      '1,234',
+      '1e3',
+      '0x10',
+      '+5',
+      '(12)',
+      '94%',
+      'NaN',
+      'Infinity',
+      '1.',
+      '.5',
+      ' 1',
+      '1\u00a0',
+      '--1',
+      '1.2.3',
+    ]) {
       expect(parseDecimal(bad), bad).toBeNull();
     }
   });

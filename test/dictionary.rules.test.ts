@@ -44,13 +44,18 @@ afterAll(() => {
 
 describe('every SPEC §7 rule has a fixture', () => {
   it('covers the table', () => {
-    const rules = new Set(cases.map((name) => JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')).rule));
+    const rules = new Set(
+      cases.map((name) => JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')).rule),
+    );
     for (const rule of Object.keys(TABLE)) expect(rules, rule).toContain(rule);
   });
 });
 
 describe.each(cases)('%s', (name) => {
-  const expected = JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')) as { rule: string; exit: number };
+  const expected = JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')) as {
+    rule: string;
+    exit: number;
+  };
   it(`classifies ${expected.rule} with its class and bump, and check exits ${expected.exit}`, async () => {
     const { code, stdout } = await runCli(['dictionary', 'check', '--root', join(FIXTURES, name), '--format', 'json']);
     expect(code).toBe(expected.exit);
@@ -63,7 +68,9 @@ describe.each(cases)('%s', (name) => {
     expect(report.ok).toBe(expected.exit === 0);
   });
   it('prints the same findings in every format', async () => {
-    const json = JSON.parse((await runCli(['dictionary', 'diff', '--root', join(FIXTURES, name), '--format', 'json'])).stdout);
+    const json = JSON.parse(
+      (await runCli(['dictionary', 'diff', '--root', join(FIXTURES, name), '--format', 'json'])).stdout,
+    );
     for (const format of ['text', 'markdown', 'junit', 'github']) {
       const { code, stdout } = await runCli(['dictionary', 'diff', '--root', join(FIXTURES, name), '--format', format]);
       expect(code).toBe(0);
@@ -81,19 +88,39 @@ describe('dictionary diff outputs', () => {
   });
 
   it('markdown for the sample 1.0.0 → 1.1.0 reads as an auditor expects', async () => {
-    const { stdout } = await runCli(['dictionary', 'diff', '1.0.0', '1.1.0', '--root', REPO_ROOT, '--format', 'markdown']);
+    const { stdout } = await runCli([
+      'dictionary',
+      'diff',
+      '1.0.0',
+      '1.1.0',
+      '--root',
+      REPO_ROOT,
+      '--format',
+      'markdown',
+    ]);
     await expect(stdout).toMatchFileSnapshot('__snapshots__/sample-1.0.0-1.1.0.md');
     expect(stdout).toContain('### Cosmetic (1)');
     expect(stdout).toContain('### Additive (1)');
   });
 
   it('github annotations point at the metric line in the dictionary', async () => {
-    const { stdout } = await runCli(['dictionary', 'diff', '1.0.0', '1.1.0', '--root', REPO_ROOT, '--format', 'github']);
+    const { stdout } = await runCli([
+      'dictionary',
+      'diff',
+      '1.0.0',
+      '1.1.0',
+      '--root',
+      REPO_ROOT,
+      '--format',
+      'github',
+    ]);
     const lines = readFileSync(join(REPO_ROOT, 'dictionary', 'history', '1.1.0.yaml'), 'utf8').split('\n');
     const annotation = stdout.split('\n').find((l) => l.includes('LABEL_CHANGED'))!;
     const line = Number(/line=(\d+)/.exec(annotation)![1]);
     expect(lines[line - 1]).toContain('metric_id: m.backlog.tickets');
-    expect(annotation).toMatch(/^::notice file=dictionary\/history\/1\.1\.0\.yaml,line=\d+,title=LABEL_CHANGED \[[0-9a-f]{12}\]::/);
+    expect(annotation).toMatch(
+      /^::notice file=dictionary\/history\/1\.1\.0\.yaml,line=\d+,title=LABEL_CHANGED \[[0-9a-f]{12}\]::/,
+    );
   });
 
   it('unknown versions and formats are usage errors', async () => {
@@ -104,7 +131,10 @@ describe('dictionary diff outputs', () => {
 
   it('an unreadable dictionary exits 2 naming file, line and column', async () => {
     const root = copyWorkspace();
-    writeFileSync(join(root, 'dictionary', 'metrics.yaml'), readFileSync(join(root, 'dictionary', 'metrics.yaml'), 'utf8').replace('precision: 2', 'precision: two'));
+    writeFileSync(
+      join(root, 'dictionary', 'metrics.yaml'),
+      readFileSync(join(root, 'dictionary', 'metrics.yaml'), 'utf8').replace('precision: 2', 'precision: two'),
+    );
     const { code, stderr } = await runCli(['dictionary', 'check', '--root', root]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/dictionary\/metrics\.yaml:\d+:\d+: BAD_DICTIONARY metrics\.\d+\.precision/);
@@ -114,15 +144,29 @@ describe('dictionary diff outputs', () => {
 describe('the bundled sample', () => {
   it('passes check, and its history shows a rename, an addition, a deprecation with its replacement, a reworded definition and a tightened epsilon', async () => {
     expect((await runCli(['dictionary', 'check', '--root', REPO_ROOT])).code).toBe(0);
-    const versions = readdirSync(join(REPO_ROOT, 'dictionary', 'history')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+    const versions = readdirSync(join(REPO_ROOT, 'dictionary', 'history'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.slice(0, -5));
     expect(versions.length).toBeGreaterThanOrEqual(3);
     const rules = new Map<string, string | null>();
-    for (const [from, to] of [['1.0.0', '1.1.0'], ['1.1.0', '1.2.0']]) {
-      const report = JSON.parse((await runCli(['dictionary', 'diff', from!, to!, '--root', REPO_ROOT, '--format', 'json'])).stdout);
+    for (const [from, to] of [
+      ['1.0.0', '1.1.0'],
+      ['1.1.0', '1.2.0'],
+    ]) {
+      const report = JSON.parse(
+        (await runCli(['dictionary', 'diff', from!, to!, '--root', REPO_ROOT, '--format', 'json'])).stdout,
+      );
       expect(report.ok).toBe(true);
       for (const f of report.findings) rules.set(f.rule, f.note);
     }
-    for (const rule of ['LABEL_CHANGED', 'METRIC_ADDED', 'METRIC_DEPRECATED', 'DEFINITION_REWORDED', 'EPSILON_TIGHTENED']) expect([...rules.keys()]).toContain(rule);
+    for (const rule of [
+      'LABEL_CHANGED',
+      'METRIC_ADDED',
+      'METRIC_DEPRECATED',
+      'DEFINITION_REWORDED',
+      'EPSILON_TIGHTENED',
+    ])
+      expect([...rules.keys()]).toContain(rule);
     expect(rules.get('DEFINITION_REWORDED')).toBeTruthy();
   });
 });
@@ -130,16 +174,26 @@ describe('the bundled sample', () => {
 describe('dictionary release', () => {
   it('refuses while check fails, then freezes the version and records its sum', async () => {
     const root = tempDir();
-    cpSync(join(FIXTURES, 'definition-reworded-without-note', 'dictionary'), join(root, 'dictionary'), { recursive: true });
+    cpSync(join(FIXTURES, 'definition-reworded-without-note', 'dictionary'), join(root, 'dictionary'), {
+      recursive: true,
+    });
     expect((await runCli(['dictionary', 'release', '--root', root])).code).toBe(1);
     expect(existsSync(join(root, 'dictionary', 'history', '1.1.0.yaml'))).toBe(false);
 
     const path = join(root, 'dictionary', 'metrics.yaml');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('changes: []', 'changes:\n  - { metric_id: m.orders, note: "Says which orders count." }'));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        'changes: []',
+        'changes:\n  - { metric_id: m.orders, note: "Says which orders count." }',
+      ),
+    );
     const released = await runCli(['dictionary', 'release', '--root', root]);
     expect(released.code).toBe(0);
     expect(readFileSync(join(root, 'dictionary', 'history', '1.1.0.yaml'), 'utf8')).toBe(readFileSync(path, 'utf8'));
-    expect(readFileSync(join(root, 'dictionary', 'history', 'SHA256SUMS'), 'utf8')).toMatch(/^[0-9a-f]{64} {2}1\.1\.0\.yaml$/m);
+    expect(readFileSync(join(root, 'dictionary', 'history', 'SHA256SUMS'), 'utf8')).toMatch(
+      /^[0-9a-f]{64} {2}1\.1\.0\.yaml$/m,
+    );
     expect((await runCli(['dictionary', 'check', '--root', root])).code).toBe(0);
     // a second release of the same version is refused
     expect((await runCli(['dictionary', 'release', '--root', root])).code).toBe(1);

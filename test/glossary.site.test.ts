@@ -14,7 +14,8 @@ const report = () => JSON.parse(readFileSync(join(site.root, '.readback/reconcil
 describe('built glossary', () => {
   it('lists every metric with an #<metric_id> anchor and marks deprecated ones with their replacement', () => {
     const page = html('glossary');
-    for (const id of ['m.requests.total', 'm.api.p95_latency_ms', 'm.api.p99_latency_ms', 'm.orders.returned']) expect(page).toContain(`id="${id}"`);
+    for (const id of ['m.requests.total', 'm.api.p95_latency_ms', 'm.api.p99_latency_ms', 'm.orders.returned'])
+      expect(page).toContain(`id="${id}"`);
     const row = page.slice(page.indexOf('id="m.api.p95_latency_ms"'), page.indexOf('id="m.api.p99_latency_ms"'));
     expect(row).toContain('deprecated after 2026-12-31');
     expect(row).toContain('href="/glossary/m.api.p99_latency_ms/"');
@@ -48,7 +49,8 @@ describe('built glossary', () => {
       const bytes = readFileSync(join(site.dist, 'dictionary', `${tuple.dictionary_version}.json`));
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(tuple.dictionary_sha256);
     }
-    for (const version of ['1.0.0', '1.1.0', '1.2.0']) expect(existsSync(join(site.dist, 'dictionary', `${version}.json`))).toBe(true);
+    for (const version of ['1.0.0', '1.1.0', '1.2.0'])
+      expect(existsSync(join(site.dist, 'dictionary', `${version}.json`))).toBe(true);
   });
 });
 

@@ -29,9 +29,18 @@ describe('tuple revision hash (SPEC §5)', () => {
   });
 
   it('changes when any input changes', () => {
-    const base = { tuple_id: 't', start_inclusive: 's', end_exclusive: 'e', dictionary_version: '1.0.0', dictionary_sha256: 'd', leadership_sha256: 'l', partner_sha256: 'p' };
+    const base = {
+      tuple_id: 't',
+      start_inclusive: 's',
+      end_exclusive: 'e',
+      dictionary_version: '1.0.0',
+      dictionary_sha256: 'd',
+      leadership_sha256: 'l',
+      partner_sha256: 'p',
+    };
     const seen = new Set([tupleRevisionHash(base)]);
-    for (const key of Object.keys(base) as (keyof typeof base)[]) seen.add(tupleRevisionHash({ ...base, [key]: `${base[key]}x` }));
+    for (const key of Object.keys(base) as (keyof typeof base)[])
+      seen.add(tupleRevisionHash({ ...base, [key]: `${base[key]}x` }));
     expect(seen.size).toBe(8);
   });
 });
@@ -45,8 +54,13 @@ describe('dictionary_sha256', () => {
     expect(loaded.canonical).not.toContain('"epsilon":"0","epsilon_bp"');
   });
   it('ignores comments and layout', () => {
-    const relaidOut = `# another comment\n${text.replace(/\n/g, '\n\n')}`.replace('rounding: half_even', 'rounding:   "half_even"   # quoted');
-    expect(parseDictionary(relaidOut, 'x.yaml').loaded!.sha256).toBe(parseDictionary(text, 'metrics.yaml').loaded!.sha256);
+    const relaidOut = `# another comment\n${text.replace(/\n/g, '\n\n')}`.replace(
+      'rounding: half_even',
+      'rounding:   "half_even"   # quoted',
+    );
+    expect(parseDictionary(relaidOut, 'x.yaml').loaded!.sha256).toBe(
+      parseDictionary(text, 'metrics.yaml').loaded!.sha256,
+    );
   });
   it('keeps dates as strings (YAML 1.2 core schema)', () => {
     const dated = text.replace('deprecated_after: null', 'deprecated_after: 2027-01-31');

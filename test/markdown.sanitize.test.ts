@@ -3,7 +3,9 @@ import { renderMarkdown } from '../src/core/markdown.ts';
 
 describe('renderMarkdown', () => {
   it('renders markdown', () => {
-    expect(renderMarkdown('Share of **requests** answered, see [kpi](https://example.com/kpi).')).toBe('<p>Share of <strong>requests</strong> answered, see <a href="https://example.com/kpi">kpi</a>.</p>');
+    expect(renderMarkdown('Share of **requests** answered, see [kpi](https://example.com/kpi).')).toBe(
+      '<p>Share of <strong>requests</strong> answered, see <a href="https://example.com/kpi">kpi</a>.</p>',
+    );
   });
   it.each([
     ['<script>alert(1)</script>', /<script/i],

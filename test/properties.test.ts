@@ -2,7 +2,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { finishAggregate, newAggregate, observe } from '../src/core/aggregate.ts';
-import { type Decimal, formatDecimal, parseCell, parseDecimal, roundDecimal, roundRational } from '../src/core/decimal.ts';
+import {
+  type Decimal,
+  formatDecimal,
+  parseCell,
+  parseDecimal,
+  roundDecimal,
+  roundRational,
+} from '../src/core/decimal.ts';
 import { ExportAccumulator } from '../src/core/exports.ts';
 import { parseDictionary } from '../src/core/dictionary.ts';
 import type { Metric } from '../src/core/schemas.ts';
@@ -18,33 +25,56 @@ import { REPO_ROOT, syntheticWorkspace, tempDir } from './helpers/workspace.ts';
 const decimalText = fc
   .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.integer({ min: 0, max: 6 }))
   .map(([negative, units, scale]) => formatDecimal({ units: negative ? -units : units, scale }));
-const metric = (aggregation: Metric['aggregation']): Metric => ({ metric_id: 'm.p', label: 'P', class: 'latency', unit: 'milliseconds', aggregation, precision: 2, definition: '', formula_ref: 'f', owner: 'o', weight_metric_id: aggregation === 'weighted_average' ? 'm.w' : undefined });
+const metric = (aggregation: Metric['aggregation']): Metric => ({
+  metric_id: 'm.p',
+  label: 'P',
+  class: 'latency',
+  unit: 'milliseconds',
+  aggregation,
+  precision: 2,
+  definition: '',
+  formula_ref: 'f',
+  owner: 'o',
+  weight_metric_id: aggregation === 'weighted_average' ? 'm.w' : undefined,
+});
 
-function aggregateRows(aggregation: Metric['aggregation'], rows: { period: number; value: string; weight: string }[]): string {
+function aggregateRows(
+  aggregation: Metric['aggregation'],
+  rows: { period: number; value: string; weight: string }[],
+): string {
   const state = newAggregate(metric(aggregation));
-  rows.forEach((row, i) => observe(state, parseDecimal(row.value), parseDecimal(row.weight), BigInt(row.period), String(row.period), i));
+  rows.forEach((row, i) =>
+    observe(state, parseDecimal(row.value), parseDecimal(row.weight), BigInt(row.period), String(row.period), i),
+  );
   const outcome = finishAggregate(state, 'half_even');
   return outcome.ok ? formatDecimal(outcome.value) : outcome.code;
 }
 
 const rows = fc.array(
-  fc.record({ period: fc.integer({ min: 0, max: 5 }), value: decimalText, weight: fc.bigInt({ min: 1n, max: 10n ** 9n }).map(String) }),
+  fc.record({
+    period: fc.integer({ min: 0, max: 5 }),
+    value: decimalText,
+    weight: fc.bigInt({ min: 1n, max: 10n ** 9n }).map(String),
+  }),
   { minLength: 1, maxLength: 30 },
 );
 
 describe('aggregation', () => {
-  it.each(['sum', 'max', 'last_observed', 'weighted_average'] as const)('%s does not depend on row order', (aggregation) => {
-    fc.assert(
-      fc.property(rows, fc.infiniteStream(fc.nat()), (input, randomness) => {
-        const shuffled = [...input];
-        for (let i = shuffled.length - 1; i > 0; i--) {
-          const j = randomness.next().value % (i + 1);
-          [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-        }
-        expect(aggregateRows(aggregation, shuffled)).toBe(aggregateRows(aggregation, input));
-      }),
-    );
-  });
+  it.each(['sum', 'max', 'last_observed', 'weighted_average'] as const)(
+    '%s does not depend on row order',
+    (aggregation) => {
+      fc.assert(
+        fc.property(rows, fc.infiniteStream(fc.nat()), (input, randomness) => {
+          const shuffled = [...input];
+          for (let i = shuffled.length - 1; i > 0; i--) {
+            const j = randomness.next().value % (i + 1);
+            [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+          }
+          expect(aggregateRows(aggregation, shuffled)).toBe(aggregateRows(aggregation, input));
+        }),
+      );
+    },
+  );
 
   it('splitting a value across rows does not change a sum', () => {
     fc.assert(
@@ -69,10 +99,15 @@ function subtract(a: Decimal, b: Decimal): Decimal {
 describe('rounding', () => {
   it('is idempotent', () => {
     fc.assert(
-      fc.property(decimalText, fc.integer({ min: 0, max: 6 }), fc.constantFrom('half_up', 'half_even' as const), (text, precision, mode) => {
-        const once = roundDecimal(parseDecimal(text)!, precision, mode);
-        expect(formatDecimal(roundDecimal(once, precision, mode))).toBe(formatDecimal(once));
-      }),
+      fc.property(
+        decimalText,
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom('half_up', 'half_even' as const),
+        (text, precision, mode) => {
+          const once = roundDecimal(parseDecimal(text)!, precision, mode);
+          expect(formatDecimal(roundDecimal(once, precision, mode))).toBe(formatDecimal(once));
+        },
+      ),
     );
   });
   it('half_up and half_even agree off ties', () => {
@@ -80,35 +115,75 @@ describe('rounding', () => {
       fc.property(decimalText, fc.integer({ min: 0, max: 5 }), (text, precision) => {
         const value = parseDecimal(text)!;
         const beyond = value.scale - precision;
-        const isTie = beyond > 0 && (value.units < 0n ? -value.units : value.units) % 10n ** BigInt(beyond) === 5n * 10n ** BigInt(beyond - 1);
+        const isTie =
+          beyond > 0 &&
+          (value.units < 0n ? -value.units : value.units) % 10n ** BigInt(beyond) === 5n * 10n ** BigInt(beyond - 1);
         fc.pre(!isTie);
-        expect(formatDecimal(roundDecimal(value, precision, 'half_up'))).toBe(formatDecimal(roundDecimal(value, precision, 'half_even')));
+        expect(formatDecimal(roundDecimal(value, precision, 'half_up'))).toBe(
+          formatDecimal(roundDecimal(value, precision, 'half_even')),
+        );
       }),
     );
   });
 });
 
-const dictionary = parseDictionary(readFileSync(join(REPO_ROOT, 'dictionary', 'history', '1.0.0.yaml'), 'utf8'), 'd.yaml').loaded!;
+const dictionary = parseDictionary(
+  readFileSync(join(REPO_ROOT, 'dictionary', 'history', '1.0.0.yaml'), 'utf8'),
+  'd.yaml',
+).loaded!;
 const window = { start: 0n, end: 10n ** 30n, startText: '1970-01-01T00:00:00Z', endText: 'far', startMs: 0 };
 
 describe('the export reader', () => {
   it('an export reconciled against itself gives the same aggregates on both sides', () => {
-    const header = ['period_start', 'bypass_audit_id', 'parent_freeze_id', 'm.requests.total', 'm.sla.availability_pct'];
+    const header = [
+      'period_start',
+      'bypass_audit_id',
+      'parent_freeze_id',
+      'm.requests.total',
+      'm.sla.availability_pct',
+    ];
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 28 }), fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.integer({ min: 0, max: 10000 })), { minLength: 1, maxLength: 20 }), (data) => {
-        const read = () => {
-          const accumulator = new ExportAccumulator({ audience: 'partner', file: 'x.csv', dictionary, window, dimensions: [] });
-          accumulator.header(header, 1);
-          data.forEach(([day, requests, rate], i) => accumulator.row([`2026-02-${String(day).padStart(2, '0')}T00:00:00Z`, '', '', String(requests), formatDecimal({ units: BigInt(rate), scale: 2 })], i + 2));
-          return accumulator.finish();
-        };
-        const a = read();
-        const b = read();
-        expect(a.problems).toEqual([]);
-        for (const [id, state] of a.aggregates) {
-          expect(finishAggregate(state, 'half_up')).toEqual(finishAggregate(b.aggregates.get(id)!, 'half_up'));
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1, max: 28 }),
+            fc.bigInt({ min: 1n, max: 10n ** 12n }),
+            fc.integer({ min: 0, max: 10000 }),
+          ),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (data) => {
+          const read = () => {
+            const accumulator = new ExportAccumulator({
+              audience: 'partner',
+              file: 'x.csv',
+              dictionary,
+              window,
+              dimensions: [],
+            });
+            accumulator.header(header, 1);
+            data.forEach(([day, requests, rate], i) =>
+              accumulator.row(
+                [
+                  `2026-02-${String(day).padStart(2, '0')}T00:00:00Z`,
+                  '',
+                  '',
+                  String(requests),
+                  formatDecimal({ units: BigInt(rate), scale: 2 }),
+                ],
+                i + 2,
+              ),
+            );
+            return accumulator.finish();
+          };
+          const a = read();
+          const b = read();
+          expect(a.problems).toEqual([]);
+          for (const [id, state] of a.aggregates) {
+            expect(finishAggregate(state, 'half_up')).toEqual(finishAggregate(b.aggregates.get(id)!, 'half_up'));
+          }
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -116,15 +191,31 @@ describe('the export reader', () => {
   it('a whole export reconciled against itself is always green', async () => {
     const metrics = [
       { metric_id: 'm.total', class: 'count', unit: 'count', aggregation: 'sum', precision: 0 },
-      { metric_id: 'm.rate', class: 'rate', unit: 'percentage_points', aggregation: 'weighted_average', precision: 2, weight_metric_id: 'm.total' },
+      {
+        metric_id: 'm.rate',
+        class: 'rate',
+        unit: 'percentage_points',
+        aggregation: 'weighted_average',
+        precision: 2,
+        weight_metric_id: 'm.total',
+      },
       { metric_id: 'm.peak', class: 'latency', unit: 'milliseconds', aggregation: 'max', precision: 0 },
       { metric_id: 'm.depth', class: 'count', unit: 'count', aggregation: 'last_observed', precision: 0 },
     ] as const;
-    const row = fc.tuple(fc.integer({ min: 1, max: 28 }), fc.bigInt({ min: 1n, max: 10n ** 15n }), fc.integer({ min: 0, max: 10000 }), fc.option(fc.nat(99999)), fc.option(fc.nat(999)));
+    const row = fc.tuple(
+      fc.integer({ min: 1, max: 28 }),
+      fc.bigInt({ min: 1n, max: 10n ** 15n }),
+      fc.integer({ min: 0, max: 10000 }),
+      fc.option(fc.nat(99999)),
+      fc.option(fc.nat(999)),
+    );
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(row, { minLength: 1, maxLength: 15, selector: (r) => r[0] }), async (data) => {
         const lines = ['period_start,bypass_audit_id,parent_freeze_id,m.total,m.rate,m.peak,m.depth'];
-        for (const [day, total, rate, peak, depth] of data) lines.push(`2026-01-${String(day).padStart(2, '0')}T00:00:00Z,,,${total},${formatDecimal({ units: BigInt(rate), scale: 2 })},${peak ?? ''},${depth ?? ''}`);
+        for (const [day, total, rate, peak, depth] of data)
+          lines.push(
+            `2026-01-${String(day).padStart(2, '0')}T00:00:00Z,,,${total},${formatDecimal({ units: BigInt(rate), scale: 2 })},${peak ?? ''},${depth ?? ''}`,
+          );
         lines.push(`2026-01-29T00:00:00Z,,,1,50.00,1,1`);
         const { root } = syntheticWorkspace({ metrics: [...metrics], leadership: lines, partner: lines });
         const report = await reconcileWorkspace({ root });
@@ -142,7 +233,13 @@ describe('the export reader', () => {
         const header = Buffer.from('period_start,bypass_audit_id,parent_freeze_id,m.requests.total\n');
         const path = join(dir, 'fuzz.csv');
         writeFileSync(path, withHeader ? Buffer.concat([header, bytes]) : bytes);
-        const accumulator = new ExportAccumulator({ audience: 'partner', file: 'fuzz.csv', dictionary, window, dimensions: [] });
+        const accumulator = new ExportAccumulator({
+          audience: 'partner',
+          file: 'fuzz.csv',
+          dictionary,
+          window,
+          dimensions: [],
+        });
         const started = performance.now();
         const result = await readExport(path, 'fuzz.csv', accumulator);
         const summary = accumulator.finish(result.problems.length > 0);
@@ -181,7 +278,11 @@ describe('parseDecimal', () => {
       const [integer, fraction = ''] = text.split('.');
       return { units: BigInt(integer! + fraction), scale: fraction.length };
     };
-    const candidates = fc.oneof(fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', '+', 'e', ',', ' ') , maxLength: 25 }), decimalText, fc.string());
+    const candidates = fc.oneof(
+      fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', '+', 'e', ',', ' '), maxLength: 25 }),
+      decimalText,
+      fc.string(),
+    );
     fc.assert(
       fc.property(candidates, (text) => {
         const ours = parseDecimal(text);
@@ -200,7 +301,8 @@ describe('parseDecimal', () => {
 describe('TextGuard', () => {
   /** The guard's rules written the slow, obvious way: one character at a time over the whole text. */
   function reference(text: string) {
-    const forbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+    const forbidden =
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
     let line = 1;
     let field = 1;
     let quoted = false;
@@ -245,19 +347,28 @@ describe('TextGuard', () => {
   it('finds what a character-by-character scan finds, however the text is chunked', () => {
     const alphabet = fc.constantFrom('a', '1', ',', '"', '\n', '\r', '\r\n', '\u0000', '\u202e', '\u0085', 'é');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 60 }).map((parts) => parts.join('')), fc.array(fc.nat(60), { maxLength: 5 }), (text, cuts) => {
-        const guard = new TextGuard();
-        let previous = 0;
-        for (const cut of [...new Set(cuts)].sort((a, b) => a - b).filter((c) => c < text.length)) {
-          guard.feed(text.slice(previous, cut));
-          previous = cut;
-        }
-        guard.feed(text.slice(previous));
-        guard.end();
-        const expected = reference(text);
-        if (expected === null) expect(guard.finding).toBeNull();
-        else expect({ kind: guard.finding?.kind, line: guard.finding?.line, field: guard.finding?.field }).toEqual({ kind: expected.kind, line: expected.line, field: expected.field });
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 60 }).map((parts) => parts.join('')),
+        fc.array(fc.nat(60), { maxLength: 5 }),
+        (text, cuts) => {
+          const guard = new TextGuard();
+          let previous = 0;
+          for (const cut of [...new Set(cuts)].sort((a, b) => a - b).filter((c) => c < text.length)) {
+            guard.feed(text.slice(previous, cut));
+            previous = cut;
+          }
+          guard.feed(text.slice(previous));
+          guard.end();
+          const expected = reference(text);
+          if (expected === null) expect(guard.finding).toBeNull();
+          else
+            expect({ kind: guard.finding?.kind, line: guard.finding?.line, field: guard.finding?.field }).toEqual({
+              kind: expected.kind,
+              line: expected.line,
+              field: expected.field,
+            });
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -317,18 +428,28 @@ describe('exact sums on the double fast path', () => {
     fc.bigInt({ min: 4n * 10n ** 15n, max: 9n * 10n ** 15n }),
     fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }),
   );
-  const cell = fc.tuple(bigOrSmall, fc.integer({ min: 0, max: 3 })).map(([units, scale]) => formatDecimal({ units, scale }));
-  const weightCell = fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.integer({ min: 0, max: 2 })).map(([units, scale]) => formatDecimal({ units, scale }));
+  const cell = fc
+    .tuple(bigOrSmall, fc.integer({ min: 0, max: 3 }))
+    .map(([units, scale]) => formatDecimal({ units, scale }));
+  const weightCell = fc
+    .tuple(fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.integer({ min: 0, max: 2 }))
+    .map(([units, scale]) => formatDecimal({ units, scale }));
 
-  it.each(['sum', 'weighted_average'] as const)('%s equals a pure bigint computation, across flushes and mixed scales', (aggregation) => {
-    fc.assert(
-      fc.property(fc.array(fc.record({ value: cell, weight: weightCell }), { minLength: 1, maxLength: 40 }), (rows) => {
-        const state = newAggregate({ ...metric(aggregation), precision: 2 });
-        rows.forEach((row, i) => observe(state, parseCell(row.value), parseCell(row.weight), 1n, '1', i));
-        const outcome = finishAggregate(state, 'half_even');
-        expect(outcome.ok ? formatDecimal(outcome.value) : outcome.code).toBe(referenceOf(rows, aggregation));
-      }),
-      { numRuns: 2000 },
-    );
-  });
+  it.each(['sum', 'weighted_average'] as const)(
+    '%s equals a pure bigint computation, across flushes and mixed scales',
+    (aggregation) => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ value: cell, weight: weightCell }), { minLength: 1, maxLength: 40 }),
+          (rows) => {
+            const state = newAggregate({ ...metric(aggregation), precision: 2 });
+            rows.forEach((row, i) => observe(state, parseCell(row.value), parseCell(row.weight), 1n, '1', i));
+            const outcome = finishAggregate(state, 'half_even');
+            expect(outcome.ok ? formatDecimal(outcome.value) : outcome.code).toBe(referenceOf(rows, aggregation));
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    },
+  );
 });

@@ -41,9 +41,15 @@ describe('publish safety', () => {
     expect(first.status).toBe(0);
     const before = treeHash(first.dist);
     // interrupt the next build once it is writing its staging folder
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', first.root], { cwd: REPO_ROOT, env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', first.root], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+      stdio: 'ignore',
+    });
     const staging = join(first.root, '.readback', 'staging', 'dist');
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? -1 : code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ? -1 : code)),
+    );
     const deadline = Date.now() + 60_000;
     while (!existsSync(join(staging, 'glossary')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(existsSync(join(staging, 'glossary'))).toBe(true);

@@ -54,8 +54,10 @@ describe('executive one-pager', () => {
   it('links every headline and carve-out to an annex anchor that exists in the built HTML', async () => {
     for (const tuple of model.tuples) {
       const links = await pdfLinkTargets(readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`)));
-      for (const headline of tuple.headlines) expect(links).toContain(`${model.site_url}/annex/${tuple.tuple_id}/#${headline.metric_id}`);
-      for (const carveOut of tuple.carve_outs) expect(links).toContain(`${model.site_url}/annex/${tuple.tuple_id}/#${carveOut.anchor}`);
+      for (const headline of tuple.headlines)
+        expect(links).toContain(`${model.site_url}/annex/${tuple.tuple_id}/#${headline.metric_id}`);
+      for (const carveOut of tuple.carve_outs)
+        expect(links).toContain(`${model.site_url}/annex/${tuple.tuple_id}/#${carveOut.anchor}`);
       const annex = readFileSync(join(site.dist, 'annex', tuple.tuple_id, 'index.html'), 'utf8');
       for (const link of links) {
         expect(link.startsWith(`${model.site_url}/annex/${tuple.tuple_id}/#`)).toBe(true);
@@ -79,8 +81,18 @@ describe('executive one-pager', () => {
     const tuple = model.tuples.find((t) => t.carve_outs.length > 0) ?? model.tuples[0]!;
     const withCarveOuts = (count: number) => ({
       ...tuple,
-      body_text: 'What happened in this window, and why these figures matter to the partnership, in a few plain sentences.',
-      carve_outs: Array.from({ length: count }, (_, i) => ({ ...(tuple.carve_outs[0] ?? { period_start: tuple.window.start_inclusive, parent_freeze_id: 'FRZ-1', blast_radius: 'A hotfix' }), bypass_audit_id: `BYP-2026-${String(i).padStart(4, '0')}`, anchor: `bypass-${i}`, blast_radius: 'Hotfix for the billing export; touched invoice rounding only, no other metric inputs.' })),
+      body_text:
+        'What happened in this window, and why these figures matter to the partnership, in a few plain sentences.',
+      carve_outs: Array.from({ length: count }, (_, i) => ({
+        ...(tuple.carve_outs[0] ?? {
+          period_start: tuple.window.start_inclusive,
+          parent_freeze_id: 'FRZ-1',
+          blast_radius: 'A hotfix',
+        }),
+        bypass_audit_id: `BYP-2026-${String(i).padStart(4, '0')}`,
+        anchor: `bypass-${i}`,
+        blast_radius: 'Hotfix for the billing export; touched invoice rounding only, no other metric inputs.',
+      })),
     });
     const regular = await pdfFacts(await renderOnePager(withCarveOuts(2), model.site_url, 'LETTER'));
     const long = await pdfFacts(await renderOnePager(withCarveOuts(8), model.site_url, 'LETTER'));
@@ -116,7 +128,24 @@ describe('executive one-pager', () => {
     const tuple = model.tuples[0]!;
     const facts = await pdfFacts(readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`)));
     let rest = facts.flat;
-    for (const known of [tuple.title, ...tuple.headlines.flatMap((h) => [h.value, h.citation]), tuple.tuple_revision_hash, tuple.report.artifact_id, tuple.window.start_inclusive, tuple.window.end_exclusive, tuple.window.start_inclusive.slice(0, 10), tuple.window.end_exclusive.slice(0, 10), tuple.report.dictionary_version!, tuple.tuple_id, ...tuple.carve_outs.flatMap((c) => [c.bypass_audit_id, c.parent_freeze_id, c.period_start.slice(0, 10), c.blast_radius])]) {
+    for (const known of [
+      tuple.title,
+      ...tuple.headlines.flatMap((h) => [h.value, h.citation]),
+      tuple.tuple_revision_hash,
+      tuple.report.artifact_id,
+      tuple.window.start_inclusive,
+      tuple.window.end_exclusive,
+      tuple.window.start_inclusive.slice(0, 10),
+      tuple.window.end_exclusive.slice(0, 10),
+      tuple.report.dictionary_version!,
+      tuple.tuple_id,
+      ...tuple.carve_outs.flatMap((c) => [
+        c.bypass_audit_id,
+        c.parent_freeze_id,
+        c.period_start.slice(0, 10),
+        c.blast_radius,
+      ]),
+    ]) {
       rest = rest.split(known.replace(/\s+/g, '')).join(' ');
     }
     expect(rest).not.toMatch(/\d/);

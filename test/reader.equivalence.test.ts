@@ -14,7 +14,10 @@ import { readExport } from '../src/io/csv-reader.ts';
 import { REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
-const dictionary = parseDictionary(readFileSync(join(FIXTURES, 'base', 'dictionary', 'metrics.yaml'), 'utf8'), 'd.yaml').loaded!;
+const dictionary = parseDictionary(
+  readFileSync(join(FIXTURES, 'base', 'dictionary', 'metrics.yaml'), 'utf8'),
+  'd.yaml',
+).loaded!;
 const window = { start: 0n, end: 10n ** 30n, startText: '1970-01-01T00:00:00Z', endText: 'far', startMs: 0 };
 
 async function readWith(path: string, referenceReader: boolean, dimensions: string[] = [], chunkBytes?: number) {
@@ -67,29 +70,82 @@ describe('fast path = csv-parse', () => {
     ['a quoted field with a line break', (t: string) => t.replace('BYP-7731', '"BYP\r\n7731"')],
     ['a byte order mark', (t: string) => `\ufeff${t}`],
     ['no final line ending', (t: string) => t.trimEnd()],
-    ['quotes only after many plain rows', (t: string) => t.trimEnd() + '\r\n' + '2026-07-02T00:00:00Z,,,1,1.0,1,1,"1"\r\n'],
+    [
+      'quotes only after many plain rows',
+      (t: string) => t.trimEnd() + '\r\n' + '2026-07-02T00:00:00Z,,,1,1.0,1,1,"1"\r\n',
+    ],
   ])('on %s', async (_name, change) => {
     const path = join(tempDir(), 'case.csv');
-    writeFileSync(path, change(readFileSync(join(FIXTURES, 'base', 'content', 'tuples', 'globex-2026-w27', 'partner.csv'), 'utf8')));
+    writeFileSync(
+      path,
+      change(readFileSync(join(FIXTURES, 'base', 'content', 'tuples', 'globex-2026-w27', 'partner.csv'), 'utf8')),
+    );
     await expectSameReading(path);
   });
 
   it('on fuzzed exports, read in chunks of any size', async () => {
     const dir = tempDir();
-    const header = 'period_start,bypass_audit_id,parent_freeze_id,region,kpi.orders.total,kpi.orders.on_time_pct,kpi.refunds.minor,kpi.queue.depth,kpi.api.p95_ms';
+    const header =
+      'period_start,bypass_audit_id,parent_freeze_id,region,kpi.orders.total,kpi.orders.on_time_pct,kpi.refunds.minor,kpi.queue.depth,kpi.api.p95_ms';
     const region = fc.constantFrom('north', 'Zürich', 'São Paulo', '東京', 'r,1', 'say "hi"', '=1+1', '-3', ' ');
     const bypass = fc.constantFrom(['', ''], ['BYP-1', 'FRZ-1'], ['NO_BYPASS', ''], ['BYP-2', ''], ['bad id', 'FRZ-1']);
     const row = fc
-      .tuple(fc.integer({ min: 29, max: 30 }), bypass, region, fc.nat(5000), fc.nat(10000), fc.option(fc.nat(99)), fc.nat(999), fc.constantFrom('', '1e3', '-0', '12345678901234567', '0.5'))
-      .map(([day, [b, f], r, orders, rate, depth, ms, odd]) => [`2026-06-${day}T00:00:00Z`, b, f, r, String(orders), (rate / 100).toFixed(2), odd === '' ? String(orders * 10) : odd, String(depth ?? ''), String(ms)]);
+      .tuple(
+        fc.integer({ min: 29, max: 30 }),
+        bypass,
+        region,
+        fc.nat(5000),
+        fc.nat(10000),
+        fc.option(fc.nat(99)),
+        fc.nat(999),
+        fc.constantFrom('', '1e3', '-0', '12345678901234567', '0.5'),
+      )
+      .map(([day, [b, f], r, orders, rate, depth, ms, odd]) => [
+        `2026-06-${day}T00:00:00Z`,
+        b,
+        f,
+        r,
+        String(orders),
+        (rate / 100).toFixed(2),
+        odd === '' ? String(orders * 10) : odd,
+        String(depth ?? ''),
+        String(ms),
+      ]);
     // text edits, and raw bytes that are not UTF-8 (a stray byte, a cut sequence, a surrogate, an overlong NUL)
     const edit = fc.oneof(
-      fc.record({ kind: fc.constant('quote' as const), at: fc.nat(), text: fc.constantFrom('"', '""', '"a,b"', '"x\ny"', '"1"', 'q"', '"\r"') }),
+      fc.record({
+        kind: fc.constant('quote' as const),
+        at: fc.nat(),
+        text: fc.constantFrom('"', '""', '"a,b"', '"x\ny"', '"1"', 'q"', '"\r"'),
+      }),
       fc.record({ kind: fc.constant('blank' as const), at: fc.nat(), text: fc.constant('') }),
       fc.record({ kind: fc.constant('ragged' as const), at: fc.nat(), text: fc.constantFrom(',', ',,', '') }),
       fc.record({ kind: fc.constant('bytes' as const), at: fc.nat(), text: fc.string({ maxLength: 6 }) }),
-      fc.record({ kind: fc.constant('bytes' as const), at: fc.nat(), text: fc.constantFrom('é', '\u0085', '\u202e', '\u061c', '\u2066', '\u200f', '\ufeff', '😀', '\t', '\u007f', '\u0000', '\r', '\n', '\r\n') }),
-      fc.record({ kind: fc.constant('raw' as const), at: fc.nat(), text: fc.constantFrom('\xff', '\xc3', '\xed\xa0\x80', '\xc0\x80', '\xe2\x80') }),
+      fc.record({
+        kind: fc.constant('bytes' as const),
+        at: fc.nat(),
+        text: fc.constantFrom(
+          'é',
+          '\u0085',
+          '\u202e',
+          '\u061c',
+          '\u2066',
+          '\u200f',
+          '\ufeff',
+          '😀',
+          '\t',
+          '\u007f',
+          '\u0000',
+          '\r',
+          '\n',
+          '\r\n',
+        ),
+      }),
+      fc.record({
+        kind: fc.constant('raw' as const),
+        at: fc.nat(),
+        text: fc.constantFrom('\xff', '\xc3', '\xed\xa0\x80', '\xc0\x80', '\xe2\x80'),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(
@@ -102,7 +158,8 @@ describe('fast path = csv-parse', () => {
         fc.constantFrom(undefined, 1, 2, 3, 5, 17, 64),
         async (rows, edits, eol, finalEol, quoting, bom, chunkBytes) => {
           const quote = (cell: string) => `"${cell.replaceAll('"', '""')}"`;
-          const cells = (fields: string[]) => fields.map((cell) => (quoting === 'all' || /[",\r\n]/.test(cell) ? quote(cell) : cell)).join(',');
+          const cells = (fields: string[]) =>
+            fields.map((cell) => (quoting === 'all' || /[",\r\n]/.test(cell) ? quote(cell) : cell)).join(',');
           const lines = [quoting === 'all' ? cells(header.split(',')) : header, ...rows.map(cells)];
           const raw: { line: number; at: number; bytes: string }[] = [];
           for (const e of edits) {
@@ -110,16 +167,25 @@ describe('fast path = csv-parse', () => {
             if (e.kind === 'blank') lines.splice(i, 0, '');
             else if (lines[i] !== undefined) {
               const cut = e.at % (lines[i]!.length + 1);
-              if (e.kind === 'raw') raw.push({ line: i, at: Buffer.byteLength(lines[i]!.slice(0, cut)), bytes: e.text });
-              else lines[i] = e.kind === 'ragged' ? lines[i]! + e.text : lines[i]!.slice(0, cut) + e.text + lines[i]!.slice(cut);
+              if (e.kind === 'raw')
+                raw.push({ line: i, at: Buffer.byteLength(lines[i]!.slice(0, cut)), bytes: e.text });
+              else
+                lines[i] =
+                  e.kind === 'ragged' ? lines[i]! + e.text : lines[i]!.slice(0, cut) + e.text + lines[i]!.slice(cut);
             }
           }
           const encoded = lines.map((line) => Buffer.from(line));
           for (const r of raw) {
             const line = encoded[r.line]!;
-            encoded[r.line] = Buffer.concat([line.subarray(0, r.at), Buffer.from(r.bytes, 'latin1'), line.subarray(r.at)]);
+            encoded[r.line] = Buffer.concat([
+              line.subarray(0, r.at),
+              Buffer.from(r.bytes, 'latin1'),
+              line.subarray(r.at),
+            ]);
           }
-          const body = Buffer.concat(encoded.flatMap((line, i) => (i < encoded.length - 1 || finalEol ? [line, Buffer.from(eol)] : [line])));
+          const body = Buffer.concat(
+            encoded.flatMap((line, i) => (i < encoded.length - 1 || finalEol ? [line, Buffer.from(eol)] : [line])),
+          );
           const path = join(dir, 'fuzz.csv');
           writeFileSync(path, bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body);
           const reading = await expectSameReading(path, ['region'], chunkBytes);
@@ -137,12 +203,28 @@ describe('where reading stops', () => {
   const rows = (n: number) => Array.from({ length: n }, (_, i) => `2026-06-29T00:00:00Z,,,${i}\n`).join('');
   it.each([
     // csv-parse names the line in the middle of these messages, counted from where it started reading
-    ['a stray quote after a handover mid-file', Buffer.from(`${header}${rows(12000)}2026-06-29T00:00:00Z,,,1"2\n`), [undefined, 2, 64]],
-    ['text after a closing quote after a handover mid-file', Buffer.from(`${header}${rows(12000)}2026-06-29T00:00:00Z,,,"1"2\n`), [undefined, 3]],
+    [
+      'a stray quote after a handover mid-file',
+      Buffer.from(`${header}${rows(12000)}2026-06-29T00:00:00Z,,,1"2\n`),
+      [undefined, 2, 64],
+    ],
+    [
+      'text after a closing quote after a handover mid-file',
+      Buffer.from(`${header}${rows(12000)}2026-06-29T00:00:00Z,,,"1"2\n`),
+      [undefined, 3],
+    ],
     // a line over twice the record limit goes to csv-parse at the same character however it is chunked
-    ['a NUL beyond a 2 MiB quoted line', Buffer.from(`${header}"${'x'.repeat(2_200_000)}\u0000"\n`), [undefined, 65536, 100000]],
+    [
+      'a NUL beyond a 2 MiB quoted line',
+      Buffer.from(`${header}"${'x'.repeat(2_200_000)}\u0000"\n`),
+      [undefined, 65536, 100000],
+    ],
     // a U+FEFF after the byte order mark is text, also when invalid UTF-8 follows
-    ['a second U+FEFF before invalid UTF-8', Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x0a, 0xff]), [undefined, 4, 5, 1]],
+    [
+      'a second U+FEFF before invalid UTF-8',
+      Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x0a, 0xff]),
+      [undefined, 4, 5, 1],
+    ],
   ])('on %s: the same problem, message and records at every chunk size', async (_name, bytes, chunkSizes) => {
     const path = join(tempDir(), 'stop.csv');
     writeFileSync(path, bytes);
@@ -175,11 +257,19 @@ describe('where reading stops', () => {
     writeFileSync(path, Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from(`2${eol}`)]));
     const reading = await expectSameReading(path);
     // the quoted line break is a line of the cell: the byte is on line 4, in field 4
-    expect(reading.readProblems.map(({ code, line, column }) => ({ code, line, column }))).toEqual([{ code: 'BAD_CSV', line: 4, column: 4 }]);
+    expect(reading.readProblems.map(({ code, line, column }) => ({ code, line, column }))).toEqual([
+      { code: 'BAD_CSV', line: 4, column: 4 },
+    ]);
   });
 
   it('refuses a chunk size that is not a whole number of bytes', async () => {
-    const accumulator = new ExportAccumulator({ audience: 'partner', file: 'x.csv', dictionary, window, dimensions: [] });
+    const accumulator = new ExportAccumulator({
+      audience: 'partner',
+      file: 'x.csv',
+      dictionary,
+      window,
+      dimensions: [],
+    });
     await expect(readExport(corpusFiles[0]!, 'x.csv', accumulator, { chunkBytes: 0 })).rejects.toThrow(RangeError);
   });
 });
@@ -189,10 +279,19 @@ describe('reading in worker threads', () => {
     const { reconcileWorkspace } = await import('../src/io/reconcile-workspace.ts');
     const { copyWorkspace, editCell, editExport } = await import('./helpers/workspace.ts');
     const root = copyWorkspace();
-    editExport(root, 'acme-2026-q2', 'partner', (text) => editCell(editCell(text, 2, 'm.orders.shipped', () => '1e3'), 3, 'm.revenue.billed_minor', (v) => `${v}1`));
+    editExport(root, 'acme-2026-q2', 'partner', (text) =>
+      editCell(
+        editCell(text, 2, 'm.orders.shipped', () => '1e3'),
+        3,
+        'm.revenue.billed_minor',
+        (v) => `${v}1`,
+      ),
+    );
     const inProcess = await reconcileWorkspace({ root, workers: false });
     const inWorkers = await reconcileWorkspace({ root, workers: true });
     expect(inWorkers).toEqual(inProcess);
-    expect(inProcess.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!.problems.map((p) => p.code)).toContain('BAD_NUMBER');
+    expect(inProcess.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!.problems.map((p) => p.code)).toContain(
+      'BAD_NUMBER',
+    );
   });
 });

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '../src/core/schemas.ts';
 import { runCli } from './helpers/cli.ts';
-import { copyWorkspace, editCell, editExport, editManifest, editYaml, syntheticWorkspace, tuplePath } from './helpers/workspace.ts';
+import {
+  copyWorkspace,
+  editCell,
+  editExport,
+  editManifest,
+  editYaml,
+  syntheticWorkspace,
+  tuplePath,
+} from './helpers/workspace.ts';
 
 const TUPLE = 'acme-2026-q2';
 const RATE = 'm.sla.availability_pct';
@@ -54,14 +62,21 @@ describe('a synthetic 1% drift in a partner rate', () => {
 
     const ticket = readFileSync(join(root, `.readback/reconcile/tickets/${TUPLE}--${RATE}.md`), 'utf8');
     expect(ticket).toContain('To: team:sla-platform <sla-platform@example.com>');
-    for (const text of [failing[0]!.leadership, failing[0]!.partner, failing[0]!.delta, failing[0]!.epsilon, tuple.tuple_revision_hash!, failure.replay]) {
+    for (const text of [
+      failing[0]!.leadership,
+      failing[0]!.partner,
+      failing[0]!.delta,
+      failing[0]!.epsilon,
+      tuple.tuple_revision_hash!,
+      failure.replay,
+    ]) {
       expect(ticket).toContain(text);
     }
     // the other tuple is untouched and stays green, with no ticket
     expect(report.tuples.filter((t) => t.tuple_id !== TUPLE).every((t) => t.status === 'green')).toBe(true);
   });
 
-  it('a --tuple run leaves the other tuples\' failure artifacts alone', async () => {
+  it("a --tuple run leaves the other tuples' failure artifacts alone", async () => {
     const root = copyWorkspace();
     editExport(root, TUPLE, 'partner', (text) => editCell(text, 1, RATE, () => '90.00'));
     expect((await reconcile(root)).code).toBe(1);
@@ -100,7 +115,14 @@ describe('window parity', () => {
 describe('bypass parity', () => {
   it('a bypass id on one export only fails', async () => {
     const root = copyWorkspace();
-    editExport(root, TUPLE, 'partner', (text) => editCell(editCell(text, 1, 'bypass_audit_id', () => ''), 1, 'parent_freeze_id', () => ''));
+    editExport(root, TUPLE, 'partner', (text) =>
+      editCell(
+        editCell(text, 1, 'bypass_audit_id', () => ''),
+        1,
+        'parent_freeze_id',
+        () => '',
+      ),
+    );
     const { code, report } = await reconcile(root, '--tuple', TUPLE);
     expect(code).toBe(1);
     const problem = report.tuples[0]!.problems.find((p) => p.code === 'BYPASS_MISMATCH')!;
@@ -116,11 +138,18 @@ describe('a label renamed in the dictionary', () => {
     const before = (await reconcile(root)).report;
     const headerBefore = readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8').split('\n')[0];
     for (const file of ['dictionary/metrics.yaml', 'dictionary/history/1.0.0.yaml']) {
-      editYaml(join(root, file), (text) => text.replace(/label: Availability\b.*/, 'label: Service availability (renamed)'));
+      editYaml(join(root, file), (text) =>
+        text.replace(/label: Availability\b.*/, 'label: Service availability (renamed)'),
+      );
     }
     const after = (await reconcile(root)).report;
     expect(readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8').split('\n')[0]).toBe(headerBefore);
-    const essence = (r: ReconcileReport) => r.tuples.map((t) => ({ id: t.tuple_id, status: t.status, metrics: t.metrics.map(({ label: _label, ...rest }) => rest) }));
+    const essence = (r: ReconcileReport) =>
+      r.tuples.map((t) => ({
+        id: t.tuple_id,
+        status: t.status,
+        metrics: t.metrics.map(({ label: _label, ...rest }) => rest),
+      }));
     expect(essence(after)).toEqual(essence(before));
     const labelsAfter = after.tuples[0]!.metrics.map((m) => m.label);
     expect(labelsAfter).toContain('Service availability (renamed)');
@@ -131,21 +160,43 @@ describe('epsilon boundaries', () => {
   const metrics = [
     { metric_id: 'm.latency', class: 'latency', unit: 'milliseconds', aggregation: 'max', precision: 0 },
     { metric_id: 'm.weight', class: 'count', unit: 'count', aggregation: 'sum', precision: 0, epsilon: '0' },
-    { metric_id: 'm.rate', class: 'rate', unit: 'percentage_points', aggregation: 'weighted_average', precision: 2, weight_metric_id: 'm.weight' },
+    {
+      metric_id: 'm.rate',
+      class: 'rate',
+      unit: 'percentage_points',
+      aggregation: 'weighted_average',
+      precision: 2,
+      weight_metric_id: 'm.weight',
+    },
     { metric_id: 'm.money', class: 'money', unit: 'money_minor_units', aggregation: 'sum', precision: 0 },
   ] as const;
   const header = 'period_start,bypass_audit_id,parent_freeze_id,m.latency,m.weight,m.rate,m.money';
-  const row = (latency: string, rate: string, money: string) => `2026-01-05T00:00:00Z,,,${latency},100,${rate},${money}`;
+  const row = (latency: string, rate: string, money: string) =>
+    `2026-01-05T00:00:00Z,,,${latency},100,${rate},${money}`;
   const run = async (partner: string) => {
-    const { root } = syntheticWorkspace({ metrics: [...metrics], leadership: [header, row('200', '99.95', '9007199254740993')], partner: [header, partner] });
+    const { root } = syntheticWorkspace({
+      metrics: [...metrics],
+      leadership: [header, row('200', '99.95', '9007199254740993')],
+      partner: [header, partner],
+    });
     const { report } = await reconcile(root);
     return Object.fromEntries(report.tuples[0]!.metrics.map((m) => [m.metric_id, m.status]));
   };
   it('a delta equal to epsilon passes', async () => {
-    expect(await run(row('201', '100.00', '9007199254740993'))).toEqual({ 'm.latency': 'pass', 'm.weight': 'pass', 'm.rate': 'pass', 'm.money': 'pass' });
+    expect(await run(row('201', '100.00', '9007199254740993'))).toEqual({
+      'm.latency': 'pass',
+      'm.weight': 'pass',
+      'm.rate': 'pass',
+      'm.money': 'pass',
+    });
   });
   it('one smallest unit more fails', async () => {
-    expect(await run(row('202', '100.01', '9007199254740992'))).toEqual({ 'm.latency': 'fail', 'm.weight': 'pass', 'm.rate': 'fail', 'm.money': 'fail' });
+    expect(await run(row('202', '100.01', '9007199254740992'))).toEqual({
+      'm.latency': 'fail',
+      'm.weight': 'pass',
+      'm.rate': 'fail',
+      'm.money': 'fail',
+    });
   });
 });
 
@@ -176,7 +227,7 @@ describe('problems of several steps', () => {
 });
 
 describe('every problem found is reported', () => {
-  it('a cell that is not a number does not hide an unexplained bypass, nor the other metrics\' comparison', async () => {
+  it("a cell that is not a number does not hide an unexplained bypass, nor the other metrics' comparison", async () => {
     const root = copyWorkspace();
     editExport(root, TUPLE, 'leadership', (text) => editCell(text, 2, 'm.orders.shipped', () => '9x'));
     editYaml(tuplePath(root, TUPLE, 'tuple.yaml'), (text) => text.replace(/^bypasses:\n(  .*\n)+/m, 'bypasses: {}\n'));

@@ -21,7 +21,10 @@ describe('a workspace that readback did not release', () => {
     const text = readFileSync(path, 'utf8');
     const version = /^version: (\S+)$/m.exec(text)![1]!;
     const next = version.replace(/\.(\d+)\.\d+$/, (_, minor: string) => `.${Number(minor) + 1}.0`);
-    writeFileSync(path, text.replace(`version: ${version}`, `version: ${next}`).replace('label: Orders', 'label: Orders placed'));
+    writeFileSync(
+      path,
+      text.replace(`version: ${version}`, `version: ${next}`).replace('label: Orders', 'label: Orders placed'),
+    );
     const released = await runCli(['dictionary', 'release', '--root', root]);
     expect(released.code, released.stderr).toBe(0);
     const sums = readFileSync(join(root, 'dictionary', 'history', 'SHA256SUMS'), 'utf8');
@@ -44,7 +47,8 @@ describe('the executive one-pager', () => {
     const root = copyWorkspace(MINIMAL_EXAMPLE);
     const path = join(root, 'content', 'tuples', 'globex-2026-w27', 'readback.md');
     const text = readFileSync(path, 'utf8');
-    const paragraph = 'This paragraph explains at some length what the partnership saw during this window and why the reconciled figures matter for the decisions ahead.';
+    const paragraph =
+      'This paragraph explains at some length what the partnership saw during this window and why the reconciled figures matter for the decisions ahead.';
     writeFileSync(path, `${text.slice(0, text.lastIndexOf('---\n') + 4)}${Array(30).fill(paragraph).join('\n\n')}\n`);
     const result = buildSite(root);
     expect(result.status).toBe(2);
@@ -64,7 +68,9 @@ describe('the site URL', () => {
 describe('bypass parity', () => {
   it('compares period_start as an instant, not as text', async () => {
     const root = copyWorkspace(MINIMAL_EXAMPLE);
-    editExport(root, 'globex-2026-w27', 'partner', (text) => editCell(text, 3, 'period_start', () => '2026-07-01T00:00:00.000Z'));
+    editExport(root, 'globex-2026-w27', 'partner', (text) =>
+      editCell(text, 3, 'period_start', () => '2026-07-01T00:00:00.000Z'),
+    );
     const { code, stdout } = await runCli(['reconcile', '--root', root, '--json']);
     expect(JSON.parse(stdout).tuples[0].problems).toEqual([]);
     expect(code).toBe(0);
@@ -73,7 +79,10 @@ describe('bypass parity', () => {
 
 describe('optional dictionary keys written as null', () => {
   it('read as absent', () => {
-    const text = readFileSync(join(MINIMAL_EXAMPLE, 'dictionary', 'metrics.yaml'), 'utf8').replace('  aggregation: sum\n  precision: 0\n  definition: Orders accepted', '  aggregation: sum\n  weight_metric_id: null\n  epsilon: null\n  epsilon_bp: null\n  precision: 0\n  definition: Orders accepted');
+    const text = readFileSync(join(MINIMAL_EXAMPLE, 'dictionary', 'metrics.yaml'), 'utf8').replace(
+      '  aggregation: sum\n  precision: 0\n  definition: Orders accepted',
+      '  aggregation: sum\n  weight_metric_id: null\n  epsilon: null\n  epsilon_bp: null\n  precision: 0\n  definition: Orders accepted',
+    );
     const result = parseDictionary(text.replace('changes: []', 'changes:'), 'metrics.yaml');
     expect(result.problems).toEqual([]);
     expect(result.loaded!.metricsById.get('kpi.orders.total')!.weight_metric_id).toBeUndefined();
@@ -83,10 +92,25 @@ describe('optional dictionary keys written as null', () => {
 describe('dictionary diff', () => {
   it('reports a superseded_by change made together with a sunset change', () => {
     const base = readFileSync(join(MINIMAL_EXAMPLE, 'dictionary', 'metrics.yaml'), 'utf8');
-    const from = base.replace(/(metric_id: kpi.api.p95_ms[\s\S]*?)deprecated_after: null/, '$1deprecated_after: 2027-01-31\n  superseded_by: kpi.queue.depth');
-    const to = from.replace('version: 1.0.0', 'version: 1.1.0').replace('deprecated_after: 2027-01-31\n  superseded_by: kpi.queue.depth', 'deprecated_after: 2027-06-30\n  superseded_by: kpi.orders.total');
-    const diff = classifyDictionaryChange(parseDictionary(from, 'a').loaded!, parseDictionary(to, 'b').loaded!, { today: '2026-11-26' });
-    expect(diff.findings.map((f) => [f.rule, f.field])).toEqual(expect.arrayContaining([['DEPRECATION_CHANGED', 'deprecated_after'], ['DEPRECATION_CHANGED', 'superseded_by']]));
+    const from = base.replace(
+      /(metric_id: kpi.api.p95_ms[\s\S]*?)deprecated_after: null/,
+      '$1deprecated_after: 2027-01-31\n  superseded_by: kpi.queue.depth',
+    );
+    const to = from
+      .replace('version: 1.0.0', 'version: 1.1.0')
+      .replace(
+        'deprecated_after: 2027-01-31\n  superseded_by: kpi.queue.depth',
+        'deprecated_after: 2027-06-30\n  superseded_by: kpi.orders.total',
+      );
+    const diff = classifyDictionaryChange(parseDictionary(from, 'a').loaded!, parseDictionary(to, 'b').loaded!, {
+      today: '2026-11-26',
+    });
+    expect(diff.findings.map((f) => [f.rule, f.field])).toEqual(
+      expect.arrayContaining([
+        ['DEPRECATION_CHANGED', 'deprecated_after'],
+        ['DEPRECATION_CHANGED', 'superseded_by'],
+      ]),
+    );
   });
 });
 

@@ -15,17 +15,39 @@ const site = useBuiltSite((root) => {
   // a pending dictionary version whose reworded definition carries the payloads
   const dictionary = join(root, 'dictionary', 'metrics.yaml');
   let text = readFileSync(dictionary, 'utf8').replace('version: 1.2.0', 'version: 1.3.0');
-  text = text.replace(/changes:\n(  - .*\n)+/, 'changes:\n  - { metric_id: m.orders.returned, note: "Definition reworded (security test)." }\n');
-  text = text.replace('definition: Orders the end customer sent back during the period, counted when the return is scanned in.', `definition: ${JSON.stringify(payloads)}`);
+  text = text.replace(
+    /changes:\n(  - .*\n)+/,
+    'changes:\n  - { metric_id: m.orders.returned, note: "Definition reworded (security test)." }\n',
+  );
+  text = text.replace(
+    'definition: Orders the end customer sent back during the period, counted when the return is scanned in.',
+    `definition: ${JSON.stringify(payloads)}`,
+  );
   writeFileSync(dictionary, text);
   const readback = join(root, 'content', 'tuples', 'acme-2026-q2', 'readback.md');
   writeFileSync(readback, `${readFileSync(readback, 'utf8')}\n${payloads}`);
-  writeFileSync(join(root, 'content', 'faq.md'), `${readFileSync(join(root, 'content', 'faq.md'), 'utf8')}\n## Is this safe?\n\n${payloads}`);
+  writeFileSync(
+    join(root, 'content', 'faq.md'),
+    `${readFileSync(join(root, 'content', 'faq.md'), 'utf8')}\n## Is this safe?\n\n${payloads}`,
+  );
   const tuple = join(root, 'content', 'tuples', 'acme-2026-q2', 'tuple.yaml');
-  writeFileSync(tuple, readFileSync(tuple, 'utf8').replace('partner: Acme Logistics', `partner: ${JSON.stringify(`Acme ${inline}`)}`).replace('"Payments API, eu-west only; rolled back within 2h"', JSON.stringify(`Payments API ${inline}`)));
+  writeFileSync(
+    tuple,
+    readFileSync(tuple, 'utf8')
+      .replace('partner: Acme Logistics', `partner: ${JSON.stringify(`Acme ${inline}`)}`)
+      .replace('"Payments API, eu-west only; rolled back within 2h"', JSON.stringify(`Payments API ${inline}`)),
+  );
 });
 
-const PAGES = ['/glossary/', '/glossary/m.orders.returned/', '/glossary/diff/', '/glossary/diff/1.2.0...1.3.0/', '/annex/acme-2026-q2/', '/readback/acme-2026-q2/', '/'];
+const PAGES = [
+  '/glossary/',
+  '/glossary/m.orders.returned/',
+  '/glossary/diff/',
+  '/glossary/diff/1.2.0...1.3.0/',
+  '/annex/acme-2026-q2/',
+  '/readback/acme-2026-q2/',
+  '/',
+];
 
 describe('rendered HTML', () => {
   it('keeps no payload markup in the built pages', () => {
@@ -35,7 +57,9 @@ describe('rendered HTML', () => {
       expect(html, path).not.toMatch(/<(iframe|object|embed|svg|math|details)\b/i);
       expect(html, path).not.toMatch(/<form[^>]*action=/i);
       expect(html, path).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
-      expect(readFileSync(join(site.dist, path, 'index.html'), 'utf8'), path).not.toMatch(/(href|src|action|data)="\s*javascript:/i);
+      expect(readFileSync(join(site.dist, path, 'index.html'), 'utf8'), path).not.toMatch(
+        /(href|src|action|data)="\s*javascript:/i,
+      );
       expect(html, path).not.toContain('<script>window.__xss');
     }
   });
@@ -56,18 +80,23 @@ describe.skipIf(!hasChromium)('in a browser', () => {
     await page.waitForTimeout(200);
     const findings = await page.evaluate(() => {
       const bad: string[] = [];
-      if ((window as unknown as { __xss?: unknown }).__xss !== undefined) bad.push(`ran: ${String((window as unknown as { __xss?: unknown }).__xss)}`);
+      if ((window as unknown as { __xss?: unknown }).__xss !== undefined)
+        bad.push(`ran: ${String((window as unknown as { __xss?: unknown }).__xss)}`);
       // the Pagefind search box is the site's own widget (it uses action="javascript:void(0)"), not content
       const content = [...document.querySelectorAll('*')].filter((element) => !element.closest('#search'));
       for (const element of content) {
         for (const attribute of element.attributes) {
           if (/^on/i.test(attribute.name)) bad.push(`${element.tagName} ${attribute.name}`);
-          if (/^\s*javascript:/i.test(attribute.value)) bad.push(`${element.tagName} ${attribute.name}=${attribute.value}`);
+          if (/^\s*javascript:/i.test(attribute.value))
+            bad.push(`${element.tagName} ${attribute.name}=${attribute.value}`);
         }
       }
-      for (const tag of ['iframe', 'object', 'embed', 'svg', 'math', 'details']) if (content.some((element) => element.localName === tag)) bad.push(`<${tag}>`);
-      for (const form of content.filter((element) => element.localName === 'form')) if (form.id !== 'filters') bad.push('<form> from content');
-      for (const script of document.querySelectorAll('script')) if (script.textContent?.includes('__xss')) bad.push('payload <script>');
+      for (const tag of ['iframe', 'object', 'embed', 'svg', 'math', 'details'])
+        if (content.some((element) => element.localName === tag)) bad.push(`<${tag}>`);
+      for (const form of content.filter((element) => element.localName === 'form'))
+        if (form.id !== 'filters') bad.push('<form> from content');
+      for (const script of document.querySelectorAll('script'))
+        if (script.textContent?.includes('__xss')) bad.push('payload <script>');
       return bad;
     });
     expect(findings).toEqual([]);

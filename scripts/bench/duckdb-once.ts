@@ -23,7 +23,9 @@ const types = {
   'm.backlog.tickets': 'DECIMAL(18,0)',
   'm.revenue.billed_minor': 'DECIMAL(18,0)',
 };
-const typeList = Object.entries(types).map(([column, type]) => `'${column}': '${type}'`).join(', ');
+const typeList = Object.entries(types)
+  .map(([column, type]) => `'${column}': '${type}'`)
+  .join(', ');
 for (const file of files) {
   const sql = `
     SELECT

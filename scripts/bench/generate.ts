@@ -4,7 +4,8 @@ import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } fro
 import { join } from 'node:path';
 import { once } from 'node:events';
 
-const METRICS_HEADER = 'm.requests.total,m.sla.availability_pct,m.api.p95_latency_ms,m.orders.shipped,m.orders.on_time_pct,m.incidents.open,m.backlog.tickets,m.revenue.billed_minor';
+const METRICS_HEADER =
+  'm.requests.total,m.sla.availability_pct,m.api.p95_latency_ms,m.orders.shipped,m.orders.on_time_pct,m.incidents.open,m.backlog.tickets,m.revenue.billed_minor';
 const START = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
 
@@ -13,13 +14,26 @@ function manifest(audience: string, tupleId: string, sha256: string, end: string
 }
 
 /** Writes one tuple whose two exports have `rows` rows each (8 metrics, a `region` dimension). */
-export async function writeTuple(root: string, tupleId: string, rows: number, periods = 8760): Promise<{ bytes: number }> {
+export async function writeTuple(
+  root: string,
+  tupleId: string,
+  rows: number,
+  periods = 8760,
+): Promise<{ bytes: number }> {
   const dir = join(root, 'content', 'tuples', tupleId);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'tuple.yaml'), `tuple_id: ${tupleId}\npartner: Bench Partner\ntitle: Bench readback ${tupleId}\ndimensions: [region]\nleadership_only: []\nbypasses: {}\n`);
-  writeFileSync(join(dir, 'readback.md'), `---\ntuple_id: ${tupleId}\nheadlines:\n  - metric_id: m.sla.availability_pct\n    text: "Availability was {value}"\n---\nSynthetic.\n`);
+  writeFileSync(
+    join(dir, 'tuple.yaml'),
+    `tuple_id: ${tupleId}\npartner: Bench Partner\ntitle: Bench readback ${tupleId}\ndimensions: [region]\nleadership_only: []\nbypasses: {}\n`,
+  );
+  writeFileSync(
+    join(dir, 'readback.md'),
+    `---\ntuple_id: ${tupleId}\nheadlines:\n  - metric_id: m.sla.availability_pct\n    text: "Availability was {value}"\n---\nSynthetic.\n`,
+  );
   const perPeriod = Math.max(1, Math.ceil(rows / periods));
-  const timestamps = Array.from({ length: Math.min(periods, rows) }, (_, p) => new Date(START + p * HOUR).toISOString().replace('.000Z', 'Z'));
+  const timestamps = Array.from({ length: Math.min(periods, rows) }, (_, p) =>
+    new Date(START + p * HOUR).toISOString().replace('.000Z', 'Z'),
+  );
   let bytes = 0;
   const hash = createHash('sha256');
   const path = join(dir, 'leadership.csv');

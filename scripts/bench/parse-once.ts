@@ -13,6 +13,16 @@ const files = process.argv.slice(info ? 3 : 2);
 const started = performance.now();
 let records = 0;
 for (const file of files) {
-  await pipeline(createReadStream(file), parse({ info }), new Writable({ objectMode: true, write(_record, _encoding, callback) { records++; callback(); } }));
+  await pipeline(
+    createReadStream(file),
+    parse({ info }),
+    new Writable({
+      objectMode: true,
+      write(_record, _encoding, callback) {
+        records++;
+        callback();
+      },
+    }),
+  );
 }
 process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, records, maxRssMb: peakRssMb() })}\n`);

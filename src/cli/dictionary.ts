@@ -35,7 +35,8 @@ Removals are judged against today's UTC date; set READBACK_TODAY=YYYY-MM-DD to p
 export function today(env: NodeJS.ProcessEnv = process.env): string {
   const pinned = env.READBACK_TODAY;
   if (pinned !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(pinned)) throw new UsageError(`READBACK_TODAY must be a date YYYY-MM-DD, not "${pinned}"`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(pinned))
+      throw new UsageError(`READBACK_TODAY must be a date YYYY-MM-DD, not "${pinned}"`);
     return pinned;
   }
   return new Date().toISOString().slice(0, 10);
@@ -43,7 +44,8 @@ export function today(env: NodeJS.ProcessEnv = process.env): string {
 
 function parseFormat(value: string | undefined): DiffFormat {
   const format = value ?? 'text';
-  if (!(DIFF_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')}, not "${format}"`);
+  if (!(DIFF_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')}, not "${format}"`);
   return format as DiffFormat;
 }
 
@@ -64,10 +66,17 @@ export function dictionaryCommand(args: DictionaryArgs, io: Io): number {
   };
   switch (args.subcommand) {
     case 'check': {
-      if (args.positionals.length > 0) throw new UsageError(`dictionary check takes no arguments (got "${args.positionals[0]}")`);
+      if (args.positionals.length > 0)
+        throw new UsageError(`dictionary check takes no arguments (got "${args.positionals[0]}")`);
       if (catalog.problems.length > 0 || !catalog.current) return invalid();
       const report = checkDictionary(catalog.current, catalog.history, readHistoryIntegrity(root), today());
-      io.stdout.write(formatDiff(report, format, { file: CURRENT_DICTIONARY, metricLines: catalog.current.metricLines, command: 'check' }));
+      io.stdout.write(
+        formatDiff(report, format, {
+          file: CURRENT_DICTIONARY,
+          metricLines: catalog.current.metricLines,
+          command: 'check',
+        }),
+      );
       return report.ok ? 0 : 1;
     }
     case 'diff': {
@@ -77,12 +86,18 @@ export function dictionaryCommand(args: DictionaryArgs, io: Io): number {
       const pick = (version: string | undefined, fallback: typeof catalog.current) => {
         if (version === undefined) return fallback;
         const found = version === 'current' ? catalog.current : catalog.byVersion.get(version);
-        if (!found) throw new UsageError(`no dictionary version "${version}" (known: ${[...catalog.byVersion.keys()].sort(compareSemver).join(', ')})`);
+        if (!found)
+          throw new UsageError(
+            `no dictionary version "${version}" (known: ${[...catalog.byVersion.keys()].sort(compareSemver).join(', ')})`,
+          );
         return found;
       };
       const from = pick(fromVersion, catalog.history.at(-1) ?? catalog.current);
       const to = pick(toVersion, catalog.current);
-      const report = classifyDictionaryChange(from!, to!, { history: catalog.history.filter((h) => compareSemver(h.dictionary.version, to!.dictionary.version) < 0), today: today() });
+      const report = classifyDictionaryChange(from!, to!, {
+        history: catalog.history.filter((h) => compareSemver(h.dictionary.version, to!.dictionary.version) < 0),
+        today: today(),
+      });
       io.stdout.write(formatDiff(report, format, { file: to!.file, metricLines: to!.metricLines, command: 'diff' }));
       return 0;
     }
@@ -90,12 +105,20 @@ export function dictionaryCommand(args: DictionaryArgs, io: Io): number {
       if (catalog.problems.length > 0 || !catalog.current) return invalid();
       const version = catalog.current.dictionary.version;
       if (catalog.history.some((h) => h.dictionary.version === version)) {
-        io.stderr.write(`release refused: version ${version} is already released; raise version in ${CURRENT_DICTIONARY} first\n`);
+        io.stderr.write(
+          `release refused: version ${version} is already released; raise version in ${CURRENT_DICTIONARY} first\n`,
+        );
         return 1;
       }
       const report = checkDictionary(catalog.current, catalog.history, readHistoryIntegrity(root), today());
       if (!report.ok) {
-        io.stderr.write(formatDiff(report, 'text', { file: CURRENT_DICTIONARY, metricLines: catalog.current.metricLines, command: 'check' }));
+        io.stderr.write(
+          formatDiff(report, 'text', {
+            file: CURRENT_DICTIONARY,
+            metricLines: catalog.current.metricLines,
+            command: 'check',
+          }),
+        );
         io.stderr.write(`release refused: dictionary check fails\n`);
         return 1;
       }
@@ -104,6 +127,10 @@ export function dictionaryCommand(args: DictionaryArgs, io: Io): number {
       return 0;
     }
     default:
-      throw new UsageError(args.subcommand ? `unknown dictionary command "${args.subcommand}"` : 'dictionary needs a command: check, diff or release');
+      throw new UsageError(
+        args.subcommand
+          ? `unknown dictionary command "${args.subcommand}"`
+          : 'dictionary needs a command: check, diff or release',
+      );
   }
 }

@@ -12,7 +12,6 @@ import { progressReporter, reconcileSummary } from './output.ts';
 
 export const EXIT_USAGE = 64;
 
-
 const HELP: Record<string, string> = {
   main: `readback — reconcile leadership and partner KPI exports, then publish what agrees.
 
@@ -57,7 +56,12 @@ Exit codes: 0 everything matches, 1 a mismatch (each one is listed), 64 usage er
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -83,7 +87,8 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
   const rootArg = values.root ?? '.';
   const root = resolve(io.cwd, rootArg);
   // nothing is written under a folder that is not there (a mistyped --root)
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root ${rootArg}: no such folder (${root})`);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new UsageError(`--root ${rootArg}: no such folder (${root})`);
   const progress = progressReporter(io.stderr, 'reconciling');
   let report;
   try {
@@ -140,10 +145,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
           io.stdout.write(`${HELP.verify}\n`);
           return 0;
         }
-        if (positionals.length !== 1) throw new UsageError('verify takes one argument: the built site folder, e.g. dist/');
+        if (positionals.length !== 1)
+          throw new UsageError('verify takes one argument: the built site folder, e.g. dist/');
         const result = verifySite(resolve(io.cwd, positionals[0]!));
         for (const line of result.mismatches) io.stdout.write(`MISMATCH ${line}\n`);
-        io.stderr.write(`${result.checked.length} checks passed, ${result.mismatches.length} mismatch${result.mismatches.length === 1 ? '' : 'es'}\n`);
+        io.stderr.write(
+          `${result.checked.length} checks passed, ${result.mismatches.length} mismatch${result.mismatches.length === 1 ? '' : 'es'}\n`,
+        );
         return result.mismatches.length === 0 ? 0 : 1;
       }
       default:
@@ -159,5 +167,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 if (import.meta.main) {
-  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+  });
 }

@@ -12,10 +12,15 @@ export function reconcileSummary(report: ReconcileReport): string {
   for (const tuple of report.tuples) {
     const hash = tuple.tuple_revision_hash ? `sha256:${shortHash(tuple.tuple_revision_hash)}` : 'no hash';
     const passed = tuple.metrics.filter((m) => m.status === 'pass').length;
-    const detail = tuple.status === 'green' ? `${passed} metrics within epsilon` : `${tuple.problems.length} problem${tuple.problems.length === 1 ? '' : 's'}`;
+    const detail =
+      tuple.status === 'green'
+        ? `${passed} metrics within epsilon`
+        : `${tuple.problems.length} problem${tuple.problems.length === 1 ? '' : 's'}`;
     lines.push(`${MARK[tuple.status]}${tuple.tuple_id.padEnd(width)}  ${tuple.status.padEnd(7)}  ${hash}  ${detail}`);
     for (const metric of tuple.metrics.filter((m) => m.status === 'fail')) {
-      lines.push(`      ${metric.metric_id}: leadership ${metric.leadership}, partner ${metric.partner}, delta ${metric.delta} > epsilon ${metric.epsilon}  (owner ${metric.owner})`);
+      lines.push(
+        `      ${metric.metric_id}: leadership ${metric.leadership}, partner ${metric.partner}, delta ${metric.delta} > epsilon ${metric.epsilon}  (owner ${metric.owner})`,
+      );
     }
     for (const p of tuple.problems.filter((p) => p.code !== 'VARIANCE_EXCEEDED')) {
       lines.push(`      ${formatProblem(p)}`);
@@ -23,7 +28,9 @@ export function reconcileSummary(report: ReconcileReport): string {
   }
   const counts = { green: 0, red: 0, invalid: 0 };
   for (const tuple of report.tuples) counts[tuple.status]++;
-  lines.push(`${report.tuples.length} tuple${report.tuples.length === 1 ? '' : 's'}: ${counts.green} green, ${counts.red} red, ${counts.invalid} invalid (dictionary ${report.dictionary_version ?? 'unreadable'})`);
+  lines.push(
+    `${report.tuples.length} tuple${report.tuples.length === 1 ? '' : 's'}: ${counts.green} green, ${counts.red} red, ${counts.invalid} invalid (dictionary ${report.dictionary_version ?? 'unreadable'})`,
+  );
   return lines.join('\n');
 }
 

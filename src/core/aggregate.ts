@@ -1,5 +1,22 @@
 /** SPEC §5: exact aggregation rules, one streaming state per metric and export. */
-import { addDecimal, type CellValue, compareDecimal, type Decimal, type DecimalSlots, formatDecimal, isSmall, LARGE, multiplyDecimal, newDecimalSlots, NOT_A_NUMBER, pow10, roundDecimal, roundRational, type RoundingMode, SMALL } from './decimal.ts';
+import {
+  addDecimal,
+  type CellValue,
+  compareDecimal,
+  type Decimal,
+  type DecimalSlots,
+  formatDecimal,
+  isSmall,
+  LARGE,
+  multiplyDecimal,
+  newDecimalSlots,
+  NOT_A_NUMBER,
+  pow10,
+  roundDecimal,
+  roundRational,
+  type RoundingMode,
+  SMALL,
+} from './decimal.ts';
 import type { ProblemCode } from './problems.ts';
 import type { Metric } from './schemas.ts';
 
@@ -25,7 +42,18 @@ export interface AggregateState {
   /** exact running sums held in doubles at one scale each (never past 2^53: flushed to the bigint
    * totals before), the running maximum and the latest value while they are small; a scale of
    * -1 = not started */
-  fast: { total: number; totalScale: number; weighted: number; weightedScale: number; weight: number; weightScale: number; max: number; maxScale: number; latest: number; latestScale: number };
+  fast: {
+    total: number;
+    totalScale: number;
+    weighted: number;
+    weightedScale: number;
+    weight: number;
+    weightScale: number;
+    max: number;
+    maxScale: number;
+    latest: number;
+    latestScale: number;
+  };
 }
 
 /** Below this a sum of 15-digit values stays exact in a double; above it the sum moves to bigints. */
@@ -46,15 +74,28 @@ export function newAggregate(metric: Metric): AggregateState {
     weightedTotal: ZERO,
     weightTotal: ZERO,
     weightedRows: 0,
-    fast: { total: 0, totalScale: -1, weighted: 0, weightedScale: -1, weight: 0, weightScale: -1, max: 0, maxScale: -1, latest: 0, latestScale: -1 },
+    fast: {
+      total: 0,
+      totalScale: -1,
+      weighted: 0,
+      weightedScale: -1,
+      weight: 0,
+      weightScale: -1,
+      max: 0,
+      maxScale: -1,
+      latest: 0,
+      latestScale: -1,
+    },
   };
 }
 
 function flush(state: AggregateState): void {
   const f = state.fast;
   if (f.total !== 0) state.total = addDecimal(state.total, { units: BigInt(f.total), scale: f.totalScale });
-  if (f.weighted !== 0) state.weightedTotal = addDecimal(state.weightedTotal, { units: BigInt(f.weighted), scale: f.weightedScale });
-  if (f.weight !== 0) state.weightTotal = addDecimal(state.weightTotal, { units: BigInt(f.weight), scale: f.weightScale });
+  if (f.weighted !== 0)
+    state.weightedTotal = addDecimal(state.weightedTotal, { units: BigInt(f.weighted), scale: f.weightedScale });
+  if (f.weight !== 0)
+    state.weightTotal = addDecimal(state.weightTotal, { units: BigInt(f.weight), scale: f.weightScale });
   f.total = 0;
   f.weighted = 0;
   f.weight = 0;
@@ -81,7 +122,10 @@ export function newRowValues(fields: number): RowValues {
 }
 
 function decimalAt(values: RowValues, index: number): Decimal {
-  return { units: values.kind[index] === SMALL ? BigInt(values.small[index]!) : values.large[index]!, scale: values.scale[index]! };
+  return {
+    units: values.kind[index] === SMALL ? BigInt(values.small[index]!) : values.large[index]!,
+    scale: values.scale[index]!,
+  };
 }
 
 const single = newRowValues(2);
@@ -98,7 +142,14 @@ function put(index: number, cell: CellValue | null): void {
 }
 
 /** Adds one cell (`null` is an empty cell) with its row's weight cell (read only for weighted_average). */
-export function observe(state: AggregateState, cell: CellValue | null, weightCell: CellValue | null, period: bigint, periodText: string, line: number): void {
+export function observe(
+  state: AggregateState,
+  cell: CellValue | null,
+  weightCell: CellValue | null,
+  period: bigint,
+  periodText: string,
+  line: number,
+): void {
   put(0, cell);
   put(1, weightCell);
   observeAt(state, single, 0, 1, period, periodText, line);
@@ -108,7 +159,15 @@ export function observe(state: AggregateState, cell: CellValue | null, weightCel
  * Adds the cell at `index` of a row's values; `weightIndex` is the row's weight cell (-1: none).
  * The cell is EMPTY, SMALL or LARGE (never NOT_A_NUMBER).
  */
-export function observeAt(state: AggregateState, values: RowValues, index: number, weightIndex: number, period: bigint, periodText: string, line: number): void {
+export function observeAt(
+  state: AggregateState,
+  values: RowValues,
+  index: number,
+  weightIndex: number,
+  period: bigint,
+  periodText: string,
+  line: number,
+): void {
   const kind = values.kind[index];
   if (kind === EMPTY) {
     state.nulls++;
@@ -151,7 +210,10 @@ export function observeAt(state: AggregateState, values: RowValues, index: numbe
         f.latest = values.small[index]!;
       } else if (period === latest.period && state.conflict === null) {
         // the common case, the same small value again, compares as doubles
-        const same = kind === SMALL && scale === f.latestScale ? values.small[index] === f.latest : compareDecimal(decimalAt(values, index), latest.value) === 0;
+        const same =
+          kind === SMALL && scale === f.latestScale
+            ? values.small[index] === f.latest
+            : compareDecimal(decimalAt(values, index), latest.value) === 0;
         if (!same) state.conflict = { value: decimalAt(values, index), line };
       }
       break;
@@ -175,7 +237,8 @@ export function observeAt(state: AggregateState, values: RowValues, index: numbe
             if (Math.abs(f.weighted) + Math.abs(product) > Number.MAX_SAFE_INTEGER) flush(state);
             f.weighted += product;
             f.weight += weight;
-            if (f.weighted > FLUSH_AT || f.weighted < -FLUSH_AT || f.weight > FLUSH_AT || f.weight < -FLUSH_AT) flush(state);
+            if (f.weighted > FLUSH_AT || f.weighted < -FLUSH_AT || f.weight > FLUSH_AT || f.weight < -FLUSH_AT)
+              flush(state);
             break;
           }
         }
@@ -189,8 +252,7 @@ export function observeAt(state: AggregateState, values: RowValues, index: numbe
 }
 
 export type AggregateOutcome =
-  | { ok: true; value: Decimal }
-  | { ok: false; code: ProblemCode; message: string; line?: number };
+  { ok: true; value: Decimal } | { ok: false; code: ProblemCode; message: string; line?: number };
 
 /** The aggregate rounded once to the metric's precision with the dictionary's rounding mode. */
 export function finishAggregate(state: AggregateState, mode: RoundingMode): AggregateOutcome {
@@ -198,7 +260,11 @@ export function finishAggregate(state: AggregateState, mode: RoundingMode): Aggr
   const { metric } = state;
   const id = metric.metric_id;
   if (state.observations === 0) {
-    return { ok: false, code: 'NO_OBSERVATIONS', message: `${id} has no non-null value in this export; nothing to aggregate` };
+    return {
+      ok: false,
+      code: 'NO_OBSERVATIONS',
+      message: `${id} has no non-null value in this export; nothing to aggregate`,
+    };
   }
   switch (metric.aggregation) {
     case 'sum':
@@ -220,10 +286,18 @@ export function finishAggregate(state: AggregateState, mode: RoundingMode): Aggr
     case 'weighted_average': {
       const weightId = metric.weight_metric_id ?? '(weight)';
       if (state.weightedRows === 0) {
-        return { ok: false, code: 'NO_OBSERVATIONS', message: `${id} has no row where both it and its weight ${weightId} are non-null` };
+        return {
+          ok: false,
+          code: 'NO_OBSERVATIONS',
+          message: `${id} has no row where both it and its weight ${weightId} are non-null`,
+        };
       }
       if (state.weightTotal.units === 0n) {
-        return { ok: false, code: 'ZERO_WEIGHT', message: `${id}: the weights (${weightId}) sum to zero, so the weighted average is undefined` };
+        return {
+          ok: false,
+          code: 'ZERO_WEIGHT',
+          message: `${id}: the weights (${weightId}) sum to zero, so the weighted average is undefined`,
+        };
       }
       // Σ(v·w)/Σw as one exact fraction, rounded once
       const scale = Math.max(state.weightedTotal.scale, state.weightTotal.scale);

@@ -37,7 +37,17 @@ const LINE_BREAK = 3;
 const MULTIBYTE = 4; // a byte of a UTF-8 sequence
 const REFUSED = 5; // a control character or DEL
 const BYTE_KINDS = new Uint8Array(256).map((_, b) =>
-  b === COMMA ? SEPARATOR : b === QUOTE ? QUOTE_MARK : b === CR || b === LF ? LINE_BREAK : b >= 0x80 ? MULTIBYTE : (b >= 0x20 && b < 0x7f) || b === TAB ? ORDINARY : REFUSED,
+  b === COMMA
+    ? SEPARATOR
+    : b === QUOTE
+      ? QUOTE_MARK
+      : b === CR || b === LF
+        ? LINE_BREAK
+        : b >= 0x80
+          ? MULTIBYTE
+          : (b >= 0x20 && b < 0x7f) || b === TAB
+            ? ORDINARY
+            : REFUSED,
 );
 
 /** field flags */
@@ -401,7 +411,8 @@ class ByteRow implements Row {
       const start = fieldStart[f]!;
       const end = fieldEnd[f]!;
       // a quote or a character beyond ASCII is never part of a number
-      kinds[index] = start === end ? EMPTY : fieldFlags[f] !== 0 ? NOT_A_NUMBER : scanDecimal(data, start, end, values, index);
+      kinds[index] =
+        start === end ? EMPTY : fieldFlags[f] !== 0 ? NOT_A_NUMBER : scanDecimal(data, start, end, values, index);
     }
   }
 }

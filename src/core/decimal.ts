@@ -109,7 +109,9 @@ const parsed = newDecimalSlots(1);
 export function parseCell(text: string): CellValue | null {
   const kind = scanDecimalText(text, parsed, 0);
   if (kind === NOT_A_NUMBER) return null;
-  return kind === SMALL ? { small: parsed.small[0]!, scale: parsed.scale[0]! } : { units: parsed.large[0]!, scale: parsed.scale[0]! };
+  return kind === SMALL
+    ? { small: parsed.small[0]!, scale: parsed.scale[0]! }
+    : { units: parsed.large[0]!, scale: parsed.scale[0]! };
 }
 
 /** Parses a plain decimal; returns null for anything else (exponents, separators, signs other than a leading `-`). */

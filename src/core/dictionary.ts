@@ -34,7 +34,13 @@ export function parseDictionary(text: string, file: string): DictionaryResult {
   const metricsById = new Map<string, Metric>();
   dictionary.metrics.forEach((metric, index) => {
     if (metricsById.has(metric.metric_id)) {
-      problems.push(problem('BAD_DICTIONARY', `metric_id "${metric.metric_id}" appears twice; ids are unique`, at(index, 'metric_id')));
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `metric_id "${metric.metric_id}" appears twice; ids are unique`,
+          at(index, 'metric_id'),
+        ),
+      );
     }
     metricsById.set(metric.metric_id, metric);
   });
@@ -42,40 +48,94 @@ export function parseDictionary(text: string, file: string): DictionaryResult {
     const id = metric.metric_id;
     if (metric.aggregation === 'weighted_average') {
       if (!metric.weight_metric_id) {
-        problems.push(problem('BAD_DICTIONARY', `${id}: weighted_average needs weight_metric_id`, at(index, 'aggregation')));
+        problems.push(
+          problem('BAD_DICTIONARY', `${id}: weighted_average needs weight_metric_id`, at(index, 'aggregation')),
+        );
       } else if (!metricsById.has(metric.weight_metric_id) || metric.weight_metric_id === id) {
-        problems.push(problem('BAD_DICTIONARY', `${id}: weight_metric_id "${metric.weight_metric_id}" is not another metric of this dictionary`, at(index, 'weight_metric_id')));
+        problems.push(
+          problem(
+            'BAD_DICTIONARY',
+            `${id}: weight_metric_id "${metric.weight_metric_id}" is not another metric of this dictionary`,
+            at(index, 'weight_metric_id'),
+          ),
+        );
       }
     } else if (metric.weight_metric_id !== undefined) {
-      problems.push(problem('BAD_DICTIONARY', `${id}: weight_metric_id is only allowed with aggregation weighted_average`, at(index, 'weight_metric_id')));
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `${id}: weight_metric_id is only allowed with aggregation weighted_average`,
+          at(index, 'weight_metric_id'),
+        ),
+      );
     }
-    const integral = metric.class === 'count' || metric.class === 'money' || metric.unit === 'count' || metric.unit === 'money_minor_units';
+    const integral =
+      metric.class === 'count' ||
+      metric.class === 'money' ||
+      metric.unit === 'count' ||
+      metric.unit === 'money_minor_units';
     if (integral && metric.precision !== 0) {
-      problems.push(problem('BAD_DICTIONARY', `${id}: counts and money are integers, so precision must be 0`, at(index, 'precision')));
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `${id}: counts and money are integers, so precision must be 0`,
+          at(index, 'precision'),
+        ),
+      );
     }
     if (metric.epsilon !== undefined && metric.epsilon_bp !== undefined) {
       problems.push(problem('BAD_DICTIONARY', `${id}: give epsilon or epsilon_bp, not both`, at(index, 'epsilon_bp')));
     }
     const classDefault = dictionary.classes[metric.class];
     if (metric.epsilon === undefined && metric.epsilon_bp === undefined && !classDefault) {
-      problems.push(problem('BAD_DICTIONARY', `${id}: class "${metric.class}" has no epsilon default under classes:, and the metric gives none`, at(index, 'class')));
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `${id}: class "${metric.class}" has no epsilon default under classes:, and the metric gives none`,
+          at(index, 'class'),
+        ),
+      );
     }
-    const usesBasisPoints = metric.epsilon_bp !== undefined || (metric.epsilon === undefined && classDefault?.epsilon_bp !== undefined);
+    const usesBasisPoints =
+      metric.epsilon_bp !== undefined || (metric.epsilon === undefined && classDefault?.epsilon_bp !== undefined);
     if (usesBasisPoints && metric.unit !== 'percentage_points') {
-      problems.push(problem('BAD_DICTIONARY', `${id}: epsilon in basis points only applies to unit percentage_points (unit is ${metric.unit})`, at(index, 'unit')));
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `${id}: epsilon in basis points only applies to unit percentage_points (unit is ${metric.unit})`,
+          at(index, 'unit'),
+        ),
+      );
     }
     if (metric.superseded_by && !metricsById.has(metric.superseded_by)) {
-      problems.push(problem('BAD_DICTIONARY', `${id}: superseded_by "${metric.superseded_by}" is not a metric of this dictionary`, at(index, 'superseded_by')));
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `${id}: superseded_by "${metric.superseded_by}" is not a metric of this dictionary`,
+          at(index, 'superseded_by'),
+        ),
+      );
     }
     if (metric.deprecated_after && !isRealDate(metric.deprecated_after)) {
-      problems.push(problem('BAD_DICTIONARY', `${id}: deprecated_after "${metric.deprecated_after}" is not a calendar date`, at(index, 'deprecated_after')));
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `${id}: deprecated_after "${metric.deprecated_after}" is not a calendar date`,
+          at(index, 'deprecated_after'),
+        ),
+      );
     }
   });
   if (problems.length > 0) return { loaded: null, problems };
   const document = parsed.value;
   const canonical = canonicalJson(document);
-  const metricLines = new Map(dictionary.metrics.map((m, index) => [m.metric_id, parsed.locate(['metrics', index])?.line ?? 1]));
-  return { loaded: { dictionary, document, canonical, sha256: sha256Hex(canonical), file, metricsById, metricLines }, problems };
+  const metricLines = new Map(
+    dictionary.metrics.map((m, index) => [m.metric_id, parsed.locate(['metrics', index])?.line ?? 1]),
+  );
+  return {
+    loaded: { dictionary, document, canonical, sha256: sha256Hex(canonical), file, metricsById, metricLines },
+    problems,
+  };
 }
 
 function isRealDate(date: string): boolean {
@@ -99,7 +159,11 @@ export function epsilonFor(metric: Metric, dictionary: Dictionary): Epsilon {
   if (!spec) throw new Error(`no epsilon for ${metric.metric_id}; parseDictionary rejects this`);
   const source = own ? 'metric' : 'class';
   if (spec.epsilon_bp !== undefined) {
-    return { value: normalizeScale({ units: BigInt(spec.epsilon_bp), scale: 2 }), source, written: `epsilon_bp: ${spec.epsilon_bp}` };
+    return {
+      value: normalizeScale({ units: BigInt(spec.epsilon_bp), scale: 2 }),
+      source,
+      written: `epsilon_bp: ${spec.epsilon_bp}`,
+    };
   }
   const value = parseDecimal(spec.epsilon!);
   if (!value) throw new Error(`bad epsilon for ${metric.metric_id}; the schema rejects this`);

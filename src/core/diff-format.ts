@@ -39,10 +39,14 @@ function show(value: string | number | null): string {
 }
 
 function formatText(report: DiffReport): string {
-  const lines = [`dictionary ${report.from} → ${report.to}: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, needs a ${report.required_bump} bump, got ${report.actual_bump}; ${verdict(report)}`];
+  const lines = [
+    `dictionary ${report.from} → ${report.to}: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, needs a ${report.required_bump} bump, got ${report.actual_bump}; ${verdict(report)}`,
+  ];
   for (const f of report.findings) {
     const mark = f.violation ? '✗' : '·';
-    lines.push(`${mark} ${f.class.padEnd(10)} ${f.rule.padEnd(28)} ${(f.metric_id ?? '(dictionary)').padEnd(28)} [${f.fingerprint}] ${f.message}`);
+    lines.push(
+      `${mark} ${f.class.padEnd(10)} ${f.rule.padEnd(28)} ${(f.metric_id ?? '(dictionary)').padEnd(28)} [${f.fingerprint}] ${f.message}`,
+    );
     if (f.note) lines.push(`  ${''.padEnd(10)} note: ${f.note}`);
   }
   return `${lines.join('\n')}\n`;
@@ -53,7 +57,9 @@ function escapeCell(text: string): string {
 }
 
 export function groupByClass(findings: readonly Finding[]): [string, Finding[]][] {
-  return CLASS_ORDER.map((c) => [c, findings.filter((f) => f.class === c)] as [string, Finding[]]).filter(([, list]) => list.length > 0);
+  return CLASS_ORDER.map((c) => [c, findings.filter((f) => f.class === c)] as [string, Finding[]]).filter(
+    ([, list]) => list.length > 0,
+  );
 }
 
 function formatMarkdown(report: DiffReport): string {
@@ -68,7 +74,15 @@ function formatMarkdown(report: DiffReport): string {
     out.push(`### ${cls[0]!.toUpperCase()}${cls.slice(1)} (${list.length})`, '');
     out.push('| | Rule | Metric | Before | After | Intent note | Fingerprint |', '|---|---|---|---|---|---|---|');
     for (const f of list) {
-      const cells = [f.violation ? '❌' : '✅', `\`${f.rule}\``, f.metric_id ? `\`${f.metric_id}\`` : '(dictionary)', escapeCell(show(f.before)), escapeCell(show(f.after)), escapeCell(f.note ?? (f.note_required ? '**missing**' : '—')), `\`${f.fingerprint}\``];
+      const cells = [
+        f.violation ? '❌' : '✅',
+        `\`${f.rule}\``,
+        f.metric_id ? `\`${f.metric_id}\`` : '(dictionary)',
+        escapeCell(show(f.before)),
+        escapeCell(show(f.after)),
+        escapeCell(f.note ?? (f.note_required ? '**missing**' : '—')),
+        `\`${f.fingerprint}\``,
+      ];
       out.push(`| ${cells.join(' | ')} |`);
     }
     out.push('');
@@ -77,17 +91,29 @@ function formatMarkdown(report: DiffReport): string {
 }
 
 function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 function formatJunit(report: DiffReport, context: FormatContext): string {
   const failures = report.findings.filter((f) => f.violation).length;
   const suite = `readback dictionary ${context.command} ${report.from}..${report.to}`;
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="readback" tests="${report.findings.length}" failures="${failures}">`, `  <testsuite name="${xml(suite)}" tests="${report.findings.length}" failures="${failures}">`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="readback" tests="${report.findings.length}" failures="${failures}">`,
+    `  <testsuite name="${xml(suite)}" tests="${report.findings.length}" failures="${failures}">`,
+  ];
   for (const f of report.findings) {
     const name = `${f.rule} ${f.metric_id ?? '(dictionary)'} [${f.fingerprint}]`;
     lines.push(`    <testcase classname="dictionary.${f.class}" name="${xml(name)}" file="${xml(context.file)}">`);
-    if (f.violation) lines.push(`      <failure type="${f.rule}" message="${xml(f.message)}">${xml(`${f.message}\nbefore: ${show(f.before)}\nafter: ${show(f.after)}`)}</failure>`);
+    if (f.violation)
+      lines.push(
+        `      <failure type="${f.rule}" message="${xml(f.message)}">${xml(`${f.message}\nbefore: ${show(f.before)}\nafter: ${show(f.after)}`)}</failure>`,
+      );
     else lines.push(`      <system-out>${xml(f.note ? `${f.message}\nnote: ${f.note}` : f.message)}</system-out>`);
     lines.push('    </testcase>');
   }
@@ -100,11 +126,17 @@ function formatGithub(report: DiffReport, context: FormatContext): string {
   const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const lines = report.findings.map((f) => {
-    const level = f.violation ? 'error' : f.class === 'cosmetic' || f.class === 'clarifying' || f.class === 'additive' ? 'notice' : 'warning';
+    const level = f.violation
+      ? 'error'
+      : f.class === 'cosmetic' || f.class === 'clarifying' || f.class === 'additive'
+        ? 'notice'
+        : 'warning';
     const line = f.metric_id ? (context.metricLines.get(f.metric_id) ?? 1) : 1;
     const title = `${f.rule} [${f.fingerprint}]`;
     return `::${level} file=${escapeProperty(context.file)},line=${line},title=${escapeProperty(title)}::${escapeData(f.note ? `${f.message} (note: ${f.note})` : f.message)}`;
   });
-  lines.push(`::${report.ok ? 'notice' : 'error'} title=${escapeProperty('readback dictionary')}::${escapeData(`${report.from} → ${report.to}: ${verdict(report)}`)}`);
+  lines.push(
+    `::${report.ok ? 'notice' : 'error'} title=${escapeProperty('readback dictionary')}::${escapeData(`${report.from} → ${report.to}: ${verdict(report)}`)}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -32,7 +32,15 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES;
 export const RuleIdSchema = z.enum(Object.keys(RULES) as [RuleId, ...RuleId[]]);
-export const ChangeClassSchema = z.enum(['cosmetic', 'clarifying', 'additive', 'policy', 'breaking', 'forbidden', 'error']);
+export const ChangeClassSchema = z.enum([
+  'cosmetic',
+  'clarifying',
+  'additive',
+  'policy',
+  'breaking',
+  'forbidden',
+  'error',
+]);
 export const BumpSchema = z.enum(['none', 'patch', 'minor', 'major']);
 export type Bump = z.infer<typeof BumpSchema>;
 const BUMP_ORDER: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -86,15 +94,34 @@ export interface DiffOptions {
   today: string;
 }
 
-export function fingerprint(rule: RuleId, metricId: string | null, field: string | null, before: unknown, after: unknown): string {
-  return sha256Hex(canonicalJson({ rule, metric_id: metricId, field, before: before ?? null, after: after ?? null })).slice(0, 12);
+export function fingerprint(
+  rule: RuleId,
+  metricId: string | null,
+  field: string | null,
+  before: unknown,
+  after: unknown,
+): string {
+  return sha256Hex(
+    canonicalJson({ rule, metric_id: metricId, field, before: before ?? null, after: after ?? null }),
+  ).slice(0, 12);
 }
 
-export function classifyDictionaryChange(from: LoadedDictionary, to: LoadedDictionary, options: DiffOptions): DiffReport {
+export function classifyDictionaryChange(
+  from: LoadedDictionary,
+  to: LoadedDictionary,
+  options: DiffOptions,
+): DiffReport {
   const a = from.dictionary;
   const b = to.dictionary;
   const findings: Finding[] = [];
-  const add = (rule: RuleId, metricId: string | null, field: string | null, before: unknown, after: unknown, message: string) => {
+  const add = (
+    rule: RuleId,
+    metricId: string | null,
+    field: string | null,
+    before: unknown,
+    after: unknown,
+    message: string,
+  ) => {
     const spec = RULES[rule];
     const note = findNote(b, rule, metricId);
     findings.push({
@@ -113,19 +140,44 @@ export function classifyDictionaryChange(from: LoadedDictionary, to: LoadedDicti
     });
   };
 
-  if (a.rounding !== b.rounding) add('ROUNDING_CHANGED', null, 'rounding', a.rounding, b.rounding, `rounding changed from ${a.rounding} to ${b.rounding} for every metric`);
-  if (a.bypass_sentinel !== b.bypass_sentinel) add('SENTINEL_CHANGED', null, 'bypass_sentinel', a.bypass_sentinel, b.bypass_sentinel, `the bypass sentinel changed from ${a.bypass_sentinel} to ${b.bypass_sentinel}`);
+  if (a.rounding !== b.rounding)
+    add(
+      'ROUNDING_CHANGED',
+      null,
+      'rounding',
+      a.rounding,
+      b.rounding,
+      `rounding changed from ${a.rounding} to ${b.rounding} for every metric`,
+    );
+  if (a.bypass_sentinel !== b.bypass_sentinel)
+    add(
+      'SENTINEL_CHANGED',
+      null,
+      'bypass_sentinel',
+      a.bypass_sentinel,
+      b.bypass_sentinel,
+      `the bypass sentinel changed from ${a.bypass_sentinel} to ${b.bypass_sentinel}`,
+    );
 
   const before = new Map(a.metrics.map((m) => [m.metric_id, m]));
   const after = new Map(b.metrics.map((m) => [m.metric_id, m]));
   for (const m of b.metrics) {
     const old = before.get(m.metric_id);
     if (!old) {
-      const earlier = (options.history ?? []).map((h) => h.dictionary.metrics.find((x) => x.metric_id === m.metric_id)).filter((x): x is Metric => !!x);
+      const earlier = (options.history ?? [])
+        .map((h) => h.dictionary.metrics.find((x) => x.metric_id === m.metric_id))
+        .filter((x): x is Metric => !!x);
       const conflicting = earlier.find((x) => SEMANTIC_FIELDS.some((f) => (x[f] ?? null) !== (m[f] ?? null)));
       if (conflicting) {
         const fields = SEMANTIC_FIELDS.filter((f) => (conflicting[f] ?? null) !== (m[f] ?? null));
-        add('ID_REUSED', m.metric_id, fields.join(','), semantics(conflicting), semantics(m), `${m.metric_id} comes back with other semantics (${fields.join(', ')}); a retired id is never reused — mint a new one`);
+        add(
+          'ID_REUSED',
+          m.metric_id,
+          fields.join(','),
+          semantics(conflicting),
+          semantics(m),
+          `${m.metric_id} comes back with other semantics (${fields.join(', ')}); a retired id is never reused — mint a new one`,
+        );
       } else {
         add('METRIC_ADDED', m.metric_id, null, null, m.label, `${m.metric_id} (${m.label}) is new`);
       }
@@ -136,10 +188,24 @@ export function classifyDictionaryChange(from: LoadedDictionary, to: LoadedDicti
   for (const old of a.metrics) {
     if (after.has(old.metric_id)) continue;
     if (old.deprecated_after && options.today > old.deprecated_after) {
-      add('METRIC_REMOVED_AFTER_SUNSET', old.metric_id, null, old.deprecated_after, null, `${old.metric_id} was removed after its sunset ${old.deprecated_after}`);
+      add(
+        'METRIC_REMOVED_AFTER_SUNSET',
+        old.metric_id,
+        null,
+        old.deprecated_after,
+        null,
+        `${old.metric_id} was removed after its sunset ${old.deprecated_after}`,
+      );
     } else {
       const why = old.deprecated_after ? `before its sunset ${old.deprecated_after}` : 'without being deprecated first';
-      add('METRIC_REMOVED_BEFORE_SUNSET', old.metric_id, null, old.deprecated_after ?? null, null, `${old.metric_id} was removed ${why}; deprecate it with deprecated_after and remove it after that date`);
+      add(
+        'METRIC_REMOVED_BEFORE_SUNSET',
+        old.metric_id,
+        null,
+        old.deprecated_after ?? null,
+        null,
+        `${old.metric_id} was removed ${why}; deprecate it with deprecated_after and remove it after that date`,
+      );
     }
   }
 
@@ -164,38 +230,106 @@ export function classifyDictionaryChange(from: LoadedDictionary, to: LoadedDicti
   };
 }
 
-type Add = (rule: RuleId, metricId: string | null, field: string | null, before: unknown, after: unknown, message: string) => void;
+type Add = (
+  rule: RuleId,
+  metricId: string | null,
+  field: string | null,
+  before: unknown,
+  after: unknown,
+  message: string,
+) => void;
 
 function compareMetric(old: Metric, m: Metric, a: Dictionary, b: Dictionary, add: Add): void {
   const id = m.metric_id;
   for (const field of SEMANTIC_FIELDS) {
     if ((old[field] ?? null) !== (m[field] ?? null)) {
-      add('SEMANTICS_CHANGED', id, field, old[field] ?? null, m[field] ?? null, `${id}: ${field} changed from ${old[field] ?? 'none'} to ${m[field] ?? 'none'}; that is what the id names — mint a new metric_id and deprecate this one`);
+      add(
+        'SEMANTICS_CHANGED',
+        id,
+        field,
+        old[field] ?? null,
+        m[field] ?? null,
+        `${id}: ${field} changed from ${old[field] ?? 'none'} to ${m[field] ?? 'none'}; that is what the id names — mint a new metric_id and deprecate this one`,
+      );
     }
   }
-  if (old.label !== m.label) add('LABEL_CHANGED', id, 'label', old.label, m.label, `${id}: label "${old.label}" → "${m.label}" (the old label stays searchable)`);
-  if (old.owner !== m.owner) add('OWNER_CHANGED', id, 'owner', old.owner, m.owner, `${id}: owner ${old.owner} → ${m.owner}`);
-  if (old.definition.trim() !== m.definition.trim()) add('DEFINITION_REWORDED', id, 'definition', old.definition, m.definition, `${id}: definition reworded`);
+  if (old.label !== m.label)
+    add(
+      'LABEL_CHANGED',
+      id,
+      'label',
+      old.label,
+      m.label,
+      `${id}: label "${old.label}" → "${m.label}" (the old label stays searchable)`,
+    );
+  if (old.owner !== m.owner)
+    add('OWNER_CHANGED', id, 'owner', old.owner, m.owner, `${id}: owner ${old.owner} → ${m.owner}`);
+  if (old.definition.trim() !== m.definition.trim())
+    add('DEFINITION_REWORDED', id, 'definition', old.definition, m.definition, `${id}: definition reworded`);
   const oldSunset = old.deprecated_after ?? null;
   const newSunset = m.deprecated_after ?? null;
   if (oldSunset === null && newSunset !== null) {
-    add('METRIC_DEPRECATED', id, 'deprecated_after', null, newSunset, `${id}: deprecated after ${newSunset}${m.superseded_by ? `, superseded by ${m.superseded_by}` : ''}`);
+    add(
+      'METRIC_DEPRECATED',
+      id,
+      'deprecated_after',
+      null,
+      newSunset,
+      `${id}: deprecated after ${newSunset}${m.superseded_by ? `, superseded by ${m.superseded_by}` : ''}`,
+    );
   } else if (oldSunset !== null && newSunset !== null && newSunset < oldSunset) {
-    add('SUNSET_MOVED_EARLIER', id, 'deprecated_after', oldSunset, newSunset, `${id}: sunset moved earlier, ${oldSunset} → ${newSunset}`);
+    add(
+      'SUNSET_MOVED_EARLIER',
+      id,
+      'deprecated_after',
+      oldSunset,
+      newSunset,
+      `${id}: sunset moved earlier, ${oldSunset} → ${newSunset}`,
+    );
   } else if (oldSunset !== newSunset) {
-    add('DEPRECATION_CHANGED', id, 'deprecated_after', oldSunset, newSunset, newSunset === null ? `${id}: deprecation withdrawn` : `${id}: sunset moved later, ${oldSunset} → ${newSunset}`);
+    add(
+      'DEPRECATION_CHANGED',
+      id,
+      'deprecated_after',
+      oldSunset,
+      newSunset,
+      newSunset === null ? `${id}: deprecation withdrawn` : `${id}: sunset moved later, ${oldSunset} → ${newSunset}`,
+    );
   }
   if ((old.superseded_by ?? null) !== (m.superseded_by ?? null) && !(oldSunset === null && newSunset !== null)) {
-    add('DEPRECATION_CHANGED', id, 'superseded_by', old.superseded_by ?? null, m.superseded_by ?? null, `${id}: superseded_by ${old.superseded_by ?? 'none'} → ${m.superseded_by ?? 'none'}`);
+    add(
+      'DEPRECATION_CHANGED',
+      id,
+      'superseded_by',
+      old.superseded_by ?? null,
+      m.superseded_by ?? null,
+      `${id}: superseded_by ${old.superseded_by ?? 'none'} → ${m.superseded_by ?? 'none'}`,
+    );
   }
   const oldEpsilon = epsilonFor(old, a);
   const newEpsilon = epsilonFor(m, b);
   const order = compareDecimal(newEpsilon.value, oldEpsilon.value);
   if (order !== 0) {
-    const describe = (e: typeof oldEpsilon) => `${formatDecimal(e.value)} (${e.source === 'class' ? `${m.class} class default, ` : ''}${e.written})`;
-    add(order < 0 ? 'EPSILON_TIGHTENED' : 'EPSILON_WIDENED', id, 'epsilon', formatDecimal(oldEpsilon.value), formatDecimal(newEpsilon.value), `${id}: epsilon ${describe(oldEpsilon)} → ${describe(newEpsilon)}`);
+    const describe = (e: typeof oldEpsilon) =>
+      `${formatDecimal(e.value)} (${e.source === 'class' ? `${m.class} class default, ` : ''}${e.written})`;
+    add(
+      order < 0 ? 'EPSILON_TIGHTENED' : 'EPSILON_WIDENED',
+      id,
+      'epsilon',
+      formatDecimal(oldEpsilon.value),
+      formatDecimal(newEpsilon.value),
+      `${id}: epsilon ${describe(oldEpsilon)} → ${describe(newEpsilon)}`,
+    );
   }
-  if (old.precision !== m.precision) add('PRECISION_CHANGED', id, 'precision', old.precision, m.precision, `${id}: precision ${old.precision} → ${m.precision} decimal places`);
+  if (old.precision !== m.precision)
+    add(
+      'PRECISION_CHANGED',
+      id,
+      'precision',
+      old.precision,
+      m.precision,
+      `${id}: precision ${old.precision} → ${m.precision} decimal places`,
+    );
 }
 
 function semantics(m: Metric): string {
@@ -210,7 +344,8 @@ function toValue(value: unknown): string | number | null {
 /** A note covers a finding when it names the metric (and the rule, if it gives one), or names only the rule. */
 function findNote(dictionary: Dictionary, rule: RuleId, metricId: string | null): string | null {
   for (const change of dictionary.changes ?? []) {
-    const metricMatches = change.metric_id === undefined ? change.rule !== undefined || metricId === null : change.metric_id === metricId;
+    const metricMatches =
+      change.metric_id === undefined ? change.rule !== undefined || metricId === null : change.metric_id === metricId;
     const ruleMatches = change.rule === undefined || change.rule === rule;
     if (metricMatches && ruleMatches) return change.note;
   }

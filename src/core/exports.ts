@@ -62,7 +62,9 @@ export interface ExportSummary {
 }
 
 /** OWASP CSV injection: the first characters (as UTF-16 codes) that make a spreadsheet evaluate a cell. */
-export const FORMULA_START_CODES: ReadonlySet<number> = new Set(['=', '+', '-', '@', '\t', '\r'].map((c) => c.charCodeAt(0)));
+export const FORMULA_START_CODES: ReadonlySet<number> = new Set(
+  ['=', '+', '-', '@', '\t', '\r'].map((c) => c.charCodeAt(0)),
+);
 
 /** Beyond this many problems of one code in one file, the rest are counted, not listed. */
 const MAX_PROBLEMS_PER_CODE = 1000;
@@ -111,7 +113,8 @@ export class ExportAccumulator {
   report(code: ProblemCode, message: string, line?: number, column?: number, metricId?: string): void {
     const count = (this.#problemCounts.get(code) ?? 0) + 1;
     this.#problemCounts.set(code, count);
-    if (count <= MAX_PROBLEMS_PER_CODE) this.#summary.problems.push(problem(code, message, { file: this.#context.file, line, column }, metricId));
+    if (count <= MAX_PROBLEMS_PER_CODE)
+      this.#summary.problems.push(problem(code, message, { file: this.#context.file, line, column }, metricId));
   }
 
   /** SPEC §5 step 4: the header row. */
@@ -127,7 +130,12 @@ export class ExportAccumulator {
       const column = index + 1;
       const first = seen.get(name);
       if (first !== undefined) {
-        this.report('DUPLICATE_COLUMN', `column "${name}" appears twice (columns ${first} and ${column}); each column may appear once`, line, column);
+        this.report(
+          'DUPLICATE_COLUMN',
+          `column "${name}" appears twice (columns ${first} and ${column}); each column may appear once`,
+          line,
+          column,
+        );
         return;
       }
       seen.set(name, column);
@@ -139,16 +147,32 @@ export class ExportAccumulator {
       if (structural.has(name)) return;
       const metric = dictionary?.metricsById.get(name) ?? null;
       if (dictionary && !metric) {
-        this.report('UNKNOWN_COLUMN', `column "${name}" is not a metric_id of dictionary ${dictionary.dictionary.version} nor a declared column${suggestColumn(name, [...structural, ...dictionary.metricsById.keys()])}`, line, column);
+        this.report(
+          'UNKNOWN_COLUMN',
+          `column "${name}" is not a metric_id of dictionary ${dictionary.dictionary.version} nor a declared column${suggestColumn(name, [...structural, ...dictionary.metricsById.keys()])}`,
+          line,
+          column,
+        );
         return;
       }
       if (metric && window && isDeprecatedForWindow(metric, window.startMs)) {
-        this.report('DEPRECATED_METRIC', `${name} is deprecated after ${metric.deprecated_after}${metric.superseded_by ? ` (use ${metric.superseded_by})` : ''}; it may not appear in a window starting ${window.startText}`, line, column, name);
+        this.report(
+          'DEPRECATED_METRIC',
+          `${name} is deprecated after ${metric.deprecated_after}${metric.superseded_by ? ` (use ${metric.superseded_by})` : ''}; it may not appear in a window starting ${window.startText}`,
+          line,
+          column,
+          name,
+        );
       }
       this.#metricColumns.push({
         index,
         metric,
-        integral: metric ? metric.unit === 'count' || metric.unit === 'money_minor_units' || metric.class === 'count' || metric.class === 'money' : false,
+        integral: metric
+          ? metric.unit === 'count' ||
+            metric.unit === 'money_minor_units' ||
+            metric.class === 'count' ||
+            metric.class === 'money'
+          : false,
         weightIndex: -1,
         state: metric ? newAggregate(metric) : null,
       });
@@ -157,7 +181,12 @@ export class ExportAccumulator {
     for (const name of [PERIOD_COLUMN, BYPASS_COLUMN, FREEZE_COLUMN, ...dimensions]) {
       if (!seen.has(name)) {
         const declared = dimensions.includes(name) ? ' (declared in tuple.yaml dimensions)' : '';
-        this.report('MISSING_COLUMN', `the header has no "${name}" column${declared}${suggestColumn(name, fields)}`, line, 1);
+        this.report(
+          'MISSING_COLUMN',
+          `the header has no "${name}" column${declared}${suggestColumn(name, fields)}`,
+          line,
+          1,
+        );
       }
     }
     this.#metricIndexes = Int32Array.from(this.#metricColumns, (column) => column.index);
@@ -168,7 +197,13 @@ export class ExportAccumulator {
       if (column.metric.aggregation === 'weighted_average' && weightId) {
         column.weightIndex = fields.indexOf(weightId);
         if (column.weightIndex === -1) {
-          this.report('MISSING_METRIC', `${column.metric.metric_id} is a weighted average of ${weightId}, but this export has no ${weightId} column`, line, column.index + 1, column.metric.metric_id);
+          this.report(
+            'MISSING_METRIC',
+            `${column.metric.metric_id} is a weighted average of ${weightId}, but this export has no ${weightId} column`,
+            line,
+            column.index + 1,
+            column.metric.metric_id,
+          );
         }
       }
     }
@@ -207,7 +242,12 @@ export class ExportAccumulator {
       const index = dimensions[d]!;
       if (FORMULA_START_CODES.has(row.firstCode(index))) {
         const cell = row.text(index);
-        this.report('FORMULA_CELL', `${this.#headerNames[index]} "${printable(cell)}" starts with ${printable(cell[0]!)}, which a spreadsheet would run as a formula; exports are published as they are, so such cells are refused`, line, index + 1);
+        this.report(
+          'FORMULA_CELL',
+          `${this.#headerNames[index]} "${printable(cell)}" starts with ${printable(cell[0]!)}, which a spreadsheet would run as a formula; exports are published as they are, so such cells are refused`,
+          line,
+          index + 1,
+        );
       }
     }
     const values = this.#values;
@@ -227,14 +267,23 @@ export class ExportAccumulator {
     for (let c = 0; c < columns.length; c++) {
       const column = columns[c]!;
       const state = column.state;
-      if (state !== null && values.kind[column.index] !== NOT_A_NUMBER) observeAt(state, values, column.index, column.weightIndex, period, periodText, line);
+      if (state !== null && values.kind[column.index] !== NOT_A_NUMBER)
+        observeAt(state, values, column.index, column.weightIndex, period, periodText, line);
     }
   }
 
   #badNumber(column: MetricColumn, text: string, line: number): void {
     const id = column.metric?.metric_id ?? this.#headerNames[column.index];
-    const expected = column.integral ? 'an integer (digits, optional leading -)' : 'a plain decimal such as 12 or -3.75 (no separators, exponents, signs other than a leading -, %, NaN or Infinity)';
-    this.report('BAD_NUMBER', `${id}: "${printable(text)}" is not a number Readback accepts; expected ${expected}`, line, column.index + 1, column.metric?.metric_id);
+    const expected = column.integral
+      ? 'an integer (digits, optional leading -)'
+      : 'a plain decimal such as 12 or -3.75 (no separators, exponents, signs other than a leading -, %, NaN or Infinity)';
+    this.report(
+      'BAD_NUMBER',
+      `${id}: "${printable(text)}" is not a number Readback accepts; expected ${expected}`,
+      line,
+      column.index + 1,
+      column.metric?.metric_id,
+    );
   }
 
   #lastPeriodText = '';
@@ -251,7 +300,12 @@ export class ExportAccumulator {
     }
     const window = this.#context.window;
     if (window && (instant < window.start || instant >= window.end)) {
-      this.report('ROW_OUTSIDE_WINDOW', `period_start ${text} is outside the window [${window.startText}, ${window.endText})`, line, column);
+      this.report(
+        'ROW_OUTSIDE_WINDOW',
+        `period_start ${text} is outside the window [${window.startText}, ${window.endText})`,
+        line,
+        column,
+      );
       return null;
     }
     return instant;
@@ -262,16 +316,31 @@ export class ExportAccumulator {
     const bypass = rawBypass === '' ? sentinel : rawBypass;
     let ok = true;
     if (bypass !== sentinel && !AUDIT_ID.test(bypass)) {
-      this.report('BAD_BYPASS_ID', `bypass_audit_id "${printable(bypass)}" is not an id like BYP-2026-0412 (^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$), empty, or ${sentinel}`, line, this.#bypassIndex + 1);
+      this.report(
+        'BAD_BYPASS_ID',
+        `bypass_audit_id "${printable(bypass)}" is not an id like BYP-2026-0412 (^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$), empty, or ${sentinel}`,
+        line,
+        this.#bypassIndex + 1,
+      );
       ok = false;
     }
     if (freeze !== '' && !AUDIT_ID.test(freeze)) {
-      this.report('BAD_BYPASS_ID', `parent_freeze_id "${printable(freeze)}" is not an id like FRZ-2026-26 (^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$) or empty`, line, this.#freezeIndex + 1);
+      this.report(
+        'BAD_BYPASS_ID',
+        `parent_freeze_id "${printable(freeze)}" is not an id like FRZ-2026-26 (^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$) or empty`,
+        line,
+        this.#freezeIndex + 1,
+      );
       ok = false;
     }
     if (!ok) return;
     if (bypass !== sentinel && freeze === '') {
-      this.report('BYPASS_WITHOUT_FREEZE', `bypass ${bypass} has no parent_freeze_id; every bypass belongs to a freeze`, line, this.#freezeIndex + 1);
+      this.report(
+        'BYPASS_WITHOUT_FREEZE',
+        `bypass ${bypass} has no parent_freeze_id; every bypass belongs to a freeze`,
+        line,
+        this.#freezeIndex + 1,
+      );
     }
     if ((bypass === sentinel && freeze === '') || period === null) return;
     // keyed by the instant, so 00:00:00Z and 00:00:00.000Z are the same period
@@ -295,7 +364,11 @@ export class ExportAccumulator {
     }
     for (const [code, count] of this.#problemCounts) {
       if (count > MAX_PROBLEMS_PER_CODE) {
-        this.#summary.problems.push(problem(code, `… and ${count - MAX_PROBLEMS_PER_CODE} more ${code} problems in this file`, { file: this.#context.file }));
+        this.#summary.problems.push(
+          problem(code, `… and ${count - MAX_PROBLEMS_PER_CODE} more ${code} problems in this file`, {
+            file: this.#context.file,
+          }),
+        );
       }
     }
     return this.#summary;
@@ -305,7 +378,10 @@ export class ExportAccumulator {
 /** Shows invisible characters in a message instead of printing them. */
 export function printable(text: string): string {
   const shown = text.length > 60 ? `${text.slice(0, 57)}…` : text;
-  return shown.replace(/[\u0000-\u001f\u007f-\u009f\u00a0\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return shown.replace(
+    /[\u0000-\u001f\u007f-\u009f\u00a0\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function suggestColumn(name: string, candidates: Iterable<string>): string {

@@ -42,7 +42,12 @@ export function historyFindings(integrity: HistoryIntegrity): Finding[] {
  * and add history-integrity findings. With no history yet, the current dictionary is checked
  * against itself (nothing to compare), so a first release passes.
  */
-export function checkDictionary(current: LoadedDictionary, history: readonly LoadedDictionary[], integrity: HistoryIntegrity, today: string): DiffReport {
+export function checkDictionary(
+  current: LoadedDictionary,
+  history: readonly LoadedDictionary[],
+  integrity: HistoryIntegrity,
+  today: string,
+): DiffReport {
   const newest = history.at(-1) ?? current;
   const report = classifyDictionaryChange(newest, current, { history, today });
   const findings = [...historyFindings(integrity), ...report.findings];

@@ -25,8 +25,24 @@ export interface TupleRevisionInputs {
 
 /** `sha256:<hex>` of the canonical JSON of exactly these seven fields. */
 export function tupleRevisionHash(inputs: TupleRevisionInputs): string {
-  const { tuple_id, start_inclusive, end_exclusive, dictionary_version, dictionary_sha256, leadership_sha256, partner_sha256 } = inputs;
-  const document = { tuple_id, start_inclusive, end_exclusive, dictionary_version, dictionary_sha256, leadership_sha256, partner_sha256 };
+  const {
+    tuple_id,
+    start_inclusive,
+    end_exclusive,
+    dictionary_version,
+    dictionary_sha256,
+    leadership_sha256,
+    partner_sha256,
+  } = inputs;
+  const document = {
+    tuple_id,
+    start_inclusive,
+    end_exclusive,
+    dictionary_version,
+    dictionary_sha256,
+    leadership_sha256,
+    partner_sha256,
+  };
   return `sha256:${sha256Hex(canonicalJson(document))}`;
 }
 

@@ -7,6 +7,7 @@ export function diffJsonSchema(): Record<string, unknown> {
     ...z.toJSONSchema(DiffReportSchema, { target: 'draft-2020-12' }),
     $id: 'https://readback.example.com/schemas/dictionary-diff.schema.json',
     title: 'readback dictionary diff (readback.dictionary-diff/1)',
-    description: 'Output of `readback dictionary diff|check --format json`: every change between two metric dictionary versions, classified by SPEC §7 rule.',
+    description:
+      'Output of `readback dictionary diff|check --format json`: every change between two metric dictionary versions, classified by SPEC §7 rule.',
   };
 }

@@ -19,7 +19,13 @@ const MAX_ALIAS_COUNT = 100;
 /** Reads YAML with the 1.2 core schema (dates stay strings), duplicate keys refused. */
 export function parseYaml(text: string, file: string, code: ProblemCode): Located<unknown> & { locate: Locate } {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { version: '1.2', schema: 'core', uniqueKeys: true, lineCounter, prettyErrors: false });
+  const doc: Document = parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    uniqueKeys: true,
+    lineCounter,
+    prettyErrors: false,
+  });
   const locate: Locate = (path) => {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
@@ -30,7 +36,10 @@ export function parseYaml(text: string, file: string, code: ProblemCode): Locate
       if (depth > 0) {
         // point at the key when the value is missing
         const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1) as unknown[], true);
-        const pair = isNode(parent) && 'items' in parent ? (parent.items as unknown[]).find((item) => isPairWithKey(item, path[depth - 1])) : undefined;
+        const pair =
+          isNode(parent) && 'items' in parent
+            ? (parent.items as unknown[]).find((item) => isPairWithKey(item, path[depth - 1]))
+            : undefined;
         const key = pair ? (pair as { key: unknown }).key : undefined;
         if (isNode(key) && key.range) {
           const pos = lineCounter.linePos(key.range[0]);
@@ -48,7 +57,13 @@ export function parseYaml(text: string, file: string, code: ProblemCode): Locate
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems, locate };
   } catch (error) {
-    return { value: null, problems: [problem(code, `not usable YAML: ${firstLine(String((error as Error).message))}`, { file, line: 1, column: 1 })], locate };
+    return {
+      value: null,
+      problems: [
+        problem(code, `not usable YAML: ${firstLine(String((error as Error).message))}`, { file, line: 1, column: 1 }),
+      ],
+      locate,
+    };
   }
 }
 

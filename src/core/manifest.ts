@@ -28,13 +28,31 @@ export function parseManifest(text: string, file: string, audience: Audience): M
   if (!manifest) return { audience, file, manifest: null, problems: checked.problems, at };
   const problems: Problem[] = [];
   if (manifest.audience !== audience) {
-    problems.push(problem('BAD_MANIFEST', `audience is "${manifest.audience}" but this is the ${audience} manifest (${audience}.manifest.json)`, at('audience')));
+    problems.push(
+      problem(
+        'BAD_MANIFEST',
+        `audience is "${manifest.audience}" but this is the ${audience} manifest (${audience}.manifest.json)`,
+        at('audience'),
+      ),
+    );
   }
   if (!isInsideFolder(manifest.file)) {
-    problems.push(problem('BAD_MANIFEST', `file "${manifest.file}" must name a file inside the tuple folder (a plain relative name, no "..", no absolute path)`, at('file')));
+    problems.push(
+      problem(
+        'BAD_MANIFEST',
+        `file "${manifest.file}" must name a file inside the tuple folder (a plain relative name, no "..", no absolute path)`,
+        at('file'),
+      ),
+    );
   }
   if (parseUtcInstant(manifest.generated_at) === null) {
-    problems.push(problem('BAD_MANIFEST', `generated_at "${manifest.generated_at}" is not an RFC 3339 UTC timestamp with a Z suffix`, at('generated_at')));
+    problems.push(
+      problem(
+        'BAD_MANIFEST',
+        `generated_at "${manifest.generated_at}" is not an RFC 3339 UTC timestamp with a Z suffix`,
+        at('generated_at'),
+      ),
+    );
   }
   return { audience, file, manifest: problems.length === 0 ? manifest : null, problems, at };
 }
@@ -51,18 +69,50 @@ export function manifestWindow(read: ManifestRead): { window: ExportWindow | nul
   const problems: Problem[] = [];
   const at = (key: keyof Manifest) => read.at?.(key) ?? { file: read.file };
   if (manifest.window_tz_policy !== 'UTC') {
-    problems.push(problem('WINDOW_NOT_UTC', `window_tz_policy is "${manifest.window_tz_policy}"; expected "UTC"`, at('window_tz_policy')));
+    problems.push(
+      problem(
+        'WINDOW_NOT_UTC',
+        `window_tz_policy is "${manifest.window_tz_policy}"; expected "UTC"`,
+        at('window_tz_policy'),
+      ),
+    );
   }
   const start = parseUtcInstant(manifest.start_inclusive);
   const end = parseUtcInstant(manifest.end_exclusive);
-  if (start === null) problems.push(problem('WINDOW_NOT_UTC', `start_inclusive "${manifest.start_inclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`, at('start_inclusive')));
-  if (end === null) problems.push(problem('WINDOW_NOT_UTC', `end_exclusive "${manifest.end_exclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`, at('end_exclusive')));
+  if (start === null)
+    problems.push(
+      problem(
+        'WINDOW_NOT_UTC',
+        `start_inclusive "${manifest.start_inclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`,
+        at('start_inclusive'),
+      ),
+    );
+  if (end === null)
+    problems.push(
+      problem(
+        'WINDOW_NOT_UTC',
+        `end_exclusive "${manifest.end_exclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`,
+        at('end_exclusive'),
+      ),
+    );
   if (start !== null && end !== null && start >= end) {
-    problems.push(problem('WINDOW_NOT_UTC', `the window is empty: start_inclusive ${manifest.start_inclusive} is not before end_exclusive ${manifest.end_exclusive}`, at('end_exclusive')));
+    problems.push(
+      problem(
+        'WINDOW_NOT_UTC',
+        `the window is empty: start_inclusive ${manifest.start_inclusive} is not before end_exclusive ${manifest.end_exclusive}`,
+        at('end_exclusive'),
+      ),
+    );
   }
   if (problems.length > 0 || start === null || end === null) return { window: null, problems };
   return {
-    window: { start, end, startText: manifest.start_inclusive, endText: manifest.end_exclusive, startMs: instantToMs(start) },
+    window: {
+      start,
+      end,
+      startText: manifest.start_inclusive,
+      endText: manifest.end_exclusive,
+      startMs: instantToMs(start),
+    },
     problems,
   };
 }
@@ -76,24 +126,54 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
   const at = (key: keyof Manifest) => partner.at?.(key) ?? { file: partner.file };
   for (const key of ['start_inclusive', 'end_exclusive'] as const) {
     if (a[key] !== b[key]) {
-      problems.push(problem('WINDOW_MISMATCH', `${key} differs: leadership ${a[key]}, partner ${b[key]}; both exports must cover the byte-identical window`, at(key)));
+      problems.push(
+        problem(
+          'WINDOW_MISMATCH',
+          `${key} differs: leadership ${a[key]}, partner ${b[key]}; both exports must cover the byte-identical window`,
+          at(key),
+        ),
+      );
     }
   }
   let tupleProblem = false;
   for (const side of [leadership, partner]) {
     if (side.manifest!.tuple_id !== tupleId) {
       tupleProblem = true;
-      problems.push(problem('TUPLE_MISMATCH', `tuple_id "${side.manifest!.tuple_id}" is not this tuple ("${tupleId}", the folder name)`, side.at?.('tuple_id') ?? { file: side.file }));
+      problems.push(
+        problem(
+          'TUPLE_MISMATCH',
+          `tuple_id "${side.manifest!.tuple_id}" is not this tuple ("${tupleId}", the folder name)`,
+          side.at?.('tuple_id') ?? { file: side.file },
+        ),
+      );
     }
   }
   if (!tupleProblem && a.tuple_id !== b.tuple_id) {
-    problems.push(problem('TUPLE_MISMATCH', `tuple_id differs: leadership "${a.tuple_id}", partner "${b.tuple_id}"`, at('tuple_id')));
+    problems.push(
+      problem(
+        'TUPLE_MISMATCH',
+        `tuple_id differs: leadership "${a.tuple_id}", partner "${b.tuple_id}"`,
+        at('tuple_id'),
+      ),
+    );
   }
   if (a.run_id !== b.run_id) {
-    problems.push(problem('RUN_MISMATCH', `run_id differs: leadership "${a.run_id}", partner "${b.run_id}"; both exports must come from the same run`, at('run_id')));
+    problems.push(
+      problem(
+        'RUN_MISMATCH',
+        `run_id differs: leadership "${a.run_id}", partner "${b.run_id}"; both exports must come from the same run`,
+        at('run_id'),
+      ),
+    );
   }
   if (a.dictionary_version !== b.dictionary_version) {
-    problems.push(problem('DICTIONARY_VERSION_MISMATCH', `dictionary_version differs: leadership ${a.dictionary_version}, partner ${b.dictionary_version}`, at('dictionary_version')));
+    problems.push(
+      problem(
+        'DICTIONARY_VERSION_MISMATCH',
+        `dictionary_version differs: leadership ${a.dictionary_version}, partner ${b.dictionary_version}`,
+        at('dictionary_version'),
+      ),
+    );
   }
   return problems;
 }

@@ -29,19 +29,47 @@ const STANDALONE_NUMBER = /(?<![\p{L}\p{N}_{])[-+−]?\d+(?:[.,]\d+)*%?(?![\p{L}
 const PLACEHOLDER = /\{(\w+)\}/g;
 const ALLOWED_PLACEHOLDERS = new Set(['value', 'unit', 'label']);
 
-export function parseReadback(text: string, file: string, visibleMetrics: ReadonlySet<string>): { content: ReadbackContent | null; problems: Problem[] } {
+export function parseReadback(
+  text: string,
+  file: string,
+  visibleMetrics: ReadonlySet<string>,
+): { content: ReadbackContent | null; problems: Problem[] } {
   const problems: Problem[] = [];
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
-  if (!match) return { content: null, problems: [problem('BAD_READBACK', 'readback.md must start with YAML front matter between --- lines, listing headlines', { file, line: 1, column: 1 })] };
+  if (!match)
+    return {
+      content: null,
+      problems: [
+        problem('BAD_READBACK', 'readback.md must start with YAML front matter between --- lines, listing headlines', {
+          file,
+          line: 1,
+          column: 1,
+        }),
+      ],
+    };
   const lineCounter = new LineCounter();
   const doc = parseDocument(match[1]!, { version: '1.2', schema: 'core', uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
     const pos = lineCounter.linePos(doc.errors[0]!.pos[0]);
-    return { content: null, problems: [problem('BAD_READBACK', `front matter is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, { file, line: pos.line + 1, column: pos.col })] };
+    return {
+      content: null,
+      problems: [
+        problem('BAD_READBACK', `front matter is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, {
+          file,
+          line: pos.line + 1,
+          column: pos.col,
+        }),
+      ],
+    };
   }
   const parsed = ReadbackFrontMatterSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    return { content: null, problems: parsed.error.issues.map((i) => problem('BAD_READBACK', `front matter ${i.path.join('.')}: ${i.message}`, { file, line: 2, column: 1 })) };
+    return {
+      content: null,
+      problems: parsed.error.issues.map((i) =>
+        problem('BAD_READBACK', `front matter ${i.path.join('.')}: ${i.message}`, { file, line: 2, column: 1 }),
+      ),
+    };
   }
   const sourceLines = text.split(/\r?\n/);
   const headlines = parsed.data.headlines.map((headline, index) => {
@@ -49,18 +77,44 @@ export function parseReadback(text: string, file: string, visibleMetrics: Readon
     const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
     const line = pos.line + 1; // the front matter starts on line 2
     const where = { file, line, column: pos.col };
-    if (!headline.text.includes('{value}')) problems.push(problem('BAD_READBACK', `headline for ${headline.metric_id} must show its number through the {value} placeholder`, where));
+    if (!headline.text.includes('{value}'))
+      problems.push(
+        problem(
+          'BAD_READBACK',
+          `headline for ${headline.metric_id} must show its number through the {value} placeholder`,
+          where,
+        ),
+      );
     for (const placeholder of headline.text.matchAll(PLACEHOLDER)) {
-      if (!ALLOWED_PLACEHOLDERS.has(placeholder[1]!)) problems.push(problem('BAD_READBACK', `unknown placeholder {${placeholder[1]}} in a headline; use {value}, {unit} or {label}`, where));
+      if (!ALLOWED_PLACEHOLDERS.has(placeholder[1]!))
+        problems.push(
+          problem(
+            'BAD_READBACK',
+            `unknown placeholder {${placeholder[1]}} in a headline; use {value}, {unit} or {label}`,
+            where,
+          ),
+        );
     }
     const sourceLine = sourceLines[line - 1] ?? '';
     for (const number of headline.text.matchAll(STANDALONE_NUMBER)) {
       // the column where the number is written on that line (quoted or plain YAML alike)
       const at = sourceLine.indexOf(number[0], pos.col - 1);
-      problems.push(problem('BAD_READBACK', `headline for ${headline.metric_id} types the number "${number[0]}"; every number must come from the reconciled data through {value}`, { ...where, column: at === -1 ? pos.col : at + 1 }));
+      problems.push(
+        problem(
+          'BAD_READBACK',
+          `headline for ${headline.metric_id} types the number "${number[0]}"; every number must come from the reconciled data through {value}`,
+          { ...where, column: at === -1 ? pos.col : at + 1 },
+        ),
+      );
     }
     if (!visibleMetrics.has(headline.metric_id)) {
-      problems.push(problem('BAD_READBACK', `headline cites ${headline.metric_id}, which this tuple's reconcile does not publish`, { file, line: line - 1, column: 1 }));
+      problems.push(
+        problem('BAD_READBACK', `headline cites ${headline.metric_id}, which this tuple's reconcile does not publish`, {
+          file,
+          line: line - 1,
+          column: 1,
+        }),
+      );
     }
     return { metric_id: headline.metric_id, text: headline.text, line };
   });
@@ -69,5 +123,7 @@ export function parseReadback(text: string, file: string, visibleMetrics: Readon
 
 /** Fills a headline's placeholders. */
 export function fillHeadline(text: string, values: { value: string; unit: string; label: string }): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) => (name in values ? values[name as keyof typeof values] : whole));
+  return text.replace(PLACEHOLDER, (whole, name: string) =>
+    name in values ? values[name as keyof typeof values] : whole,
+  );
 }

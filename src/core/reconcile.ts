@@ -3,7 +3,15 @@
  * the files into ExportAccumulators and hands the results here.
  */
 import { finishAggregate } from './aggregate.ts';
-import { absDecimal, compareDecimal, type Decimal, formatDecimal, normalizeScale, rescale, subtractDecimal } from './decimal.ts';
+import {
+  absDecimal,
+  compareDecimal,
+  type Decimal,
+  formatDecimal,
+  normalizeScale,
+  rescale,
+  subtractDecimal,
+} from './decimal.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { BYPASS_COLUMN, type BypassPair, type ExportSummary, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 import { canonicalJson, sha256Hex, tupleRevisionHash } from './hash.ts';
@@ -39,7 +47,12 @@ export interface TupleInputs {
 const AUDIENCES: readonly Audience[] = ['leadership', 'partner'];
 
 /** Problems that leave rows out of both the aggregates and the bypass pairs (an empty file, a ragged row, a bad or outside period); so does a missing period column. */
-const ROWS_LEFT_OUT: ReadonlySet<string> = new Set(['BAD_CSV', 'CONTROL_CHARACTER', 'BAD_TIMESTAMP', 'ROW_OUTSIDE_WINDOW']);
+const ROWS_LEFT_OUT: ReadonlySet<string> = new Set([
+  'BAD_CSV',
+  'CONTROL_CHARACTER',
+  'BAD_TIMESTAMP',
+  'ROW_OUTSIDE_WINDOW',
+]);
 
 /** Problems that make one metric's aggregate meaningless: cells that are not numbers, a weight column missing. */
 const METRIC_UNREADABLE: ReadonlySet<string> = new Set(['BAD_NUMBER', 'MISSING_METRIC']);
@@ -61,7 +74,8 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   const leadership = inputs.exports.leadership.summary;
   const partner = inputs.exports.partner.summary;
   // metric columns are only known against a dictionary: without one on a side, parity cannot be judged
-  if (config && leadership?.headerSeen && partner?.headerSeen && leadership.dictionaryKnown && partner.dictionaryKnown) problems.push(...metricParity(leadership, partner, config));
+  if (config && leadership?.headerSeen && partner?.headerSeen && leadership.dictionaryKnown && partner.dictionaryKnown)
+    problems.push(...metricParity(leadership, partner, config));
 
   const metrics: MetricResult[] = [];
   // SPEC §5: every problem found is reported, so steps 6 and 7 run whatever steps 3–5 found, on
@@ -69,25 +83,45 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   // of another). Window parity comes "before any row is compared": other windows, runs or tuples
   // are not compared at all.
   const sameWindow = inputs.windowProblems.length === 0 && inputs.parityProblems.length === 0;
-  const sides = sameWindow && reads.every((read) => read.problems.length === 0) && leadership && partner ? [leadership, partner] : null;
-  const rowsLeftOut = !sides || problems.some((p) => ROWS_LEFT_OUT.has(p.code)) || sides.some((side) => !side.columns.has(PERIOD_COLUMN));
+  const sides =
+    sameWindow && reads.every((read) => read.problems.length === 0) && leadership && partner
+      ? [leadership, partner]
+      : null;
+  const rowsLeftOut =
+    !sides || problems.some((p) => ROWS_LEFT_OUT.has(p.code)) || sides.some((side) => !side.columns.has(PERIOD_COLUMN));
   // pairs need both id columns on both sides, every id readable, and the dictionary's own sentinel
-  const pairsWhole = !rowsLeftOut && dictionary !== null && !problems.some((p) => p.code === 'BAD_BYPASS_ID') && sides!.every((side) => side.columns.has(BYPASS_COLUMN) && side.columns.has(FREEZE_COLUMN));
+  const pairsWhole =
+    !rowsLeftOut &&
+    dictionary !== null &&
+    !problems.some((p) => p.code === 'BAD_BYPASS_ID') &&
+    sides!.every((side) => side.columns.has(BYPASS_COLUMN) && side.columns.has(FREEZE_COLUMN));
   if (pairsWhole && config) problems.push(...bypassParity(leadership!, partner!, config));
   if (!rowsLeftOut && dictionary) {
     // a metric with cells that are not numbers or without its weight column (or whose weight is such a metric) is not compared
-    const unreadable = new Set(problems.filter((p) => METRIC_UNREADABLE.has(p.code) && p.metric_id).map((p) => p.metric_id!));
+    const unreadable = new Set(
+      problems.filter((p) => METRIC_UNREADABLE.has(p.code) && p.metric_id).map((p) => p.metric_id!),
+    );
     compareMetrics(leadership!, partner!, dictionary, problems, metrics, unreadable);
   }
 
   const leadershipManifest = manifests.leadership.manifest;
   const partnerManifest = manifests.partner.manifest;
-  const window = leadershipManifest && partnerManifest && leadershipManifest.start_inclusive === partnerManifest.start_inclusive && leadershipManifest.end_exclusive === partnerManifest.end_exclusive
-    ? { start_inclusive: leadershipManifest.start_inclusive, end_exclusive: leadershipManifest.end_exclusive }
-    : null;
+  const window =
+    leadershipManifest &&
+    partnerManifest &&
+    leadershipManifest.start_inclusive === partnerManifest.start_inclusive &&
+    leadershipManifest.end_exclusive === partnerManifest.end_exclusive
+      ? { start_inclusive: leadershipManifest.start_inclusive, end_exclusive: leadershipManifest.end_exclusive }
+      : null;
   const leadershipHash = verifiedHash(inputs.exports.leadership);
   const partnerHash = verifiedHash(inputs.exports.partner);
-  const hashable = window && dictionary && leadershipHash && partnerHash && inputs.parityProblems.length === 0 && inputs.windowProblems.length === 0;
+  const hashable =
+    window &&
+    dictionary &&
+    leadershipHash &&
+    partnerHash &&
+    inputs.parityProblems.length === 0 &&
+    inputs.windowProblems.length === 0;
   const tupleHash = hashable
     ? tupleRevisionHash({
         tuple_id: inputs.tupleId,
@@ -128,7 +162,8 @@ export function artifactId(entry: Omit<TupleReport, 'artifact_id'> | TupleReport
 }
 
 function verifiedHash(read: ExportRead): string | null {
-  if (!read.sha256 || read.problems.some((p) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST')) return null;
+  if (!read.sha256 || read.problems.some((p) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST'))
+    return null;
   return read.sha256;
 }
 
@@ -145,12 +180,26 @@ function metricParity(leadership: ExportSummary, partner: ExportSummary, config:
   const problems: Problem[] = [];
   for (const id of inLeadership) {
     if (!inPartner.has(id) && !leadershipOnly.has(id)) {
-      problems.push(problem('MISSING_METRIC', `${id} is in the leadership export but not in the partner export (list it under leadership_only in tuple.yaml if partners must not see it)`, { file: leadership.file, line: 1, column: leadership.columns.get(id) }, id));
+      problems.push(
+        problem(
+          'MISSING_METRIC',
+          `${id} is in the leadership export but not in the partner export (list it under leadership_only in tuple.yaml if partners must not see it)`,
+          { file: leadership.file, line: 1, column: leadership.columns.get(id) },
+          id,
+        ),
+      );
     }
   }
   for (const id of inPartner) {
     if (!inLeadership.has(id)) {
-      problems.push(problem('MISSING_METRIC', `${id} is in the partner export but not in the leadership export`, { file: partner.file, line: 1, column: partner.columns.get(id) }, id));
+      problems.push(
+        problem(
+          'MISSING_METRIC',
+          `${id} is in the partner export but not in the leadership export`,
+          { file: partner.file, line: 1, column: partner.columns.get(id) },
+          id,
+        ),
+      );
     }
   }
   return problems;
@@ -166,12 +215,24 @@ function bypassParity(leadership: ExportSummary, partner: ExportSummary, config:
     const shown = [...a.values(), ...b.values()][0]!.periodText;
     for (const [key, pair] of a) {
       if (!b.has(key)) {
-        problems.push(problem('BYPASS_MISMATCH', `period ${shown}: leadership carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the partner export does not`, { file: leadership.file, line: pair.line, column: leadership.columns.get('bypass_audit_id') }));
+        problems.push(
+          problem(
+            'BYPASS_MISMATCH',
+            `period ${shown}: leadership carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the partner export does not`,
+            { file: leadership.file, line: pair.line, column: leadership.columns.get('bypass_audit_id') },
+          ),
+        );
       }
     }
     for (const [key, pair] of b) {
       if (!a.has(key)) {
-        problems.push(problem('BYPASS_MISMATCH', `period ${shown}: partner carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the leadership export does not`, { file: partner.file, line: pair.line, column: partner.columns.get('bypass_audit_id') }));
+        problems.push(
+          problem(
+            'BYPASS_MISMATCH',
+            `period ${shown}: partner carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the leadership export does not`,
+            { file: partner.file, line: pair.line, column: partner.columns.get('bypass_audit_id') },
+          ),
+        );
       }
     }
   }
@@ -183,7 +244,13 @@ function bypassParity(leadership: ExportSummary, partner: ExportSummary, config:
         if (pair.bypass === summary.sentinel || reported.has(pair.bypass)) continue;
         if (!Object.hasOwn(explained, pair.bypass)) {
           reported.add(pair.bypass);
-          problems.push(problem('BYPASS_UNEXPLAINED', `bypass ${pair.bypass} has no blast-radius line under bypasses: in tuple.yaml`, { file: summary.file, line: pair.line, column: summary.columns.get('bypass_audit_id') }));
+          problems.push(
+            problem(
+              'BYPASS_UNEXPLAINED',
+              `bypass ${pair.bypass} has no blast-radius line under bypasses: in tuple.yaml`,
+              { file: summary.file, line: pair.line, column: summary.columns.get('bypass_audit_id') },
+            ),
+          );
         }
       }
     }
@@ -194,16 +261,29 @@ function bypassParity(leadership: ExportSummary, partner: ExportSummary, config:
 function listBypasses(summary: ExportSummary) {
   const rows = [];
   for (const pairs of summary.bypassPairs.values()) {
-    for (const pair of pairs.values()) rows.push({ period_start: pair.periodText, bypass_audit_id: pair.bypass, parent_freeze_id: pair.freeze });
+    for (const pair of pairs.values())
+      rows.push({ period_start: pair.periodText, bypass_audit_id: pair.bypass, parent_freeze_id: pair.freeze });
   }
-  return rows.sort((x, y) => (x.period_start + x.bypass_audit_id + x.parent_freeze_id < y.period_start + y.bypass_audit_id + y.parent_freeze_id ? -1 : 1));
+  return rows.sort((x, y) =>
+    x.period_start + x.bypass_audit_id + x.parent_freeze_id < y.period_start + y.bypass_audit_id + y.parent_freeze_id
+      ? -1
+      : 1,
+  );
 }
 
 /** Step 7: aggregate, round once, compare within epsilon. */
-function compareMetrics(leadership: ExportSummary, partner: ExportSummary, loaded: LoadedDictionary, problems: Problem[], metrics: MetricResult[], unreadable: ReadonlySet<string>): void {
+function compareMetrics(
+  leadership: ExportSummary,
+  partner: ExportSummary,
+  loaded: LoadedDictionary,
+  problems: Problem[],
+  metrics: MetricResult[],
+  unreadable: ReadonlySet<string>,
+): void {
   const { dictionary } = loaded;
   for (const metric of dictionary.metrics) {
-    if (unreadable.has(metric.metric_id) || (metric.weight_metric_id && unreadable.has(metric.weight_metric_id))) continue;
+    if (unreadable.has(metric.metric_id) || (metric.weight_metric_id && unreadable.has(metric.weight_metric_id)))
+      continue;
     const a = leadership.aggregates.get(metric.metric_id);
     const b = partner.aggregates.get(metric.metric_id);
     if (!a || !b) continue;
@@ -214,7 +294,14 @@ function compareMetrics(leadership: ExportSummary, partner: ExportSummary, loade
       failed = true;
       const summary = index === 0 ? leadership : partner;
       const where = outcome.line !== undefined ? { line: outcome.line } : { line: 1 };
-      problems.push(problem(outcome.code, outcome.message, { file: summary.file, ...where, column: summary.columns.get(metric.metric_id) }, metric.metric_id));
+      problems.push(
+        problem(
+          outcome.code,
+          outcome.message,
+          { file: summary.file, ...where, column: summary.columns.get(metric.metric_id) },
+          metric.metric_id,
+        ),
+      );
     });
     if (failed || !outcomes[0].ok || !outcomes[1].ok) continue;
     const leadershipValue = outcomes[0].value;
@@ -254,7 +341,11 @@ export function formatEpsilon(epsilon: Decimal, precision: number): string {
   return formatDecimal(exact.scale <= precision ? rescale(exact, precision) : exact);
 }
 
-export function assembleReport(dictionaryVersion: string | null, tuples: TupleReport[], problems: Problem[]): ReconcileReport {
+export function assembleReport(
+  dictionaryVersion: string | null,
+  tuples: TupleReport[],
+  problems: Problem[],
+): ReconcileReport {
   const status = worstStatus([...tuples.map((t) => t.status), problems.length > 0 ? 'invalid' : 'green']);
   return { schema: 'readback.reconcile-report/1', status, dictionary_version: dictionaryVersion, tuples, problems };
 }

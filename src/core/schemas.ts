@@ -23,7 +23,9 @@ export const UnitSchema = z.enum(['count', 'milliseconds', 'percentage_points', 
 export const AggregationSchema = z.enum(['sum', 'max', 'last_observed', 'weighted_average']);
 export const RoundingSchema = z.enum(['half_up', 'half_even']);
 /** a non-negative plain decimal written as a string, e.g. "0" or "0.5" */
-export const EpsilonValueSchema = z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative decimal string such as "0" or "0.5"');
+export const EpsilonValueSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'a non-negative decimal string such as "0" or "0.5"');
 /** basis points: 1 bp = 0.01 percentage points */
 export const EpsilonBpSchema = z.number().int().nonnegative();
 
@@ -32,7 +34,8 @@ export const ClassDefaultSchema = z
   .refine((c) => (c.epsilon === undefined) !== (c.epsilon_bp === undefined), 'exactly one of epsilon or epsilon_bp');
 
 /** YAML `key: null` (or `key:` with nothing) reads as absent for optional keys */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === null ? undefined : value), schema.optional());
 
 export const MetricSchema = z.strictObject({
   /** @example "m.sla.availability_pct" */
@@ -144,8 +147,12 @@ export const TupleReportSchema = z.object({
   window: z.object({ start_inclusive: z.string(), end_exclusive: z.string() }).nullable(),
   run_id: z.string().nullable(),
   exports: z.object({
-    leadership: z.object({ file: z.string(), sha256: z.string(), rows: z.number().int(), null_cells: z.number().int() }).nullable(),
-    partner: z.object({ file: z.string(), sha256: z.string(), rows: z.number().int(), null_cells: z.number().int() }).nullable(),
+    leadership: z
+      .object({ file: z.string(), sha256: z.string(), rows: z.number().int(), null_cells: z.number().int() })
+      .nullable(),
+    partner: z
+      .object({ file: z.string(), sha256: z.string(), rows: z.number().int(), null_cells: z.number().int() })
+      .nullable(),
   }),
   /** (period, bypass id, freeze id) pairs that carry a bypass or freeze id, from the partner export */
   bypasses: z.array(BypassRowSchema),

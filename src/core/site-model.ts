@@ -65,13 +65,26 @@ export interface TuplePage {
   window: { start_inclusive: string; end_exclusive: string; tz_policy: string };
   manifests: { leadership: Manifest; partner: Manifest };
   metrics: DisplayedMetric[];
-  carve_outs: { period_start: string; bypass_audit_id: string; parent_freeze_id: string; blast_radius: string; anchor: string }[];
+  carve_outs: {
+    period_start: string;
+    bypass_audit_id: string;
+    parent_freeze_id: string;
+    blast_radius: string;
+    anchor: string;
+  }[];
   /** the footer line: every freeze id and bypass audit id, "no bypass" shown as the sentinel */
   freeze_ids: string[];
   bypass_ids: string[];
   sentinel: string;
   /** `parts` is the headline text around its {value}, so a renderer can set the number in bold */
-  headlines: { metric_id: string; text: string; parts: string[]; value: string; annex_href: string; citation: string }[];
+  headlines: {
+    metric_id: string;
+    text: string;
+    parts: string[];
+    value: string;
+    annex_href: string;
+    citation: string;
+  }[];
   body_html: string;
   body_text: string;
   downloads: { partner_csv: Download; leadership_manifest: Download; partner_manifest: Download; report: Download };
@@ -167,7 +180,8 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
     const next = versions[index + 1];
     if (next) {
       for (const metric of loaded.dictionary.metrics) {
-        if (!next.metricsById.has(metric.metric_id)) entries.get(metric.metric_id)!.removed_in = next.dictionary.version;
+        if (!next.metricsById.has(metric.metric_id))
+          entries.get(metric.metric_id)!.removed_in = next.dictionary.version;
       }
     }
   });
@@ -179,15 +193,23 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
   }
   const diffs: DiffReport[] = [];
   for (let i = 1; i < versions.length; i++) {
-    diffs.push(classifyDictionaryChange(versions[i - 1]!, versions[i]!, { history: versions.slice(0, i), today: inputs.today }));
+    diffs.push(
+      classifyDictionaryChange(versions[i - 1]!, versions[i]!, { history: versions.slice(0, i), today: inputs.today }),
+    );
   }
   const siteUrl = inputs.siteUrl.replace(/\/+$/, '');
-  const tuples = report.tuples.map((tuple) => tuplePage(tuple, inputs.content.get(tuple.tuple_id)!, entries, siteUrl, versions));
+  const tuples = report.tuples.map((tuple) =>
+    tuplePage(tuple, inputs.content.get(tuple.tuple_id)!, entries, siteUrl, versions),
+  );
   return {
     schema: 'readback.site-model/1',
     site_url: siteUrl,
     current_version: current.dictionary.version,
-    versions: versions.map((v) => ({ version: v.dictionary.version, sha256: v.sha256, released: v !== current || !pending })),
+    versions: versions.map((v) => ({
+      version: v.dictionary.version,
+      sha256: v.sha256,
+      released: v !== current || !pending,
+    })),
     glossary: [...entries.values()].sort((a, b) => (a.metric_id < b.metric_id ? -1 : 1)),
     diffs,
     report,
@@ -201,7 +223,13 @@ export function compactInstant(instant: string): string {
   return instant.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-function tuplePage(tuple: TupleReport, content: TupleContent, glossary: Map<string, GlossaryEntry>, siteUrl: string, versions: readonly LoadedDictionary[]): TuplePage {
+function tuplePage(
+  tuple: TupleReport,
+  content: TupleContent,
+  glossary: Map<string, GlossaryEntry>,
+  siteUrl: string,
+  versions: readonly LoadedDictionary[],
+): TuplePage {
   const id = tuple.tuple_id;
   const annex = `/annex/${id}/`;
   const short = `sha256:${shortHash(tuple.tuple_revision_hash!)}`;
@@ -210,7 +238,12 @@ function tuplePage(tuple: TupleReport, content: TupleContent, glossary: Map<stri
   const metrics: DisplayedMetric[] = tuple.metrics.map((m) => ({
     ...m,
     class: glossary.get(m.metric_id)?.class ?? 'count',
-    display: { leadership: displayValue(m.leadership, m.unit), partner: displayValue(m.partner, m.unit), delta: displayValue(m.delta, m.unit), epsilon: displayValue(m.epsilon, m.unit) },
+    display: {
+      leadership: displayValue(m.leadership, m.unit),
+      partner: displayValue(m.partner, m.unit),
+      delta: displayValue(m.delta, m.unit),
+      epsilon: displayValue(m.epsilon, m.unit),
+    },
     annex_href: `${annex}#${m.metric_id}`,
   }));
   const byId = new Map(metrics.map((m) => [m.metric_id, m]));
@@ -218,9 +251,18 @@ function tuplePage(tuple: TupleReport, content: TupleContent, glossary: Map<stri
   const carveOuts = tuple.bypasses
     .filter((b) => b.bypass_audit_id !== sentinel)
     .map((b) => ({ ...b, blast_radius: blast[b.bypass_audit_id] ?? '', anchor: `bypass-${b.bypass_audit_id}` }));
-  const window = { start_inclusive: tuple.window!.start_inclusive, end_exclusive: tuple.window!.end_exclusive, tz_policy: content.manifests.partner.window_tz_policy };
+  const window = {
+    start_inclusive: tuple.window!.start_inclusive,
+    end_exclusive: tuple.window!.end_exclusive,
+    tz_policy: content.manifests.partner.window_tz_policy,
+  };
   const stem = `${id}_${compactInstant(window.start_inclusive)}_${compactInstant(window.end_exclusive)}`;
-  const download = (name: string, source: string, sha256: string): Download => ({ name, href: `/exports/${id}/${name}`, source, sha256 });
+  const download = (name: string, source: string, sha256: string): Download => ({
+    name,
+    href: `/exports/${id}/${name}`,
+    source,
+    sha256,
+  });
   const headlines = content.readback.headlines.map((h) => {
     const metric = byId.get(h.metric_id)!;
     // SPEC §8 / DECISIONS: headlines show the partner export's value, the number partners can download
@@ -235,7 +277,9 @@ function tuplePage(tuple: TupleReport, content: TupleContent, glossary: Map<stri
       citation: `(${h.metric_id}, ${short})`,
     };
   });
-  const generatedAt = [content.manifests.leadership.generated_at, content.manifests.partner.generated_at].sort().at(-1)!;
+  const generatedAt = [content.manifests.leadership.generated_at, content.manifests.partner.generated_at]
+    .sort()
+    .at(-1)!;
   return {
     tuple_id: id,
     partner: content.config.partner,
@@ -255,8 +299,16 @@ function tuplePage(tuple: TupleReport, content: TupleContent, glossary: Map<stri
     body_text: content.readback.body.trim(),
     downloads: {
       partner_csv: download(`${stem}_partner.csv`, content.sources.partner_csv, content.sha256.partner_csv),
-      leadership_manifest: download(`${stem}_leadership.manifest.json`, content.sources.leadership_manifest, content.sha256.leadership_manifest),
-      partner_manifest: download(`${stem}_partner.manifest.json`, content.sources.partner_manifest, content.sha256.partner_manifest),
+      leadership_manifest: download(
+        `${stem}_leadership.manifest.json`,
+        content.sources.leadership_manifest,
+        content.sha256.leadership_manifest,
+      ),
+      partner_manifest: download(
+        `${stem}_partner.manifest.json`,
+        content.sources.partner_manifest,
+        content.sha256.partner_manifest,
+      ),
       report: { name: 'report.json', href: `/tuples/${id}/report.json`, source: '', sha256: content.report_sha256 },
     },
     pdf_href: `/readback/${id}.pdf`,
@@ -273,7 +325,10 @@ export function parseFaq(markdown: string): FaqEntry[] {
     const newline = part.indexOf('\n');
     const question = (newline === -1 ? part : part.slice(0, newline)).trim();
     const answer = newline === -1 ? '' : part.slice(newline + 1).trim();
-    let id = `faq-${question.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+    let id = `faq-${question
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')}`;
     while (entries.some((e) => e.id === id)) id += '-';
     entries.push({ id, question, answer_html: renderMarkdown(answer) });
   }

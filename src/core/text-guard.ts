@@ -6,7 +6,8 @@
  */
 
 /** C0 controls except tab, CR and LF; DEL; C1 controls; bidi marks, embeddings, overrides and isolates. */
-const FORBIDDEN = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const FORBIDDEN =
+  '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 // commas are not tokens: a field number is only needed for a finding, and is counted then
 const TOKEN = new RegExp(`["\\r\\n]|[${FORBIDDEN}]`, 'g');
 
@@ -76,7 +77,8 @@ export class TextGuard {
       return;
     }
     const before = index > 0 ? this.#text[index - 1] : this.#previousChar;
-    if (before === undefined || before === ',' || before === '\n' || before === '\r' || this.#closedAt === index - 1) this.#inQuotes = true;
+    if (before === undefined || before === ',' || before === '\n' || before === '\r' || this.#closedAt === index - 1)
+      this.#inQuotes = true;
   }
 
   feed(text: string): void {
@@ -119,7 +121,12 @@ export class TextGuard {
         else this.#endLine(next === '\n' ? 'CRLF' : 'CR', match.index + (next === '\n' ? 2 : 1), match.index);
       } else {
         const code = c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-        this.finding = { kind: 'control_character', line: this.#line, field: this.#fieldAt(match.index), message: `the control character U+${code} appears in a cell; exports hold printable text only (no NUL, no bidirectional overrides)` };
+        this.finding = {
+          kind: 'control_character',
+          line: this.#line,
+          field: this.#fieldAt(match.index),
+          message: `the control character U+${code} appears in a cell; exports hold printable text only (no NUL, no bidirectional overrides)`,
+        };
       }
     }
     if (!this.finding) this.#lineSoFar += text.slice(this.#lineStart);
@@ -149,7 +156,12 @@ export class TextGuard {
       this.#eol = eol;
       this.#eolLine = this.#line;
     } else if (eol !== this.#eol && !this.finding) {
-      this.finding = { kind: 'mixed_line_endings', line: this.#line, field: this.#fieldAt(Math.max(this.#lineStart, Math.min(at, this.#text.length))), message: `line ${this.#line} ends with ${eol}, but line ${this.#eolLine} ends with ${this.#eol}; use one line ending (LF or CRLF) throughout` };
+      this.finding = {
+        kind: 'mixed_line_endings',
+        line: this.#line,
+        field: this.#fieldAt(Math.max(this.#lineStart, Math.min(at, this.#text.length))),
+        message: `line ${this.#line} ends with ${eol}, but line ${this.#eolLine} ends with ${this.#eol}; use one line ending (LF or CRLF) throughout`,
+      };
       return;
     }
     this.#line++;

@@ -4,7 +4,11 @@ import { problem, type Problem } from './problems.ts';
 import { type TupleConfig, TupleConfigSchema } from './schemas.ts';
 import { BYPASS_COLUMN, FORMULA_START_CODES, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 
-export function parseTupleConfig(text: string, file: string, folderName: string): { config: TupleConfig | null; problems: Problem[] } {
+export function parseTupleConfig(
+  text: string,
+  file: string,
+  folderName: string,
+): { config: TupleConfig | null; problems: Problem[] } {
   const parsed = parseYaml(text, file, 'BAD_TUPLE');
   const checked = validate(TupleConfigSchema, parsed, file, 'BAD_TUPLE', 'tuple.yaml');
   const config = checked.value;
@@ -12,13 +16,21 @@ export function parseTupleConfig(text: string, file: string, folderName: string)
   const problems: Problem[] = [];
   const at = (...path: (string | number)[]) => ({ file, ...(parsed.locate(path) ?? {}) });
   if (config.tuple_id !== folderName) {
-    problems.push(problem('BAD_TUPLE', `tuple_id "${config.tuple_id}" must equal its folder name "${folderName}"`, at('tuple_id')));
+    problems.push(
+      problem('BAD_TUPLE', `tuple_id "${config.tuple_id}" must equal its folder name "${folderName}"`, at('tuple_id')),
+    );
   }
   const reserved = new Set([PERIOD_COLUMN, BYPASS_COLUMN, FREEZE_COLUMN]);
   const dimensions = config.dimensions ?? [];
   dimensions.forEach((name, index) => {
     if (reserved.has(name) || dimensions.indexOf(name) !== index || FORMULA_START_CODES.has(name.charCodeAt(0))) {
-      problems.push(problem('BAD_TUPLE', `dimension "${name}" is reserved, listed twice, or starts with a spreadsheet formula character`, at('dimensions', index)));
+      problems.push(
+        problem(
+          'BAD_TUPLE',
+          `dimension "${name}" is reserved, listed twice, or starts with a spreadsheet formula character`,
+          at('dimensions', index),
+        ),
+      );
     }
   });
   return { config: problems.length === 0 ? config : null, problems };

@@ -23,7 +23,11 @@ export function reportJson(report: unknown): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-export function writeReconcileArtifacts(root: string, report: ReconcileReport, replayFor: (tuple: TupleReport) => string): WrittenArtifacts {
+export function writeReconcileArtifacts(
+  root: string,
+  report: ReconcileReport,
+  replayFor: (tuple: TupleReport) => string,
+): WrittenArtifacts {
   const dir = join(root, RECONCILE_DIR);
   mkdirSync(dir, { recursive: true });
   // stale failures and tickets of the tuples in this run would mislead: remove them first
@@ -34,7 +38,10 @@ export function writeReconcileArtifacts(root: string, report: ReconcileReport, r
     if (!existsSync(folder)) continue;
     for (const name of readdirSync(folder)) {
       // tuple ids may hold "--" themselves, so match each reconciled id as a prefix
-      const ours = sub === 'failures' ? reconciled.has(name.replace(/\.json$/, '')) : [...reconciled].some((id) => name.startsWith(`${id}--`));
+      const ours =
+        sub === 'failures'
+          ? reconciled.has(name.replace(/\.json$/, ''))
+          : [...reconciled].some((id) => name.startsWith(`${id}--`));
       if (ours) rmSync(join(folder, name), { force: true });
     }
   }

@@ -33,9 +33,15 @@ export interface ReadOptions {
  * hashing the bytes as they pass. `file` is the path shown in problems. Returns the bytes'
  * SHA-256 and any problem that stopped the reading (BAD_CSV, CONTROL_CHARACTER).
  */
-export async function readExport(path: string, file: string, accumulator: ExportAccumulator, options: ReadOptions = {}): Promise<ExportReadResult> {
+export async function readExport(
+  path: string,
+  file: string,
+  accumulator: ExportAccumulator,
+  options: ReadOptions = {},
+): Promise<ExportReadResult> {
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
-  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new RangeError(`chunkBytes ${chunkBytes}: expected a whole number of bytes, at least 1`);
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1)
+    throw new RangeError(`chunkBytes ${chunkBytes}: expected a whole number of bytes, at least 1`);
   const hash = createHash('sha256');
   let lastLine = 0;
   const sink: ByteRecordSink = {
@@ -102,7 +108,11 @@ async function* chunksOf(path: string, size: number): AsyncGenerator<Buffer> {
 /** `recordLine` is where the record being parsed began (an unclosed quote is reported where it opened). */
 function csvProblem(error: unknown, file: string, recordLine: number): Problem {
   if (error instanceof InvalidUtf8Error) {
-    return problem('BAD_CSV', `invalid UTF-8 at byte ${error.offset}; exports must be UTF-8 text`, { file, line: error.line, column: error.field });
+    return problem('BAD_CSV', `invalid UTF-8 at byte ${error.offset}; exports must be UTF-8 text`, {
+      file,
+      line: error.line,
+      column: error.field,
+    });
   }
   if (error instanceof GuardError) {
     const code = error.finding.kind === 'control_character' ? 'CONTROL_CHARACTER' : 'BAD_CSV';
@@ -118,9 +128,15 @@ function csvProblem(error: unknown, file: string, recordLine: number): Problem {
           ? `records under ${MAX_RECORD_BYTES} bytes`
           : 'RFC 4180 CSV: comma-separated, fields with commas, quotes or line breaks in double quotes, quotes doubled inside';
     // csv-parse counts fields from 0; problems count CSV columns from 1
-    const column = e.code !== 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && typeof e.column === 'number' ? e.column + 1 : 1;
-    const endsLater = e.lines !== undefined && e.lines > recordLine ? ` (the record starting here runs to line ${e.lines})` : '';
-    return problem('BAD_CSV', `${reason}${endsLater} (${e.code}); expected ${expected}`, { file, line: recordLine, column });
+    const column =
+      e.code !== 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && typeof e.column === 'number' ? e.column + 1 : 1;
+    const endsLater =
+      e.lines !== undefined && e.lines > recordLine ? ` (the record starting here runs to line ${e.lines})` : '';
+    return problem('BAD_CSV', `${reason}${endsLater} (${e.code}); expected ${expected}`, {
+      file,
+      line: recordLine,
+      column,
+    });
   }
   return problem('BAD_CSV', `could not read the file: ${(error as Error).message}`, { file });
 }

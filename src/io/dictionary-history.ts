@@ -13,8 +13,15 @@ export function readHistoryIntegrity(root: string): HistoryIntegrity {
   const actual = new Map<string, string>();
   const recorded = new Map<string, string>();
   if (!existsSync(dir)) return { actual, recorded };
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
-    actual.set(name, createHash('sha256').update(readFileSync(join(dir, name))).digest('hex'));
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()) {
+    actual.set(
+      name,
+      createHash('sha256')
+        .update(readFileSync(join(dir, name)))
+        .digest('hex'),
+    );
   }
   const sums = join(dir, HISTORY_SUMS);
   if (existsSync(sums)) {
@@ -31,7 +38,8 @@ export function writeRelease(root: string, version: string): string {
   const bytes = readFileSync(join(root, CURRENT_DICTIONARY));
   const name = `${version}.yaml`;
   const target = join(root, HISTORY_FOLDER, name);
-  if (existsSync(target)) throw new Error(`${HISTORY_FOLDER}/${name} already exists; history files are never rewritten`);
+  if (existsSync(target))
+    throw new Error(`${HISTORY_FOLDER}/${name} already exists; history files are never rewritten`);
   writeFileSync(target, bytes, { flag: 'wx' });
   const integrity = readHistoryIntegrity(root);
   // the first release that writes SHA256SUMS records the history it found (the check passed just
@@ -39,7 +47,9 @@ export function writeRelease(root: string, version: string): string {
   const sumsPath = join(root, HISTORY_FOLDER, HISTORY_SUMS);
   const sums = new Map(existsSync(sumsPath) ? integrity.recorded : integrity.actual);
   sums.set(name, createHash('sha256').update(bytes).digest('hex'));
-  const lines = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, hash]) => `${hash}  ${file}`);
+  const lines = [...sums.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([file, hash]) => `${hash}  ${file}`);
   writeFileSync(sumsPath, `${lines.join('\n')}\n`);
   return `${HISTORY_FOLDER}/${name}`;
 }

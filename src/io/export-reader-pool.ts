@@ -18,7 +18,12 @@ export interface ExportReadOutcome {
   summary: ExportSummary;
 }
 
-export async function readExportAnywhere(path: string, file: string, context: ExportReadContext, options: { worker?: boolean } = {}): Promise<ExportReadOutcome> {
+export async function readExportAnywhere(
+  path: string,
+  file: string,
+  context: ExportReadContext,
+  options: { worker?: boolean } = {},
+): Promise<ExportReadOutcome> {
   const useWorker = options.worker ?? statSync(path).size >= WORKER_THRESHOLD_BYTES;
   if (!useWorker) {
     const accumulator = new ExportAccumulator(context);
@@ -27,10 +32,14 @@ export async function readExportAnywhere(path: string, file: string, context: Ex
   }
   // the compiled package (lib/) runs .js files, a checkout runs the .ts sources
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const worker = new Worker(new URL(`./export-worker${extension}`, import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+  const worker = new Worker(new URL(`./export-worker${extension}`, import.meta.url), {
+    resourceLimits: { maxYoungGenerationSizeMb: 24 },
+  });
   try {
     return await new Promise<ExportReadOutcome>((resolve, reject) => {
-      worker.once('message', (message: ExportReadOutcome & { error?: string }) => (message.error ? reject(new Error(message.error)) : resolve(message)));
+      worker.once('message', (message: ExportReadOutcome & { error?: string }) =>
+        message.error ? reject(new Error(message.error)) : resolve(message),
+      );
       worker.once('error', reject);
       worker.postMessage({ path, file, context });
     });

@@ -8,7 +8,10 @@ parentPort!.once('message', async (job: { path: string; file: string; context: E
   try {
     const accumulator = new ExportAccumulator(job.context);
     const read = await readExport(job.path, job.file, accumulator);
-    parentPort!.postMessage({ read, summary: accumulator.finish(read.problems.length > 0) } satisfies ExportReadOutcome);
+    parentPort!.postMessage({
+      read,
+      summary: accumulator.finish(read.problems.length > 0),
+    } satisfies ExportReadOutcome);
   } catch (error) {
     parentPort!.postMessage({ error: String((error as Error).stack ?? error) });
   }

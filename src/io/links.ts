@@ -20,7 +20,12 @@ function walk(dir: string): string[] {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }
 
 export function urlPathOf(dist: string, file: string): string {
@@ -38,7 +43,8 @@ export async function indexSite(dist: string, pdfLinks: (bytes: Uint8Array) => P
     if (file.endsWith('.html')) {
       const html = readFileSync(file, 'utf8');
       for (const match of html.matchAll(/\sid="([^"]*)"/g)) ids.add(decodeEntities(match[1]!));
-      for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g)) links.push({ from: path, href: decodeEntities(match[1]!) });
+      for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g))
+        links.push({ from: path, href: decodeEntities(match[1]!) });
     } else if (file.endsWith('.pdf')) {
       for (const href of await pdfLinks(readFileSync(file))) links.push({ from: path, href });
     }

@@ -10,7 +10,14 @@ import { assembleReport, type ExportRead, reconcileTuple } from '../core/reconci
 import type { Audience, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
 import { readExportAnywhere } from './export-reader-pool.ts';
-import { type DictionaryCatalog, displayPath, listTupleFolders, loadDictionaryCatalog, resolveExportFile, TUPLES_FOLDER } from './workspace.ts';
+import {
+  type DictionaryCatalog,
+  displayPath,
+  listTupleFolders,
+  loadDictionaryCatalog,
+  resolveExportFile,
+  TUPLES_FOLDER,
+} from './workspace.ts';
 
 export interface ReconcileOptions {
   root: string;
@@ -41,7 +48,12 @@ export async function reconcileWorkspace(options: ReconcileOptions): Promise<Rec
   return assembleReport(catalog.current?.dictionary.version ?? null, tuples, catalog.problems);
 }
 
-async function reconcileTupleFolder(root: string, tupleId: string, catalog: DictionaryCatalog, options: ReconcileOptions): Promise<TupleReport> {
+async function reconcileTupleFolder(
+  root: string,
+  tupleId: string,
+  catalog: DictionaryCatalog,
+  options: ReconcileOptions,
+): Promise<TupleReport> {
   const dir = join(root, TUPLES_FOLDER, tupleId);
   const rel = `${TUPLES_FOLDER}/${tupleId}`;
   const tupleFile = `${rel}/tuple.yaml`;
@@ -63,7 +75,12 @@ async function reconcileTupleFolder(root: string, tupleId: string, catalog: Dict
     const file = `${rel}/${audience}.manifest.json`;
     const path = join(dir, `${audience}.manifest.json`);
     if (!existsSync(path)) {
-      manifests[audience] = { audience, file, manifest: null, problems: [problem('BAD_MANIFEST', `missing ${file}; each export has a JSON manifest beside it`, { file })] };
+      manifests[audience] = {
+        audience,
+        file,
+        manifest: null,
+        problems: [problem('BAD_MANIFEST', `missing ${file}; each export has a JSON manifest beside it`, { file })],
+      };
       windows[audience] = null;
       continue;
     }
@@ -86,26 +103,50 @@ async function reconcileTupleFolder(root: string, tupleId: string, catalog: Dict
       if (!alreadySaid) {
         const known = [...catalog.byVersion.keys()].join(', ') || 'none';
         const where = lineColumnAt(manifestTexts[audience]!, manifestTexts[audience]!.indexOf('"dictionary_version"'));
-        dictionaryProblems.push(problem('DICTIONARY_VERSION_UNKNOWN', `dictionary_version "${manifest.dictionary_version}" is neither the current dictionary nor in dictionary/history (known: ${known})`, { file: manifests[audience].file, ...where }));
+        dictionaryProblems.push(
+          problem(
+            'DICTIONARY_VERSION_UNKNOWN',
+            `dictionary_version "${manifest.dictionary_version}" is neither the current dictionary nor in dictionary/history (known: ${known})`,
+            { file: manifests[audience].file, ...where },
+          ),
+        );
       }
     }
   }
-  const sameDictionary = dictionaries.leadership && dictionaries.leadership === dictionaries.partner ? dictionaries.leadership : null;
+  const sameDictionary =
+    dictionaries.leadership && dictionaries.leadership === dictionaries.partner ? dictionaries.leadership : null;
 
   // both exports stream at once (a large one in its own worker thread)
   const readSide = async (audience: Audience): Promise<ExportRead> => {
     const manifest = manifests[audience].manifest;
     if (!manifest) return { summary: null, sha256: null, problems: [] };
-    const resolved = resolveExportFile(root, dir, manifest.file, manifests[audience].at?.('file') ?? { file: manifests[audience].file });
+    const resolved = resolveExportFile(
+      root,
+      dir,
+      manifest.file,
+      manifests[audience].at?.('file') ?? { file: manifests[audience].file },
+    );
     if ('problem' in resolved) return { summary: null, sha256: null, problems: [resolved.problem] };
     const file = displayPath(root, join(dir, manifest.file));
-    const context = { audience, file, dictionary: dictionaries[audience], window: windows[audience], dimensions: config?.dimensions ?? [] };
+    const context = {
+      audience,
+      file,
+      dictionary: dictionaries[audience],
+      window: windows[audience],
+      dimensions: config?.dimensions ?? [],
+    };
     const { read, summary } = await readExportAnywhere(resolved.path, file, context, { worker: options.workers });
     const problems = [...read.problems];
     if (read.sha256 !== manifest.sha256) {
       const text = manifestTexts[audience]!;
       const where = lineColumnAt(text, text.indexOf('"sha256"'));
-      problems.unshift(problem('CHECKSUM_MISMATCH', `sha256 in the manifest is ${manifest.sha256}, but ${manifest.file} hashes to ${read.sha256}; the export changed after its manifest was written`, { file: manifests[audience].file, ...where }));
+      problems.unshift(
+        problem(
+          'CHECKSUM_MISMATCH',
+          `sha256 in the manifest is ${manifest.sha256}, but ${manifest.file} hashes to ${read.sha256}; the export changed after its manifest was written`,
+          { file: manifests[audience].file, ...where },
+        ),
+      );
     }
     return { summary, sha256: read.sha256, problems };
   };

@@ -33,7 +33,13 @@ export class GuardError extends Error {
 }
 
 /** Reading from the first byte of the file. */
-export const FROM_THE_START: ByteHandover = { bytes: new Uint8Array(0), atFileStart: true, offset: 0, line: 0, header: null };
+export const FROM_THE_START: ByteHandover = {
+  bytes: new Uint8Array(0),
+  atFileStart: true,
+  offset: 0,
+  line: 0,
+  header: null,
+};
 
 export class ReferenceReader {
   readonly #decoder: TextDecoder;
@@ -95,7 +101,11 @@ export class ReferenceReader {
     if (e.recordLine !== undefined) return e; // already located (csv-parse reports an error both ways)
     if (e instanceof CsvError && typeof e.lines === 'number') e.lines += this.#lineOffset;
     // csv-parse counts lines from where it started reading (the primer): say them in the whole file
-    if (this.#lineOffset !== 0) e.message = e.message.replace(/\b(at|on) line (\d+)/g, (_, word: string, line: string) => `${word} line ${Number(line) + this.#lineOffset}`);
+    if (this.#lineOffset !== 0)
+      e.message = e.message.replace(
+        /\b(at|on) line (\d+)/g,
+        (_, word: string, line: string) => `${word} line ${Number(line) + this.#lineOffset}`,
+      );
     e.recordLine = this.#lineOffset + this.#lastLines + 1;
     return e;
   }
@@ -184,7 +194,9 @@ export class ReferenceReader {
 
   async #send(text: string): Promise<void> {
     if (text === '') return;
-    const written = new Promise<void>((resolve, reject) => this.#parser.write(text, (error) => (error ? reject(this.#locate(error)) : resolve())));
+    const written = new Promise<void>((resolve, reject) =>
+      this.#parser.write(text, (error) => (error ? reject(this.#locate(error)) : resolve())),
+    );
     await Promise.race([written, this.#failed]);
   }
 

@@ -19,13 +19,17 @@ export function tupleReportBytes(tuple: TupleReport): string {
 
 const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-export function readSiteContent(root: string, report: ReconcileReport): { content: Map<string, TupleContent>; faqMarkdown: string | null; problems: Problem[] } {
+export function readSiteContent(
+  root: string,
+  report: ReconcileReport,
+): { content: Map<string, TupleContent>; faqMarkdown: string | null; problems: Problem[] } {
   const content = new Map<string, TupleContent>();
   const problems: Problem[] = [];
   for (const tuple of report.tuples) {
     const rel = `${TUPLES_FOLDER}/${tuple.tuple_id}`;
     const dir = join(root, rel);
-    const config = parseTupleConfig(readFileSync(join(dir, 'tuple.yaml'), 'utf8'), `${rel}/tuple.yaml`, tuple.tuple_id).config as TupleConfig;
+    const config = parseTupleConfig(readFileSync(join(dir, 'tuple.yaml'), 'utf8'), `${rel}/tuple.yaml`, tuple.tuple_id)
+      .config as TupleConfig;
     const manifests = {
       leadership: JSON.parse(readFileSync(join(dir, 'leadership.manifest.json'), 'utf8')) as Manifest,
       partner: JSON.parse(readFileSync(join(dir, 'partner.manifest.json'), 'utf8')) as Manifest,

@@ -27,7 +27,9 @@ function walk(dir: string, prefix = ''): string[] {
 
 /** `sha256sum` lines for every published file but the list itself, sorted by path. */
 export function siteSums(dir: string): string {
-  const files = walk(dir).filter((f) => f !== SITE_SUMS).sort();
+  const files = walk(dir)
+    .filter((f) => f !== SITE_SUMS)
+    .sort();
   return files.map((file) => `${sha256(readFileSync(join(dir, file)))}  ${file}\n`).join('');
 }
 
@@ -55,7 +57,9 @@ export function verifySite(dir: string): VerifyResult {
       raw = JSON.parse(readFileSync(reportPath, 'utf8'));
       entry = TupleReportSchema.parse(raw);
     } catch (error) {
-      mismatches.push(`tuples/${tupleId}/report.json is not a reconcile report entry: ${(error as Error).message.split('\n')[0]}`);
+      mismatches.push(
+        `tuples/${tupleId}/report.json is not a reconcile report entry: ${(error as Error).message.split('\n')[0]}`,
+      );
       continue;
     }
     const where = `tuple ${tupleId}`;
@@ -69,7 +73,11 @@ export function verifySite(dir: string): VerifyResult {
       continue;
     }
     const dictionaryBytes = readFileSync(dictionaryPath);
-    expect(`${where}: dictionary/${entry.dictionary_version}.json is canonical JSON`, canonicalJson(JSON.parse(dictionaryBytes.toString('utf8'))), dictionaryBytes.toString('utf8'));
+    expect(
+      `${where}: dictionary/${entry.dictionary_version}.json is canonical JSON`,
+      canonicalJson(JSON.parse(dictionaryBytes.toString('utf8'))),
+      dictionaryBytes.toString('utf8'),
+    );
     const dictionarySha = sha256(dictionaryBytes);
     expect(`${where}: dictionary_sha256`, dictionarySha, entry.dictionary_sha256);
 
@@ -126,7 +134,8 @@ export function verifySite(dir: string): VerifyResult {
       if (!wanted) mismatches.push(`${file} is not listed in ${SITE_SUMS}`);
       else expect(`${file} matches ${SITE_SUMS}`, sha256(readFileSync(join(dir, file))), wanted);
     }
-    for (const file of listed.keys()) if (!present.includes(file)) mismatches.push(`${file} is listed in ${SITE_SUMS} but missing`);
+    for (const file of listed.keys())
+      if (!present.includes(file)) mismatches.push(`${file} is listed in ${SITE_SUMS} but missing`);
   }
   return { checked, mismatches };
 }

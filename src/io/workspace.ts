@@ -35,7 +35,11 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
   const byVersion = new Map<string, LoadedDictionary>();
   const history: LoadedDictionary[] = [];
   const historyDir = join(root, HISTORY_FOLDER);
-  const files = existsSync(historyDir) ? readdirSync(historyDir).filter((name) => name.endsWith('.yaml')).sort() : [];
+  const files = existsSync(historyDir)
+    ? readdirSync(historyDir)
+        .filter((name) => name.endsWith('.yaml'))
+        .sort()
+    : [];
   for (const name of files) {
     const file = `${HISTORY_FOLDER}/${name}`;
     const result = parseDictionary(readFileSync(join(historyDir, name), 'utf8'), file);
@@ -43,7 +47,13 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
     if (!result.loaded) continue;
     const version = name.slice(0, -'.yaml'.length);
     if (!SEMVER.test(version) || result.loaded.dictionary.version !== version) {
-      problems.push(problem('BAD_DICTIONARY', `a history file is named after its version: ${file} holds version ${result.loaded.dictionary.version}`, { file, line: 1, column: 1 }));
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `a history file is named after its version: ${file} holds version ${result.loaded.dictionary.version}`,
+          { file, line: 1, column: 1 },
+        ),
+      );
       continue;
     }
     byVersion.set(version, result.loaded);
@@ -53,7 +63,11 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
   let current: LoadedDictionary | null = null;
   const currentPath = join(root, CURRENT_DICTIONARY);
   if (!existsSync(currentPath)) {
-    problems.push(problem('BAD_DICTIONARY', `no dictionary: expected ${CURRENT_DICTIONARY} under ${root}`, { file: CURRENT_DICTIONARY }));
+    problems.push(
+      problem('BAD_DICTIONARY', `no dictionary: expected ${CURRENT_DICTIONARY} under ${root}`, {
+        file: CURRENT_DICTIONARY,
+      }),
+    );
   } else {
     const result = parseDictionary(readFileSync(currentPath, 'utf8'), CURRENT_DICTIONARY);
     problems.push(...result.problems);
@@ -77,13 +91,27 @@ export function listTupleFolders(root: string): string[] {
  * Resolves a manifest's `file` inside the tuple folder, refusing anything that is not a regular
  * file there (a symlink that leaves the folder included). Returns the absolute path or a problem.
  */
-export function resolveExportFile(root: string, tupleDir: string, name: string, where: SourceLocation): { path: string } | { problem: Problem } {
+export function resolveExportFile(
+  root: string,
+  tupleDir: string,
+  name: string,
+  where: SourceLocation,
+): { path: string } | { problem: Problem } {
   const path = join(tupleDir, name);
-  if (!existsSync(path)) return { problem: problem('BAD_MANIFEST', `file "${name}" does not exist in ${displayPath(root, tupleDir)}`, where) };
+  if (!existsSync(path))
+    return {
+      problem: problem('BAD_MANIFEST', `file "${name}" does not exist in ${displayPath(root, tupleDir)}`, where),
+    };
   const realDir = realpathSync(tupleDir);
   const realPath = realpathSync(path);
   if (!realPath.startsWith(realDir + sep)) {
-    return { problem: problem('BAD_MANIFEST', `file "${name}" leads outside the tuple folder (through a symlink); exports must live inside it`, where) };
+    return {
+      problem: problem(
+        'BAD_MANIFEST',
+        `file "${name}" leads outside the tuple folder (through a symlink); exports must live inside it`,
+        where,
+      ),
+    };
   }
   if (!statSync(realPath).isFile()) {
     return { problem: problem('BAD_MANIFEST', `file "${name}" is not a regular file`, where) };

@@ -22,12 +22,30 @@ const ACCENT = '#0b5cad';
 const RULE = '#d9dde3';
 
 const styles = StyleSheet.create({
-  page: { fontFamily: 'Inter', fontSize: 10.5, color: INK, paddingTop: 46, paddingBottom: 70, paddingHorizontal: 54, lineHeight: 1.4 },
+  page: {
+    fontFamily: 'Inter',
+    fontSize: 10.5,
+    color: INK,
+    paddingTop: 46,
+    paddingBottom: 70,
+    paddingHorizontal: 54,
+    lineHeight: 1.4,
+  },
   kicker: { fontSize: 8, letterSpacing: 1.2, color: MUTED, textTransform: 'uppercase', marginBottom: 6 },
   title: { fontSize: 19, fontWeight: 700, lineHeight: 1.2, marginBottom: 8 },
   meta: { fontSize: 9, color: MUTED, marginBottom: 2 },
   section: { marginTop: 16 },
-  heading: { fontSize: 9, fontWeight: 700, letterSpacing: 1, textTransform: 'uppercase', color: MUTED, borderBottomWidth: 0.75, borderBottomColor: RULE, paddingBottom: 3, marginBottom: 8 },
+  heading: {
+    fontSize: 9,
+    fontWeight: 700,
+    letterSpacing: 1,
+    textTransform: 'uppercase',
+    color: MUTED,
+    borderBottomWidth: 0.75,
+    borderBottomColor: RULE,
+    paddingBottom: 3,
+    marginBottom: 8,
+  },
   headline: { borderLeftWidth: 2.5, borderLeftColor: ACCENT, paddingLeft: 10, marginBottom: 10 },
   headlineText: { fontSize: 12, lineHeight: 1.35 },
   value: { fontWeight: 700 },
@@ -36,7 +54,15 @@ const styles = StyleSheet.create({
   carveOut: { marginBottom: 5 },
   carveOutId: { fontFamily: 'JetBrains Mono', fontSize: 8.5, color: ACCENT, textDecoration: 'none' },
   faqLink: { color: ACCENT, textDecoration: 'none', fontSize: 10, marginBottom: 4 },
-  footer: { position: 'absolute', left: 54, right: 54, bottom: 26, borderTopWidth: 0.75, borderTopColor: RULE, paddingTop: 5 },
+  footer: {
+    position: 'absolute',
+    left: 54,
+    right: 54,
+    bottom: 26,
+    borderTopWidth: 0.75,
+    borderTopColor: RULE,
+    paddingTop: 5,
+  },
   footerLine: { fontFamily: 'JetBrains Mono', fontSize: 6.6, color: MUTED, lineHeight: 1.45 },
 });
 
@@ -88,7 +114,11 @@ export function onePager({ tuple, siteUrl, size, compact = false }: OnePagerProp
       h(Text, { style: style.kicker }, `Executive readback · ${tuple.partner}`),
       h(Text, { style: style.title }, tuple.title),
       h(Text, { style: style.meta }, `Window (UTC, start inclusive, end exclusive): ${window}`),
-      h(Text, { style: style.meta }, `Metric dictionary ${tuple.report.dictionary_version} · leadership and partner exports reconciled within tolerance`),
+      h(
+        Text,
+        { style: style.meta },
+        `Metric dictionary ${tuple.report.dictionary_version} · leadership and partner exports reconciled within tolerance`,
+      ),
       h(
         View,
         { style: style.section },
@@ -100,34 +130,54 @@ export function onePager({ tuple, siteUrl, size, compact = false }: OnePagerProp
             h(
               Text,
               { style: style.headlineText },
-              ...headline.parts.flatMap((part, i) => (i === 0 ? [part] : [h(Text, { style: style.value, key: `v${i}` }, headline.value), part])),
+              ...headline.parts.flatMap((part, i) =>
+                i === 0 ? [part] : [h(Text, { style: style.value, key: `v${i}` }, headline.value), part],
+              ),
             ),
             h(Link, { src: headline.annex_href, style: style.citation }, headline.citation),
           ),
         ),
       ),
       tuple.body_text
-        ? h(View, { style: style.section }, ...tuple.body_text.split(/\n\s*\n/).map((paragraph, i) => h(Text, { style: style.body, key: `p${i}` }, paragraph.replace(/\s*\n\s*/g, ' '))))
+        ? h(
+            View,
+            { style: style.section },
+            ...tuple.body_text
+              .split(/\n\s*\n/)
+              .map((paragraph, i) => h(Text, { style: style.body, key: `p${i}` }, paragraph.replace(/\s*\n\s*/g, ' '))),
+          )
         : null,
       h(
         View,
         { style: style.section },
         h(Text, { style: style.heading }, 'Carve-out weeks'),
         tuple.carve_outs.length === 0
-          ? h(Text, { style: style.body }, `None: no change shipped during a release freeze in this window (${tuple.sentinel}).`)
+          ? h(
+              Text,
+              { style: style.body },
+              `None: no change shipped during a release freeze in this window (${tuple.sentinel}).`,
+            )
           : tuple.carve_outs.map((c) =>
               compact
                 ? h(
                     Text,
                     { style: [style.carveOut, style.carveOutText], key: c.anchor, wrap: false },
                     `${dateOnly(c.period_start)}: ${c.blast_radius} `,
-                    h(Link, { src: `${annex}#${c.anchor}`, style: style.carveOutId }, `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`),
+                    h(
+                      Link,
+                      { src: `${annex}#${c.anchor}`, style: style.carveOutId },
+                      `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`,
+                    ),
                   )
                 : h(
                     View,
                     { style: style.carveOut, key: c.anchor, wrap: false },
                     h(Text, { style: style.carveOutText }, `Week of ${dateOnly(c.period_start)}: ${c.blast_radius}`),
-                    h(Link, { src: `${annex}#${c.anchor}`, style: style.carveOutId }, `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`),
+                    h(
+                      Link,
+                      { src: `${annex}#${c.anchor}`, style: style.carveOutId },
+                      `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`,
+                    ),
                   ),
             ),
       ),
@@ -135,14 +185,20 @@ export function onePager({ tuple, siteUrl, size, compact = false }: OnePagerProp
         View,
         { style: style.section },
         h(Text, { style: style.heading }, 'Questions'),
-        ...faq.map(([question, anchor]) => h(Link, { src: `${annex}${anchor}`, style: style.faqLink, key: anchor }, question)),
+        ...faq.map(([question, anchor]) =>
+          h(Link, { src: `${annex}${anchor}`, style: style.faqLink, key: anchor }, question),
+        ),
       ),
       h(
         View,
         { style: style.footer, fixed: true },
         h(Text, { style: style.footerLine }, `Tuple revision hash ${tuple.tuple_revision_hash}`),
         h(Text, { style: style.footerLine }, `Artifact id ${tuple.report.artifact_id}`),
-        h(Text, { style: style.footerLine }, `Dictionary ${tuple.report.dictionary_version} | window ${tuple.window.start_inclusive} to ${tuple.window.end_exclusive} (UTC) | tuple ${tuple.tuple_id}`),
+        h(
+          Text,
+          { style: style.footerLine },
+          `Dictionary ${tuple.report.dictionary_version} | window ${tuple.window.start_inclusive} to ${tuple.window.end_exclusive} (UTC) | tuple ${tuple.tuple_id}`,
+        ),
       ),
     ),
   );

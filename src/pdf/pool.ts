@@ -11,7 +11,12 @@ import { renderOnePager } from './render.ts';
 /** Below this many PDFs, starting workers costs more than it saves. */
 const POOL_THRESHOLD = 6;
 
-export async function renderOnePagers(tuples: readonly TuplePage[], siteUrl: string, size: PageSize, onDone: (tuple: TuplePage, pdf: Uint8Array) => void): Promise<void> {
+export async function renderOnePagers(
+  tuples: readonly TuplePage[],
+  siteUrl: string,
+  size: PageSize,
+  onDone: (tuple: TuplePage, pdf: Uint8Array) => void,
+): Promise<void> {
   const workers = Math.min(availableParallelism(), Math.ceil(tuples.length / 2));
   if (tuples.length < POOL_THRESHOLD || workers < 2) {
     for (const tuple of tuples) onDone(tuple, await renderOnePager(tuple, siteUrl, size));

@@ -26,9 +26,14 @@ let fontsReady = false;
 function registerFonts(): void {
   if (fontsReady) return;
   const require = createRequire(import.meta.url);
-  const inter = (weight: number) => decompressed(require.resolve(`@fontsource/inter/files/inter-latin-${weight}-normal.woff`));
-  const mono = (weight: number) => decompressed(require.resolve(`@fontsource/jetbrains-mono/files/jetbrains-mono-latin-${weight}-normal.woff`));
-  Font.register({ family: 'Inter', fonts: [{ src: inter(400) }, { src: inter(600), fontWeight: 600 }, { src: inter(700), fontWeight: 700 }] });
+  const inter = (weight: number) =>
+    decompressed(require.resolve(`@fontsource/inter/files/inter-latin-${weight}-normal.woff`));
+  const mono = (weight: number) =>
+    decompressed(require.resolve(`@fontsource/jetbrains-mono/files/jetbrains-mono-latin-${weight}-normal.woff`));
+  Font.register({
+    family: 'Inter',
+    fonts: [{ src: inter(400) }, { src: inter(600), fontWeight: 600 }, { src: inter(700), fontWeight: 700 }],
+  });
   Font.register({ family: 'JetBrains Mono', fonts: [{ src: mono(400) }] });
   // ids and hashes are never hyphenated
   Font.registerHyphenationCallback((word) => [word]);
@@ -50,7 +55,11 @@ export class OnePagerOverflowError extends Error {}
  * are escaped, so it cannot pass for one.
  */
 export function pdfPageCount(pdf: Uint8Array): number {
-  return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1').match(/ 0 obj\n<<\n\/Type \/Page\n/g)?.length ?? 0;
+  return (
+    Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength)
+      .toString('latin1')
+      .match(/ 0 obj\n<<\n\/Type \/Page\n/g)?.length ?? 0
+  );
 }
 
 /**
@@ -61,9 +70,13 @@ export async function renderOnePager(tuple: TuplePage, siteUrl: string, size: Pa
   registerFonts();
   let pages = 0;
   for (const compact of [false, true]) {
-    const pdf = await renderToBuffer(onePager({ tuple, siteUrl, size, compact }) as Parameters<typeof renderToBuffer>[0]);
+    const pdf = await renderToBuffer(
+      onePager({ tuple, siteUrl, size, compact }) as Parameters<typeof renderToBuffer>[0],
+    );
     pages = pdfPageCount(pdf);
     if (pages === 1) return pdf;
   }
-  throw new OnePagerOverflowError(`the executive one-pager of ${tuple.tuple_id} runs to ${pages} pages even in its compact layout (${tuple.headlines.length} headline(s), ${tuple.carve_outs.length} carve-out week(s)); SPEC §8 asks for one page: shorten the headlines or the text of content/tuples/${tuple.tuple_id}/readback.md`);
+  throw new OnePagerOverflowError(
+    `the executive one-pager of ${tuple.tuple_id} runs to ${pages} pages even in its compact layout (${tuple.headlines.length} headline(s), ${tuple.carve_outs.length} carve-out week(s)); SPEC §8 asks for one page: shorten the headlines or the text of content/tuples/${tuple.tuple_id}/readback.md`,
+  );
 }

@@ -8,7 +8,10 @@ import type { SiteModel } from '../../src/core/site-model.ts';
 import { launchBrowser, serveDirectory } from './browser.ts';
 import { copyWorkspace, REPO_ROOT } from './workspace.ts';
 
-export function buildSite(root = copyWorkspace(), env: Record<string, string> = {}): { root: string; dist: string; status: number | null; stderr: string } {
+export function buildSite(
+  root = copyWorkspace(),
+  env: Record<string, string> = {},
+): { root: string; dist: string; status: number | null; stderr: string } {
   const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', root], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
@@ -25,7 +28,11 @@ export function useBuiltSite(prepare?: (root: string) => void): { root: string; 
     prepare?.(root);
     const built = buildSite(root);
     if (built.status !== 0) throw new Error(built.stderr);
-    Object.assign(state, { root: built.root, dist: built.dist, model: JSON.parse(readFileSync(join(built.root, '.readback/site/model.json'), 'utf8')) });
+    Object.assign(state, {
+      root: built.root,
+      dist: built.dist,
+      model: JSON.parse(readFileSync(join(built.root, '.readback/site/model.json'), 'utf8')),
+    });
   });
   return state;
 }

@@ -39,7 +39,13 @@ export function rehash(root: string, tupleId: string, audience: Audience): void 
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-export function editExport(root: string, tupleId: string, audience: Audience, edit: (text: string) => string, options = { rehash: true }): void {
+export function editExport(
+  root: string,
+  tupleId: string,
+  audience: Audience,
+  edit: (text: string) => string,
+  options = { rehash: true },
+): void {
   const path = tuplePath(root, tupleId, `${audience}.csv`);
   writeFileSync(path, edit(readFileSync(path, 'utf8')));
   if (options.rehash) rehash(root, tupleId, audience);
@@ -50,7 +56,12 @@ export function writeExportBytes(root: string, tupleId: string, audience: Audien
   rehash(root, tupleId, audience);
 }
 
-export function editManifest(root: string, tupleId: string, audience: Audience, edit: (manifest: Record<string, unknown>) => Record<string, unknown>): void {
+export function editManifest(
+  root: string,
+  tupleId: string,
+  audience: Audience,
+  edit: (manifest: Record<string, unknown>) => Record<string, unknown>,
+): void {
   const path = tuplePath(root, tupleId, `${audience}.manifest.json`);
   writeFileSync(path, `${JSON.stringify(edit(JSON.parse(readFileSync(path, 'utf8'))), null, 2)}\n`);
 }
@@ -133,7 +144,14 @@ export function syntheticWorkspace(spec: SyntheticWorkspace): { root: string; tu
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'tuple.yaml'),
-    stringify({ tuple_id: tupleId, partner: 'Test Partner', title: 'Test readback', dimensions: spec.dimensions ?? [], leadership_only: spec.leadershipOnly ?? [], bypasses: spec.bypasses ?? {} }),
+    stringify({
+      tuple_id: tupleId,
+      partner: 'Test Partner',
+      title: 'Test readback',
+      dimensions: spec.dimensions ?? [],
+      leadership_only: spec.leadershipOnly ?? [],
+      bypasses: spec.bypasses ?? {},
+    }),
   );
   for (const audience of ['leadership', 'partner'] as const) {
     const csv = `${spec[audience].join('\n')}\n`;
