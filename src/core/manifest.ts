@@ -1,7 +1,7 @@
 /** SPEC §4–§5 steps 1–2: export manifests and window parity. */
 import type { ExportWindow } from './exports.ts';
 import { parseJson, validate } from './located.ts';
-import { problem, type Problem, type SourceLocation } from './problems.ts';
+import { findingKey, problem, type Problem, type SourceLocation } from './problems.ts';
 import { type Audience, type Manifest, ManifestSchema } from './schemas.ts';
 import { instantToMs, parseUtcInstant } from './timestamps.ts';
 
@@ -131,6 +131,8 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
           'WINDOW_MISMATCH',
           `${key} differs: leadership ${a[key]}, partner ${b[key]}; both exports must cover the byte-identical window`,
           at(key),
+          undefined,
+          { actual: b[key], expected: a[key] },
         ),
       );
     }
@@ -144,6 +146,8 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
           'TUPLE_MISMATCH',
           `tuple_id "${side.manifest!.tuple_id}" is not this tuple ("${tupleId}", the folder name)`,
           side.at?.('tuple_id') ?? { file: side.file },
+          undefined,
+          { actual: side.manifest!.tuple_id, expected: tupleId },
         ),
       );
     }
@@ -154,6 +158,8 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
         'TUPLE_MISMATCH',
         `tuple_id differs: leadership "${a.tuple_id}", partner "${b.tuple_id}"`,
         at('tuple_id'),
+        undefined,
+        { actual: b.tuple_id, expected: a.tuple_id },
       ),
     );
   }
@@ -163,6 +169,8 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
         'RUN_MISMATCH',
         `run_id differs: leadership "${a.run_id}", partner "${b.run_id}"; both exports must come from the same run`,
         at('run_id'),
+        undefined,
+        { actual: b.run_id, expected: a.run_id },
       ),
     );
   }
@@ -172,8 +180,49 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
         'DICTIONARY_VERSION_MISMATCH',
         `dictionary_version differs: leadership ${a.dictionary_version}, partner ${b.dictionary_version}`,
         at('dictionary_version'),
+        undefined,
+        { actual: b.dictionary_version, expected: a.dictionary_version },
       ),
     );
   }
   return problems;
+}
+
+/**
+ * Step 3: the dictionary version each manifest cites exists (one problem per unknown version,
+ * however many manifests cite it). `known` lists the versions that exist.
+ */
+export function citedDictionaryProblems(reads: readonly ManifestRead[], known: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const said = new Set<string>();
+  for (const read of reads) {
+    const version = read.manifest?.dictionary_version;
+    if (version === undefined || known.includes(version)) continue;
+    const found = problem(
+      'DICTIONARY_VERSION_UNKNOWN',
+      `dictionary_version "${version}" is neither the current dictionary nor in dictionary/history (known: ${known.join(', ') || 'none'})`,
+      { file: read.file, ...read.at?.('dictionary_version') },
+      undefined,
+      { actual: version, expected: known.join(', ') || 'none' },
+    );
+    // the same version cited twice is one problem: keyed on the facts, not the place or wording
+    const key = findingKey({ ...found, file: undefined, line: undefined, column: undefined });
+    if (said.has(key)) continue;
+    said.add(key);
+    problems.push(found);
+  }
+  return problems;
+}
+
+/** Step 1: the export's bytes hash to what its manifest says. */
+export function checksumProblem(read: ManifestRead, fileSha256: string): Problem | null {
+  const manifest = read.manifest;
+  if (!manifest || manifest.sha256 === fileSha256) return null;
+  return problem(
+    'CHECKSUM_MISMATCH',
+    `sha256 in the manifest is ${manifest.sha256}, but ${manifest.file} hashes to ${fileSha256}; the export changed after its manifest was written`,
+    read.at?.('sha256') ?? { file: read.file },
+    undefined,
+    { actual: fileSha256, expected: manifest.sha256 },
+  );
 }

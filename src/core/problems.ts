@@ -1,90 +1,203 @@
 /**
- * The one vocabulary of findings (SPEC §5, §6). A problem is data, never an exception:
- * every check returns the problems it found and the run goes on to report all of them.
+ * The one vocabulary of findings, from a manifest to the published site (SPEC §5, §6). A problem
+ * is data, never an exception: every check returns the problems it found and the run goes on to
+ * report all of them. Every code any part of Readback reports is a row of `PROBLEMS`; the zod
+ * enum, a tuple's status, the step order, the exit code and what reconcile may still compare are
+ * all read from that table.
  */
 import { z } from 'zod';
 
-/** Problems that make a tuple's inputs malformed (SPEC §5 steps 1, 3, 4, 5 and aggregation errors): exit 2. */
-export const INVALID_CODES = [
-  'BAD_MANIFEST',
-  'CHECKSUM_MISMATCH',
-  'DICTIONARY_VERSION_UNKNOWN',
-  'BAD_DICTIONARY',
-  'BAD_TUPLE',
-  'BAD_CSV',
-  'MISSING_COLUMN',
-  'UNKNOWN_COLUMN',
-  'DUPLICATE_COLUMN',
-  'MISSING_METRIC',
-  'DEPRECATED_METRIC',
-  'BAD_NUMBER',
-  'BAD_TIMESTAMP',
-  'BAD_BYPASS_ID',
-  'ROW_OUTSIDE_WINDOW',
-  'NO_OBSERVATIONS',
-  'AMBIGUOUS_LAST_OBSERVED',
-  'ZERO_WEIGHT',
-  'FORMULA_CELL',
-  'CONTROL_CHARACTER',
-  'BAD_READBACK',
-] as const;
-
-/** Problems where well-formed inputs disagree (SPEC §5 steps 2, 6, 7): exit 1. */
-export const RED_CODES = [
-  'WINDOW_NOT_UTC',
-  'WINDOW_MISMATCH',
-  'TUPLE_MISMATCH',
-  'RUN_MISMATCH',
-  'DICTIONARY_VERSION_MISMATCH',
-  'BYPASS_MISMATCH',
-  'BYPASS_WITHOUT_FREEZE',
-  'BYPASS_UNEXPLAINED',
-  'VARIANCE_EXCEEDED',
-] as const;
-
-export const ProblemCodeSchema = z.enum([...INVALID_CODES, ...RED_CODES]);
-export type ProblemCode = z.infer<typeof ProblemCodeSchema>;
+/**
+ * - `invalid`: the inputs (or the build's settings) are malformed; exit 2
+ * - `red`: well-formed inputs disagree; exit 1
+ * - `publish`: the site a build made would be wrong (a broken link, a lost anchor, a hash that does
+ *   not replay); exit 1
+ */
+export type Severity = 'invalid' | 'red' | 'publish';
 
 /**
- * The SPEC §5 step that finds each code (0: the workspace's own files, before step 1). A tuple's
- * problems are listed in step order, as the checks run; within a step, in the order found.
+ * What reconcile no longer compares once a problem is found (SPEC §5: every problem is reported,
+ * but none is the echo of another):
+ * - `rows`: rows were left out of both the aggregates and the bypass pairs
+ * - `metric`: that metric's aggregate is meaningless (its `metric_id` says which)
+ * - `bypass-pairs`: the (bypass, freeze) pairs cannot be judged
  */
-export const STEP_OF: Record<ProblemCode, number> = {
-  BAD_TUPLE: 0,
-  BAD_DICTIONARY: 0,
-  BAD_READBACK: 0,
-  BAD_MANIFEST: 1,
-  CHECKSUM_MISMATCH: 1,
-  WINDOW_NOT_UTC: 2,
-  WINDOW_MISMATCH: 2,
-  TUPLE_MISMATCH: 2,
-  RUN_MISMATCH: 2,
-  DICTIONARY_VERSION_MISMATCH: 2,
-  DICTIONARY_VERSION_UNKNOWN: 3,
-  UNKNOWN_COLUMN: 4,
-  DEPRECATED_METRIC: 4,
-  MISSING_METRIC: 4,
-  DUPLICATE_COLUMN: 4,
-  MISSING_COLUMN: 4,
-  BAD_CSV: 5,
-  CONTROL_CHARACTER: 5,
-  BAD_NUMBER: 5,
-  BAD_TIMESTAMP: 5,
-  ROW_OUTSIDE_WINDOW: 5,
-  FORMULA_CELL: 5,
-  BAD_BYPASS_ID: 5,
-  BYPASS_MISMATCH: 6,
-  BYPASS_WITHOUT_FREEZE: 6,
-  BYPASS_UNEXPLAINED: 6,
-  VARIANCE_EXCEEDED: 7,
-  NO_OBSERVATIONS: 7,
-  AMBIGUOUS_LAST_OBSERVED: 7,
-  ZERO_WEIGHT: 7,
-};
+export type LeavesOut = 'rows' | 'metric' | 'bypass-pairs';
 
-/** Problems in SPEC §5 step order (a stable sort: within a step, the order they were found in). */
+export interface ProblemRule {
+  /** 0 the workspace's own files; 1–7 the SPEC §5 steps; 8 building and publishing the site */
+  step: number;
+  severity: Severity;
+  leavesOut?: LeavesOut;
+  /** one line for people: what the code means */
+  means: string;
+}
+
+/** Every problem code, in the order the checks run. */
+export const PROBLEMS = {
+  // the workspace's own files
+  BAD_DICTIONARY: {
+    step: 0,
+    severity: 'invalid',
+    means: 'a dictionary file is not valid YAML of the dictionary schema',
+  },
+  BAD_TUPLE: { step: 0, severity: 'invalid', means: 'tuple.yaml is missing or not valid YAML of the tuple schema' },
+  BAD_READBACK: {
+    step: 0,
+    severity: 'invalid',
+    means: 'readback.md is unusable: bad front matter, an unknown metric, or a number typed into a headline',
+  },
+  DICTIONARY_CHECK_FAILED: {
+    step: 0,
+    severity: 'red',
+    means: 'the current dictionary changes a released one in a way the governance rules refuse',
+  },
+  // step 1: manifests and files
+  BAD_MANIFEST: {
+    step: 1,
+    severity: 'invalid',
+    means: 'a manifest is missing, not JSON of the manifest schema, or names a file outside its tuple folder',
+  },
+  CHECKSUM_MISMATCH: { step: 1, severity: 'invalid', means: "an export's bytes do not hash to its manifest's sha256" },
+  // step 2: window parity, before any row is compared
+  WINDOW_NOT_UTC: {
+    step: 2,
+    severity: 'red',
+    means: 'a window is not UTC with a Z suffix, or is empty (start not before end)',
+  },
+  WINDOW_MISMATCH: { step: 2, severity: 'red', means: 'the two manifests give different windows' },
+  TUPLE_MISMATCH: { step: 2, severity: 'red', means: 'a manifest names another tuple' },
+  RUN_MISMATCH: { step: 2, severity: 'red', means: 'the two exports come from different runs' },
+  DICTIONARY_VERSION_MISMATCH: {
+    step: 2,
+    severity: 'red',
+    means: 'the two manifests cite different dictionary versions',
+  },
+  // step 3
+  DICTIONARY_VERSION_UNKNOWN: {
+    step: 3,
+    severity: 'invalid',
+    means: 'the cited dictionary version is neither the current dictionary nor in its history',
+  },
+  // step 4: headers
+  UNKNOWN_COLUMN: { step: 4, severity: 'invalid', means: 'a column is no known metric_id, dimension or id column' },
+  DEPRECATED_METRIC: { step: 4, severity: 'invalid', means: 'a metric deprecated before the window starts' },
+  MISSING_METRIC: {
+    step: 4,
+    severity: 'invalid',
+    leavesOut: 'metric',
+    means: 'a metric in one export only (and not leadership_only), or a weighted average without its weight column',
+  },
+  DUPLICATE_COLUMN: { step: 4, severity: 'invalid', means: 'a column appears twice in a header' },
+  MISSING_COLUMN: {
+    step: 4,
+    severity: 'invalid',
+    means: 'a required column (period_start, the id columns, a declared dimension) is missing',
+  },
+  // step 5: rows
+  BAD_CSV: {
+    step: 5,
+    severity: 'invalid',
+    leavesOut: 'rows',
+    means: 'not strict RFC 4180 UTF-8 CSV (ragged rows, stray quotes, invalid UTF-8, mixed line endings…)',
+  },
+  CONTROL_CHARACTER: {
+    step: 5,
+    severity: 'invalid',
+    leavesOut: 'rows',
+    means: 'a control or bidirectional-override character in a cell',
+  },
+  BAD_NUMBER: {
+    step: 5,
+    severity: 'invalid',
+    leavesOut: 'metric',
+    means: 'a metric cell that is not a plain decimal (or a decimal in a count or money)',
+  },
+  BAD_TIMESTAMP: {
+    step: 5,
+    severity: 'invalid',
+    leavesOut: 'rows',
+    means: 'a period_start that is not an RFC 3339 UTC instant with a Z suffix',
+  },
+  ROW_OUTSIDE_WINDOW: {
+    step: 5,
+    severity: 'invalid',
+    leavesOut: 'rows',
+    means: 'a period_start outside the manifest window',
+  },
+  FORMULA_CELL: {
+    step: 5,
+    severity: 'invalid',
+    means: 'a free-text cell starting with =, +, -, @, tab or CR, which a spreadsheet would run',
+  },
+  BAD_BYPASS_ID: {
+    step: 5,
+    severity: 'invalid',
+    leavesOut: 'bypass-pairs',
+    means: 'a bypass or freeze id that is not of the id form',
+  },
+  // step 6: bypass parity by row key
+  BYPASS_MISMATCH: {
+    step: 6,
+    severity: 'red',
+    means: 'a row key carries a bypass/freeze pair in one export that the other does not',
+  },
+  BYPASS_WITHOUT_FREEZE: { step: 6, severity: 'red', means: 'a bypass id without its parent_freeze_id' },
+  BYPASS_UNEXPLAINED: { step: 6, severity: 'red', means: 'a bypass id without a blast-radius line in tuple.yaml' },
+  // step 7: aggregates
+  VARIANCE_EXCEEDED: {
+    step: 7,
+    severity: 'red',
+    means: "a metric's rounded aggregates differ by more than its epsilon",
+  },
+  NO_OBSERVATIONS: { step: 7, severity: 'invalid', means: 'a metric has no non-null value on a side' },
+  AMBIGUOUS_LAST_OBSERVED: {
+    step: 7,
+    severity: 'invalid',
+    means: 'two different last-observed values at the latest period',
+  },
+  ZERO_WEIGHT: { step: 7, severity: 'invalid', means: 'the weights of a weighted average sum to zero' },
+  // step 8: building and publishing the site
+  SITE_URL_NOT_ORIGIN: {
+    step: 8,
+    severity: 'invalid',
+    means: 'the site URL is not an http(s) origin (no path, query or fragment)',
+  },
+  READBACK_OVERFLOW: {
+    step: 8,
+    severity: 'invalid',
+    means: 'a one-pager does not fit one page, even in the compact layout',
+  },
+  BROKEN_LINK: {
+    step: 8,
+    severity: 'publish',
+    means: 'a link in a page or PDF leaves the site or reaches no page or anchor',
+  },
+  ANCHOR_REMOVED: { step: 8, severity: 'publish', means: 'an anchor the previous build published would disappear' },
+  NOT_A_SITE: { step: 8, severity: 'publish', means: 'the folder is not a site Readback built' },
+  VERIFY_MISMATCH: {
+    step: 8,
+    severity: 'publish',
+    means: 'a published hash, file or page does not replay from the published files',
+  },
+} as const satisfies Record<string, ProblemRule>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+export const PROBLEM_CODES = Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]];
+export const ProblemCodeSchema = z.enum(PROBLEM_CODES);
+
+export function ruleOf(code: ProblemCode): ProblemRule {
+  return PROBLEMS[code];
+}
+
+/** The codes a rule column selects, e.g. `codesWhere((r) => r.leavesOut === 'rows')`. */
+export function codesWhere(test: (rule: ProblemRule) => boolean): ReadonlySet<ProblemCode> {
+  return new Set(PROBLEM_CODES.filter((code) => test(PROBLEMS[code])));
+}
+
+/** Problems in step order (a stable sort: within a step, the order they were found in). */
 export function inStepOrder<T extends { code: ProblemCode }>(problems: readonly T[]): T[] {
-  return [...problems].sort((a, b) => STEP_OF[a.code] - STEP_OF[b.code]);
+  return [...problems].sort((a, b) => PROBLEMS[a.code].step - PROBLEMS[b.code].step);
 }
 
 export const ProblemSchema = z.object({
@@ -92,7 +205,7 @@ export const ProblemSchema = z.object({
   code: ProblemCodeSchema,
   /** what is wrong and what was expected */
   message: z.string(),
-  /** path relative to the workspace root, with `/` separators */
+  /** path relative to the workspace root (or the site folder), with `/` separators */
   file: z.string().optional(),
   /** 1-based line */
   line: z.number().int().positive().optional(),
@@ -100,6 +213,10 @@ export const ProblemSchema = z.object({
   column: z.number().int().positive().optional(),
   /** the metric the problem concerns, when there is one */
   metric_id: z.string().optional(),
+  /** what was found, as written (a hash, a version, a link) */
+  actual: z.string().optional(),
+  /** what was wanted instead */
+  expected: z.string().optional(),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 
@@ -109,30 +226,47 @@ export interface SourceLocation {
   column?: number;
 }
 
-export function problem(code: ProblemCode, message: string, location: SourceLocation = {}, metricId?: string): Problem {
+export interface ProblemFacts {
+  actual?: string;
+  expected?: string;
+}
+
+export function problem(
+  code: ProblemCode,
+  message: string,
+  location: SourceLocation = {},
+  metricId?: string,
+  facts: ProblemFacts = {},
+): Problem {
   const found: Problem = { code, message };
   if (location.file !== undefined) found.file = location.file;
   if (location.line !== undefined) found.line = location.line;
   if (location.column !== undefined) found.column = location.column;
   if (metricId !== undefined) found.metric_id = metricId;
+  if (facts.actual !== undefined) found.actual = facts.actual;
+  if (facts.expected !== undefined) found.expected = facts.expected;
   return found;
 }
 
-const invalidCodes: ReadonlySet<string> = new Set(INVALID_CODES);
-
-export function isInvalidCode(code: ProblemCode): boolean {
-  return invalidCodes.has(code);
+/** The same finding, whatever its wording: code, place, metric and facts. */
+export function findingKey(p: Problem): string {
+  return JSON.stringify([p.code, p.file, p.line, p.column, p.metric_id, p.actual, p.expected]);
 }
 
 export type TupleStatus = 'green' | 'red' | 'invalid';
 
-/** SPEC §5: invalid beats red beats green. */
+/** SPEC §5: invalid beats red beats green; a problem found publishing counts as red. */
 export function statusOf(problems: readonly Problem[]): TupleStatus {
-  if (problems.some((p) => isInvalidCode(p.code))) return 'invalid';
+  if (problems.some((p) => PROBLEMS[p.code].severity === 'invalid')) return 'invalid';
   return problems.length > 0 ? 'red' : 'green';
 }
 
 export const STATUS_EXIT_CODE: Record<TupleStatus, number> = { green: 0, red: 1, invalid: 2 };
+
+/** The exit code of a run that found these problems: 2 invalid, 1 red or unpublishable, 0 none. */
+export function exitCodeOf(problems: readonly Problem[]): number {
+  return STATUS_EXIT_CODE[statusOf(problems)];
+}
 
 export function worstStatus(statuses: Iterable<TupleStatus>): TupleStatus {
   let worst: TupleStatus = 'green';

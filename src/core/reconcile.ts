@@ -16,7 +16,7 @@ import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { BYPASS_COLUMN, type BypassPair, type ExportSummary, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 import { canonicalJson, sha256Hex, tupleRevisionHash } from './hash.ts';
 import type { ManifestRead } from './manifest.ts';
-import { inStepOrder, problem, type Problem, statusOf, worstStatus } from './problems.ts';
+import { codesWhere, inStepOrder, problem, type Problem, PROBLEMS, statusOf, worstStatus } from './problems.ts';
 import type { Audience, MetricResult, ReconcileReport, TupleConfig, TupleReport } from './schemas.ts';
 
 export interface ExportRead {
@@ -46,21 +46,15 @@ export interface TupleInputs {
 
 const AUDIENCES: readonly Audience[] = ['leadership', 'partner'];
 
-/** Problems that leave rows out of both the aggregates and the bypass pairs (an empty file, a ragged row, a bad or outside period); so does a missing period column. */
-const ROWS_LEFT_OUT: ReadonlySet<string> = new Set([
-  'BAD_CSV',
-  'CONTROL_CHARACTER',
-  'BAD_TIMESTAMP',
-  'ROW_OUTSIDE_WINDOW',
-]);
-
-/** Problems that make one metric's aggregate meaningless: cells that are not numbers, a weight column missing. */
-const METRIC_UNREADABLE: ReadonlySet<string> = new Set(['BAD_NUMBER', 'MISSING_METRIC']);
+/** What an earlier problem leaves out of steps 6 and 7 (the table's `leavesOut` column). */
+const ROWS_LEFT_OUT = codesWhere((rule) => rule.leavesOut === 'rows');
+const METRIC_UNREADABLE = codesWhere((rule) => rule.leavesOut === 'metric');
+const PAIRS_UNREADABLE = codesWhere((rule) => rule.leavesOut === 'bypass-pairs');
+const isStepOne = (p: Problem) => PROBLEMS[p.code].step === 1;
 
 export function reconcileTuple(inputs: TupleInputs): TupleReport {
   const { config, manifests, dictionary } = inputs;
   // SPEC §5 order: step 1 (manifests, files, checksums), step 2, step 3, then what reading found
-  const isStepOne = (p: Problem) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST';
   const reads = AUDIENCES.map((audience) => inputs.exports[audience]);
   const problems: Problem[] = [
     ...inputs.configProblems,
@@ -93,7 +87,7 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   const pairsWhole =
     !rowsLeftOut &&
     dictionary !== null &&
-    !problems.some((p) => p.code === 'BAD_BYPASS_ID') &&
+    !problems.some((p) => PAIRS_UNREADABLE.has(p.code)) &&
     sides!.every((side) => side.columns.has(BYPASS_COLUMN) && side.columns.has(FREEZE_COLUMN));
   if (pairsWhole && config) problems.push(...bypassParity(leadership!, partner!, config));
   if (!rowsLeftOut && dictionary) {
@@ -162,8 +156,7 @@ export function artifactId(entry: Omit<TupleReport, 'artifact_id'> | TupleReport
 }
 
 function verifiedHash(read: ExportRead): string | null {
-  if (!read.sha256 || read.problems.some((p) => p.code === 'CHECKSUM_MISMATCH' || p.code === 'BAD_MANIFEST'))
-    return null;
+  if (!read.sha256 || read.problems.some(isStepOne)) return null;
   return read.sha256;
 }
 
@@ -329,6 +322,7 @@ function compareMetrics(
           `${metric.metric_id}: leadership ${result.leadership} vs partner ${result.partner} differ by ${result.delta}, more than epsilon ${result.epsilon}`,
           { file: partner.file, line: 1, column: partner.columns.get(metric.metric_id) },
           metric.metric_id,
+          { actual: result.delta, expected: `<= ${result.epsilon}` },
         ),
       );
     }

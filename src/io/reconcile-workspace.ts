@@ -3,8 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LoadedDictionary } from '../core/dictionary.ts';
 import { type ExportWindow } from '../core/exports.ts';
-import { lineColumnAt } from '../core/located.ts';
-import { manifestWindow, type ManifestRead, parseManifest, windowParity } from '../core/manifest.ts';
+import {
+  checksumProblem,
+  citedDictionaryProblems,
+  manifestWindow,
+  type ManifestRead,
+  parseManifest,
+  windowParity,
+} from '../core/manifest.ts';
 import { problem, type Problem } from '../core/problems.ts';
 import { assembleReport, type ExportRead, reconcileTuple } from '../core/reconcile.ts';
 import type { Audience, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
@@ -68,7 +74,6 @@ async function reconcileTupleFolder(
   }
 
   const manifests = {} as Record<Audience, ManifestRead>;
-  const manifestTexts = {} as Record<Audience, string>;
   const windows = {} as Record<Audience, ExportWindow | null>;
   const windowProblems: Problem[] = [];
   for (const audience of ['leadership', 'partner'] as const) {
@@ -84,8 +89,7 @@ async function reconcileTupleFolder(
       windows[audience] = null;
       continue;
     }
-    manifestTexts[audience] = readFileSync(path, 'utf8');
-    manifests[audience] = parseManifest(manifestTexts[audience], file, audience);
+    manifests[audience] = parseManifest(readFileSync(path, 'utf8'), file, audience);
     const window = manifestWindow(manifests[audience]);
     windows[audience] = window.window;
     windowProblems.push(...window.problems);
@@ -93,25 +97,12 @@ async function reconcileTupleFolder(
   const parityProblems = windowParity(manifests.leadership, manifests.partner, tupleId);
 
   // step 3: the version the manifests cite, with its own definitions
-  const dictionaryProblems: Problem[] = [];
+  const reads = [manifests.leadership, manifests.partner];
+  const dictionaryProblems = citedDictionaryProblems(reads, [...catalog.byVersion.keys()]);
   const dictionaries = {} as Record<Audience, LoadedDictionary | null>;
-  for (const audience of ['leadership', 'partner'] as const) {
-    const manifest = manifests[audience].manifest;
-    dictionaries[audience] = manifest ? (catalog.byVersion.get(manifest.dictionary_version) ?? null) : null;
-    if (manifest && !dictionaries[audience]) {
-      const alreadySaid = dictionaryProblems.some((p) => p.message.includes(`"${manifest.dictionary_version}"`));
-      if (!alreadySaid) {
-        const known = [...catalog.byVersion.keys()].join(', ') || 'none';
-        const where = lineColumnAt(manifestTexts[audience]!, manifestTexts[audience]!.indexOf('"dictionary_version"'));
-        dictionaryProblems.push(
-          problem(
-            'DICTIONARY_VERSION_UNKNOWN',
-            `dictionary_version "${manifest.dictionary_version}" is neither the current dictionary nor in dictionary/history (known: ${known})`,
-            { file: manifests[audience].file, ...where },
-          ),
-        );
-      }
-    }
+  for (const read of reads) {
+    const version = read.manifest?.dictionary_version;
+    dictionaries[read.audience] = version === undefined ? null : (catalog.byVersion.get(version) ?? null);
   }
   const sameDictionary =
     dictionaries.leadership && dictionaries.leadership === dictionaries.partner ? dictionaries.leadership : null;
@@ -137,17 +128,8 @@ async function reconcileTupleFolder(
     };
     const { read, summary } = await readExportAnywhere(resolved.path, file, context, { worker: options.workers });
     const problems = [...read.problems];
-    if (read.sha256 !== manifest.sha256) {
-      const text = manifestTexts[audience]!;
-      const where = lineColumnAt(text, text.indexOf('"sha256"'));
-      problems.unshift(
-        problem(
-          'CHECKSUM_MISMATCH',
-          `sha256 in the manifest is ${manifest.sha256}, but ${manifest.file} hashes to ${read.sha256}; the export changed after its manifest was written`,
-          { file: manifests[audience].file, ...where },
-        ),
-      );
-    }
+    const checksum = checksumProblem(manifests[audience], read.sha256);
+    if (checksum) problems.unshift(checksum);
     return { summary, sha256: read.sha256, problems };
   };
   const [leadershipRead, partnerRead] = await Promise.all([readSide('leadership'), readSide('partner')]);
