@@ -7,7 +7,7 @@ import { pdfLinkTargets } from '../src/pdf/links.ts';
 import { hasChromium } from './helpers/browser.ts';
 import { runCli } from './helpers/cli.ts';
 import { buildSite, useBrowser, useBuiltSite } from './helpers/site.ts';
-import { copyWorkspace, sha256, tempDir } from './helpers/workspace.ts';
+import { copyWorkspace, MINIMAL_EXAMPLE, sha256, tempDir } from './helpers/workspace.ts';
 
 const site = useBuiltSite();
 let model: SiteModel;
@@ -128,6 +128,17 @@ describe('readback verify', () => {
     const pageResult = await runCli(['verify', pageTampered]);
     expect(pageResult.code).toBe(1);
     expect(pageResult.stdout).toContain('glossary/m.orders.shipped/index.html');
+  });
+
+  it('notices a key added to a published report entry', async () => {
+    const site = buildSite(copyWorkspace(MINIMAL_EXAMPLE));
+    const tampered = tempDir();
+    cpSync(site.dist, tampered, { recursive: true });
+    const path = join(tampered, 'tuples', 'globex-2026-w27', 'report.json');
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), approved_by: 'nobody' }, null, 2));
+    const result = await runCli(['verify', tampered]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('artifact_id');
   });
 });
 

@@ -1,15 +1,15 @@
 /** `npm run build`: reconcile first; nothing is published unless every tuple is green. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyWorkspace, editCell, editExport, REPO_ROOT } from './helpers/workspace.ts';
+import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT } from './helpers/workspace.ts';
 
-function build(root: string) {
+function build(root: string, env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', root], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
   });
 }
 
@@ -54,5 +54,20 @@ describe('npm run build', () => {
       expect(index).toContain(tuple.tuple_revision_hash.slice('sha256:'.length, 'sha256:'.length + 12));
     }
     expect(existsSync(join(root, '.readback', 'staging', 'dist'))).toBe(false);
+  });
+
+  it('builds the shared example end to end', () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    const result = build(root);
+    expect(result.status, result.stderr).toBe(0);
+    expect(readdirSync(join(root, 'dist', 'readback'))).toContain('globex-2026-w27.pdf');
+  });
+});
+
+describe('the site URL', () => {
+  it('must be an origin: a URL with a path is refused before anything is built', () => {
+    const result = build(copyWorkspace(MINIMAL_EXAMPLE), { READBACK_SITE_URL: 'https://kpi.example.org/sub' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('READBACK_SITE_URL must be an http(s) origin');
   });
 });

@@ -3,9 +3,11 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyDictionaryChange } from '../src/core/diff.ts';
+import { parseDictionary } from '../src/core/dictionary.ts';
 import { diffJsonSchema } from '../src/core/json-schemas.ts';
 import { runCli } from './helpers/cli.ts';
-import { copyWorkspace, REPO_ROOT, tempDir } from './helpers/workspace.ts';
+import { copyWorkspace, MINIMAL_EXAMPLE, REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'dictionary');
 const cases = readdirSync(FIXTURES).sort();
@@ -141,6 +143,43 @@ describe('dictionary diff outputs', () => {
   });
 });
 
+describe('dictionary diff', () => {
+  it('reports a superseded_by change made together with a sunset change', () => {
+    const base = readFileSync(join(MINIMAL_EXAMPLE, 'dictionary', 'metrics.yaml'), 'utf8');
+    const from = base.replace(
+      /(metric_id: kpi.api.p95_ms[\s\S]*?)deprecated_after: null/,
+      '$1deprecated_after: 2027-01-31\n  superseded_by: kpi.queue.depth',
+    );
+    const to = from
+      .replace('version: 1.0.0', 'version: 1.1.0')
+      .replace(
+        'deprecated_after: 2027-01-31\n  superseded_by: kpi.queue.depth',
+        'deprecated_after: 2027-06-30\n  superseded_by: kpi.orders.total',
+      );
+    const diff = classifyDictionaryChange(parseDictionary(from, 'a').loaded!, parseDictionary(to, 'b').loaded!, {
+      today: '2026-11-26',
+    });
+    expect(diff.findings.map((f) => [f.rule, f.field])).toEqual(
+      expect.arrayContaining([
+        ['DEPRECATION_CHANGED', 'deprecated_after'],
+        ['DEPRECATION_CHANGED', 'superseded_by'],
+      ]),
+    );
+  });
+});
+
+describe('optional dictionary keys written as null', () => {
+  it('read as absent', () => {
+    const text = readFileSync(join(MINIMAL_EXAMPLE, 'dictionary', 'metrics.yaml'), 'utf8').replace(
+      '  aggregation: sum\n  precision: 0\n  definition: Orders accepted',
+      '  aggregation: sum\n  weight_metric_id: null\n  epsilon: null\n  epsilon_bp: null\n  precision: 0\n  definition: Orders accepted',
+    );
+    const result = parseDictionary(text.replace('changes: []', 'changes:'), 'metrics.yaml');
+    expect(result.problems).toEqual([]);
+    expect(result.loaded!.metricsById.get('kpi.orders.total')!.weight_metric_id).toBeUndefined();
+  });
+});
+
 describe('the bundled sample', () => {
   it('passes check, and its history shows a rename, an addition, a deprecation with its replacement, a reworded definition and a tightened epsilon', async () => {
     expect((await runCli(['dictionary', 'check', '--root', REPO_ROOT])).code).toBe(0);
@@ -202,5 +241,33 @@ describe('dictionary release', () => {
     const check = await runCli(['dictionary', 'check', '--root', root]);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('HISTORY_EDITED');
+  });
+});
+
+describe('a workspace that readback did not release', () => {
+  it('passes dictionary check without a SHA256SUMS (the shared example)', async () => {
+    const { code, stdout } = await runCli(['dictionary', 'check', '--root', MINIMAL_EXAMPLE]);
+    expect(stdout).not.toContain('HISTORY_EDITED');
+    expect(code).toBe(0);
+  });
+
+  it('releases a new version, and the next check still passes (the first release records the history it found)', async () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    const path = join(root, 'dictionary', 'metrics.yaml');
+    const text = readFileSync(path, 'utf8');
+    const version = /^version: (\S+)$/m.exec(text)![1]!;
+    const next = version.replace(/\.(\d+)\.\d+$/, (_, minor: string) => `.${Number(minor) + 1}.0`);
+    writeFileSync(
+      path,
+      text.replace(`version: ${version}`, `version: ${next}`).replace('label: Orders', 'label: Orders placed'),
+    );
+    const released = await runCli(['dictionary', 'release', '--root', root]);
+    expect(released.code, released.stderr).toBe(0);
+    const sums = readFileSync(join(root, 'dictionary', 'history', 'SHA256SUMS'), 'utf8');
+    expect(sums).toContain(`  ${version}.yaml`);
+    expect(sums).toContain(`  ${next}.yaml`);
+    const check = await runCli(['dictionary', 'check', '--root', root]);
+    expect(check.stdout).not.toContain('HISTORY_EDITED');
+    expect(check.code, check.stdout).toBe(0);
   });
 });

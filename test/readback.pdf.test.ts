@@ -1,5 +1,5 @@
 /** SPEC §8: the executive one-pager, read back with pdfjs-dist. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,8 @@ import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
 import { renderOnePagers } from '../src/pdf/pool.ts';
 import { OnePagerOverflowError, pdfPageCount, renderOnePager } from '../src/pdf/render.ts';
-import { useBuiltSite } from './helpers/site.ts';
+import { buildSite, useBuiltSite } from './helpers/site.ts';
+import { copyWorkspace, MINIMAL_EXAMPLE } from './helpers/workspace.ts';
 
 const site = useBuiltSite();
 let model: SiteModel;
@@ -104,6 +105,19 @@ describe('executive one-pager', () => {
     // every carve-out week is still listed, with its id and blast radius
     for (let i = 0; i < 8; i++) expect(long.flat).toContain(`BYP-2026-${String(i).padStart(4, '0')}`);
     await expect(renderOnePager(withCarveOuts(200), model.site_url, 'LETTER')).rejects.toThrow(OnePagerOverflowError);
+  });
+
+  it('is never published on two pages: a readback too long for one is refused with exit 2', () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    const path = join(root, 'content', 'tuples', 'globex-2026-w27', 'readback.md');
+    const text = readFileSync(path, 'utf8');
+    const paragraph =
+      'This paragraph explains at some length what the partnership saw during this window and why the reconciled figures matter for the decisions ahead.';
+    writeFileSync(path, `${text.slice(0, text.lastIndexOf('---\n') + 4)}${Array(30).fill(paragraph).join('\n\n')}\n`);
+    const result = buildSite(root);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/one-pager of globex-2026-w27 runs to \d+ pages/);
+    expect(result.stderr).toContain('nothing was published');
   });
 
   it('counts pages from the page objects, not from text that looks like them', async () => {

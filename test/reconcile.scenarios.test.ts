@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '../src/core/schemas.ts';
+import { rfc3339Variant } from '../src/core/timestamps.ts';
 import { runCli } from './helpers/cli.ts';
 import {
   copyWorkspace,
@@ -10,6 +11,7 @@ import {
   editExport,
   editManifest,
   editYaml,
+  MINIMAL_EXAMPLE,
   syntheticWorkspace,
   tuplePath,
 } from './helpers/workspace.ts';
@@ -129,6 +131,26 @@ describe('bypass parity', () => {
     expect(problem.file).toBe(`content/tuples/${TUPLE}/leadership.csv`);
     expect(problem.line).toBe(2);
     expect(problem.message).toContain('BYP-2026-0412');
+  });
+
+  it('compares period_start as an instant, not as text', async () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    editExport(root, 'globex-2026-w27', 'partner', (text) =>
+      editCell(text, 3, 'period_start', () => '2026-07-01T00:00:00.000Z'),
+    );
+    const { code, report } = await reconcile(root);
+    expect(report.tuples[0]!.problems).toEqual([]);
+    expect(code).toBe(0);
+  });
+});
+
+describe('a period_start not in the Z form', () => {
+  it('is refused with the reason that applies', () => {
+    expect(rfc3339Variant('2026-06-29T00:00:00+00:00')).toMatch(/carries an offset/);
+    expect(rfc3339Variant('2026-06-29t00:00:00Z')).toMatch(/uppercase T/);
+    expect(rfc3339Variant('2026-06-29 00:00:00z')).toMatch(/uppercase T/);
+    expect(rfc3339Variant('2026-06-29T00:00:00Z')).toBeNull();
+    expect(rfc3339Variant('29/06/2026')).toBeNull();
   });
 });
 
