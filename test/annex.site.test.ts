@@ -2,12 +2,12 @@
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SiteModel } from '../src/core/site-model.ts';
+import { parseSiteModel, type SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
 import { hasChromium } from './helpers/browser.ts';
 import { runCli } from './helpers/cli.ts';
 import { buildSite, useBrowser, useBuiltSite } from './helpers/site.ts';
-import { copyWorkspace, MINIMAL_EXAMPLE, sha256, tempDir } from './helpers/workspace.ts';
+import { copyWorkspace, MINIMAL_EXAMPLE, rehash, sha256, tempDir, tuplePath } from './helpers/workspace.ts';
 
 const site = useBuiltSite();
 let model: SiteModel;
@@ -50,15 +50,56 @@ describe('partner annex', () => {
     expect(annexHtml('globex-2026-06')).toContain('id="m.backlog.tickets"'); // "Ticket backlog" in 1.2.0
   });
 
-  it('lets an auditor recompute the tuple hash with the printed command', async () => {
-    const html = annexHtml('acme-2026-q2');
-    const printed =
-      /printf &#39;%s&#39; &#39;(.*?)&#39; \| sha256sum/.exec(html)?.[1] ??
-      /printf '%s' '(.*?)' \| sha256sum/.exec(html)![1]!;
-    const document = printed.replace(/&quot;/g, '"');
-    expect(`sha256:${sha256(document)}`).toBe(
-      model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!.tuple_revision_hash,
-    );
+  it('lets an auditor recompute the tuple hash with the printed command: the hash document the model holds', async () => {
+    for (const tuple of model.tuples) {
+      const html = annexHtml(tuple.tuple_id);
+      const printed =
+        /printf &#39;%s&#39; &#39;(.*?)&#39; \| sha256sum/.exec(html)?.[1] ??
+        /printf '%s' '(.*?)' \| sha256sum/.exec(html)![1]!;
+      const document = printed.replace(/&quot;/g, '"');
+      expect(document).toBe(tuple.hash_document);
+      expect(`sha256:${sha256(document)}`).toBe(tuple.tuple_revision_hash);
+      expect(JSON.parse(document)).toEqual({
+        tuple_id: tuple.tuple_id,
+        start_inclusive: tuple.window.start_inclusive,
+        end_exclusive: tuple.window.end_exclusive,
+        dictionary_version: tuple.report.dictionary_version,
+        dictionary_sha256: tuple.report.dictionary_sha256,
+        leadership_sha256: tuple.report.exports.leadership!.sha256,
+        partner_sha256: tuple.report.exports.partner!.sha256,
+      });
+    }
+  });
+
+  it('a bypass id in two weeks lists both weeks but gives #bypass-<id> to the first row only', () => {
+    const root = copyWorkspace();
+    for (const audience of ['leadership', 'partner'] as const) {
+      const csv = tuplePath(root, 'acme-2026-q2', `${audience}.csv`);
+      writeFileSync(
+        csv,
+        readFileSync(csv, 'utf8').replace(
+          /^2026-04-13T00:00:00Z,,,/m,
+          '2026-04-13T00:00:00Z,BYP-2026-0412,FRZ-2026-Q2-01,',
+        ),
+      );
+      rehash(root, 'acme-2026-q2', audience);
+    }
+    const built = buildSite(root);
+    expect(built.status, built.stderr).toBe(0); // every link to the bypass still lands on an anchor
+    const modelPath = join(root, '.readback/site/model.json');
+    const acme = parseSiteModel(JSON.parse(readFileSync(modelPath, 'utf8')), modelPath).tuples.find(
+      (t) => t.tuple_id === 'acme-2026-q2',
+    )!;
+    expect(acme.carve_outs.map((c) => [c.period_start, c.anchor, c.annex_href])).toEqual([
+      ['2026-04-06T00:00:00Z', 'bypass-BYP-2026-0412', '/annex/acme-2026-q2/#bypass-BYP-2026-0412'],
+      ['2026-04-13T00:00:00Z', null, '/annex/acme-2026-q2/#bypass-BYP-2026-0412'],
+    ]);
+    const annex = readFileSync(join(built.dist, 'annex', 'acme-2026-q2', 'index.html'), 'utf8');
+    const carveOuts = annex.slice(annex.indexOf('id="carve-out-weeks"'), annex.indexOf('id="faq"'));
+    expect(carveOuts.match(/<tr[ >]/g)).toHaveLength(3); // the header and both weeks
+    expect(annex.match(/id="bypass-BYP-2026-0412"/g)).toHaveLength(1);
+    const readback = readFileSync(join(built.dist, 'readback', 'acme-2026-q2', 'index.html'), 'utf8');
+    expect(readback.match(/href="\/annex\/acme-2026-q2\/#bypass-BYP-2026-0412"/g)).toHaveLength(2);
   });
 });
 

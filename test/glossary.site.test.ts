@@ -9,6 +9,20 @@ import { useBrowser, useBuiltSite } from './helpers/site.ts';
 const site = useBuiltSite();
 
 const html = (path: string) => readFileSync(join(site.dist, path, 'index.html'), 'utf8');
+/** What a reader sees of some HTML: tags dropped, white space as one space. */
+const visibleText = (fragment: string) =>
+  fragment
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+/** The cells of the table row with this id. */
+const rowCells = (page: string, id: string) => {
+  const row = page.slice(page.indexOf(`<tr id="${id}"`));
+  return [...row.slice(0, row.indexOf('</tr>')).matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((m) => visibleText(m[1]!));
+};
+/** The text of a metric page's fact (`<dt>name</dt><dd>…</dd>`). */
+const fact = (page: string, name: string) =>
+  visibleText(new RegExp(`<dt>${name}</dt><dd>(.*?)</dd>`, 's').exec(page)![1]!);
 const report = () => JSON.parse(readFileSync(join(site.root, '.readback/reconcile/report.json'), 'utf8'));
 
 describe('built glossary', () => {
@@ -42,6 +56,41 @@ describe('built glossary', () => {
     expect(additive).toContain('m.orders.returned');
     expect(diff).toContain('Definition reworded to say which incidents count');
     expect(html('glossary/diff')).toContain('1.1.0 → 1.2.0');
+  });
+
+  it('names each unit in the same words on the glossary, its metric page and the annex', () => {
+    const glossary = html('glossary');
+    const latency = site.model.glossary.find((g) => g.metric_id === 'm.api.p95_latency_ms')!;
+    expect(latency.unit_name).toBe('milliseconds');
+    for (const tuple of site.model.tuples) {
+      const annex = html(`annex/${tuple.tuple_id}`);
+      for (const metric of tuple.metrics) {
+        const entry = site.model.glossary.find((g) => g.metric_id === metric.metric_id)!;
+        expect(metric.unit_name).toBe(entry.unit_name);
+        expect(rowCells(annex, metric.metric_id)[1]).toBe(metric.unit_name); // Metric, Unit, …
+        expect(rowCells(glossary, metric.metric_id)[1]).toBe(entry.unit_name);
+        const page = html(`glossary/${metric.metric_id}`);
+        expect(fact(page, 'Unit')).toBe(`${entry.unit_name} (${entry.unit})`);
+        // the epsilon reads as the annex's epsilon column does, with the unit's symbol
+        expect(fact(page, 'Epsilon')).toMatch(new RegExp(`^${entry.epsilon_display} — `));
+        if (tuple.report.dictionary_version === site.model.current_version)
+          expect(metric.display.epsilon).toBe(entry.epsilon_display);
+      }
+    }
+    expect(rowCells(glossary, 'm.api.p95_latency_ms')[1]).toBe('milliseconds');
+    expect(fact(html('glossary/m.api.p95_latency_ms'), 'Epsilon')).toMatch(/^1 ms — /);
+  });
+
+  it('separates the sentences of the diff summary with spaces', () => {
+    const summary = (page: string) => visibleText(/<p><strong class="status-[^"]*">.*?<\/p>/s.exec(page)![0]);
+    const latest = site.model.diffs.at(-1)!;
+    expect(summary(html('glossary/diff'))).toBe(
+      `Passes the dictionary check. These changes need a ${latest.required_bump} version bump; the version rose by ${latest.actual_bump}. ${latest.findings.length} changes.`,
+    );
+    for (const diff of site.model.diffs)
+      expect(summary(html(`glossary/diff/${diff.from}...${diff.to}`))).toMatch(
+        /^(Passes|Fails) the dictionary check\. These changes need a \w+ version bump; the version rose by \w+\. \d+ changes?\.$/,
+      );
   });
 
   it('/dictionary/<semver>.json hashes to the dictionary_sha256 in the tuple hashes', () => {

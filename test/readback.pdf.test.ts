@@ -91,6 +91,7 @@ describe('executive one-pager', () => {
           blast_radius: 'A hotfix',
         }),
         bypass_audit_id: `BYP-2026-${String(i).padStart(4, '0')}`,
+        annex_href: `/annex/${tuple.tuple_id}/#bypass-${i}`,
         anchor: `bypass-${i}`,
         blast_radius: 'Hotfix for the billing export; touched invoice rounding only, no other metric inputs.',
       })),

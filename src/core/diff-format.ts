@@ -56,8 +56,8 @@ function escapeCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-export function groupByClass(findings: readonly Finding[]): [string, Finding[]][] {
-  return CLASS_ORDER.map((c) => [c, findings.filter((f) => f.class === c)] as [string, Finding[]]).filter(
+export function groupByClass<F extends Finding>(findings: readonly F[]): [string, F[]][] {
+  return CLASS_ORDER.map((c) => [c, findings.filter((f) => f.class === c)] as [string, F[]]).filter(
     ([, list]) => list.length > 0,
   );
 }

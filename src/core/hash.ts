@@ -23,8 +23,11 @@ export interface TupleRevisionInputs {
   partner_sha256: string;
 }
 
-/** `sha256:<hex>` of the canonical JSON of exactly these seven fields. */
-export function tupleRevisionHash(inputs: TupleRevisionInputs): string {
+/**
+ * The canonical JSON of exactly these seven fields: the document the tuple revision hash is taken
+ * of, and what the annex prints so an auditor can hash it with standard tools.
+ */
+export function tupleRevisionDocument(inputs: TupleRevisionInputs): string {
   const {
     tuple_id,
     start_inclusive,
@@ -34,7 +37,7 @@ export function tupleRevisionHash(inputs: TupleRevisionInputs): string {
     leadership_sha256,
     partner_sha256,
   } = inputs;
-  const document = {
+  return canonicalJson({
     tuple_id,
     start_inclusive,
     end_exclusive,
@@ -42,8 +45,12 @@ export function tupleRevisionHash(inputs: TupleRevisionInputs): string {
     dictionary_sha256,
     leadership_sha256,
     partner_sha256,
-  };
-  return `sha256:${sha256Hex(canonicalJson(document))}`;
+  });
+}
+
+/** `sha256:<hex>` of the tuple revision document. */
+export function tupleRevisionHash(inputs: TupleRevisionInputs): string {
+  return `sha256:${sha256Hex(tupleRevisionDocument(inputs))}`;
 }
 
 /** The short form: the first 12 hex digits. */

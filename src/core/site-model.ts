@@ -2,102 +2,195 @@
  * The one object the site renders (SPEC §8): the reconcile report plus what the glossary needs
  * from every dictionary version. Built once per build; pages only read it.
  */
+import { z } from 'zod';
 import { formatDecimal } from './decimal.ts';
-import { classifyDictionaryChange, type DiffReport } from './diff.ts';
+import { groupByClass } from './diff-format.ts';
+import { classifyDictionaryChange, DiffReportSchema, FindingSchema, type DiffReport } from './diff.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { renderMarkdown } from './markdown.ts';
-import { shortHash } from './hash.ts';
+import { shortHash, tupleRevisionDocument } from './hash.ts';
 import { displayValue, UNIT_NAME } from './present.ts';
 import { fillHeadline, type ReadbackContent } from './readback.ts';
-import type { Manifest, Metric, MetricResult, ReconcileReport, TupleConfig, TupleReport } from './schemas.ts';
+import {
+  AggregationSchema,
+  BypassRowSchema,
+  ManifestSchema,
+  MetricClassSchema,
+  MetricResultSchema,
+  ReconcileReportSchema,
+  TupleReportSchema,
+  UnitSchema,
+  type Manifest,
+  type ReconcileReport,
+  type TupleConfig,
+  type TupleReport,
+} from './schemas.ts';
 
-export interface GlossaryEntry {
-  metric_id: string;
-  label: string;
-  class: Metric['class'];
-  unit: Metric['unit'];
-  aggregation: Metric['aggregation'];
-  weight_metric_id: string | null;
-  precision: number;
-  epsilon: string;
-  epsilon_source: 'metric' | 'class';
-  epsilon_written: string;
-  definition_html: string;
-  formula_ref: string;
-  owner: string;
-  deprecated_after: string | null;
-  superseded_by: string | null;
+/** An anchor id a row carries, or null when an earlier row on the same page already carries it. */
+const AnchorSchema = z.string().nullable();
+
+/** One metric as the glossary shows it, gathered over every dictionary version. */
+export const GlossaryEntrySchema = z.object({
+  metric_id: z.string(),
+  label: z.string(),
+  class: MetricClassSchema,
+  unit: UnitSchema,
+  /** the unit in words, the same on every page: @example "milliseconds" */
+  unit_name: z.string(),
+  aggregation: AggregationSchema,
+  weight_metric_id: z.string().nullable(),
+  precision: z.number().int(),
+  epsilon: z.string(),
+  /** the epsilon with its unit symbol, as the annex shows it: @example "1 ms" */
+  epsilon_display: z.string(),
+  epsilon_source: z.enum(['metric', 'class']),
+  epsilon_written: z.string(),
+  definition_html: z.string(),
+  formula_ref: z.string(),
+  owner: z.string(),
+  deprecated_after: z.string().nullable(),
+  superseded_by: z.string().nullable(),
   /** metrics that name this one in superseded_by */
-  supersedes: string[];
+  supersedes: z.array(z.string()),
   /** the version this metric was last defined in */
-  defined_in: string;
+  defined_in: z.string(),
   /** the first version without it, when it was removed */
-  removed_in: string | null;
+  removed_in: z.string().nullable(),
   /** every label it has had, oldest first, with the version that introduced it */
-  label_history: { version: string; label: string }[];
+  label_history: z.array(z.object({ version: z.string(), label: z.string() })),
   /** the published tuples that show it, for annex links */
-  tuples: string[];
-}
+  tuples: z.array(z.string()),
+});
+export type GlossaryEntry = z.infer<typeof GlossaryEntrySchema>;
 
-export interface DisplayedMetric extends MetricResult {
-  class: Metric['class'];
+/** A reconciled metric as the annex and the readback show it. */
+export const DisplayedMetricSchema = MetricResultSchema.extend({
+  class: MetricClassSchema,
+  /** the unit in words, the same as the glossary's */
+  unit_name: z.string(),
   /** what people read: grouped digits and unit symbol, from the reconciled strings */
-  display: { leadership: string; partner: string; delta: string; epsilon: string };
-  annex_href: string;
-}
+  display: z.object({ leadership: z.string(), partner: z.string(), delta: z.string(), epsilon: z.string() }),
+  /** @example "/annex/acme-2026-q2/#m.orders.shipped" */
+  annex_href: z.string(),
+});
+export type DisplayedMetric = z.infer<typeof DisplayedMetricSchema>;
 
-export interface Download {
+/** A file published under /exports/ or /tuples/. */
+export const DownloadSchema = z.object({
   /** published name, carrying the UTC window */
-  name: string;
-  href: string;
+  name: z.string(),
+  href: z.string(),
   /** where the bytes come from, relative to the workspace root */
-  source: string;
-  sha256: string;
-}
+  source: z.string(),
+  sha256: z.string(),
+});
+export type Download = z.infer<typeof DownloadSchema>;
 
-export interface TuplePage {
-  tuple_id: string;
-  partner: string;
-  title: string;
-  report: TupleReport;
-  tuple_revision_hash: string;
-  short_hash: string;
-  window: { start_inclusive: string; end_exclusive: string; tz_policy: string };
-  manifests: { leadership: Manifest; partner: Manifest };
-  metrics: DisplayedMetric[];
-  carve_outs: {
-    period_start: string;
-    bypass_audit_id: string;
-    parent_freeze_id: string;
-    blast_radius: string;
-    anchor: string;
-  }[];
+/** A period with a bypass: one row of the annex's carve-out weeks. */
+export const CarveOutSchema = BypassRowSchema.extend({
+  /** one line of blast radius from tuple.yaml */
+  blast_radius: z.string(),
+  /** where links to this bypass land: @example "/annex/acme-2026-q2/#bypass-BYP-2026-0412" */
+  annex_href: z.string(),
+  /** `bypass-<bypass_audit_id>` on the first row of that id, null on the rows after it */
+  anchor: AnchorSchema,
+});
+export type CarveOut = z.infer<typeof CarveOutSchema>;
+
+/** A readback headline with its number filled in from the reconciled data. */
+export const PublishedHeadlineSchema = z.object({
+  metric_id: z.string(),
+  text: z.string(),
+  /** the headline text around its {value}, so a renderer can set the number in bold */
+  parts: z.array(z.string()),
+  value: z.string(),
+  /** absolute, built from the site URL */
+  annex_href: z.string(),
+  /** @example "(m.orders.shipped, sha256:5b282af41731)" */
+  citation: z.string(),
+});
+export type PublishedHeadline = z.infer<typeof PublishedHeadlineSchema>;
+
+/** Everything the annex, the HTML readback and the PDF of one green tuple show. */
+export const TuplePageSchema = z.object({
+  tuple_id: z.string(),
+  partner: z.string(),
+  title: z.string(),
+  report: TupleReportSchema,
+  tuple_revision_hash: z.string(),
+  /** the canonical JSON the tuple revision hash is the SHA-256 of, printed for auditors */
+  hash_document: z.string(),
+  short_hash: z.string(),
+  window: z.object({ start_inclusive: z.string(), end_exclusive: z.string(), tz_policy: z.string() }),
+  manifests: z.object({ leadership: ManifestSchema, partner: ManifestSchema }),
+  metrics: z.array(DisplayedMetricSchema),
+  carve_outs: z.array(CarveOutSchema),
   /** the footer line: every freeze id and bypass audit id, "no bypass" shown as the sentinel */
-  freeze_ids: string[];
-  bypass_ids: string[];
-  sentinel: string;
-  /** `parts` is the headline text around its {value}, so a renderer can set the number in bold */
-  headlines: {
-    metric_id: string;
-    text: string;
-    parts: string[];
-    value: string;
-    annex_href: string;
-    citation: string;
-  }[];
-  body_html: string;
-  body_text: string;
-  downloads: { partner_csv: Download; leadership_manifest: Download; partner_manifest: Download; report: Download };
-  pdf_href: string;
-  readback_href: string;
+  freeze_ids: z.array(z.string()),
+  bypass_ids: z.array(z.string()),
+  sentinel: z.string(),
+  headlines: z.array(PublishedHeadlineSchema),
+  body_html: z.string(),
+  body_text: z.string(),
+  downloads: z.object({
+    partner_csv: DownloadSchema,
+    leadership_manifest: DownloadSchema,
+    partner_manifest: DownloadSchema,
+    report: DownloadSchema,
+  }),
+  pdf_href: z.string(),
+  readback_href: z.string(),
   /** the latest generated_at of the two manifests: the PDF's creation date, taken from the inputs */
-  generated_at: string;
-}
+  generated_at: z.string(),
+});
+export type TuplePage = z.infer<typeof TuplePageSchema>;
 
-export interface FaqEntry {
-  id: string;
-  question: string;
-  answer_html: string;
+/** One `## Question` of content/faq.md. */
+export const FaqEntrySchema = z.object({
+  id: z.string(),
+  question: z.string(),
+  answer_html: z.string(),
+});
+export type FaqEntry = z.infer<typeof FaqEntrySchema>;
+
+/** A dictionary version the site publishes at /dictionary/<version>.json. */
+export const DictionaryVersionInfoSchema = z.object({
+  version: z.string(),
+  sha256: z.string(),
+  /** false for the current dictionary when its version is not in the history yet */
+  released: z.boolean(),
+});
+export type DictionaryVersionInfo = z.infer<typeof DictionaryVersionInfoSchema>;
+
+/** A classified dictionary change as a diff page shows it. */
+export const DiffPageFindingSchema = FindingSchema.extend({
+  /** the metric_id on the metric's first row as the page lists them (grouped by class), null elsewhere */
+  anchor: AnchorSchema,
+});
+export const DiffPageSchema = DiffReportSchema.extend({ findings: z.array(DiffPageFindingSchema) });
+export type DiffPage = z.infer<typeof DiffPageSchema>;
+
+/** The one object the site renders. */
+export const SiteModelSchema = z.object({
+  schema: z.literal('readback.site-model/1'),
+  /** without a trailing slash: @example "https://readback.example.com" */
+  site_url: z.string(),
+  current_version: z.string(),
+  versions: z.array(DictionaryVersionInfoSchema),
+  glossary: z.array(GlossaryEntrySchema),
+  /** consecutive pairs, oldest first; the last one is what /glossary/diff/ shows */
+  diffs: z.array(DiffPageSchema),
+  report: ReconcileReportSchema,
+  tuples: z.array(TuplePageSchema),
+  faq: z.array(FaqEntrySchema),
+});
+export type SiteModel = z.infer<typeof SiteModelSchema>;
+
+/** Reads back the model the build wrote; one that does not fit the schema is a bug, reported in full. */
+export function parseSiteModel(json: unknown, source: string): SiteModel {
+  const parsed = SiteModelSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${source} is not a readback site model:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 export interface TupleContent {
@@ -109,25 +202,6 @@ export interface TupleContent {
   /** relative source paths of the files published under /exports/ */
   sources: { partner_csv: string; leadership_manifest: string; partner_manifest: string };
   sha256: { partner_csv: string; leadership_manifest: string; partner_manifest: string };
-}
-
-export interface DictionaryVersionInfo {
-  version: string;
-  sha256: string;
-  released: boolean;
-}
-
-export interface SiteModel {
-  schema: 'readback.site-model/1';
-  site_url: string;
-  current_version: string;
-  versions: DictionaryVersionInfo[];
-  glossary: GlossaryEntry[];
-  /** consecutive pairs, oldest first; the last one is what /glossary/diff/ shows */
-  diffs: DiffReport[];
-  report: ReconcileReport;
-  tuples: TuplePage[];
-  faq: FaqEntry[];
 }
 
 export interface SiteModelInputs {
@@ -159,10 +233,12 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
         label: metric.label,
         class: metric.class,
         unit: metric.unit,
+        unit_name: UNIT_NAME[metric.unit],
         aggregation: metric.aggregation,
         weight_metric_id: metric.weight_metric_id ?? null,
         precision: metric.precision,
         epsilon: formatDecimal(epsilon.value),
+        epsilon_display: displayValue(formatDecimal(epsilon.value), metric.unit),
         epsilon_source: epsilon.source,
         epsilon_written: epsilon.written,
         definition_html: renderMarkdown(metric.definition),
@@ -191,10 +267,15 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
   for (const tuple of report.tuples) {
     for (const metric of tuple.metrics) entries.get(metric.metric_id)?.tuples.push(tuple.tuple_id);
   }
-  const diffs: DiffReport[] = [];
+  const diffs: DiffPage[] = [];
   for (let i = 1; i < versions.length; i++) {
     diffs.push(
-      classifyDictionaryChange(versions[i - 1]!, versions[i]!, { history: versions.slice(0, i), today: inputs.today }),
+      diffPage(
+        classifyDictionaryChange(versions[i - 1]!, versions[i]!, {
+          history: versions.slice(0, i),
+          today: inputs.today,
+        }),
+      ),
     );
   }
   const siteUrl = inputs.siteUrl.replace(/\/+$/, '');
@@ -218,6 +299,37 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
   };
 }
 
+/**
+ * The rows that carry an anchor: of the rows naming the same anchor, only the first in page order
+ * (an id appears once in a page; links to it land on its first row).
+ */
+function anchorCarriers<Row>(rowsInPageOrder: readonly Row[], anchorOf: (row: Row) => string | null): Set<Row> {
+  const seen = new Set<string>();
+  const carriers = new Set<Row>();
+  for (const row of rowsInPageOrder) {
+    const anchor = anchorOf(row);
+    if (anchor === null || seen.has(anchor)) continue;
+    seen.add(anchor);
+    carriers.add(row);
+  }
+  return carriers;
+}
+
+/** SPEC §8: one #<metric_id> anchor per metric on a diff page, on its first row as the page groups them. */
+export function diffPage(diff: DiffReport): DiffPage {
+  const carriers = anchorCarriers(
+    groupByClass(diff.findings).flatMap(([, findings]) => findings),
+    (finding) => finding.metric_id,
+  );
+  return {
+    ...diff,
+    findings: diff.findings.map((finding) => ({
+      ...finding,
+      anchor: carriers.has(finding) ? finding.metric_id : null,
+    })),
+  };
+}
+
 /** `2026-04-06T00:00:00Z` → `20260406T000000Z`, safe in any file name. */
 export function compactInstant(instant: string): string {
   return instant.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -238,6 +350,7 @@ function tuplePage(
   const metrics: DisplayedMetric[] = tuple.metrics.map((m) => ({
     ...m,
     class: glossary.get(m.metric_id)?.class ?? 'count',
+    unit_name: UNIT_NAME[m.unit],
     display: {
       leadership: displayValue(m.leadership, m.unit),
       partner: displayValue(m.partner, m.unit),
@@ -248,9 +361,15 @@ function tuplePage(
   }));
   const byId = new Map(metrics.map((m) => [m.metric_id, m]));
   const blast = content.config.bypasses ?? {};
-  const carveOuts = tuple.bypasses
-    .filter((b) => b.bypass_audit_id !== sentinel)
-    .map((b) => ({ ...b, blast_radius: blast[b.bypass_audit_id] ?? '', anchor: `bypass-${b.bypass_audit_id}` }));
+  const bypasses = tuple.bypasses.filter((b) => b.bypass_audit_id !== sentinel);
+  const bypassAnchor = (b: { bypass_audit_id: string }) => `bypass-${b.bypass_audit_id}`;
+  const carriers = anchorCarriers(bypasses, bypassAnchor);
+  const carveOuts: CarveOut[] = bypasses.map((b) => ({
+    ...b,
+    blast_radius: blast[b.bypass_audit_id] ?? '',
+    annex_href: `${annex}#${bypassAnchor(b)}`,
+    anchor: carriers.has(b) ? bypassAnchor(b) : null,
+  }));
   const window = {
     start_inclusive: tuple.window!.start_inclusive,
     end_exclusive: tuple.window!.end_exclusive,
@@ -267,10 +386,10 @@ function tuplePage(
     const metric = byId.get(h.metric_id)!;
     // SPEC §8 / DECISIONS: headlines show the partner export's value, the number partners can download
     const value = metric.display.partner;
-    const filled = fillHeadline(h.text, { value: '{value}', unit: UNIT_NAME[metric.unit], label: metric.label });
+    const filled = fillHeadline(h.text, { value: '{value}', unit: metric.unit_name, label: metric.label });
     return {
       metric_id: h.metric_id,
-      text: fillHeadline(h.text, { value, unit: UNIT_NAME[metric.unit], label: metric.label }),
+      text: fillHeadline(h.text, { value, unit: metric.unit_name, label: metric.label }),
       parts: filled.split('{value}'),
       value,
       annex_href: `${siteUrl}${metric.annex_href}`,
@@ -286,6 +405,15 @@ function tuplePage(
     title: content.config.title,
     report: tuple,
     tuple_revision_hash: tuple.tuple_revision_hash!,
+    hash_document: tupleRevisionDocument({
+      tuple_id: id,
+      start_inclusive: window.start_inclusive,
+      end_exclusive: window.end_exclusive,
+      dictionary_version: tuple.dictionary_version!,
+      dictionary_sha256: tuple.dictionary_sha256!,
+      leadership_sha256: tuple.exports.leadership!.sha256,
+      partner_sha256: tuple.exports.partner!.sha256,
+    }),
     short_hash: short,
     window,
     manifests: content.manifests,

@@ -157,25 +157,25 @@ export function onePager({ tuple, siteUrl, size, compact = false }: OnePagerProp
               { style: style.body },
               `None: no change shipped during a release freeze in this window (${tuple.sentinel}).`,
             )
-          : tuple.carve_outs.map((c) =>
+          : tuple.carve_outs.map((c, i) =>
               compact
                 ? h(
                     Text,
-                    { style: [style.carveOut, style.carveOutText], key: c.anchor, wrap: false },
+                    { style: [style.carveOut, style.carveOutText], key: `c${i}`, wrap: false },
                     `${dateOnly(c.period_start)}: ${c.blast_radius} `,
                     h(
                       Link,
-                      { src: `${annex}#${c.anchor}`, style: style.carveOutId },
+                      { src: `${siteUrl}${c.annex_href}`, style: style.carveOutId },
                       `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`,
                     ),
                   )
                 : h(
                     View,
-                    { style: style.carveOut, key: c.anchor, wrap: false },
+                    { style: style.carveOut, key: `c${i}`, wrap: false },
                     h(Text, { style: style.carveOutText }, `Week of ${dateOnly(c.period_start)}: ${c.blast_radius}`),
                     h(
                       Link,
-                      { src: `${annex}#${c.anchor}`, style: style.carveOutId },
+                      { src: `${siteUrl}${c.annex_href}`, style: style.carveOutId },
                       `${c.bypass_audit_id} | freeze ${c.parent_freeze_id}`,
                     ),
                   ),

@@ -4,14 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SiteModel } from '../core/site-model.ts';
+import { parseSiteModel, type SiteModel } from '../core/site-model.ts';
 
 let cached: SiteModel | undefined;
 
 export function siteModel(): SiteModel {
   if (!cached) {
     const path = process.env.READBACK_SITE_MODEL ?? resolve('.readback/site/model.json');
-    cached = JSON.parse(readFileSync(path, 'utf8')) as SiteModel;
+    cached = parseSiteModel(JSON.parse(readFileSync(path, 'utf8')), path);
   }
   return cached;
 }
@@ -20,10 +20,3 @@ export function siteModel(): SiteModel {
 export function siteUrl(path: string): string {
   return `${siteModel().site_url}${path}`;
 }
-
-export const UNIT_LABEL: Record<string, string> = {
-  count: 'count',
-  milliseconds: 'ms',
-  percentage_points: 'percentage points',
-  money_minor_units: 'minor currency units',
-};

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import type { SiteModel } from '../../src/core/site-model.ts';
+import { parseSiteModel, type SiteModel } from '../../src/core/site-model.ts';
 import { launchBrowser, serveDirectory } from './browser.ts';
 import { copyWorkspace, REPO_ROOT } from './workspace.ts';
 
@@ -20,7 +20,7 @@ export function buildSite(
   return { root, dist: join(root, 'dist'), status: result.status, stderr: result.stderr };
 }
 
-/** Builds the sample once for the calling test file; read `.root`, `.dist`, `.model` inside tests. */
+/** Builds the sample once for the calling test file; read `.root`, `.dist`, `.model` (parsed by its schema) inside tests. */
 export function useBuiltSite(prepare?: (root: string) => void): { root: string; dist: string; model: SiteModel } {
   const state = {} as { root: string; dist: string; model: SiteModel };
   beforeAll(() => {
@@ -28,10 +28,11 @@ export function useBuiltSite(prepare?: (root: string) => void): { root: string; 
     prepare?.(root);
     const built = buildSite(root);
     if (built.status !== 0) throw new Error(built.stderr);
+    const modelPath = join(built.root, '.readback/site/model.json');
     Object.assign(state, {
       root: built.root,
       dist: built.dist,
-      model: JSON.parse(readFileSync(join(built.root, '.readback/site/model.json'), 'utf8')),
+      model: parseSiteModel(JSON.parse(readFileSync(modelPath, 'utf8')), modelPath),
     });
   });
   return state;
