@@ -6,7 +6,7 @@ import { parseSiteModel, type SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
 import { hasChromium } from './helpers/browser.ts';
 import { runCli } from './helpers/cli.ts';
-import { buildSite, useBrowser, useBuiltSite } from './helpers/site.ts';
+import { buildSite, copyBuiltSample, useBrowser, useBuiltSite } from './helpers/site.ts';
 import { copyWorkspace, MINIMAL_EXAMPLE, rehash, sha256, tempDir, tuplePath } from './helpers/workspace.ts';
 
 const site = useBuiltSite();
@@ -71,7 +71,7 @@ describe('partner annex', () => {
     }
   });
 
-  it('a bypass id in two weeks lists both weeks but gives #bypass-<id> to the first row only', () => {
+  it('a bypass id in two weeks lists both weeks but gives #bypass-<id> to the first row only', async () => {
     const root = copyWorkspace();
     for (const audience of ['leadership', 'partner'] as const) {
       const csv = tuplePath(root, 'acme-2026-q2', `${audience}.csv`);
@@ -84,7 +84,7 @@ describe('partner annex', () => {
       );
       rehash(root, 'acme-2026-q2', audience);
     }
-    const built = buildSite(root);
+    const built = await buildSite(root);
     expect(built.status, built.stderr).toBe(0); // every link to the bypass still lands on an anchor
     const modelPath = join(root, '.readback/site/model.json');
     const acme = parseSiteModel(JSON.parse(readFileSync(modelPath, 'utf8')), modelPath).tuples.find(
@@ -172,7 +172,7 @@ describe('readback verify', () => {
   });
 
   it('notices a key added to a published report entry', async () => {
-    const site = buildSite(copyWorkspace(MINIMAL_EXAMPLE));
+    const site = await buildSite(copyWorkspace(MINIMAL_EXAMPLE));
     const tampered = tempDir();
     cpSync(site.dist, tampered, { recursive: true });
     const path = join(tampered, 'tuples', 'globex-2026-w27', 'report.json');
@@ -184,38 +184,37 @@ describe('readback verify', () => {
 });
 
 describe('build refusals', () => {
-  it('a number typed into a headline fails the build with file and line', () => {
+  it('a number typed into a headline fails the build with file and line', async () => {
     const root = copyWorkspace();
     const path = join(root, 'content', 'tuples', 'acme-2026-q2', 'readback.md');
     writeFileSync(
       path,
       readFileSync(path, 'utf8').replace('{value} of shipped orders', '{value} of shipped orders (up 3.5 points)'),
     );
-    const result = buildSite(root);
+    const result = await buildSite(root);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/content\/tuples\/acme-2026-q2\/readback\.md:7:\d+: BAD_READBACK .*"3\.5"/);
   });
 
-  it('a link to a missing anchor fails the build', () => {
+  it('a link to a missing anchor fails the build', async () => {
     const root = copyWorkspace();
     writeFileSync(
       join(root, 'content', 'faq.md'),
       `${readFileSync(join(root, 'content', 'faq.md'), 'utf8')}\n## Broken?\n\nSee [this](/annex/acme-2026-q2/#no-such-anchor).\n`,
     );
-    const result = buildSite(root);
+    const result = await buildSite(root);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('/annex/acme-2026-q2/#no-such-anchor');
   });
 
-  it('an anchor published by the previous build may not disappear', () => {
-    const first = buildSite();
-    expect(first.status).toBe(0);
+  it('an anchor published by the previous build may not disappear', async () => {
+    const first = copyBuiltSample();
     rmSync(join(first.root, 'content', 'tuples', 'globex-2026-06'), { recursive: true });
-    const second = buildSite(first.root);
+    const second = await buildSite(first.root);
     expect(second.status).toBe(1);
     expect(second.stderr).toContain('anchor disappeared: /annex/globex-2026-06/#metrics');
     expect(readdirSync(join(first.root, 'dist', 'annex'))).toContain('globex-2026-06');
-    expect(buildSite(first.root, { READBACK_ALLOW_ANCHOR_REMOVAL: '1' }).status).toBe(0);
+    expect((await buildSite(first.root, { READBACK_ALLOW_ANCHOR_REMOVAL: '1' })).status).toBe(0);
   });
 });
 

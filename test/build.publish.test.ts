@@ -1,27 +1,19 @@
 /** `npm run build`: reconcile first; nothing is published unless every tuple is green. */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { buildSite, spawnBuild } from './helpers/site.ts';
 import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT } from './helpers/workspace.ts';
 
-function build(root: string, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', root], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
-  });
-}
-
 describe('npm run build', () => {
-  it('refuses a red reconcile, points at the failure artifact and leaves dist/ untouched', () => {
+  it('refuses a red reconcile, points at the failure artifact and leaves dist/ untouched', async () => {
     const root = copyWorkspace();
     mkdirSync(join(root, 'dist'));
     writeFileSync(join(root, 'dist', 'index.html'), 'previous build');
     editExport(root, 'acme-2026-q2', 'partner', (text) =>
       editCell(text, 2, 'm.revenue.billed_minor', (v) => (BigInt(v) + 1n).toString()),
     );
-    const result = build(root);
+    const result = await buildSite(root);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       `failure artifact: ${join(root, '.readback/reconcile/failures/acme-2026-q2.json')}`,
@@ -30,23 +22,21 @@ describe('npm run build', () => {
     expect(readFileSync(join(root, 'dist', 'index.html'), 'utf8')).toBe('previous build');
   });
 
-  it('refuses a dictionary that fails check before reconciling', () => {
+  it('refuses a dictionary that fails check before reconciling', async () => {
     const root = copyWorkspace();
     mkdirSync(join(root, 'dist'));
     writeFileSync(join(root, 'dist', 'index.html'), 'previous build');
     const path = join(root, 'dictionary', 'metrics.yaml');
     writeFileSync(path, readFileSync(path, 'utf8').replace('aggregation: sum', 'aggregation: max'));
-    const result = build(root);
+    const result = await buildSite(root);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('SEMANTICS_CHANGED');
     expect(result.stderr).not.toContain('tuples:');
     expect(readFileSync(join(root, 'dist', 'index.html'), 'utf8')).toBe('previous build');
   });
 
-  it('publishes the site when every tuple is green', () => {
-    const root = copyWorkspace();
-    const result = build(root);
-    expect(result.status, result.stderr).toBe(0);
+  it('publishes the site when every tuple is green (the shared sample build of this run)', () => {
+    const root = inject('sampleRoot');
     const index = readFileSync(join(root, 'dist', 'index.html'), 'utf8');
     const report = JSON.parse(readFileSync(join(root, '.readback/reconcile/report.json'), 'utf8'));
     for (const tuple of report.tuples) {
@@ -56,18 +46,48 @@ describe('npm run build', () => {
     expect(existsSync(join(root, '.readback', 'staging', 'dist'))).toBe(false);
   });
 
-  it('builds the shared example end to end', () => {
+  it('builds the shared example end to end', async () => {
     const root = copyWorkspace(MINIMAL_EXAMPLE);
-    const result = build(root);
+    const result = await buildSite(root);
     expect(result.status, result.stderr).toBe(0);
     expect(readdirSync(join(root, 'dist', 'readback'))).toContain('globex-2026-w27.pdf');
   });
 });
 
 describe('the site URL', () => {
-  it('must be an origin: a URL with a path is refused before anything is built', () => {
-    const result = build(copyWorkspace(MINIMAL_EXAMPLE), { READBACK_SITE_URL: 'https://kpi.example.org/sub' });
+  it('must be an origin: a URL with a path is refused before anything is built', async () => {
+    const result = await buildSite(copyWorkspace(MINIMAL_EXAMPLE), {
+      READBACK_SITE_URL: 'https://kpi.example.org/sub',
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('READBACK_SITE_URL must be an http(s) origin');
+  });
+});
+
+describe('npm run build as a command', () => {
+  it('prints each refusal with its code and location, and --json lists them', () => {
+    const root = copyWorkspace();
+    editExport(root, 'acme-2026-q2', 'partner', (text) =>
+      editCell(text, 2, 'm.revenue.billed_minor', (v) => (BigInt(v) + 1n).toString()),
+    );
+    const result = spawnBuild(root, {}, ['--json']);
+    expect(result.status).toBe(1);
+    const printed = JSON.parse(result.stdout) as { problems: { code: string; file?: string }[]; published: unknown };
+    expect(printed.published).toBeNull();
+    expect(printed.problems).toContainEqual(
+      expect.objectContaining({ code: 'VARIANCE_EXCEEDED', file: 'content/tuples/acme-2026-q2/partner.csv' }),
+    );
+    expect(result.stderr).toMatch(/m\.revenue\.billed_minor: leadership \d+, partner \d+, delta 1 > epsilon 0/);
+    expect(result.stderr).toContain('build refused (VARIANCE_EXCEEDED); nothing was published');
+  });
+
+  it('answers --help with its usage and an unknown option with exit 64, never a stack trace', () => {
+    const help = spawnBuild(copyWorkspace(), {}, ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--out DIR');
+    const wrong = spawnBuild(copyWorkspace(), {}, ['--bogus']);
+    expect(wrong.status).toBe(64);
+    expect(wrong.stderr).toContain("Unknown option '--bogus'");
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
   });
 });

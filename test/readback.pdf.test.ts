@@ -1,5 +1,5 @@
 /** SPEC §8: the executive one-pager, read back with pdfjs-dist. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -108,17 +108,20 @@ describe('executive one-pager', () => {
     await expect(renderOnePager(withCarveOuts(200), model.site_url, 'LETTER')).rejects.toThrow(OnePagerOverflowError);
   });
 
-  it('is never published on two pages: a readback too long for one is refused with exit 2', () => {
+  it('is never published on two pages: a readback too long for one is refused with exit 2', async () => {
     const root = copyWorkspace(MINIMAL_EXAMPLE);
     const path = join(root, 'content', 'tuples', 'globex-2026-w27', 'readback.md');
     const text = readFileSync(path, 'utf8');
     const paragraph =
       'This paragraph explains at some length what the partnership saw during this window and why the reconciled figures matter for the decisions ahead.';
     writeFileSync(path, `${text.slice(0, text.lastIndexOf('---\n') + 4)}${Array(30).fill(paragraph).join('\n\n')}\n`);
-    const result = buildSite(root);
+    const result = await buildSite(root);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/one-pager of globex-2026-w27 runs to \d+ pages/);
-    expect(result.stderr).toContain('nothing was published');
+    expect(result.stderr).toMatch(
+      /content\/tuples\/globex-2026-w27\/readback\.md: READBACK_OVERFLOW .*one-pager of globex-2026-w27 runs to \d+ pages/,
+    );
+    expect(result.result.published).toBeNull();
+    expect(existsSync(join(root, 'dist'))).toBe(false);
   });
 
   it('counts pages from the page objects, not from text that looks like them', async () => {
@@ -131,7 +134,15 @@ describe('executive one-pager', () => {
   it('renders the same bytes in the worker pool as in-process', async () => {
     const tuples = Array.from({ length: 7 }, (_, i) => model.tuples[i % model.tuples.length]!);
     const pooled: Uint8Array[] = [];
-    await renderOnePagers(tuples, model.site_url, 'LETTER', (_tuple, pdf) => pooled.push(pdf));
+    const overflows: string[] = [];
+    await renderOnePagers(
+      tuples,
+      model.site_url,
+      'LETTER',
+      (_tuple, pdf) => pooled.push(pdf),
+      (overflow) => overflows.push(overflow.tupleId),
+    );
+    expect(overflows).toEqual([]);
     expect(pooled).toHaveLength(7);
     for (const tuple of model.tuples) {
       const direct = await renderOnePager(tuple, model.site_url, 'LETTER');

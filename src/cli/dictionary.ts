@@ -6,9 +6,7 @@ import { checkDictionary } from '../core/governance.ts';
 import { formatProblem } from '../core/problems.ts';
 import { readHistoryIntegrity, writeRelease } from '../io/dictionary-history.ts';
 import { compareSemver, CURRENT_DICTIONARY, loadDictionaryCatalog } from '../io/workspace.ts';
-import type { Io } from './main.ts';
-
-export class UsageError extends Error {}
+import { type Io, today, UsageError } from '../io/context.ts';
 
 export const DICTIONARY_HELP = `readback dictionary — govern the metric dictionary (SPEC §7).
 
@@ -31,16 +29,6 @@ Options:
   -h, --help    this text
 
 Removals are judged against today's UTC date; set READBACK_TODAY=YYYY-MM-DD to pin it.`;
-
-export function today(env: NodeJS.ProcessEnv = process.env): string {
-  const pinned = env.READBACK_TODAY;
-  if (pinned !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(pinned))
-      throw new UsageError(`READBACK_TODAY must be a date YYYY-MM-DD, not "${pinned}"`);
-    return pinned;
-  }
-  return new Date().toISOString().slice(0, 10);
-}
 
 function parseFormat(value: string | undefined): DiffFormat {
   const format = value ?? 'text';

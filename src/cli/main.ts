@@ -3,14 +3,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { STATUS_EXIT_CODE } from '../core/problems.ts';
+import { formatProblem, STATUS_EXIT_CODE } from '../core/problems.ts';
 import { RECONCILE_DIR, replayCommand, reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
 import { verifySite } from '../io/verify.ts';
-import { DICTIONARY_HELP, dictionaryCommand, UsageError } from './dictionary.ts';
-import { progressReporter, reconcileSummary } from './output.ts';
-
-export const EXIT_USAGE = 64;
+import { DICTIONARY_HELP, dictionaryCommand } from './dictionary.ts';
+import { EXIT_USAGE, type Io, UsageError } from '../io/context.ts';
+import { progressReporter } from '../io/progress.ts';
+import { reconcileSummary } from '../core/report-format.ts';
 
 const HELP: Record<string, string> = {
   main: `readback — reconcile leadership and partner KPI exports, then publish what agrees.
@@ -65,12 +65,6 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-}
-
-export interface Io {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  cwd: string;
 }
 
 async function reconcileCommand(args: string[], io: Io): Promise<number> {
@@ -148,11 +142,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (positionals.length !== 1)
           throw new UsageError('verify takes one argument: the built site folder, e.g. dist/');
         const result = verifySite(resolve(io.cwd, positionals[0]!));
-        for (const line of result.mismatches) io.stdout.write(`MISMATCH ${line}\n`);
-        io.stderr.write(
-          `${result.checked.length} checks passed, ${result.mismatches.length} mismatch${result.mismatches.length === 1 ? '' : 'es'}\n`,
-        );
-        return result.mismatches.length === 0 ? 0 : 1;
+        for (const p of result.problems) io.stdout.write(`${formatProblem(p)}\n`);
+        const failed = result.problems.length;
+        io.stderr.write(`${result.checked.length} checks passed, ${failed} mismatch${failed === 1 ? '' : 'es'}\n`);
+        return failed === 0 ? 0 : 1;
       }
       default:
         throw new UsageError(`unknown command "${command}"`);

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { problem, type Problem } from '../core/problems.ts';
 
 export interface SiteIndex {
   /** url path → anchor ids on it (files that are not HTML have none) */
@@ -53,44 +54,40 @@ export async function indexSite(dist: string, pdfLinks: (bytes: Uint8Array) => P
   return { pages, links };
 }
 
-export interface BrokenLink {
-  from: string;
-  href: string;
-  why: string;
-}
-
 /**
  * Every link is to the site itself (relative, root-relative or absolute on `siteUrl`), and reaches
  * a page and, if it names one, an anchor. Content never links readers elsewhere.
  */
-export function brokenLinks(index: SiteIndex, siteUrl: string): BrokenLink[] {
-  const broken: BrokenLink[] = [];
+export function brokenLinks(index: SiteIndex, siteUrl: string): Problem[] {
+  const broken: Problem[] = [];
+  const push = ({ from, href, why }: { from: string; href: string; why: string }) =>
+    broken.push(problem('BROKEN_LINK', `${href}: ${why}`, { file: from }, undefined, { actual: href }));
   const base = new URL(`${siteUrl.replace(/\/+$/, '')}/`);
   for (const { from, href } of index.links) {
     let url: URL;
     try {
       url = new URL(href, new URL(from, base));
     } catch {
-      broken.push({ from, href, why: 'not a valid URL' });
+      push({ from, href, why: 'not a valid URL' });
       continue;
     }
     if (url.protocol === 'mailto:') continue;
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      broken.push({ from, href, why: `links use only http(s), mailto or relative paths, not ${url.protocol}` });
+      push({ from, href, why: `links use only http(s), mailto or relative paths, not ${url.protocol}` });
       continue;
     }
     if (url.origin !== base.origin) {
-      broken.push({ from, href, why: `links go only to the configured site (${base.origin}) or are relative` });
+      push({ from, href, why: `links go only to the configured site (${base.origin}) or are relative` });
       continue;
     }
     const path = decodeURIComponent(url.pathname);
     const ids = index.pages.get(path) ?? index.pages.get(path.endsWith('/') ? path : `${path}/`);
     if (!ids) {
-      broken.push({ from, href, why: `no page ${path}` });
+      push({ from, href, why: `no page ${path}` });
       continue;
     }
     const anchor = decodeURIComponent(url.hash.slice(1));
-    if (anchor && !ids.has(anchor)) broken.push({ from, href, why: `${path} has no anchor #${anchor}` });
+    if (anchor && !ids.has(anchor)) push({ from, href, why: `${path} has no anchor #${anchor}` });
   }
   return broken;
 }

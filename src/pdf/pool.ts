@@ -6,7 +6,14 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TuplePage } from '../core/site-model.ts';
 import type { PageSize } from './one-pager.ts';
-import { renderOnePager } from './render.ts';
+import { OnePagerOverflowError, renderOnePager } from './render.ts';
+
+interface WorkerReply {
+  id: number;
+  pdf?: Uint8Array;
+  overflow?: { pages: number; message: string };
+  error?: string;
+}
 
 /** Below this many PDFs, starting workers costs more than it saves. */
 const POOL_THRESHOLD = 6;
@@ -16,10 +23,19 @@ export async function renderOnePagers(
   siteUrl: string,
   size: PageSize,
   onDone: (tuple: TuplePage, pdf: Uint8Array) => void,
+  /** a readback that does not fit one page even in the compact layout: reported, the others still render */
+  onOverflow: (overflow: OnePagerOverflowError) => void,
 ): Promise<void> {
   const workers = Math.min(availableParallelism(), Math.ceil(tuples.length / 2));
   if (tuples.length < POOL_THRESHOLD || workers < 2) {
-    for (const tuple of tuples) onDone(tuple, await renderOnePager(tuple, siteUrl, size));
+    for (const tuple of tuples) {
+      try {
+        onDone(tuple, await renderOnePager(tuple, siteUrl, size));
+      } catch (error) {
+        if (!(error instanceof OnePagerOverflowError)) throw error;
+        onOverflow(error);
+      }
+    }
     return;
   }
   let next = 0;
@@ -33,9 +49,12 @@ export async function renderOnePagers(
         const id = next++;
         worker.postMessage({ id, tuple: tuples[id], siteUrl, size });
       };
-      worker.on('message', (message: { id: number; pdf?: Uint8Array; error?: string }) => {
-        if (message.error) return reject(new Error(`rendering ${tuples[message.id]!.tuple_id}: ${message.error}`));
-        onDone(tuples[message.id]!, message.pdf!);
+      worker.on('message', (message: WorkerReply) => {
+        const tuple = tuples[message.id]!;
+        if (message.error) return reject(new Error(`rendering ${tuple.tuple_id}: ${message.error}`));
+        if (message.overflow)
+          onOverflow(new OnePagerOverflowError(tuple.tuple_id, message.overflow.pages, message.overflow.message));
+        else onDone(tuple, message.pdf!);
         send();
       });
       worker.on('error', reject);

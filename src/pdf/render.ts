@@ -47,7 +47,15 @@ export function pageSize(env: NodeJS.ProcessEnv = process.env): PageSize {
 }
 
 /** A readback too long for one page even in the compact layout (SPEC §8: the PDF is one page). */
-export class OnePagerOverflowError extends Error {}
+export class OnePagerOverflowError extends Error {
+  readonly tupleId: string;
+  readonly pages: number;
+  constructor(tupleId: string, pages: number, message: string) {
+    super(message);
+    this.tupleId = tupleId;
+    this.pages = pages;
+  }
+}
 
 /**
  * The number of pages of a PDF that react-pdf wrote: each page is an object whose dictionary
@@ -77,6 +85,8 @@ export async function renderOnePager(tuple: TuplePage, siteUrl: string, size: Pa
     if (pages === 1) return pdf;
   }
   throw new OnePagerOverflowError(
-    `the executive one-pager of ${tuple.tuple_id} runs to ${pages} pages even in its compact layout (${tuple.headlines.length} headline(s), ${tuple.carve_outs.length} carve-out week(s)); SPEC §8 asks for one page: shorten the headlines or the text of content/tuples/${tuple.tuple_id}/readback.md`,
+    tuple.tuple_id,
+    pages,
+    `the executive one-pager of ${tuple.tuple_id} runs to ${pages} pages even in its compact layout (${tuple.headlines.length} headline(s), ${tuple.carve_outs.length} carve-out week(s)); a readback is one page: shorten the headlines or the text of content/tuples/${tuple.tuple_id}/readback.md`,
   );
 }

@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { TuplePage } from '../core/site-model.ts';
 import type { PageSize } from './one-pager.ts';
-import { renderOnePager } from './render.ts';
+import { OnePagerOverflowError, renderOnePager } from './render.ts';
 
 parentPort!.on('message', async (job: { id: number; tuple: TuplePage; siteUrl: string; size: PageSize }) => {
   try {
@@ -10,6 +10,8 @@ parentPort!.on('message', async (job: { id: number; tuple: TuplePage; siteUrl: s
     const pdf = new Uint8Array(await renderOnePager(job.tuple, job.siteUrl, job.size));
     parentPort!.postMessage({ id: job.id, pdf }, [pdf.buffer]);
   } catch (error) {
-    parentPort!.postMessage({ id: job.id, error: String((error as Error).stack ?? error) });
+    if (error instanceof OnePagerOverflowError)
+      parentPort!.postMessage({ id: job.id, overflow: { pages: error.pages, message: error.message } });
+    else parentPort!.postMessage({ id: job.id, error: String((error as Error).stack ?? error) });
   }
 });

@@ -1,41 +1,84 @@
-/** Builds the bundled sample into a temp workspace once per test file. */
+/** Building sites for tests: in-process with publish(), as `npm run build` in a process, or the run's shared sample. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { exitCodeOf, formatProblem } from '../../src/core/problems.ts';
 import { parseSiteModel, type SiteModel } from '../../src/core/site-model.ts';
+import { publish, type PublishResult } from '../../src/publish/publish.ts';
 import { launchBrowser, serveDirectory } from './browser.ts';
-import { copyWorkspace, REPO_ROOT } from './workspace.ts';
+import { copyWorkspace, REPO_ROOT, tempDir } from './workspace.ts';
 
-export function buildSite(
+export interface BuiltSite {
+  root: string;
+  dist: string;
+  /** the exit code `npm run build` would give */
+  status: number;
+  /** what the build said: its log lines and every problem, one per line */
+  stderr: string;
+  result: PublishResult;
+}
+
+/** Builds a workspace in this process with publish(), as `npm run build` does (its settings given as env names). */
+export async function buildSite(root = copyWorkspace(), env: Record<string, string> = {}): Promise<BuiltSite> {
+  const lines: string[] = [];
+  const result = await publish({
+    root,
+    siteUrl: env.READBACK_SITE_URL,
+    today: env.READBACK_TODAY ?? '2026-11-26',
+    allowAnchorRemoval: env.READBACK_ALLOW_ANCHOR_REMOVAL === '1',
+    log: (line) => lines.push(line),
+  });
+  for (const p of result.problems) lines.push(formatProblem(p));
+  const status = result.published ? 0 : exitCodeOf(result.problems);
+  return { root, dist: join(root, 'dist'), status, stderr: lines.join('\n'), result };
+}
+
+/** Runs `npm run build` itself in a process of its own (for what only a process shows: env, locale, a kill). */
+export function spawnBuild(
   root = copyWorkspace(),
   env: Record<string, string> = {},
-): { root: string; dist: string; status: number | null; stderr: string } {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', root], {
+  args: string[] = [],
+): { root: string; dist: string; status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', root, ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', READBACK_TODAY: '2026-11-26', ...env },
   });
-  return { root, dist: join(root, 'dist'), status: result.status, stderr: result.stderr };
+  return { root, dist: join(root, 'dist'), status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Builds the sample once for the calling test file; read `.root`, `.dist`, `.model` (parsed by its schema) inside tests. */
+function readModel(root: string): SiteModel {
+  const modelPath = join(root, '.readback/site/model.json');
+  return parseSiteModel(JSON.parse(readFileSync(modelPath, 'utf8')), modelPath);
+}
+
+/**
+ * A built site for the calling test file, read-only: the bundled sample the run built once
+ * (test/global-setup.ts), or, with `prepare`, a copy of the sample changed by it and built for
+ * this file. Read `.root`, `.dist`, `.model` (parsed by its schema) inside tests.
+ */
 export function useBuiltSite(prepare?: (root: string) => void): { root: string; dist: string; model: SiteModel } {
   const state = {} as { root: string; dist: string; model: SiteModel };
-  beforeAll(() => {
-    const root = copyWorkspace();
-    prepare?.(root);
-    const built = buildSite(root);
-    if (built.status !== 0) throw new Error(built.stderr);
-    const modelPath = join(built.root, '.readback/site/model.json');
-    Object.assign(state, {
-      root: built.root,
-      dist: built.dist,
-      model: parseSiteModel(JSON.parse(readFileSync(modelPath, 'utf8')), modelPath),
-    });
+  beforeAll(async () => {
+    let root = inject('sampleRoot');
+    if (prepare) {
+      root = copyWorkspace();
+      prepare(root);
+      const built = await buildSite(root);
+      if (built.status !== 0) throw new Error(built.stderr);
+    }
+    Object.assign(state, { root, dist: join(root, 'dist'), model: readModel(root) });
   });
   return state;
+}
+
+/** A workspace of its own holding the bundled sample as already built and published (dist/ and .readback/ included). */
+export function copyBuiltSample(): { root: string; dist: string } {
+  const root = tempDir();
+  cpSync(inject('sampleRoot'), root, { recursive: true });
+  return { root, dist: join(root, 'dist') };
 }
 
 /** A static server for `dist` and a headless Chromium, started once for the calling describe block. */

@@ -1,7 +1,7 @@
-/** Human-readable summaries for the terminal. The report itself is the machine interface. */
-import { formatProblem } from '../core/problems.ts';
-import type { ReconcileReport } from '../core/schemas.ts';
-import { shortHash } from '../core/hash.ts';
+/** The reconcile report as people read it on a terminal. The report itself is the machine interface. */
+import { formatProblem } from './problems.ts';
+import type { ReconcileReport } from './schemas.ts';
+import { shortHash } from './hash.ts';
 
 const MARK = { green: 'ok  ', red: 'RED ', invalid: 'BAD ' } as const;
 
@@ -32,27 +32,4 @@ export function reconcileSummary(report: ReconcileReport): string {
     `${report.tuples.length} tuple${report.tuples.length === 1 ? '' : 's'}: ${counts.green} green, ${counts.red} red, ${counts.invalid} invalid (dictionary ${report.dictionary_version ?? 'unreadable'})`,
   );
   return lines.join('\n');
-}
-
-/** Prints "n/total" on a terminal once a run has taken more than a moment. */
-export function progressReporter(stream: NodeJS.WriteStream, label: string, clock: () => number = Date.now) {
-  const started = clock();
-  let shown = false;
-  let lastPrint = 0;
-  return {
-    update(done: number, total: number, item: string) {
-      const now = clock();
-      if (now - started < 1000) return;
-      if (stream.isTTY) {
-        stream.write(`\r${label} ${done}/${total} ${item}`.padEnd(60).slice(0, 100));
-        shown = true;
-      } else if (now - lastPrint >= 5000) {
-        stream.write(`${label} ${done}/${total} ${item}\n`);
-        lastPrint = now;
-      }
-    },
-    done() {
-      if (shown) stream.write('\r'.padEnd(61) + '\r');
-    },
-  };
 }

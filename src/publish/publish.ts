@@ -1,0 +1,299 @@
+/**
+ * The build as one call: dictionary check → reconcile → site model → Astro pages and PDFs →
+ * downloads → search index → link and anchor check → verify → publish. Everything is built in a
+ * staging folder and swapped into the output folder only at the end, so a build that finds any
+ * problem leaves the previously published site untouched. Every refusal is a coded problem from
+ * the one table (src/core/problems.ts); nothing is printed here.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_SITE_URL } from '../../astro.config.mjs';
+import type { DiffReport } from '../core/diff.ts';
+import { checkDictionary } from '../core/governance.ts';
+import { problem, type Problem } from '../core/problems.ts';
+import { reconcileSummary } from '../core/report-format.ts';
+import type { ReconcileReport } from '../core/schemas.ts';
+import { buildSiteModel } from '../core/site-model.ts';
+import { replayCommand, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
+import { readHistoryIntegrity } from '../io/dictionary-history.ts';
+import { anchorList, brokenLinks, indexSite } from '../io/links.ts';
+import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
+import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
+import { SITE_SUMS, siteSums, verifySite } from '../io/verify.ts';
+import { CURRENT_DICTIONARY, loadDictionaryCatalog } from '../io/workspace.ts';
+import type { PageSize } from '../pdf/one-pager.ts';
+import type { OnePagerOverflowError } from '../pdf/render.ts';
+
+/** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
+const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface PublishOptions {
+  /** the workspace: dictionary/ and content/ */
+  root: string;
+  /** the published folder (default: `<root>/dist`) */
+  out?: string;
+  /** the origin links are built on (default: the one in astro.config.mjs) */
+  siteUrl?: string;
+  /** today's UTC date, YYYY-MM-DD: removals are judged against it */
+  today: string;
+  pageSize?: PageSize;
+  /** accept that anchors the previous build published disappear */
+  allowAnchorRemoval?: boolean;
+  /** the replay command written into failure artifacts and tickets (default: `--root` as given) */
+  replayFor?: (tupleId: string) => string;
+  /** lines for people as the build goes: the reconcile summary, where artifacts were written */
+  log?: (line: string) => void;
+  /** how long each step took, in seconds (the benchmark reads these) */
+  onPhase?: (step: string, seconds: number) => void;
+}
+
+export interface Published {
+  dist: string;
+  tuples: number;
+  metrics: number;
+  links: number;
+  hashes: number;
+}
+
+export interface PublishResult {
+  /** every problem that stopped the build, in the order found; empty when it published */
+  problems: Problem[];
+  published: Published | null;
+  /** the reconcile report, once reconcile ran */
+  report: ReconcileReport | null;
+  /** the report, failure artifacts and tickets reconcile wrote (paths relative to the root) */
+  artifacts: WrittenArtifacts | null;
+  /** the dictionary check, when it ran */
+  dictionaryCheck: DiffReport | null;
+}
+
+/** The site's routes sit at the root of its origin, so the site URL is exactly an http(s) origin. */
+export function siteUrlProblems(siteUrl: string): Problem[] {
+  let url: URL | null = null;
+  try {
+    url = new URL(siteUrl);
+  } catch {}
+  // exactly an origin: no path, and no bare `?` or `#` left over either
+  if (url && /^https?:$/.test(url.protocol) && url.origin === siteUrl) return [];
+  return [
+    problem(
+      'SITE_URL_NOT_ORIGIN',
+      `READBACK_SITE_URL must be an http(s) origin such as https://kpi.example.org (no path, query or fragment), not "${siteUrl}"`,
+      {},
+      undefined,
+      { actual: siteUrl, expected: 'an http(s) origin' },
+    ),
+  ];
+}
+
+/** Anchors the previous build published that this one drops, except those of metrics removed after their sunset. */
+export function removedAnchors(
+  previous: readonly string[],
+  now: readonly string[],
+  retired: ReadonlySet<string | null>,
+): Problem[] {
+  const kept = new Set(now);
+  return previous
+    .filter((anchor) => !kept.has(anchor) && !retired.has(anchor.slice(anchor.indexOf('#') + 1)))
+    .map((anchor) =>
+      problem(
+        'ANCHOR_REMOVED',
+        `anchor disappeared: ${anchor} (set READBACK_ALLOW_ANCHOR_REMOVAL=1 to accept)`,
+        { file: 'anchors.json' },
+        undefined,
+        { actual: anchor },
+      ),
+    );
+}
+
+export async function publish(options: PublishOptions): Promise<PublishResult> {
+  const root = resolve(options.root);
+  const dist = resolve(options.out ?? join(root, 'dist'));
+  const siteUrl = (options.siteUrl || DEFAULT_SITE_URL).replace(/\/+$/, '');
+  const log = options.log ?? (() => {});
+  const result: PublishResult = { problems: [], published: null, report: null, artifacts: null, dictionaryCheck: null };
+  const refuse = (problems: readonly Problem[]) => ({ ...result, problems: [...problems] });
+  let phaseStarted = performance.now();
+  const phase = (step: string) => {
+    options.onPhase?.(step, (performance.now() - phaseStarted) / 1000);
+    phaseStarted = performance.now();
+  };
+
+  // a build killed between the two renames of the publish step left the old site at dist.previous
+  if (!existsSync(dist) && existsSync(`${dist}.previous`)) renameSync(`${dist}.previous`, dist);
+
+  const urlProblems = siteUrlProblems(siteUrl);
+  if (urlProblems.length > 0) return refuse(urlProblems);
+
+  // 1. dictionary check: a forbidden or unexplained change stops the build
+  const catalog = loadDictionaryCatalog(root);
+  if (catalog.problems.length > 0 || !catalog.current) return refuse(catalog.problems);
+  const current = catalog.current;
+  const check = checkDictionary(current, catalog.history, readHistoryIntegrity(root), options.today);
+  result.dictionaryCheck = check;
+  if (!check.ok) {
+    return refuse(
+      check.findings
+        .filter((f) => f.violation)
+        .map((f) =>
+          problem(
+            'DICTIONARY_CHECK_FAILED',
+            `${f.rule} ${f.message}`,
+            { file: CURRENT_DICTIONARY, line: f.metric_id ? (current.metricLines.get(f.metric_id) ?? 1) : 1 },
+            f.metric_id ?? undefined,
+          ),
+        ),
+    );
+  }
+  phase('dictionary check');
+
+  // 2. reconcile: every tuple green, or nothing is published
+  const report = await reconcileWorkspace({ root, catalog });
+  result.report = report;
+  result.artifacts = writeReconcileArtifacts(root, report, (tuple) =>
+    (options.replayFor ?? ((id) => replayCommand(root, id)))(tuple.tuple_id),
+  );
+  log(reconcileSummary(report));
+  if (report.status !== 'green') {
+    log(`report: ${join(root, result.artifacts.report)}`);
+    for (const failure of result.artifacts.failures) log(`failure artifact: ${join(root, failure)}`);
+    for (const ticket of result.artifacts.tickets) log(`owner ticket: ${join(root, ticket)}`);
+    return refuse([...report.problems, ...report.tuples.flatMap((t) => t.problems)]);
+  }
+  phase('reconcile');
+
+  // 3. the site model: the one object every page and PDF renders
+  const inputs = readSiteContent(root, report);
+  if (inputs.problems.length > 0) return refuse(inputs.problems);
+  const model = buildSiteModel({
+    siteUrl,
+    report,
+    history: catalog.history,
+    current,
+    today: options.today,
+    content: inputs.content,
+    faqMarkdown: inputs.faqMarkdown,
+  });
+  const modelPath = join(root, '.readback', 'site', 'model.json');
+  mkdirSync(dirname(modelPath), { recursive: true });
+  writeFileSync(modelPath, `${JSON.stringify(model, null, 2)}\n`);
+  phase('site model');
+
+  // 4–5. pages into a staging folder and, at the same time, the executive one-pagers in worker
+  //      threads (both render the one site model; the PDFs wait beside the staging folder, which
+  //      Astro empties when it starts, and move in once the pages are built)
+  const staging = join(root, '.readback', 'staging', 'dist');
+  const pdfFolder = join(root, '.readback', 'staging', 'readback-pdf');
+  for (const folder of [staging, pdfFolder]) {
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+  }
+  // loaded when a build gets this far, so a refused build (and every other command) stays quick
+  const [{ buildPages }, { renderOnePagers }, { pageSize }] = await Promise.all([
+    import('./pages.ts'),
+    import('../pdf/pool.ts'),
+    import('../pdf/render.ts'),
+  ]);
+  const overflows: OnePagerOverflowError[] = [];
+  const pdfs = renderOnePagers(
+    model.tuples,
+    siteUrl,
+    options.pageSize ?? pageSize(),
+    (tuple, pdf) => writeFileSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), pdf),
+    (overflow) => overflows.push(overflow),
+  );
+  pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
+  await buildPages({ root: PACKAGE_ROOT, outDir: staging, site: siteUrl, modelPath });
+  phase('astro pages (PDFs rendering beside them)');
+
+  await pdfs;
+  if (overflows.length > 0) {
+    // a readback too long for one page: nothing is published, and nothing is cut silently
+    return refuse(
+      overflows.map((overflow) =>
+        problem(
+          'READBACK_OVERFLOW',
+          overflow.message,
+          { file: `content/tuples/${overflow.tupleId}/readback.md` },
+          undefined,
+          { actual: `${overflow.pages} pages`, expected: '1 page' },
+        ),
+      ),
+    );
+  }
+  mkdirSync(join(staging, 'readback'), { recursive: true });
+  for (const tuple of model.tuples)
+    renameSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), join(staging, 'readback', `${tuple.tuple_id}.pdf`));
+  phase('pdfs (the rest of their time)');
+
+  // 6. downloads: the partner export and both manifests byte for byte, each tuple's report entry,
+  //    and the canonical JSON of every dictionary version (its SHA-256 is dictionary_sha256)
+  for (const tuple of model.tuples) {
+    const dir = join(staging, 'exports', tuple.tuple_id);
+    mkdirSync(dir, { recursive: true });
+    for (const file of [
+      tuple.downloads.partner_csv,
+      tuple.downloads.leadership_manifest,
+      tuple.downloads.partner_manifest,
+    ])
+      copyFileSync(join(root, file.source), join(dir, file.name));
+    mkdirSync(join(staging, 'tuples', tuple.tuple_id), { recursive: true });
+    writeFileSync(join(staging, 'tuples', tuple.tuple_id, 'report.json'), tupleReportBytes(tuple.report));
+  }
+  mkdirSync(join(staging, 'dictionary'), { recursive: true });
+  for (const version of model.versions)
+    writeFileSync(
+      join(staging, 'dictionary', `${version.version}.json`),
+      catalog.byVersion.get(version.version)!.canonical,
+    );
+  phase('downloads');
+
+  // 7. offline search over the glossary (no external service)
+  const pagefind = await import('pagefind');
+  const search = await pagefind.createIndex({});
+  if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
+  await search.index.addDirectory({ path: staging });
+  await search.index.writeFiles({ outputPath: join(staging, 'pagefind') });
+  await pagefind.close();
+  phase('search index');
+
+  // 8. every link in every page and PDF resolves; no published anchor disappears
+  const { pdfLinkTargets } = await import('../pdf/links.ts');
+  const index = await indexSite(staging, pdfLinkTargets);
+  const broken = brokenLinks(index, siteUrl);
+  if (broken.length > 0) return refuse(broken);
+  const anchors = anchorList(index);
+  const previousAnchors = join(dist, 'anchors.json');
+  if (existsSync(previousAnchors) && !options.allowAnchorRemoval) {
+    const retired = new Set(
+      model.diffs.flatMap((d) =>
+        d.findings.filter((f) => f.rule === 'METRIC_REMOVED_AFTER_SUNSET').map((f) => f.metric_id),
+      ),
+    );
+    const lost = removedAnchors(JSON.parse(readFileSync(previousAnchors, 'utf8')) as string[], anchors, retired);
+    if (lost.length > 0) return refuse(lost);
+  }
+  writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
+  phase('links and anchors');
+
+  // 9. the auditor's replay: every hash recomputed from the staged files alone, and a sum for every file
+  writeFileSync(join(staging, SITE_SUMS), siteSums(staging));
+  const verified = verifySite(staging);
+  if (verified.problems.length > 0) return refuse(verified.problems);
+  phase('verify');
+
+  // 10. publish: the old site is replaced only once the new one is complete
+  const previous = `${dist}.previous`;
+  rmSync(previous, { recursive: true, force: true });
+  if (existsSync(dist)) renameSync(dist, previous);
+  renameSync(staging, dist);
+  rmSync(previous, { recursive: true, force: true });
+  result.published = {
+    dist,
+    tuples: model.tuples.length,
+    metrics: model.glossary.length,
+    links: index.links.length,
+    hashes: verified.checked.length,
+  };
+  return result;
+}
