@@ -1,13 +1,13 @@
-/** SPEC §9: the independent worked example must reconcile exactly as expected.json says. */
-import { readFileSync } from 'node:fs';
+/** The independent worked example must reconcile exactly as its expected.json says. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
-import { copyWorkspace, MINIMAL_EXAMPLE } from './helpers/workspace.ts';
+import { copyWorkspace, MINIMAL_EXAMPLE, SHARED_MINIMAL_EXAMPLE } from './helpers/workspace.ts';
 
 const expected = JSON.parse(readFileSync(join(MINIMAL_EXAMPLE, 'expected.json'), 'utf8'));
 
-describe('shared/examples/minimal', () => {
+describe('the minimal conformance workspace (test/fixtures/minimal)', () => {
   it('reports the expected values, dictionary hash and tuple revision hash', async () => {
     const report = await reconcileWorkspace({ root: copyWorkspace(MINIMAL_EXAMPLE) });
     expect(report.status).toBe(expected.status);
@@ -22,5 +22,16 @@ describe('shared/examples/minimal', () => {
       ]),
     );
     expect(byId).toEqual(expected.metrics);
+  });
+
+  // the copy kept here must not drift from the contract's, when that is beside the checkout
+  it.skipIf(!existsSync(SHARED_MINIMAL_EXAMPLE))('is byte for byte the example beside the contract', () => {
+    const files = (dir: string, prefix = ''): string[] =>
+      readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(dir, join(prefix, entry.name)) : [join(prefix, entry.name)],
+      );
+    expect(files(MINIMAL_EXAMPLE).sort()).toEqual(files(SHARED_MINIMAL_EXAMPLE).sort());
+    for (const file of files(SHARED_MINIMAL_EXAMPLE))
+      expect(readFileSync(join(MINIMAL_EXAMPLE, file)), file).toEqual(readFileSync(join(SHARED_MINIMAL_EXAMPLE, file)));
   });
 });

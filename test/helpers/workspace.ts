@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const MINIMAL_EXAMPLE = join(REPO_ROOT, '..', 'shared', 'examples', 'minimal');
+/** The conformance workspace, with its independently computed expected.json, kept in this repository. */
+export const MINIMAL_EXAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'minimal');
+/** Where the contract's own copy of it may sit beside a checkout (not needed to run the tests). */
+export const SHARED_MINIMAL_EXAMPLE = join(REPO_ROOT, '..', 'shared', 'examples', 'minimal');
 
 export function tempDir(prefix = 'readback-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
