@@ -5,6 +5,7 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
+import { codePoint, forbiddenCharacter } from './text.ts';
 
 export interface Located<T> {
   value: T | null;
@@ -13,12 +14,28 @@ export interface Located<T> {
 
 type Locate = (path: readonly PropertyKey[]) => { line: number; column: number } | undefined;
 
+/** A parsed document: its value, and where each value (`locate`) and each key (`locateKey`) is written. */
+export interface Parsed extends Located<unknown> {
+  locate: Locate;
+  locateKey: Locate;
+}
+
+/** Shifts every position down by `lines`: a document that starts on a later line of its file (front matter). */
+export interface ParseOptions {
+  lineOffset?: number;
+}
+
 /** At most this many alias expansions: a "billion laughs" document is refused, not expanded. */
 const MAX_ALIAS_COUNT = 100;
 
 /** Reads YAML with the 1.2 core schema (dates stay strings), duplicate keys refused. */
-export function parseYaml(text: string, file: string, code: ProblemCode): Located<unknown> & { locate: Locate } {
+export function parseYaml(text: string, file: string, code: ProblemCode, options: ParseOptions = {}): Parsed {
   const lineCounter = new LineCounter();
+  const offset = options.lineOffset ?? 0;
+  const position = (at: number) => {
+    const pos = lineCounter.linePos(at);
+    return { line: pos.line + offset, column: pos.col };
+  };
   const doc: Document = parseDocument(text, {
     version: '1.2',
     schema: 'core',
@@ -29,42 +46,96 @@ export function parseYaml(text: string, file: string, code: ProblemCode): Locate
   const locate: Locate = (path) => {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
-      if (isNode(node) && node.range) {
-        const pos = lineCounter.linePos(node.range[0]);
-        return { line: pos.line, column: pos.col };
-      }
-      if (depth > 0) {
-        // point at the key when the value is missing
-        const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1) as unknown[], true);
-        const pair =
-          isNode(parent) && 'items' in parent
-            ? (parent.items as unknown[]).find((item) => isPairWithKey(item, path[depth - 1]))
-            : undefined;
-        const key = pair ? (pair as { key: unknown }).key : undefined;
-        if (isNode(key) && key.range) {
-          const pos = lineCounter.linePos(key.range[0]);
-          return { line: pos.line, column: pos.col };
-        }
-      }
+      if (isNode(node) && node.range) return position(node.range[0]);
+      // point at the key when the value is missing
+      const key = depth > 0 ? locateKey(path.slice(0, depth)) : undefined;
+      if (key) return key;
     }
     return undefined;
   };
-  const problems = doc.errors.map((error) => {
-    const pos = lineCounter.linePos(error.pos[0]);
-    return problem(code, `not valid YAML: ${firstLine(error.message)}`, { file, line: pos.line, column: pos.col });
-  });
-  if (problems.length > 0) return { value: null, problems, locate };
+  const locateKey: Locate = (path) => {
+    if (path.length === 0) return undefined;
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
+    const pair =
+      isNode(parent) && 'items' in parent
+        ? (parent.items as unknown[]).find((item) => isPairWithKey(item, path[path.length - 1]))
+        : undefined;
+    const key = pair ? (pair as { key: unknown }).key : undefined;
+    return isNode(key) && key.range ? position(key.range[0]) : undefined;
+  };
+  const problems = doc.errors.map((error) =>
+    problem(code, `not valid YAML: ${firstLine(error.message)}`, { file, ...position(error.pos[0]) }),
+  );
+  if (problems.length > 0) return { value: null, problems, locate, locateKey };
+  let value: unknown;
   try {
-    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems, locate };
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     return {
       value: null,
       problems: [
-        problem(code, `not usable YAML: ${firstLine(String((error as Error).message))}`, { file, line: 1, column: 1 }),
+        problem(code, `not usable YAML: ${firstLine(String((error as Error).message))}`, {
+          file,
+          line: 1 + offset,
+          column: 1,
+        }),
       ],
       locate,
+      locateKey,
     };
   }
+  return { value, problems: [], locate, locateKey };
+}
+
+/**
+ * Control and bidirectional-override characters in any key or string value (SPEC §4's rule for
+ * cells, applied to every text input): they can make one id display as another. Multi-line
+ * values (markdown definitions, notes) may hold tabs and line breaks.
+ */
+function forbiddenCharacterProblems(
+  value: unknown,
+  where: { locate: Locate; locateKey: Locate },
+  file: string,
+  code: ProblemCode,
+): Problem[] {
+  const problems: Problem[] = [];
+  // iterative: a document nested thousands deep must not exhaust the stack
+  const pending: { node: unknown; path: (string | number)[] }[] = [{ node: value, path: [] }];
+  while (pending.length > 0) {
+    const { node, path } = pending.pop()!;
+    if (typeof node === 'string') {
+      const found = forbiddenCharacter(node, node.includes('\n'));
+      if (found)
+        problems.push(
+          problem(
+            code,
+            `${path.join('.') || 'the document'}: the control character ${codePoint(found.char)} is not allowed (no control or bidirectional-override characters in any value)`,
+            { file, ...(where.locate(path) ?? {}) },
+            undefined,
+            { actual: codePoint(found.char) },
+          ),
+        );
+    } else if (Array.isArray(node)) {
+      for (let index = node.length - 1; index >= 0; index--)
+        pending.push({ node: node[index], path: [...path, index] });
+    } else if (node && typeof node === 'object') {
+      for (const [key, item] of Object.entries(node).reverse()) {
+        const found = forbiddenCharacter(key);
+        if (found)
+          problems.push(
+            problem(
+              code,
+              `the key "${key}" holds the control character ${codePoint(found.char)}, which is not allowed`,
+              { file, ...(where.locateKey([...path, key]) ?? {}) },
+              undefined,
+              { actual: codePoint(found.char) },
+            ),
+          );
+        pending.push({ node: item, path: [...path, key] });
+      }
+    }
+  }
+  return problems;
 }
 
 function isPairWithKey(item: unknown, key: PropertyKey | undefined): boolean {
@@ -90,55 +161,222 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Parses JSON; a syntax error is reported with its line and column. */
-export function parseJson(text: string, file: string, code: ProblemCode): Located<unknown> & { locate: Locate } {
-  const locate: Locate = (path) => {
-    // top-level keys are what manifests have; find `"key"` followed by a colon
-    const key = path[0];
-    if (typeof key !== 'string') return { line: 1, column: 1 };
-    const match = new RegExp(`"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:`).exec(text);
-    return match ? lineColumnAt(text, match.index) : { line: 1, column: 1 };
+/**
+ * Parses JSON (RFC 8259, as JSON.parse reads it), refusing duplicate keys: parsers disagree on
+ * which of two `sha256` keys counts, so an auditor's tool could read another value than Readback
+ * did. A syntax error and a duplicate key are reported with their line and column.
+ */
+export function parseJson(text: string, file: string, code: ProblemCode): Parsed {
+  const keys = new Map<string, number>();
+  const at = (path: readonly PropertyKey[]) => {
+    const offset = keys.get(JSON.stringify(path));
+    return offset === undefined ? undefined : lineColumnAt(text, offset);
   };
+  // a value is written right after its key; without a key (the document itself), at its start
+  const locate: Locate = (path) => {
+    for (let depth = path.length; depth > 0; depth--) {
+      const found = at(path.slice(0, depth));
+      if (found) return found;
+    }
+    return { line: 1, column: 1 };
+  };
+  const locateKey: Locate = (path) => at(path) ?? locate(path.slice(0, -1));
+  let value: unknown;
   try {
-    return { value: JSON.parse(text), problems: [], locate };
+    value = JSON.parse(text);
   } catch (error) {
     const message = String((error as Error).message);
     const position = /position (\d+)/.exec(message);
     const where = position ? lineColumnAt(text, Number(position[1])) : { line: 1, column: 1 };
     const reason = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-    return { value: null, problems: [problem(code, `not valid JSON: ${reason}`, { file, ...where })], locate };
+    return {
+      value: null,
+      problems: [problem(code, `not valid JSON: ${reason}`, { file, ...where })],
+      locate,
+      locateKey,
+    };
   }
+  const problems: Problem[] = [];
+  for (const duplicate of scanJsonKeys(text, keys)) {
+    problems.push(
+      problem(
+        code,
+        `duplicate key "${duplicate.key}"${duplicate.path.length > 0 ? ` in ${duplicate.path.join('.')}` : ''}: each key is written once (tools disagree on which one counts)`,
+        { file, ...lineColumnAt(text, duplicate.offset) },
+        undefined,
+        { actual: duplicate.key },
+      ),
+    );
+  }
+  return { value: problems.length > 0 ? null : value, problems, locate, locateKey };
+}
+
+/**
+ * One pass over valid JSON text (JSON.parse has accepted it): records where each key is written,
+ * by its path, into `keys`, and returns every key written a second time in its object. Iterative,
+ * so deep nesting cannot exhaust the stack.
+ */
+function scanJsonKeys(
+  text: string,
+  keys: Map<string, number>,
+): { key: string; path: (string | number)[]; offset: number }[] {
+  const duplicates: { key: string; path: (string | number)[]; offset: number }[] = [];
+  // one frame per open object or array: the keys seen and the current key, or the current index
+  const stack: { object: boolean; seen: Set<string>; key: string; index: number }[] = [];
+  const containerPath = () => stack.slice(0, -1).map((frame) => (frame.object ? frame.key : frame.index));
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '"') {
+      const start = i;
+      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      const frame = stack[stack.length - 1];
+      if (!frame?.object || !expectKey) continue;
+      const key = JSON.parse(text.slice(start, i + 1)) as string;
+      const path = containerPath();
+      if (frame.seen.has(key)) duplicates.push({ key, path, offset: start });
+      else keys.set(JSON.stringify([...path, key]), start);
+      frame.seen.add(key);
+      frame.key = key;
+      expectKey = false;
+    } else if (char === '{' || char === '[') {
+      stack.push({ object: char === '{', seen: new Set(), key: '', index: 0 });
+      expectKey = char === '{';
+    } else if (char === '}' || char === ']') {
+      stack.pop();
+    } else if (char === ',') {
+      const frame = stack[stack.length - 1]!;
+      if (frame.object) expectKey = true;
+      else frame.index++;
+    }
+  }
+  return duplicates;
 }
 
 /** Validates a parsed value with a zod schema; each issue becomes a located problem. */
 export function validate<S extends z.ZodType>(
   schema: S,
-  parsed: Located<unknown> & { locate: Locate },
+  parsed: Parsed,
   file: string,
   code: ProblemCode,
   what: string,
 ): Located<z.infer<S>> {
   if (parsed.value === null && parsed.problems.length > 0) return { value: null, problems: parsed.problems };
   const result = schema.safeParse(parsed.value);
-  if (result.success) return { value: result.data, problems: [] };
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const where = parsed.locate(keys.length > 0 ? [...path, keys[0]!] : path) ?? { line: 1, column: 1 };
-    const field = path.length > 0 ? path.join('.') : what;
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')} in ${field}`
-        : `${field}: ${describeIssue(issue)}`;
-    return problem(code, message, { file, ...where });
+  if (result.success) {
+    // checked on a document of the schema's shape, so its depth is the schema's
+    const forbidden = forbiddenCharacterProblems(parsed.value, parsed, file, code);
+    return forbidden.length > 0 ? { value: null, problems: forbidden } : { value: result.data, problems: [] };
+  }
+  const issues = result.error.issues.map((issue) => ({
+    issue,
+    path: issue.path.filter((key): key is string | number => typeof key !== 'symbol'),
+  }));
+  // a misspelt key is one problem, not also "the key it meant is missing"
+  const meant = new Set<string>();
+  const unknown = issues.flatMap(({ issue, path }) => {
+    if (issue.code !== 'unrecognized_keys') return [];
+    const known = knownKeys(schema, path);
+    return issue.keys.map((key) => {
+      const guess = closestKey(key, known);
+      if (guess) meant.add(JSON.stringify([...path, guess]));
+      return { key, guess, path };
+    });
   });
+  const problems: Problem[] = [];
+  for (const { issue, path } of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // each unknown key where it is written, with the known key it was probably meant to be
+      for (const { key, guess } of unknown.filter((u) => u.path === path)) {
+        problems.push(
+          problem(
+            code,
+            `unknown key "${key}" in ${path.length > 0 ? path.join('.') : what}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+            { file, ...(parsed.locateKey([...path, key]) ?? { line: 1, column: 1 }) },
+            undefined,
+            { actual: key, ...(guess ? { expected: guess } : {}) },
+          ),
+        );
+      }
+      continue;
+    }
+    const missing = valueAt(parsed.value, path) === undefined;
+    if (missing && meant.has(JSON.stringify(path))) continue;
+    // a missing key is reported where its object is written
+    const where = (missing ? parsed.locate(path.slice(0, -1)) : parsed.locate(path)) ?? { line: 1, column: 1 };
+    const field = path.length > 0 ? path.join('.') : what;
+    problems.push(problem(code, `${field}: ${describeIssue(issue, missing)}`, { file, ...where }));
+  }
   return { value: null, problems };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') {
-    return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}`;
+/** The keys an object schema knows at `path` (through optional, nullable, arrays and records). */
+function knownKeys(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+  type Def = {
+    type: string;
+    shape?: Record<string, unknown>;
+    innerType?: unknown;
+    element?: unknown;
+    valueType?: unknown;
+    in?: unknown;
+  };
+  const defOf = (node: unknown) => (node as { _zod?: { def?: Def } })?._zod?.def;
+  const unwrap = (node: unknown): unknown => {
+    for (let def = defOf(node); def; def = defOf(node)) {
+      if (def.innerType !== undefined) node = def.innerType;
+      else if (def.type === 'pipe' && def.in !== undefined) node = def.in;
+      else break;
+    }
+    return node;
+  };
+  let node = unwrap(schema);
+  for (const step of path) {
+    const def = defOf(node);
+    if (!def) return [];
+    if (def.type === 'object' && typeof step === 'string') node = unwrap(def.shape?.[step]);
+    else if (def.type === 'array') node = unwrap(def.element);
+    else if (def.type === 'record') node = unwrap(def.valueType);
+    else return [];
   }
+  const def = defOf(node);
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+/** The known key a typo most likely meant: within two edits, or one for short keys. */
+function closestKey(key: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best !== null && bestDistance <= (key.length <= 4 ? 1 : 2) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** The value at `path`, or undefined when the document has nothing there. */
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let node = value;
+  for (const step of path) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, step)) return undefined;
+    node = (node as Record<string | number, unknown>)[step];
+  }
+  return node;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, missing: boolean): string {
+  if (issue.code === 'invalid_type')
+    return missing ? `is required (expected ${issue.expected})` : `expected ${issue.expected}`;
   if (issue.code === 'invalid_format' && issue.format === 'regex') return `expected ${issue.message}`;
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return issue.message;

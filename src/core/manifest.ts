@@ -2,6 +2,7 @@
 import type { ExportWindow } from './exports.ts';
 import { parseJson, validate } from './located.ts';
 import { findingKey, problem, type Problem, type SourceLocation } from './problems.ts';
+import { showDifference } from './text.ts';
 import { type Audience, type Manifest, ManifestSchema } from './schemas.ts';
 import { instantToMs, parseUtcInstant } from './timestamps.ts';
 
@@ -44,6 +45,18 @@ export function parseManifest(text: string, file: string, audience: Audience): M
         at('file'),
       ),
     );
+  } else if (manifest.file.split('/').pop() !== exportFileName(audience)) {
+    // a manifest names its own audience's export: the leadership manifest naming partner.csv would
+    // have reconcile compare the partner export with itself while leadership.csv holds anything
+    problems.push(
+      problem(
+        'BAD_MANIFEST',
+        `file "${manifest.file}" is not the ${audience} export: the ${audience} manifest names ${exportFileName(audience)} (in this folder or a subfolder of it)`,
+        at('file'),
+        undefined,
+        { actual: manifest.file, expected: exportFileName(audience) },
+      ),
+    );
   }
   if (parseUtcInstant(manifest.generated_at) === null) {
     problems.push(
@@ -55,6 +68,11 @@ export function parseManifest(text: string, file: string, audience: Audience): M
     );
   }
   return { audience, file, manifest: problems.length === 0 ? manifest : null, problems, at };
+}
+
+/** The file an audience's export is written to (SPEC §2 layout). */
+export function exportFileName(audience: Audience): string {
+  return `${audience}.csv`;
 }
 
 export function isInsideFolder(path: string): boolean {
@@ -129,7 +147,7 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
       problems.push(
         problem(
           'WINDOW_MISMATCH',
-          `${key} differs: leadership ${a[key]}, partner ${b[key]}; both exports must cover the byte-identical window`,
+          `${key} differs: ${showDifference('leadership', a[key], 'partner', b[key])}; both exports must cover the byte-identical window`,
           at(key),
           undefined,
           { actual: b[key], expected: a[key] },
@@ -156,7 +174,7 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
     problems.push(
       problem(
         'TUPLE_MISMATCH',
-        `tuple_id differs: leadership "${a.tuple_id}", partner "${b.tuple_id}"`,
+        `tuple_id differs: ${showDifference('leadership', a.tuple_id, 'partner', b.tuple_id)}`,
         at('tuple_id'),
         undefined,
         { actual: b.tuple_id, expected: a.tuple_id },
@@ -167,7 +185,7 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
     problems.push(
       problem(
         'RUN_MISMATCH',
-        `run_id differs: leadership "${a.run_id}", partner "${b.run_id}"; both exports must come from the same run`,
+        `run_id differs: ${showDifference('leadership', a.run_id, 'partner', b.run_id)}; both exports must come from the same run`,
         at('run_id'),
         undefined,
         { actual: b.run_id, expected: a.run_id },
@@ -178,7 +196,7 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
     problems.push(
       problem(
         'DICTIONARY_VERSION_MISMATCH',
-        `dictionary_version differs: leadership ${a.dictionary_version}, partner ${b.dictionary_version}`,
+        `dictionary_version differs: ${showDifference('leadership', a.dictionary_version, 'partner', b.dictionary_version)}`,
         at('dictionary_version'),
         undefined,
         { actual: b.dictionary_version, expected: a.dictionary_version },

@@ -45,7 +45,8 @@ export const PROBLEMS = {
   BAD_READBACK: {
     step: 0,
     severity: 'invalid',
-    means: 'readback.md is unusable: bad front matter, an unknown metric, or a number typed into a headline',
+    means:
+      'readback.md (or content/faq.md) is unusable: bad front matter, an unknown metric, a number typed into a headline',
   },
   DICTIONARY_CHECK_FAILED: {
     step: 0,

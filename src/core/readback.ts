@@ -3,8 +3,8 @@
  * `{ metric_id, text }`; every number on the page comes from the reconciled data, so a number
  * typed into a headline is an error.
  */
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { parseYaml, validate } from './located.ts';
 import { problem, type Problem } from './problems.ts';
 import { MetricIdSchema } from './schemas.ts';
 
@@ -32,7 +32,8 @@ const ALLOWED_PLACEHOLDERS = new Set(['value', 'unit', 'label']);
 export function parseReadback(
   text: string,
   file: string,
-  visibleMetrics: ReadonlySet<string>,
+  /** the metrics the tuple publishes; null when they are not known (reconcile did not get that far) */
+  visibleMetrics: ReadonlySet<string> | null,
 ): { content: ReadbackContent | null; problems: Problem[] } {
   const problems: Problem[] = [];
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
@@ -47,36 +48,16 @@ export function parseReadback(
         }),
       ],
     };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(match[1]!, { version: '1.2', schema: 'core', uniqueKeys: true, lineCounter });
-  if (doc.errors.length > 0) {
-    const pos = lineCounter.linePos(doc.errors[0]!.pos[0]);
-    return {
-      content: null,
-      problems: [
-        problem('BAD_READBACK', `front matter is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, {
-          file,
-          line: pos.line + 1,
-          column: pos.col,
-        }),
-      ],
-    };
-  }
-  const parsed = ReadbackFrontMatterSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    return {
-      content: null,
-      problems: parsed.error.issues.map((i) =>
-        problem('BAD_READBACK', `front matter ${i.path.join('.')}: ${i.message}`, { file, line: 2, column: 1 }),
-      ),
-    };
-  }
+  // the front matter starts on line 2 of the file
+  const parsed = parseYaml(match[1]!, file, 'BAD_READBACK', { lineOffset: 1 });
+  const checked = validate(ReadbackFrontMatterSchema, parsed, file, 'BAD_READBACK', 'the front matter');
+  if (!checked.value) return { content: null, problems: checked.problems };
+  const frontMatter = checked.value;
   const sourceLines = text.split(/\r?\n/);
-  const headlines = parsed.data.headlines.map((headline, index) => {
-    const node = doc.getIn(['headlines', index, 'text'], true) as { range?: [number, number, number] } | undefined;
-    const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
-    const line = pos.line + 1; // the front matter starts on line 2
-    const where = { file, line, column: pos.col };
+  const headlines = frontMatter.headlines.map((headline, index) => {
+    const pos = parsed.locate(['headlines', index, 'text']) ?? { line: 2, column: 1 };
+    const line = pos.line;
+    const where = { file, line, column: pos.column };
     if (!headline.text.includes('{value}'))
       problems.push(
         problem(
@@ -98,21 +79,20 @@ export function parseReadback(
     const sourceLine = sourceLines[line - 1] ?? '';
     for (const number of headline.text.matchAll(STANDALONE_NUMBER)) {
       // the column where the number is written on that line (quoted or plain YAML alike)
-      const at = sourceLine.indexOf(number[0], pos.col - 1);
+      const at = sourceLine.indexOf(number[0], pos.column - 1);
       problems.push(
         problem(
           'BAD_READBACK',
           `headline for ${headline.metric_id} types the number "${number[0]}"; every number must come from the reconciled data through {value}`,
-          { ...where, column: at === -1 ? pos.col : at + 1 },
+          { ...where, column: at === -1 ? pos.column : at + 1 },
         ),
       );
     }
-    if (!visibleMetrics.has(headline.metric_id)) {
+    if (visibleMetrics && !visibleMetrics.has(headline.metric_id)) {
       problems.push(
         problem('BAD_READBACK', `headline cites ${headline.metric_id}, which this tuple's reconcile does not publish`, {
           file,
-          line: line - 1,
-          column: 1,
+          ...(parsed.locate(['headlines', index, 'metric_id']) ?? { line }),
         }),
       );
     }

@@ -16,6 +16,8 @@ import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { BYPASS_COLUMN, type BypassPair, type ExportSummary, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 import { canonicalJson, sha256Hex, tupleRevisionHash } from './hash.ts';
 import type { ManifestRead } from './manifest.ts';
+import { parseReadback } from './readback.ts';
+import { textCharacterProblems } from './text.ts';
 import { codesWhere, inStepOrder, problem, type Problem, PROBLEMS, statusOf, worstStatus } from './problems.ts';
 import type { Audience, MetricResult, ReconcileReport, TupleConfig, TupleReport } from './schemas.ts';
 
@@ -42,6 +44,8 @@ export interface TupleInputs {
   dictionary: LoadedDictionary | null;
   dictionaryProblems: Problem[];
   exports: Record<Audience, ExportRead>;
+  /** readback.md as read (strict UTF-8), when the tuple has one: its words are checked here too */
+  readback?: { file: string; text: string | null; problems: Problem[] } | null;
 }
 
 const AUDIENCES: readonly Audience[] = ['leadership', 'partner'];
@@ -98,6 +102,10 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
     compareMetrics(leadership!, partner!, dictionary, problems, metrics, unreadable);
   }
 
+  // which metrics a headline may cite is known only when every metric could be judged
+  const judged = !rowsLeftOut && dictionary !== null && statusOf(problems) !== 'invalid';
+  if (inputs.readback) problems.push(...readbackProblems(inputs.readback, judged ? metrics : null));
+
   const leadershipManifest = manifests.leadership.manifest;
   const partnerManifest = manifests.partner.manifest;
   const window =
@@ -147,6 +155,22 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   // key order of SPEC §6's example: artifact_id right after the hash, then the rest
   const { tuple_id, status, tuple_revision_hash, ...rest } = entry;
   return { tuple_id, status, tuple_revision_hash, artifact_id: artifactId(entry), ...rest };
+}
+
+/**
+ * The readback's words are an input like any other: checked when the tuple is reconciled, not
+ * only when the site is built. Which metrics a headline may cite is known once they are compared.
+ */
+function readbackProblems(
+  readback: { file: string; text: string | null; problems: Problem[] },
+  metrics: readonly MetricResult[] | null,
+): Problem[] {
+  if (readback.text === null) return readback.problems;
+  const visible = metrics ? new Set(metrics.map((m) => m.metric_id)) : null;
+  return [
+    ...textCharacterProblems(readback.text, readback.file, 'BAD_READBACK'),
+    ...parseReadback(readback.text, readback.file, visible).problems,
+  ];
 }
 
 /** SPEC §6: the SHA-256 of the entry's canonical JSON without its artifact_id. */

@@ -16,6 +16,7 @@ import { assembleReport, type ExportRead, reconcileTuple } from '../core/reconci
 import type { Audience, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
 import { readExportAnywhere } from './export-reader-pool.ts';
+import { readTextFile } from './text-file.ts';
 import {
   type DictionaryCatalog,
   displayPath,
@@ -66,7 +67,11 @@ async function reconcileTupleFolder(
   let config: TupleConfig | null = null;
   const configProblems: Problem[] = [];
   if (existsSync(join(dir, 'tuple.yaml'))) {
-    const parsed = parseTupleConfig(readFileSync(join(dir, 'tuple.yaml'), 'utf8'), tupleFile, tupleId);
+    const text = readTextFile(join(dir, 'tuple.yaml'), tupleFile, 'BAD_TUPLE');
+    const parsed =
+      text.value === null
+        ? { config: null, problems: text.problems }
+        : parseTupleConfig(text.value, tupleFile, tupleId);
     config = parsed.config;
     configProblems.push(...parsed.problems);
   } else {
@@ -89,7 +94,11 @@ async function reconcileTupleFolder(
       windows[audience] = null;
       continue;
     }
-    manifests[audience] = parseManifest(readFileSync(path, 'utf8'), file, audience);
+    const text = readTextFile(path, file, 'BAD_MANIFEST');
+    manifests[audience] =
+      text.value === null
+        ? { audience, file, manifest: null, problems: text.problems }
+        : parseManifest(text.value, file, audience);
     const window = manifestWindow(manifests[audience]);
     windows[audience] = window.window;
     windowProblems.push(...window.problems);
@@ -135,7 +144,13 @@ async function reconcileTupleFolder(
   const [leadershipRead, partnerRead] = await Promise.all([readSide('leadership'), readSide('partner')]);
   const exportsRead: Record<Audience, ExportRead> = { leadership: leadershipRead, partner: partnerRead };
 
+  const readbackFile = `${rel}/readback.md`;
+  const readbackPath = join(dir, 'readback.md');
+  const readbackText = existsSync(readbackPath) ? readTextFile(readbackPath, readbackFile, 'BAD_READBACK') : null;
+  const readback = readbackText && { file: readbackFile, text: readbackText.value, problems: readbackText.problems };
+
   return reconcileTuple({
+    readback,
     tupleId,
     config,
     configProblems,

@@ -9,7 +9,7 @@ import { CsvError, parse, type Parser } from 'csv-parse';
 import type { ByteHandover, ByteRecordSink } from '../core/csv-bytes.ts';
 import { StringRow } from '../core/row.ts';
 import { TextGuard, type TextGuardFinding } from '../core/text-guard.ts';
-import { firstInvalidUtf8 } from './utf8.ts';
+import { firstInvalidUtf8 } from '../core/utf8.ts';
 
 /** Bytes that are not UTF-8: where the first one is in the file, and its line and CSV field as the guard counts them. */
 export class InvalidUtf8Error extends Error {

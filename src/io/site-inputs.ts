@@ -4,10 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Problem } from '../core/problems.ts';
 import { parseReadback } from '../core/readback.ts';
+import { textCharacterProblems } from '../core/text.ts';
 import type { Manifest, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
 import type { TupleContent } from '../core/site-model.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
 import { reportJson } from './artifacts.ts';
+import { readTextFile } from './text-file.ts';
 import { TUPLES_FOLDER } from './workspace.ts';
 
 export const FAQ_FILE = 'content/faq.md';
@@ -36,9 +38,15 @@ export function readSiteContent(
     };
     const readbackFile = `${rel}/readback.md`;
     const visible = new Set(tuple.metrics.map((m) => m.metric_id));
-    const parsed = existsSync(join(root, readbackFile))
-      ? parseReadback(readFileSync(join(root, readbackFile), 'utf8'), readbackFile, visible)
-      : { content: { headlines: [], body: '' }, problems: [] };
+    const text = existsSync(join(root, readbackFile))
+      ? readTextFile(join(root, readbackFile), readbackFile, 'BAD_READBACK')
+      : { value: '', problems: [] };
+    const parsed =
+      text.value === null
+        ? { content: null, problems: text.problems }
+        : text.value === ''
+          ? { content: { headlines: [], body: '' }, problems: [] }
+          : parseReadback(text.value, readbackFile, visible);
     problems.push(...parsed.problems);
     if (!parsed.content) continue;
     const sources = {
@@ -60,5 +68,7 @@ export function readSiteContent(
     });
   }
   const faqPath = join(root, FAQ_FILE);
-  return { content, faqMarkdown: existsSync(faqPath) ? readFileSync(faqPath, 'utf8') : null, problems };
+  const faq = existsSync(faqPath) ? readTextFile(faqPath, FAQ_FILE, 'BAD_READBACK') : { value: null, problems: [] };
+  if (faq.value !== null) problems.push(...textCharacterProblems(faq.value, FAQ_FILE, 'BAD_READBACK'));
+  return { content, faqMarkdown: faq.value, problems: [...problems, ...faq.problems] };
 }

@@ -4,6 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { parseDictionary, type LoadedDictionary } from '../core/dictionary.ts';
 import { problem, type Problem, type SourceLocation } from '../core/problems.ts';
 import { SEMVER } from '../core/schemas.ts';
+import { readTextFile } from './text-file.ts';
 
 export const CURRENT_DICTIONARY = 'dictionary/metrics.yaml';
 export const HISTORY_FOLDER = 'dictionary/history';
@@ -42,7 +43,8 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
     : [];
   for (const name of files) {
     const file = `${HISTORY_FOLDER}/${name}`;
-    const result = parseDictionary(readFileSync(join(historyDir, name), 'utf8'), file);
+    const text = readTextFile(join(historyDir, name), file, 'BAD_DICTIONARY');
+    const result = text.value === null ? { loaded: null, problems: text.problems } : parseDictionary(text.value, file);
     problems.push(...result.problems);
     if (!result.loaded) continue;
     const version = name.slice(0, -'.yaml'.length);
@@ -69,7 +71,9 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
       }),
     );
   } else {
-    const result = parseDictionary(readFileSync(currentPath, 'utf8'), CURRENT_DICTIONARY);
+    const text = readTextFile(currentPath, CURRENT_DICTIONARY, 'BAD_DICTIONARY');
+    const result =
+      text.value === null ? { loaded: null, problems: text.problems } : parseDictionary(text.value, CURRENT_DICTIONARY);
     problems.push(...result.problems);
     current = result.loaded;
     // a frozen history file wins over the working copy of the same version
