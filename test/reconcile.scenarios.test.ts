@@ -1,5 +1,5 @@
 /** The success checks of the reconcile gate, run against real files through the CLI. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '../src/core/schemas.ts';
@@ -277,5 +277,24 @@ describe('a missing dimension column', () => {
     const codes = report.tuples[0]!.problems.map((p) => p.code);
     expect(codes).toContain('MISSING_COLUMN');
     expect(codes).toContain('VARIANCE_EXCEEDED');
+  });
+});
+
+describe('an unreadable dictionary', () => {
+  it('is one problem of the run, not an echo in every tuple, and leaves every tuple invalid', async () => {
+    const root = copyWorkspace();
+    rmSync(join(root, 'dictionary', 'history'), { recursive: true });
+    writeFileSync(join(root, 'dictionary', 'metrics.yaml'), 'version: [unclosed\n');
+    const { code, stdout, stderr } = await runCli(['reconcile', '--root', root, '--json']);
+    const report = JSON.parse(stdout);
+    expect(code).toBe(2);
+    expect(report.problems.map((p: { code: string }) => p.code)).toEqual(['BAD_DICTIONARY']);
+    expect(report.tuples.length).toBeGreaterThan(1);
+    for (const tuple of report.tuples) {
+      expect(tuple.status).toBe('invalid');
+      expect(tuple.problems).toEqual([]);
+    }
+    expect(stderr).not.toContain('DICTIONARY_VERSION_UNKNOWN');
+    expect(stderr).toContain('its dictionary is unreadable');
   });
 });

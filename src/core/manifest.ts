@@ -208,9 +208,17 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
 
 /**
  * Step 3: the dictionary version each manifest cites exists (one problem per unknown version,
- * however many manifests cite it). `known` lists the versions that exist.
+ * however many manifests cite it). `known` lists the versions that exist. When a dictionary file
+ * is unreadable, every tuple would repeat this problem as an echo of that one: none is reported,
+ * and the tuple is invalid through its missing dictionary (`dictionaryUnreadable`).
  */
-export function citedDictionaryProblems(reads: readonly ManifestRead[], known: readonly string[]): Problem[] {
+export function citedDictionaryProblems(
+  reads: readonly ManifestRead[],
+  known: readonly string[],
+  /** some dictionary file could not be read: an unknown version may be the one it holds, which its own problem says */
+  someUnreadable = false,
+): Problem[] {
+  if (someUnreadable) return [];
   const problems: Problem[] = [];
   const said = new Set<string>();
   for (const read of reads) {

@@ -43,6 +43,8 @@ export interface TupleInputs {
   /** step 3: the dictionary version both manifests cite, when it exists */
   dictionary: LoadedDictionary | null;
   dictionaryProblems: Problem[];
+  /** the cited dictionary may be in a file that could not be read (the run's own problem says which) */
+  dictionaryUnreadable?: boolean;
   exports: Record<Audience, ExportRead>;
   /** readback.md as read (strict UTF-8), when the tuple has one: its words are checked here too */
   readback?: { file: string; text: string | null; problems: Problem[] } | null;
@@ -138,7 +140,8 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
 
   const entry: Omit<TupleReport, 'artifact_id'> = {
     tuple_id: inputs.tupleId,
-    status: statusOf(problems),
+    // an unreadable dictionary leaves the tuple unjudged: invalid, without echoing the run's problem
+    status: inputs.dictionaryUnreadable ? 'invalid' : statusOf(problems),
     tuple_revision_hash: tupleHash,
     dictionary_version: dictionary?.dictionary.version ?? leadershipManifest?.dictionary_version ?? null,
     dictionary_sha256: dictionary?.sha256 ?? null,

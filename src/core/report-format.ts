@@ -15,7 +15,9 @@ export function reconcileSummary(report: ReconcileReport): string {
     const detail =
       tuple.status === 'green'
         ? `${passed} metrics within epsilon`
-        : `${tuple.problems.length} problem${tuple.problems.length === 1 ? '' : 's'}`;
+        : tuple.problems.length === 0
+          ? 'not reconciled: its dictionary is unreadable (see above)'
+          : `${tuple.problems.length} problem${tuple.problems.length === 1 ? '' : 's'}`;
     lines.push(`${MARK[tuple.status]}${tuple.tuple_id.padEnd(width)}  ${tuple.status.padEnd(7)}  ${hash}  ${detail}`);
     for (const metric of tuple.metrics.filter((m) => m.status === 'fail')) {
       lines.push(

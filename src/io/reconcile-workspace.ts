@@ -107,7 +107,8 @@ async function reconcileTupleFolder(
 
   // step 3: the version the manifests cite, with its own definitions
   const reads = [manifests.leadership, manifests.partner];
-  const dictionaryProblems = citedDictionaryProblems(reads, [...catalog.byVersion.keys()]);
+  const someUnreadable = catalog.problems.length > 0;
+  const dictionaryProblems = citedDictionaryProblems(reads, [...catalog.byVersion.keys()], someUnreadable);
   const dictionaries = {} as Record<Audience, LoadedDictionary | null>;
   for (const read of reads) {
     const version = read.manifest?.dictionary_version;
@@ -159,6 +160,7 @@ async function reconcileTupleFolder(
     parityProblems,
     dictionary: sameDictionary,
     dictionaryProblems,
+    dictionaryUnreadable: someUnreadable && !sameDictionary && reads.some((read) => read.manifest !== null),
     exports: exportsRead,
   });
 }
