@@ -94,8 +94,10 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
     progress.done();
   }
   let written: ReturnType<typeof writeReconcileArtifacts> | null = null;
+  // nothing is written into a folder that is no workspace (a --root one level off)
+  const isWorkspace = !report.problems.some((p) => p.code === 'NOT_A_WORKSPACE');
   try {
-    written = writeReconcileArtifacts(root, report, (tuple) => replayCommand(rootArg, tuple.tuple_id));
+    if (isWorkspace) written = writeReconcileArtifacts(root, report, (tuple) => replayCommand(rootArg, tuple.tuple_id));
   } catch (error) {
     // a read-only workspace still gets its verdict and exit code; only the files are missing
     io.stderr.write(`readback: could not write ${RECONCILE_DIR}/ under ${root}: ${(error as Error).message}\n`);
