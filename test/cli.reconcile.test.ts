@@ -123,6 +123,24 @@ describe('readback command line', () => {
     expect(stderr).toContain('could not write .readback/reconcile/');
   });
 
+  it('writes a replay line that never fetches code (npm exec --no) and replays the same verdict', async () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    const tupleId = readdirSync(join(root, 'content', 'tuples'))[0]!;
+    const partner = JSON.parse(readFileSync(tuplePath(root, tupleId, 'partner.manifest.json'), 'utf8'));
+    writeFileSync(
+      tuplePath(root, tupleId, 'partner.manifest.json'),
+      JSON.stringify({ ...partner, run_id: `${partner.run_id}-other` }),
+    );
+    expect((await runCli(['reconcile', '--root', root])).code).toBe(1);
+    const { replay } = JSON.parse(readFileSync(join(root, `.readback/reconcile/failures/${tupleId}.json`), 'utf8'));
+    // npm's --no refuses to install a package that is not already there: outside this checkout the
+    // line fails instead of running whatever the registry calls "readback"
+    expect(replay).toBe(`npm exec --no -- readback reconcile --root ${root} --tuple ${tupleId}`);
+    const replayed = spawnSync('sh', ['-c', `${replay} --json`], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(replayed.status, replayed.stderr).toBe(1);
+    expect(JSON.parse(replayed.stdout).tuples.map((t: { tuple_id: string }) => t.tuple_id)).toEqual([tupleId]);
+  });
+
   it('runs as an installed command through npm exec', () => {
     const root = copyWorkspace();
     const result = spawnSync('npm', ['exec', '--offline', '--', 'readback', 'reconcile', '--root', root, '--json'], {

@@ -60,7 +60,7 @@ describe('a synthetic 1% drift in a partner rate', () => {
     expect(failure.tuple_revision_hash).toBe(tuple.tuple_revision_hash);
     expect(failure.dictionary_version).toBe('1.0.0');
     expect(failure.failing_metrics.map((m: { metric_id: string }) => m.metric_id)).toEqual([RATE]);
-    expect(failure.replay).toBe(`npx readback reconcile --root ${root} --tuple ${TUPLE}`);
+    expect(failure.replay).toBe(`npm exec --no -- readback reconcile --root ${root} --tuple ${TUPLE}`);
 
     const ticket = readFileSync(join(root, `.readback/reconcile/tickets/${TUPLE}--${RATE}.md`), 'utf8');
     expect(ticket).toContain('To: team:sla-platform <sla-platform@example.com>');

@@ -12,10 +12,15 @@ export interface WrittenArtifacts {
   tickets: string[];
 }
 
-/** The command that replays one tuple's reconcile; the root as the user gave it, shell-quoted if need be. */
+/**
+ * The command that replays one tuple's reconcile; the root as the user gave it, shell-quoted if need
+ * be. `npm exec --no` runs the readback this project installed and refuses to install anything: a
+ * bare `npx readback`, pasted from a ticket outside this checkout, would download and run whatever
+ * package the registry calls "readback".
+ */
 export function replayCommand(rootArg: string, tupleId: string): string {
   const root = /^[\w./-]+$/.test(rootArg) ? rootArg : `'${rootArg.replace(/'/g, `'\\''`)}'`;
-  return `npx readback reconcile --root ${root} --tuple ${tupleId}`;
+  return `npm exec --no -- readback reconcile --root ${root} --tuple ${tupleId}`;
 }
 
 /** Pretty, stable JSON: the report's key order is fixed by the core, so the same run writes the same bytes. */
