@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatProblem, STATUS_EXIT_CODE } from '../core/problems.ts';
 import { RECONCILE_DIR, replayCommand, reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
-import { verifySite } from '../io/verify.ts';
+import { type PdfTextReader, verifyPdfNumbers, verifySite, type VerifyResult } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand } from './dictionary.ts';
 import { EXIT_USAGE, type Io, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
@@ -46,7 +46,9 @@ Writes .readback/reconcile/report.json; a red or invalid tuple also gets
 Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
   dictionary: DICTIONARY_HELP,
   verify: `readback verify — recompute every tuple revision hash, dictionary_sha256, download hash
-and artifact id of a built site from its published files alone.
+and artifact id of a built site from its published files alone, and check that every number the
+annex, the HTML readback and the PDF one-pager show is the one in tuples/<tuple_id>/report.json.
+The PDFs are read with pdfjs-dist; where it is not installed, verify says their numbers went unchecked.
 
 Usage:
   readback verify DIR
@@ -112,6 +114,17 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
   return STATUS_EXIT_CODE[report.status];
 }
 
+/** The one-pagers' numbers, when a PDF reader is installed (pdfjs-dist is a development dependency); null when not. */
+async function verifyPdfs(dir: string): Promise<VerifyResult | null> {
+  let pdfText: PdfTextReader;
+  try {
+    ({ pdfText } = await import('../pdf/links.ts'));
+  } catch {
+    return null;
+  }
+  return verifyPdfNumbers(dir, pdfText);
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -143,10 +156,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
         }
         if (positionals.length !== 1)
           throw new UsageError('verify takes one argument: the built site folder, e.g. dist/');
-        const result = verifySite(resolve(io.cwd, positionals[0]!));
-        for (const p of result.problems) io.stdout.write(`${formatProblem(p)}\n`);
-        const failed = result.problems.length;
-        io.stderr.write(`${result.checked.length} checks passed, ${failed} mismatch${failed === 1 ? '' : 'es'}\n`);
+        const dir = resolve(io.cwd, positionals[0]!);
+        const result = verifySite(dir);
+        const pdf = await verifyPdfs(dir);
+        const problems = [...result.problems, ...(pdf?.problems ?? [])];
+        const checked = result.checked.length + (pdf?.checked.length ?? 0);
+        for (const p of problems) io.stdout.write(`${formatProblem(p)}\n`);
+        const failed = problems.length;
+        if (!pdf)
+          io.stderr.write(
+            "readback: the PDFs' numbers were not checked: reading a PDF needs pdfjs-dist, which this installation lacks (npm install pdfjs-dist)\n",
+          );
+        io.stderr.write(`${checked} checks passed, ${failed} mismatch${failed === 1 ? '' : 'es'}\n`);
         return failed === 0 ? 0 : 1;
       }
       default:
