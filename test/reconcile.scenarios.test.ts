@@ -1,5 +1,5 @@
 /** The success checks of the reconcile gate, run against real files through the CLI. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '../src/core/schemas.ts';
@@ -277,5 +277,45 @@ describe('a missing dimension column', () => {
     const codes = report.tuples[0]!.problems.map((p) => p.code);
     expect(codes).toContain('MISSING_COLUMN');
     expect(codes).toContain('VARIANCE_EXCEEDED');
+  });
+});
+
+describe('a red problem that belongs to no metric', () => {
+  const unexplained = (root: string, owner: string | null) => {
+    const path = tuplePath(root, TUPLE, 'tuple.yaml');
+    let text = readFileSync(path, 'utf8').replace(/^bypasses:\n(  .*\n)+/m, 'bypasses: {}\n');
+    if (owner) text += `owner: "${owner}"\n`;
+    writeFileSync(path, text);
+  };
+
+  it("goes to the tuple's owner from tuple.yaml in one ticket per tuple, <tuple_id>--_tuple.md, with the replay line", async () => {
+    const root = copyWorkspace();
+    const owner = 'team:partner-ops <ops@example.com>';
+    unexplained(root, owner);
+    const { code, report, stderr } = await reconcile(root);
+    expect(code).toBe(1);
+    const tuple = report.tuples.find((t) => t.tuple_id === TUPLE)!;
+    expect(tuple.problems.map((p) => p.code)).toEqual(['BYPASS_UNEXPLAINED']);
+    const file = `.readback/reconcile/tickets/${TUPLE}--_tuple.md`;
+    expect(stderr).toContain(`owner ticket: ${file}`);
+    const ticket = readFileSync(join(root, file), 'utf8');
+    expect(ticket).toContain(`To: ${owner}`);
+    expect(ticket).toContain('BYPASS_UNEXPLAINED');
+    expect(ticket).toContain(tuple.tuple_revision_hash!);
+    expect(ticket).toContain(`npm exec --no -- readback reconcile --root ${root} --tuple ${TUPLE}`);
+  });
+
+  it('says in the ticket and on the command line that nobody is addressed when the tuple has no owner', async () => {
+    const root = copyWorkspace();
+    unexplained(root, null);
+    const { code, stderr } = await reconcile(root);
+    expect(code).toBe(1);
+    const file = `.readback/reconcile/tickets/${TUPLE}--_tuple.md`;
+    expect(stderr).toContain(
+      `owner ticket: ${file} (addressed to nobody: content/tuples/${TUPLE}/tuple.yaml has no owner)`,
+    );
+    const ticket = readFileSync(join(root, file), 'utf8');
+    expect(ticket).toContain('To: nobody');
+    expect(ticket).toContain(`content/tuples/${TUPLE}/tuple.yaml`);
   });
 });

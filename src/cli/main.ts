@@ -41,7 +41,9 @@ Options:
 
 Writes .readback/reconcile/report.json; a red or invalid tuple also gets
 .readback/reconcile/failures/<tuple_id>.json and one owner ticket per failing metric in
-.readback/reconcile/tickets/<tuple_id>--<metric_id>.md.
+.readback/reconcile/tickets/<tuple_id>--<metric_id>.md, addressed to the metric's owner. Red
+problems that are no metric's (windows, runs, bypass audit ids) go to the owner named in the
+tuple's tuple.yaml, in .readback/reconcile/tickets/<tuple_id>--_tuple.md.
 
 Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
   dictionary: DICTIONARY_HELP,
@@ -109,7 +111,10 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
   if (written) {
     io.stderr.write(`report: ${written.report}\n`);
     for (const failure of written.failures) io.stderr.write(`failure artifact: ${failure}\n`);
-    for (const ticket of written.tickets) io.stderr.write(`owner ticket: ${ticket}\n`);
+    for (const ticket of written.tickets) {
+      const nobody = written.unaddressed.get(ticket);
+      io.stderr.write(`owner ticket: ${ticket}${nobody ? ` (addressed to nobody: ${nobody})` : ''}\n`);
+    }
   }
   return STATUS_EXIT_CODE[report.status];
 }

@@ -1,7 +1,16 @@
 /** Writes the reconcile report, failure artifacts and owner tickets under `.readback/reconcile/` (SPEC §6). */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { failureArtifact, ownerTicket, ticketFileName } from '../core/failure.ts';
+import {
+  failureArtifact,
+  ownerTicket,
+  ticketFileName,
+  tupleOwnedProblems,
+  tupleTicket,
+  tupleTicketFileName,
+} from '../core/failure.ts';
+import { parseTupleConfig } from '../core/tuple.ts';
+import { TUPLES_FOLDER } from './workspace.ts';
 import type { ReconcileReport, TupleReport } from '../core/schemas.ts';
 
 export const RECONCILE_DIR = '.readback/reconcile';
@@ -10,6 +19,15 @@ export interface WrittenArtifacts {
   report: string;
   failures: string[];
   tickets: string[];
+  /** the tickets addressed to nobody (a tuple without an owner), each with why */
+  unaddressed: Map<string, string>;
+}
+
+/** The tuple's `owner` from its tuple.yaml, or null when it names none (or cannot be read). */
+function tupleOwner(root: string, tupleId: string): string | null {
+  const file = `${TUPLES_FOLDER}/${tupleId}/tuple.yaml`;
+  if (!existsSync(join(root, file))) return null;
+  return parseTupleConfig(readFileSync(join(root, file), 'utf8'), file, tupleId).config?.owner ?? null;
 }
 
 /**
@@ -50,7 +68,12 @@ export function writeReconcileArtifacts(
       if (ours) rmSync(join(folder, name), { force: true });
     }
   }
-  const written: WrittenArtifacts = { report: `${RECONCILE_DIR}/report.json`, failures: [], tickets: [] };
+  const written: WrittenArtifacts = {
+    report: `${RECONCILE_DIR}/report.json`,
+    failures: [],
+    tickets: [],
+    unaddressed: new Map(),
+  };
   writeFileSync(join(dir, 'report.json'), reportJson(report));
   for (const tuple of report.tuples) {
     if (tuple.status === 'green') continue;
@@ -64,6 +87,16 @@ export function writeReconcileArtifacts(
       const ticket = `${RECONCILE_DIR}/tickets/${ticketFileName(tuple.tuple_id, metric.metric_id)}`;
       writeFileSync(join(root, ticket), ownerTicket(tuple, metric, replay));
       written.tickets.push(ticket);
+    }
+    const tupleOwned = tupleOwnedProblems(tuple);
+    if (tupleOwned.length > 0) {
+      mkdirSync(join(dir, 'tickets'), { recursive: true });
+      const ticket = `${RECONCILE_DIR}/tickets/${tupleTicketFileName(tuple.tuple_id)}`;
+      const tupleFile = `${TUPLES_FOLDER}/${tuple.tuple_id}/tuple.yaml`;
+      const owner = tupleOwner(root, tuple.tuple_id);
+      writeFileSync(join(root, ticket), tupleTicket(tuple, tupleOwned, owner, tupleFile, replay));
+      written.tickets.push(ticket);
+      if (!owner) written.unaddressed.set(ticket, `${tupleFile} has no owner`);
     }
   }
   return written;
