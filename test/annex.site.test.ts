@@ -3,7 +3,9 @@ import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteModel, type SiteModel } from '../src/core/site-model.ts';
-import { pdfLinkTargets } from '../src/pdf/links.ts';
+import { displayValue } from '../src/core/present.ts';
+import { SITE_SUMS, siteSums, verifyPdfNumbers, verifySite } from '../src/io/verify.ts';
+import { pdfLinkTargets, pdfText } from '../src/pdf/links.ts';
 import { hasChromium } from './helpers/browser.ts';
 import { runCli } from './helpers/cli.ts';
 import { buildSite, copyBuiltSample, useBrowser, useBuiltSite } from './helpers/site.ts';
@@ -169,6 +171,99 @@ describe('readback verify', () => {
     const pageResult = await runCli(['verify', pageTampered]);
     expect(pageResult.code).toBe(1);
     expect(pageResult.stdout).toContain('glossary/m.orders.shipped/index.html');
+  });
+
+  it("reports each number a page shows that is not the published report's, even with SHA256SUMS regenerated", async () => {
+    const tuple = model.tuples.find((t) => t.metrics.some((m) => m.unit === 'percentage_points'))!;
+    const headline = tuple.headlines.find(
+      (h) => tuple.metrics.find((m) => m.metric_id === h.metric_id)!.unit === 'percentage_points',
+    )!;
+    const metric = tuple.report.metrics.find((m) => m.metric_id === headline.metric_id)!;
+    const shown = displayValue(metric.partner, metric.unit);
+    // one digit off, the way 97.86% becomes 99.86%
+    const fake = shown.replace(/\d/, (d) => String((Number(d) + 2) % 10));
+    const tampered = tempDir();
+    cpSync(site.dist, tampered, { recursive: true });
+    const annex = `annex/${tuple.tuple_id}/index.html`;
+    const readback = `readback/${tuple.tuple_id}/index.html`;
+    for (const page of [annex, readback]) {
+      const html = readFileSync(join(tampered, page), 'utf8');
+      const cell = `data-field="partner"`;
+      expect(html).toContain(cell);
+      writeFileSync(
+        join(tampered, page),
+        html.replace(new RegExp(`(${cell}[^>]*>)${shown.replace(/[.%]/g, '\\$&')}<`, 'g'), `$1${fake}<`),
+      );
+    }
+    writeFileSync(join(tampered, SITE_SUMS), siteSums(tampered));
+    const { problems } = verifySite(tampered);
+    for (const file of [annex, readback]) {
+      expect(problems).toContainEqual(
+        expect.objectContaining({
+          code: 'VERIFY_MISMATCH',
+          file,
+          metric_id: metric.metric_id,
+          actual: fake,
+          expected: shown,
+        }),
+      );
+    }
+    expect(problems.every((p) => p.code === 'VERIFY_MISMATCH' && p.metric_id === metric.metric_id)).toBe(true);
+    const result = await runCli(['verify', tampered]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `${annex}: VERIFY_MISMATCH ${metric.metric_id} partner shows ${fake}; tuples/${tuple.tuple_id}/report.json says ${shown}`,
+    );
+  });
+
+  it("checks the annex's delta and epsilon and its data-value attributes too", () => {
+    const tuple = model.tuples[0]!;
+    const metric = tuple.report.metrics[0]!;
+    const tampered = tempDir();
+    cpSync(site.dist, tampered, { recursive: true });
+    const annex = join(tampered, 'annex', tuple.tuple_id, 'index.html');
+    const html = readFileSync(annex, 'utf8');
+    const attribute = (field: string) => `data-metric-id="${metric.metric_id}" data-field="${field}"`;
+    const epsilonCell = new RegExp(`(${attribute('epsilon').replace(/\./g, '\\.')} data-value=")[^"]*(">)[^<]*<`);
+    writeFileSync(
+      annex,
+      html
+        .replace(epsilonCell, `$1${metric.epsilon}$2wide<`)
+        .replace(
+          `${attribute('leadership')} data-value="${metric.leadership}"`,
+          `${attribute('leadership')} data-value="1"`,
+        ),
+    );
+    const found = verifySite(tampered).problems.filter((p) => p.metric_id === metric.metric_id);
+    expect(found.map((p) => [p.actual, p.expected])).toEqual([
+      ['1', metric.leadership],
+      ['wide', displayValue(metric.epsilon, metric.unit)],
+    ]);
+  });
+
+  it("checks each PDF headline's number and citation against the published report", async () => {
+    const clean = await verifyPdfNumbers(site.dist, pdfText);
+    expect(clean.problems).toEqual([]);
+    const headlines = model.tuples.flatMap((t) => t.headlines);
+    expect(clean.checked.filter((line) => / headline = /.test(line))).toHaveLength(headlines.length);
+
+    const tuple = model.tuples[0]!;
+    const headline = tuple.headlines[0]!;
+    const fake = headline.value.replace(/\d/, (d) => String((Number(d) + 2) % 10));
+    // the same PDF as a reader that sees one headline number changed
+    const edited = await verifyPdfNumbers(site.dist, async (bytes) => {
+      const text = await pdfText(bytes);
+      return text.includes(tuple.tuple_revision_hash) ? text.replace(headline.value, fake) : text;
+    });
+    expect(edited.problems).toEqual([
+      expect.objectContaining({
+        code: 'VERIFY_MISMATCH',
+        file: `readback/${tuple.tuple_id}.pdf`,
+        metric_id: headline.metric_id,
+        actual: fake.replace(/\s+/g, ''),
+        expected: headline.value,
+      }),
+    ]);
   });
 
   it('notices a key added to a published report entry', async () => {

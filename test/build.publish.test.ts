@@ -1,5 +1,5 @@
 /** `npm run build`: reconcile first; nothing is published unless every tuple is green. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { buildSite, spawnBuild } from './helpers/site.ts';
@@ -33,6 +33,17 @@ describe('npm run build', () => {
     expect(result.stderr).toContain('SEMANTICS_CHANGED');
     expect(result.stderr).not.toContain('tuples:');
     expect(readFileSync(join(root, 'dist', 'index.html'), 'utf8')).toBe('previous build');
+  });
+
+  it('refuses a workspace with a dictionary and no tuples before building anything (NO_TUPLES, exit 2)', async () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    rmSync(join(root, 'content', 'tuples'), { recursive: true });
+    mkdirSync(join(root, 'content', 'tuples'));
+    const result = await buildSite(root);
+    expect(result.status).toBe(2);
+    expect(result.result.problems.map((p) => p.code)).toEqual(['NO_TUPLES']);
+    expect(result.stderr).not.toMatch(/staging|NOT_A_SITE|VERIFY_MISMATCH/);
+    expect(existsSync(join(root, 'dist'))).toBe(false);
   });
 
   it('publishes the site when every tuple is green (the shared sample build of this run)', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
@@ -36,6 +36,38 @@ describe('readback command line', () => {
     expect(result.code).toBe(64);
     expect(result.stderr).toContain('no such folder');
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it('says what is missing and writes nothing into a folder that is not a workspace (NOT_A_WORKSPACE, exit 2)', async () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'notes.txt'), 'not a workspace');
+    for (const args of [[], ['--tuple', 'acme-2026-q2']]) {
+      const result = await runCli(['reconcile', '--root', root, ...args, '--json']);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain('NOT_A_WORKSPACE');
+      expect(result.stderr).toContain('dictionary/metrics.yaml');
+      expect(result.stderr).toContain('content/tuples/');
+      const report = JSON.parse(result.stdout);
+      expect(report.status).toBe('invalid');
+      expect(report.problems.map((p: { code: string }) => p.code)).toEqual(['NOT_A_WORKSPACE']);
+      expect(result.stderr).not.toContain('report:');
+    }
+    expect(readdirSync(root)).toEqual(['notes.txt']);
+  });
+
+  it('refuses a workspace with a dictionary and no tuples: nothing to reconcile (NO_TUPLES, exit 2)', async () => {
+    for (const withTuplesFolder of [false, true]) {
+      const root = tempDir();
+      cpSync(join(MINIMAL_EXAMPLE, 'dictionary'), join(root, 'dictionary'), { recursive: true });
+      if (withTuplesFolder) mkdirSync(join(root, 'content', 'tuples'), { recursive: true });
+      const result = await runCli(['reconcile', '--root', root, '--json']);
+      expect(result.code).toBe(2);
+      const report = JSON.parse(result.stdout);
+      expect(report.status).toBe('invalid');
+      expect(report.problems.map((p: { code: string }) => p.code)).toEqual(['NO_TUPLES']);
+      expect(result.stderr).toContain('NO_TUPLES');
+      expect(result.stderr).toContain('content/tuples/');
+    }
   });
 
   it('prints help for every command', async () => {
@@ -89,6 +121,24 @@ describe('readback command line', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout).status).toBe('green');
     expect(stderr).toContain('could not write .readback/reconcile/');
+  });
+
+  it('writes a replay line that never fetches code (npm exec --no) and replays the same verdict', async () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    const tupleId = readdirSync(join(root, 'content', 'tuples'))[0]!;
+    const partner = JSON.parse(readFileSync(tuplePath(root, tupleId, 'partner.manifest.json'), 'utf8'));
+    writeFileSync(
+      tuplePath(root, tupleId, 'partner.manifest.json'),
+      JSON.stringify({ ...partner, run_id: `${partner.run_id}-other` }),
+    );
+    expect((await runCli(['reconcile', '--root', root])).code).toBe(1);
+    const { replay } = JSON.parse(readFileSync(join(root, `.readback/reconcile/failures/${tupleId}.json`), 'utf8'));
+    // npm's --no refuses to install a package that is not already there: outside this checkout the
+    // line fails instead of running whatever the registry calls "readback"
+    expect(replay).toBe(`npm exec --no -- readback reconcile --root ${root} --tuple ${tupleId}`);
+    const replayed = spawnSync('sh', ['-c', `${replay} --json`], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(replayed.status, replayed.stderr).toBe(1);
+    expect(JSON.parse(replayed.stdout).tuples.map((t: { tuple_id: string }) => t.tuple_id)).toEqual([tupleId]);
   });
 
   it('runs as an installed command through npm exec', () => {

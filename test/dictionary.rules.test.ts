@@ -244,6 +244,23 @@ describe('dictionary release', () => {
   });
 });
 
+describe('the first release of a new program', () => {
+  it('creates dictionary/history/ when the workspace has none yet, then releases into it', async () => {
+    const root = tempDir();
+    cpSync(join(MINIMAL_EXAMPLE, 'dictionary', 'metrics.yaml'), join(root, 'dictionary', 'metrics.yaml'));
+    expect(existsSync(join(root, 'dictionary', 'history'))).toBe(false);
+    const version = /^version: (\S+)$/m.exec(readFileSync(join(root, 'dictionary', 'metrics.yaml'), 'utf8'))![1]!;
+    const released = await runCli(['dictionary', 'release', '--root', root]);
+    expect(released.stderr).not.toMatch(/ENOENT|\n\s+at /);
+    expect(released.code, released.stderr).toBe(0);
+    expect(readFileSync(join(root, 'dictionary', 'history', `${version}.yaml`), 'utf8')).toBe(
+      readFileSync(join(root, 'dictionary', 'metrics.yaml'), 'utf8'),
+    );
+    expect(readFileSync(join(root, 'dictionary', 'history', 'SHA256SUMS'), 'utf8')).toContain(`  ${version}.yaml`);
+    expect((await runCli(['dictionary', 'check', '--root', root])).code).toBe(0);
+  });
+});
+
 describe('a workspace that readback did not release', () => {
   it('passes dictionary check without a SHA256SUMS (the shared example)', async () => {
     const { code, stdout } = await runCli(['dictionary', 'check', '--root', MINIMAL_EXAMPLE]);

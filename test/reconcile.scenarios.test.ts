@@ -60,7 +60,7 @@ describe('a synthetic 1% drift in a partner rate', () => {
     expect(failure.tuple_revision_hash).toBe(tuple.tuple_revision_hash);
     expect(failure.dictionary_version).toBe('1.0.0');
     expect(failure.failing_metrics.map((m: { metric_id: string }) => m.metric_id)).toEqual([RATE]);
-    expect(failure.replay).toBe(`npx readback reconcile --root ${root} --tuple ${TUPLE}`);
+    expect(failure.replay).toBe(`npm exec --no -- readback reconcile --root ${root} --tuple ${TUPLE}`);
 
     const ticket = readFileSync(join(root, `.readback/reconcile/tickets/${TUPLE}--${RATE}.md`), 'utf8');
     expect(ticket).toContain('To: team:sla-platform <sla-platform@example.com>');
@@ -296,5 +296,45 @@ describe('an unreadable dictionary', () => {
     }
     expect(stderr).not.toContain('DICTIONARY_VERSION_UNKNOWN');
     expect(stderr).toContain('its dictionary is unreadable');
+  });
+});
+
+describe('a red problem that belongs to no metric', () => {
+  const unexplained = (root: string, owner: string | null) => {
+    const path = tuplePath(root, TUPLE, 'tuple.yaml');
+    let text = readFileSync(path, 'utf8').replace(/^bypasses:\n(  .*\n)+/m, 'bypasses: {}\n');
+    if (owner) text += `owner: "${owner}"\n`;
+    writeFileSync(path, text);
+  };
+
+  it("goes to the tuple's owner from tuple.yaml in one ticket per tuple, <tuple_id>--_tuple.md, with the replay line", async () => {
+    const root = copyWorkspace();
+    const owner = 'team:partner-ops <ops@example.com>';
+    unexplained(root, owner);
+    const { code, report, stderr } = await reconcile(root);
+    expect(code).toBe(1);
+    const tuple = report.tuples.find((t) => t.tuple_id === TUPLE)!;
+    expect(tuple.problems.map((p) => p.code)).toEqual(['BYPASS_UNEXPLAINED']);
+    const file = `.readback/reconcile/tickets/${TUPLE}--_tuple.md`;
+    expect(stderr).toContain(`owner ticket: ${file}`);
+    const ticket = readFileSync(join(root, file), 'utf8');
+    expect(ticket).toContain(`To: ${owner}`);
+    expect(ticket).toContain('BYPASS_UNEXPLAINED');
+    expect(ticket).toContain(tuple.tuple_revision_hash!);
+    expect(ticket).toContain(`npm exec --no -- readback reconcile --root ${root} --tuple ${TUPLE}`);
+  });
+
+  it('says in the ticket and on the command line that nobody is addressed when the tuple has no owner', async () => {
+    const root = copyWorkspace();
+    unexplained(root, null);
+    const { code, stderr } = await reconcile(root);
+    expect(code).toBe(1);
+    const file = `.readback/reconcile/tickets/${TUPLE}--_tuple.md`;
+    expect(stderr).toContain(
+      `owner ticket: ${file} (addressed to nobody: content/tuples/${TUPLE}/tuple.yaml has no owner)`,
+    );
+    const ticket = readFileSync(join(root, file), 'utf8');
+    expect(ticket).toContain('To: nobody');
+    expect(ticket).toContain(`content/tuples/${TUPLE}/tuple.yaml`);
   });
 });

@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatProblem, STATUS_EXIT_CODE } from '../core/problems.ts';
 import { RECONCILE_DIR, replayCommand, reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
-import { verifySite } from '../io/verify.ts';
+import { type PdfTextReader, verifyPdfNumbers, verifySite, type VerifyResult } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand } from './dictionary.ts';
 import { EXIT_USAGE, type Io, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
@@ -41,12 +41,16 @@ Options:
 
 Writes .readback/reconcile/report.json; a red or invalid tuple also gets
 .readback/reconcile/failures/<tuple_id>.json and one owner ticket per failing metric in
-.readback/reconcile/tickets/<tuple_id>--<metric_id>.md.
+.readback/reconcile/tickets/<tuple_id>--<metric_id>.md, addressed to the metric's owner. Red
+problems that are no metric's (windows, runs, bypass audit ids) go to the owner named in the
+tuple's tuple.yaml, in .readback/reconcile/tickets/<tuple_id>--_tuple.md.
 
 Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
   dictionary: DICTIONARY_HELP,
   verify: `readback verify — recompute every tuple revision hash, dictionary_sha256, download hash
-and artifact id of a built site from its published files alone.
+and artifact id of a built site from its published files alone, and check that every number the
+annex, the HTML readback and the PDF one-pager show is the one in tuples/<tuple_id>/report.json.
+The PDFs are read with pdfjs-dist; where it is not installed, verify says their numbers went unchecked.
 
 Usage:
   readback verify DIR
@@ -94,8 +98,10 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
     progress.done();
   }
   let written: ReturnType<typeof writeReconcileArtifacts> | null = null;
+  // nothing is written into a folder that is no workspace (a --root one level off)
+  const isWorkspace = !report.problems.some((p) => p.code === 'NOT_A_WORKSPACE');
   try {
-    written = writeReconcileArtifacts(root, report, (tuple) => replayCommand(rootArg, tuple.tuple_id));
+    if (isWorkspace) written = writeReconcileArtifacts(root, report, (tuple) => replayCommand(rootArg, tuple.tuple_id));
   } catch (error) {
     // a read-only workspace still gets its verdict and exit code; only the files are missing
     io.stderr.write(`readback: could not write ${RECONCILE_DIR}/ under ${root}: ${(error as Error).message}\n`);
@@ -105,9 +111,23 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
   if (written) {
     io.stderr.write(`report: ${written.report}\n`);
     for (const failure of written.failures) io.stderr.write(`failure artifact: ${failure}\n`);
-    for (const ticket of written.tickets) io.stderr.write(`owner ticket: ${ticket}\n`);
+    for (const ticket of written.tickets) {
+      const nobody = written.unaddressed.get(ticket);
+      io.stderr.write(`owner ticket: ${ticket}${nobody ? ` (addressed to nobody: ${nobody})` : ''}\n`);
+    }
   }
   return STATUS_EXIT_CODE[report.status];
+}
+
+/** The one-pagers' numbers, when a PDF reader is installed (pdfjs-dist is a development dependency); null when not. */
+async function verifyPdfs(dir: string): Promise<VerifyResult | null> {
+  let pdfText: PdfTextReader;
+  try {
+    ({ pdfText } = await import('../pdf/links.ts'));
+  } catch {
+    return null;
+  }
+  return verifyPdfNumbers(dir, pdfText);
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -141,10 +161,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
         }
         if (positionals.length !== 1)
           throw new UsageError('verify takes one argument: the built site folder, e.g. dist/');
-        const result = verifySite(resolve(io.cwd, positionals[0]!));
-        for (const p of result.problems) io.stdout.write(`${formatProblem(p)}\n`);
-        const failed = result.problems.length;
-        io.stderr.write(`${result.checked.length} checks passed, ${failed} mismatch${failed === 1 ? '' : 'es'}\n`);
+        const dir = resolve(io.cwd, positionals[0]!);
+        const result = verifySite(dir);
+        const pdf = await verifyPdfs(dir);
+        const problems = [...result.problems, ...(pdf?.problems ?? [])];
+        const checked = result.checked.length + (pdf?.checked.length ?? 0);
+        for (const p of problems) io.stdout.write(`${formatProblem(p)}\n`);
+        const failed = problems.length;
+        if (!pdf)
+          io.stderr.write(
+            "readback: the PDFs' numbers were not checked: reading a PDF needs pdfjs-dist, which this installation lacks (npm install pdfjs-dist)\n",
+          );
+        io.stderr.write(`${checked} checks passed, ${failed} mismatch${failed === 1 ? '' : 'es'}\n`);
         return failed === 0 ? 0 : 1;
       }
       default:

@@ -36,6 +36,16 @@ export interface ProblemRule {
 /** Every problem code, in the order the checks run. */
 export const PROBLEMS = {
   // the workspace's own files
+  NOT_A_WORKSPACE: {
+    step: 0,
+    severity: 'invalid',
+    means: 'the folder has neither dictionary/metrics.yaml nor content/tuples/, so it is no Readback workspace',
+  },
+  NO_TUPLES: {
+    step: 0,
+    severity: 'invalid',
+    means: 'content/tuples/ holds no tuple folder: there is nothing to reconcile or publish',
+  },
   BAD_DICTIONARY: {
     step: 0,
     severity: 'invalid',

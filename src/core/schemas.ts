@@ -89,6 +89,11 @@ export const TupleConfigSchema = z.strictObject({
   tuple_id: z.string().regex(TUPLE_ID, 'a tuple_id matching ^[a-z0-9][a-z0-9-]{1,63}$'),
   partner: z.string().min(1),
   title: z.string().min(1),
+  /**
+   * where a red problem that is no metric's goes (SPEC §4): window or run parity, bypass parity
+   * @example "team:partner-ops <ops@example.com>"
+   */
+  owner: optional(z.string().min(1)),
   dimensions: optional(z.array(z.string().min(1))),
   leadership_only: optional(z.array(MetricIdSchema)),
   /** one line of blast radius per bypass audit id */

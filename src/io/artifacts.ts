@@ -1,7 +1,16 @@
 /** Writes the reconcile report, failure artifacts and owner tickets under `.readback/reconcile/` (SPEC §6). */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { failureArtifact, ownerTicket, ticketFileName } from '../core/failure.ts';
+import {
+  failureArtifact,
+  ownerTicket,
+  ticketFileName,
+  tupleOwnedProblems,
+  tupleTicket,
+  tupleTicketFileName,
+} from '../core/failure.ts';
+import { parseTupleConfig } from '../core/tuple.ts';
+import { TUPLES_FOLDER } from './workspace.ts';
 import type { ReconcileReport, TupleReport } from '../core/schemas.ts';
 
 export const RECONCILE_DIR = '.readback/reconcile';
@@ -10,12 +19,26 @@ export interface WrittenArtifacts {
   report: string;
   failures: string[];
   tickets: string[];
+  /** the tickets addressed to nobody (a tuple without an owner), each with why */
+  unaddressed: Map<string, string>;
 }
 
-/** The command that replays one tuple's reconcile; the root as the user gave it, shell-quoted if need be. */
+/** The tuple's `owner` from its tuple.yaml, or null when it names none (or cannot be read). */
+function tupleOwner(root: string, tupleId: string): string | null {
+  const file = `${TUPLES_FOLDER}/${tupleId}/tuple.yaml`;
+  if (!existsSync(join(root, file))) return null;
+  return parseTupleConfig(readFileSync(join(root, file), 'utf8'), file, tupleId).config?.owner ?? null;
+}
+
+/**
+ * The command that replays one tuple's reconcile; the root as the user gave it, shell-quoted if need
+ * be. `npm exec --no` runs the readback this project installed and refuses to install anything: a
+ * bare `npx readback`, pasted from a ticket outside this checkout, would download and run whatever
+ * package the registry calls "readback".
+ */
 export function replayCommand(rootArg: string, tupleId: string): string {
   const root = /^[\w./-]+$/.test(rootArg) ? rootArg : `'${rootArg.replace(/'/g, `'\\''`)}'`;
-  return `npx readback reconcile --root ${root} --tuple ${tupleId}`;
+  return `npm exec --no -- readback reconcile --root ${root} --tuple ${tupleId}`;
 }
 
 /** Pretty, stable JSON: the report's key order is fixed by the core, so the same run writes the same bytes. */
@@ -45,7 +68,12 @@ export function writeReconcileArtifacts(
       if (ours) rmSync(join(folder, name), { force: true });
     }
   }
-  const written: WrittenArtifacts = { report: `${RECONCILE_DIR}/report.json`, failures: [], tickets: [] };
+  const written: WrittenArtifacts = {
+    report: `${RECONCILE_DIR}/report.json`,
+    failures: [],
+    tickets: [],
+    unaddressed: new Map(),
+  };
   writeFileSync(join(dir, 'report.json'), reportJson(report));
   for (const tuple of report.tuples) {
     if (tuple.status === 'green') continue;
@@ -59,6 +87,16 @@ export function writeReconcileArtifacts(
       const ticket = `${RECONCILE_DIR}/tickets/${ticketFileName(tuple.tuple_id, metric.metric_id)}`;
       writeFileSync(join(root, ticket), ownerTicket(tuple, metric, replay));
       written.tickets.push(ticket);
+    }
+    const tupleOwned = tupleOwnedProblems(tuple);
+    if (tupleOwned.length > 0) {
+      mkdirSync(join(dir, 'tickets'), { recursive: true });
+      const ticket = `${RECONCILE_DIR}/tickets/${tupleTicketFileName(tuple.tuple_id)}`;
+      const tupleFile = `${TUPLES_FOLDER}/${tuple.tuple_id}/tuple.yaml`;
+      const owner = tupleOwner(root, tuple.tuple_id);
+      writeFileSync(join(root, ticket), tupleTicket(tuple, tupleOwned, owner, tupleFile, replay));
+      written.tickets.push(ticket);
+      if (!owner) written.unaddressed.set(ticket, `${tupleFile} has no owner`);
     }
   }
   return written;

@@ -1,6 +1,6 @@
 /** Frozen dictionary history (SPEC §2, §7): integrity sums and `dictionary release`. */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryIntegrity } from '../core/governance.ts';
 import { CURRENT_DICTIONARY, HISTORY_FOLDER } from './workspace.ts';
@@ -33,10 +33,14 @@ export function readHistoryIntegrity(root: string): HistoryIntegrity {
   return { actual, recorded };
 }
 
-/** Writes dictionary/history/<version>.yaml as the exact bytes of the current dictionary and records its sum. */
+/**
+ * Writes dictionary/history/<version>.yaml as the exact bytes of the current dictionary and records
+ * its sum; the first release of a new program creates dictionary/history/ itself.
+ */
 export function writeRelease(root: string, version: string): string {
   const bytes = readFileSync(join(root, CURRENT_DICTIONARY));
   const name = `${version}.yaml`;
+  mkdirSync(join(root, HISTORY_FOLDER), { recursive: true });
   const target = join(root, HISTORY_FOLDER, name);
   if (existsSync(target))
     throw new Error(`${HISTORY_FOLDER}/${name} already exists; history files are never rewritten`);

@@ -24,6 +24,7 @@ import {
   loadDictionaryCatalog,
   resolveExportFile,
   TUPLES_FOLDER,
+  workspaceProblems,
 } from './workspace.ts';
 
 export interface ReconcileOptions {
@@ -41,7 +42,12 @@ export class UnknownTupleError extends Error {}
 
 export async function reconcileWorkspace(options: ReconcileOptions): Promise<ReconcileReport> {
   const { root } = options;
+  const shape = workspaceProblems(root);
+  // a folder that is no workspace gets no dictionary problems on top: one finding says what is missing
+  if (shape.some((p) => p.code === 'NOT_A_WORKSPACE')) return assembleReport(null, [], shape);
   const catalog = options.catalog ?? loadDictionaryCatalog(root);
+  if (shape.length > 0)
+    return assembleReport(catalog.current?.dictionary.version ?? null, [], [...catalog.problems, ...shape]);
   const folders = listTupleFolders(root);
   const wanted = options.tupleIds && options.tupleIds.length > 0 ? [...new Set(options.tupleIds)] : folders;
   for (const id of wanted) {

@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, tupleRevisionHash } from '../core/hash.ts';
+import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
+import { displayValue } from '../core/present.ts';
 import { artifactId } from '../core/reconcile.ts';
 import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
-import { type TupleReport, TupleReportSchema } from '../core/schemas.ts';
+import { type MetricResult, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
 
 export interface VerifyResult {
   /** what was recomputed and matched, one line each */
@@ -36,6 +37,158 @@ export function siteSums(dir: string): string {
   return files.map((file) => `${sha256(readFileSync(join(dir, file)))}  ${file}\n`).join('');
 }
 
+/** The values a page shows for a metric, each next to the report's own (SPEC §8: pages render, never recompute). */
+const SHOWN_FIELDS = ['leadership', 'partner', 'delta', 'epsilon'] as const;
+type ShownField = (typeof SHOWN_FIELDS)[number];
+
+interface ShownValue {
+  metricId: string;
+  field: string;
+  /** the text a reader sees */
+  text: string;
+  /** the raw decimal the element carries in data-value, when it has one */
+  value: string | undefined;
+}
+
+const decodeEntities = (text: string) =>
+  text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(parseInt(code, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** Every element a page marks as a reconciled value with `data-metric-id` and `data-field` (src/pages/). */
+function shownValues(html: string): ShownValue[] {
+  const shown: ShownValue[] = [];
+  for (const element of html.matchAll(/<([a-z]+)\s([^>]*\bdata-metric-id="[^"]*"[^>]*)>([^<]*)<\/\1>/g)) {
+    const attributes = new Map(
+      [...element[2]!.matchAll(/\b(data-[a-z-]+)="([^"]*)"/g)].map((a) => [a[1]!, decodeEntities(a[2]!)]),
+    );
+    shown.push({
+      metricId: attributes.get('data-metric-id')!,
+      field: attributes.get('data-field') ?? '',
+      text: decodeEntities(element[3]!),
+      value: attributes.get('data-value'),
+    });
+  }
+  return shown;
+}
+
+/** `(metric_id, sha256:<12 hex>)`: the citation each headline carries, on the readback page and in the PDF. */
+const CITATION = /\(([^\s,()]+),\s*sha256:([0-9a-f]{12})\)/g;
+
+const flat = (text: string) => text.replace(/\s+/g, '');
+
+/** Each number a page shows against the published report entry it claims to show; `required` must all be shown. */
+function shownValueProblems(
+  page: string,
+  html: string,
+  entry: TupleReport,
+  required: ReadonlySet<string>,
+  checked: string[],
+): Problem[] {
+  const problems: Problem[] = [];
+  const metrics = new Map(entry.metrics.map((m) => [m.metric_id, m]));
+  const report = `tuples/${entry.tuple_id}/report.json`;
+  const seen = new Set<string>();
+  const wrong = (metricId: string, message: string, actual: string, expected: string) =>
+    problems.push(problem('VERIFY_MISMATCH', message, { file: page }, metricId, { actual, expected }));
+  for (const shown of shownValues(html)) {
+    const metric = metrics.get(shown.metricId);
+    if (!metric || !(SHOWN_FIELDS as readonly string[]).includes(shown.field)) {
+      const what = `${shown.field || 'a value'} of ${shown.metricId}`;
+      wrong(shown.metricId, `${page} shows "${shown.text}" as ${what}, which ${report} does not hold`, shown.text, '');
+      continue;
+    }
+    const field = shown.field as ShownField;
+    seen.add(`${metric.metric_id} ${field}`);
+    const expected = displayValue(metric[field], metric.unit);
+    const what = `${metric.metric_id} ${field}`;
+    if (shown.text !== expected)
+      wrong(metric.metric_id, `${what} shows ${shown.text}; ${report} says ${expected}`, shown.text, expected);
+    else if (shown.value !== undefined && shown.value !== metric[field])
+      wrong(
+        metric.metric_id,
+        `${what} carries data-value ${shown.value}; ${report} says ${metric[field]}`,
+        shown.value,
+        metric[field],
+      );
+    else checked.push(`${page}: ${what} = ${expected}`);
+  }
+  for (const key of required) {
+    if (seen.has(key)) continue;
+    const [metricId, field] = key.split(' ') as [string, ShownField];
+    const metric = metrics.get(metricId);
+    wrong(
+      metricId,
+      `${page} does not show the ${field} value of ${metricId} that ${report} holds`,
+      'not shown',
+      metric ? displayValue(metric[field], metric.unit) : '',
+    );
+  }
+  return problems;
+}
+
+/** What the annex must show: every metric's four values. */
+const annexFields = (entry: TupleReport) =>
+  new Set(entry.metrics.flatMap((m) => SHOWN_FIELDS.map((field) => `${m.metric_id} ${field}`)));
+
+/** What a readback must show: the partner value of every metric a headline cites; each citation's hash is checked. */
+function citedFields(text: string, entry: TupleReport, file: string, checked: string[], problems: Problem[]) {
+  const short = entry.tuple_revision_hash ? shortHash(entry.tuple_revision_hash) : '';
+  const cited = new Set<string>();
+  for (const [, metricId, hash] of text.matchAll(CITATION)) {
+    cited.add(`${metricId} partner`);
+    if (hash === short) checked.push(`${file}: the headline of ${metricId} cites the tuple revision hash`);
+    else
+      problems.push(
+        problem(
+          'VERIFY_MISMATCH',
+          `${file}: the headline of ${metricId} cites sha256:${hash}; the tuple revision hash is sha256:${short}`,
+          { file },
+          metricId,
+          { actual: `sha256:${hash}`, expected: `sha256:${short}` },
+        ),
+      );
+  }
+  return cited;
+}
+
+interface PublishedEntry {
+  tupleId: string;
+  entry: TupleReport;
+  /** the file as published, so a key added afterwards changes the id (zod would drop it) */
+  raw: Record<string, unknown>;
+}
+
+/** Every `tuples/<id>/report.json` of a site, parsed, or the problem that stops one being read. */
+function publishedEntries(dir: string): { entries: PublishedEntry[]; problems: Problem[] } {
+  const entries: PublishedEntry[] = [];
+  const problems: Problem[] = [];
+  const tuplesDir = join(dir, 'tuples');
+  if (!existsSync(tuplesDir)) {
+    problems.push(problem('NOT_A_SITE', `${dir} has no tuples/ folder: not a site Readback built`, { file: 'tuples' }));
+    return { entries, problems };
+  }
+  for (const tupleId of readdirSync(tuplesDir).sort()) {
+    const file = `tuples/${tupleId}/report.json`;
+    if (!existsSync(join(dir, file))) {
+      problems.push(problem('VERIFY_MISMATCH', `${file} is missing`, { file }));
+      continue;
+    }
+    try {
+      const raw = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      entries.push({ tupleId, entry: TupleReportSchema.parse(raw), raw });
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      problems.push(problem('VERIFY_MISMATCH', `${file} is not a reconcile report entry: ${reason}`, { file }));
+    }
+  }
+  return { entries, problems };
+}
+
 export function verifySite(dir: string): VerifyResult {
   const checked: string[] = [];
   const problems: Problem[] = [];
@@ -49,31 +202,11 @@ export function verifySite(dir: string): VerifyResult {
         expected: String(wanted),
       });
   };
-  const tuplesDir = join(dir, 'tuples');
-  if (!existsSync(tuplesDir)) {
-    problems.push(problem('NOT_A_SITE', `${dir} has no tuples/ folder: not a site Readback built`, { file: 'tuples' }));
-    return { checked, problems };
-  }
-  for (const tupleId of readdirSync(tuplesDir).sort()) {
-    const reportPath = join(tuplesDir, tupleId, 'report.json');
-    if (!existsSync(reportPath)) {
-      mismatch(`tuples/${tupleId}/report.json`, `tuples/${tupleId}/report.json is missing`);
-      continue;
-    }
-    let entry: TupleReport;
-    let raw: Record<string, unknown>;
-    try {
-      raw = JSON.parse(readFileSync(reportPath, 'utf8'));
-      entry = TupleReportSchema.parse(raw);
-    } catch (error) {
-      mismatch(
-        `tuples/${tupleId}/report.json`,
-        `tuples/${tupleId}/report.json is not a reconcile report entry: ${(error as Error).message.split('\n')[0]}`,
-      );
-      continue;
-    }
+  const published = publishedEntries(dir);
+  problems.push(...published.problems);
+  if (problems.some((p) => p.code === 'NOT_A_SITE')) return { checked, problems };
+  for (const { tupleId, entry, raw } of published.entries) {
     const where = `tuple ${tupleId}`;
-    // from the file as published, so a key added afterwards changes the id (zod would drop it)
     const reportFile = `tuples/${tupleId}/report.json`;
     expect(reportFile, `${where}: artifact_id`, artifactId(raw as unknown as TupleReport), entry.artifact_id);
     expect(reportFile, `${where}: status`, entry.status, 'green');
@@ -139,6 +272,11 @@ export function verifySite(dir: string): VerifyResult {
       const path = join(dir, page);
       const html = existsSync(path) ? readFileSync(path, 'utf8') : '';
       expect(page, `${where}: ${page} shows the tuple revision hash`, html.includes(recomputed), true);
+      // every number the page shows is the report's, formatted as src/core/present.ts formats it
+      const required = page.startsWith('annex/')
+        ? annexFields(entry)
+        : citedFields(html.replace(/<[^>]*>/g, ''), entry, page, checked, problems);
+      problems.push(...shownValueProblems(page, html, entry, required, checked));
     }
     expect(
       `readback/${tupleId}.pdf`,
@@ -163,6 +301,63 @@ export function verifySite(dir: string): VerifyResult {
     }
     for (const file of listed.keys())
       if (!present.includes(file)) mismatch(file, `${file} is listed in ${SITE_SUMS} but missing`);
+  }
+  return { checked, problems };
+}
+
+/** A PDF's text, all pages (src/pdf/links.ts reads it with pdfjs-dist, which a development install has). */
+export type PdfTextReader = (bytes: Uint8Array) => Promise<string>;
+
+/**
+ * The one-pagers' numbers against the report entries they claim to show: each headline's value
+ * (the text between the previous citation and its own `(metric_id, sha256:…)`), the citation's
+ * hash, and the footer's full tuple revision hash and artifact id. Separate from verifySite, and
+ * asynchronous, because reading a PDF's text needs a PDF library: the caller passes one in.
+ */
+export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Promise<VerifyResult> {
+  const checked: string[] = [];
+  const problems: Problem[] = [];
+  for (const { tupleId, entry } of publishedEntries(dir).entries) {
+    const file = `readback/${tupleId}.pdf`;
+    if (!existsSync(join(dir, file))) continue; // verifySite reports it
+    // pdf.js splits runs at font changes and kerning: compare without white space
+    const text = flat(await readText(new Uint8Array(readFileSync(join(dir, file)))));
+    const report = `tuples/${tupleId}/report.json`;
+    const wrong = (metricId: string | undefined, message: string, actual: string, expected: string) =>
+      problems.push(problem('VERIFY_MISMATCH', message, { file }, metricId, { actual, expected }));
+    for (const [what, value] of [
+      ['tuple revision hash', entry.tuple_revision_hash ?? ''],
+      ['artifact id', entry.artifact_id],
+    ] as const) {
+      if (value && text.includes(value)) checked.push(`${file} shows the ${what}`);
+      else wrong(undefined, `${file} does not show the ${what} ${value} of ${report}`, 'not shown', value);
+    }
+    citedFields(text, entry, file, checked, problems);
+    const metrics = new Map<string, MetricResult>(entry.metrics.map((m) => [m.metric_id, m]));
+    const heading = text.indexOf('HEADLINES');
+    let from = heading === -1 ? 0 : heading + 'HEADLINES'.length;
+    for (const citation of text.matchAll(CITATION)) {
+      const headline = text.slice(from, citation.index);
+      from = citation.index + citation[0].length;
+      const metricId = citation[1]!;
+      const metric = metrics.get(metricId);
+      if (!metric) {
+        wrong(metricId, `${file} cites ${metricId}, which ${report} does not hold`, metricId, '');
+        continue;
+      }
+      const expected = displayValue(metric.partner, metric.unit);
+      if (headline.includes(flat(expected))) {
+        checked.push(`${file}: ${metricId} headline = ${expected}`);
+        continue;
+      }
+      const shown = (headline.match(/[−-]?\d[\d,]*(\.\d+)?(%|ms|minorunits)?/g) ?? []).join(' ') || 'no number';
+      wrong(
+        metricId,
+        `${file}: the headline of ${metricId} shows ${shown}; ${report} says ${expected}`,
+        shown,
+        expected,
+      );
+    }
   }
   return { checked, problems };
 }

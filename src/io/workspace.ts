@@ -82,6 +82,32 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
   return { current, byVersion, history, problems };
 }
 
+/**
+ * What makes a folder a workspace with something to reconcile (SPEC §2): NOT_A_WORKSPACE when it
+ * has neither the dictionary nor the tuples folder (nothing may be written into it), NO_TUPLES when
+ * it has a dictionary but no tuple folder. A missing dictionary beside tuples is BAD_DICTIONARY,
+ * found by loadDictionaryCatalog.
+ */
+export function workspaceProblems(root: string): Problem[] {
+  const hasDictionary = existsSync(join(root, CURRENT_DICTIONARY));
+  if (!hasDictionary && !existsSync(join(root, TUPLES_FOLDER)))
+    return [
+      problem(
+        'NOT_A_WORKSPACE',
+        `${root} is not a Readback workspace: it has no ${CURRENT_DICTIONARY} and no ${TUPLES_FOLDER}/ (pass the folder that holds both with --root)`,
+      ),
+    ];
+  if (listTupleFolders(root).length === 0)
+    return [
+      problem(
+        'NO_TUPLES',
+        `no tuples: ${TUPLES_FOLDER}/ holds no tuple folder, so there is nothing to reconcile or publish; add ${TUPLES_FOLDER}/<tuple_id>/ with tuple.yaml, both exports and their manifests`,
+        { file: `${TUPLES_FOLDER}/` },
+      ),
+    ];
+  return [];
+}
+
 export function listTupleFolders(root: string): string[] {
   const dir = join(root, TUPLES_FOLDER);
   if (!existsSync(dir)) return [];
