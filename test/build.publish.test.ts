@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { buildSite, spawnBuild } from './helpers/site.ts';
-import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT } from './helpers/workspace.ts';
+import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
 describe('npm run build', () => {
   it('refuses a red reconcile, points at the failure artifact and leaves dist/ untouched', async () => {
@@ -100,5 +100,15 @@ describe('npm run build as a command', () => {
     expect(wrong.status).toBe(64);
     expect(wrong.stderr).toContain("Unknown option '--bogus'");
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a folder that is no workspace', () => {
+  it('is refused by the build with NOT_A_WORKSPACE, and nothing is written into it', async () => {
+    const root = tempDir();
+    const result = await buildSite(root);
+    expect(result.status).toBe(2);
+    expect(result.result.problems.map((p) => p.code)).toEqual(['NOT_A_WORKSPACE']);
+    expect(readdirSync(root)).toEqual([]);
   });
 });

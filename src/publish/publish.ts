@@ -19,8 +19,8 @@ import { readHistoryIntegrity } from '../io/dictionary-history.ts';
 import { anchorList, brokenLinks, indexSite } from '../io/links.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
-import { SITE_SUMS, siteSums, verifySite } from '../io/verify.ts';
-import { CURRENT_DICTIONARY, loadDictionaryCatalog } from '../io/workspace.ts';
+import { SITE_SUMS, siteSums, verifyPdfNumbers, verifySite } from '../io/verify.ts';
+import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerOverflowError } from '../pdf/render.ts';
 
@@ -125,6 +125,10 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const urlProblems = siteUrlProblems(siteUrl);
   if (urlProblems.length > 0) return refuse(urlProblems);
 
+  // a folder that is no workspace is said to be one, before anything is read or written
+  const missing = workspaceProblems(root);
+  if (missing.length > 0) return refuse(missing);
+
   // 1. dictionary check: a forbidden or unexplained change stops the build
   const catalog = loadDictionaryCatalog(root);
   if (catalog.problems.length > 0 || !catalog.current) return refuse(catalog.problems);
@@ -157,7 +161,10 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   if (report.status !== 'green') {
     log(`report: ${join(root, result.artifacts.report)}`);
     for (const failure of result.artifacts.failures) log(`failure artifact: ${join(root, failure)}`);
-    for (const ticket of result.artifacts.tickets) log(`owner ticket: ${join(root, ticket)}`);
+    for (const ticket of result.artifacts.tickets) {
+      const nobody = result.artifacts.unaddressed.get(ticket);
+      log(`owner ticket: ${join(root, ticket)}${nobody ? ` (addressed to nobody: ${nobody})` : ''}`);
+    }
     return refuse([...report.problems, ...report.tuples.flatMap((t) => t.problems)]);
   }
   phase('reconcile');
@@ -279,7 +286,10 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   // 9. the auditor's replay: every hash recomputed from the staged files alone, and a sum for every file
   writeFileSync(join(staging, SITE_SUMS), siteSums(staging));
   const verified = verifySite(staging);
-  if (verified.problems.length > 0) return refuse(verified.problems);
+  const { pdfText } = await import('../pdf/links.ts');
+  const pdfNumbers = await verifyPdfNumbers(staging, pdfText);
+  const unverified = [...verified.problems, ...pdfNumbers.problems];
+  if (unverified.length > 0) return refuse(unverified);
   phase('verify');
 
   // 10. publish: the old site is replaced only once the new one is complete
@@ -293,7 +303,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     tuples: model.tuples.length,
     metrics: model.glossary.length,
     links: index.links.length,
-    hashes: verified.checked.length,
+    hashes: verified.checked.length + pdfNumbers.checked.length,
   };
   return result;
 }
