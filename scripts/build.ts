@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exitCodeOf, formatProblem } from '../src/core/problems.ts';
-import { EXIT_USAGE, today, UsageError } from '../src/io/context.ts';
+import { EXIT_SOFTWARE, EXIT_USAGE, today, unexpectedFailure, UsageError } from '../src/io/context.ts';
 import { publish } from '../src/publish/publish.ts';
 
 const HELP = `npm run build -- [--root DIR] [--out DIR] [--json]
@@ -23,7 +23,8 @@ Options:
 Settings: READBACK_SITE_URL (an http(s) origin), READBACK_PDF_SIZE (LETTER or A4),
 READBACK_TODAY (YYYY-MM-DD), READBACK_ALLOW_ANCHOR_REMOVAL=1, READBACK_TIMINGS=1.
 
-Exit codes: 0 published, 1 red or the site would be wrong, 2 invalid input or settings, 64 usage error.`;
+Exit codes: 0 published, 1 red or the site would be wrong, 2 invalid input or settings, 64 usage error,
+70 a fault in Readback itself (READBACK_DEBUG=1 shows where).`;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -80,7 +81,11 @@ async function run(): Promise<number> {
 try {
   process.exitCode = await run();
 } catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  say(`build: ${error.message}\nRun "npm run build -- --help" for usage.`);
-  process.exitCode = EXIT_USAGE;
+  if (error instanceof UsageError) {
+    say(`build: ${error.message}\nRun "npm run build -- --help" for usage.`);
+    process.exitCode = EXIT_USAGE;
+  } else {
+    process.stderr.write(unexpectedFailure(error));
+    process.exitCode = EXIT_SOFTWARE;
+  }
 }

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unexpectedFailure } from '../src/io/context.ts';
 import { runCli } from './helpers/cli.ts';
+import { copyBuiltSample } from './helpers/site.ts';
 import {
   copyWorkspace,
   editCell,
@@ -150,5 +152,21 @@ describe('readback command line', () => {
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).status).toBe('green');
     expect(readFileSync(join(root, '.readback/reconcile/report.json'), 'utf8')).toBe(result.stdout);
+  });
+});
+
+describe('a fault no check foresaw', () => {
+  it('ends in one line and exit 70, without a stack trace (READBACK_DEBUG=1 shows it)', async () => {
+    const { root } = copyBuiltSample();
+    const exports = join(root, 'dist', 'exports', 'acme-2026-q2');
+    rmSync(exports, { recursive: true });
+    writeFileSync(exports, 'not a folder');
+    const { code, stderr } = await runCli(['verify', join(root, 'dist')]);
+    expect(code).toBe(70);
+    expect(stderr).toMatch(/^readback: stopped: /);
+    expect(stderr).toContain('READBACK_DEBUG=1');
+    expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    const debug = unexpectedFailure(new Error('boom'), { READBACK_DEBUG: '1' });
+    expect(debug).toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   });
 });

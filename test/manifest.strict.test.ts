@@ -143,7 +143,7 @@ function mutate(text: string, change: Mutation): Buffer {
 }
 
 describe('a mutated manifest', () => {
-  it('never reconciles green when its meaning changed, and never makes reconcile throw', async () => {
+  it('never reconciles green when its meaning changed, and the CLI answers with coded problems, never a stack trace', async () => {
     const root = copyWorkspace(BASE);
     await fc.assert(
       fc.asyncProperty(
@@ -159,8 +159,11 @@ describe('a mutated manifest', () => {
           const path = join(root, TUPLE, `${audience}.manifest.json`);
           writeFileSync(path, changed);
           try {
-            const report = await reconcileWorkspace({ root });
-            expect(report.status).not.toBe('green');
+            const { code, stdout, stderr } = await runCli(['reconcile', '--root', root, '--json']);
+            expect(JSON.parse(stdout).status).not.toBe('green');
+            expect([1, 2]).toContain(code);
+            // a coded, located message: never a stack frame
+            expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
           } finally {
             writeFileSync(path, original);
           }

@@ -8,7 +8,7 @@ import { RECONCILE_DIR, replayCommand, reportJson, writeReconcileArtifacts } fro
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
 import { type PdfTextReader, verifyPdfNumbers, verifySite, type VerifyResult } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand } from './dictionary.ts';
-import { EXIT_USAGE, type Io, UsageError } from '../io/context.ts';
+import { EXIT_SOFTWARE, EXIT_USAGE, type Io, unexpectedFailure, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
 import { reconcileSummary } from '../core/report-format.ts';
 
@@ -26,7 +26,8 @@ Commands:
   dictionary  classify dictionary changes, check them, release a version (SPEC §7)
   verify      recompute every hash of a built site (dist/) from its published files
 
-Exit codes: 0 green, 1 red (exports disagree), 2 invalid input, 64 usage error.
+Exit codes: 0 green, 1 red (exports disagree), 2 invalid input, 64 usage error,
+70 a fault in Readback itself (said in one line; READBACK_DEBUG=1 shows where).
 Run "readback COMMAND --help" for a command's options.`,
   reconcile: `readback reconcile — reconcile each tuple's leadership and partner exports.
 
@@ -183,7 +184,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`readback: ${error.message}\nRun "readback --help" for usage.\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    io.stderr.write(unexpectedFailure(error));
+    return EXIT_SOFTWARE;
   }
 }
 

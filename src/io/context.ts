@@ -10,6 +10,18 @@ export interface Io {
 export class UsageError extends Error {}
 
 export const EXIT_USAGE = 64;
+/** Something failed that no check foresaw (sysexits' EX_SOFTWARE). */
+export const EXIT_SOFTWARE = 70;
+
+/**
+ * What a user sees when something fails that no check foresaw: one line, no stack trace (it
+ * names Readback's own code, not the user's input); READBACK_DEBUG=1 shows the stack.
+ */
+export function unexpectedFailure(error: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = env.READBACK_DEBUG === '1' && error instanceof Error && error.stack ? `${error.stack}\n` : '';
+  return `readback: stopped: ${message.split('\n')[0]}\nNothing was published. This is a fault in Readback, not a finding about your data: run again with READBACK_DEBUG=1 for the details and report it.\n${stack}`;
+}
 
 /** Today's UTC date (YYYY-MM-DD), or READBACK_TODAY when it pins one. */
 export function today(env: NodeJS.ProcessEnv = process.env): string {
