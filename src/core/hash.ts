@@ -13,39 +13,26 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export interface TupleRevisionInputs {
-  tuple_id: string;
-  start_inclusive: string;
-  end_exclusive: string;
-  dictionary_version: string;
-  dictionary_sha256: string;
-  leadership_sha256: string;
-  partner_sha256: string;
-}
+/** The seven fields the tuple revision hash is taken over (SPEC §5). */
+export const TUPLE_REVISION_FIELDS = [
+  'tuple_id',
+  'start_inclusive',
+  'end_exclusive',
+  'dictionary_version',
+  'dictionary_sha256',
+  'leadership_sha256',
+  'partner_sha256',
+] as const;
+
+export type TupleRevisionInputs = Record<(typeof TUPLE_REVISION_FIELDS)[number], string>;
 
 /**
  * The canonical JSON of exactly these seven fields: the document the tuple revision hash is taken
  * of, and what the annex prints so an auditor can hash it with standard tools.
  */
 export function tupleRevisionDocument(inputs: TupleRevisionInputs): string {
-  const {
-    tuple_id,
-    start_inclusive,
-    end_exclusive,
-    dictionary_version,
-    dictionary_sha256,
-    leadership_sha256,
-    partner_sha256,
-  } = inputs;
-  return canonicalJson({
-    tuple_id,
-    start_inclusive,
-    end_exclusive,
-    dictionary_version,
-    dictionary_sha256,
-    leadership_sha256,
-    partner_sha256,
-  });
+  // exactly these fields, whatever else the object holds
+  return canonicalJson(Object.fromEntries(TUPLE_REVISION_FIELDS.map((field) => [field, inputs[field]])));
 }
 
 /** `sha256:<hex>` of the tuple revision document. */

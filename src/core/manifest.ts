@@ -95,24 +95,22 @@ export function manifestWindow(read: ManifestRead): { window: ExportWindow | nul
       ),
     );
   }
-  const start = parseUtcInstant(manifest.start_inclusive);
-  const end = parseUtcInstant(manifest.end_exclusive);
-  if (start === null)
-    problems.push(
-      problem(
-        'WINDOW_NOT_UTC',
-        `start_inclusive "${manifest.start_inclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`,
-        at('start_inclusive'),
-      ),
-    );
-  if (end === null)
-    problems.push(
-      problem(
-        'WINDOW_NOT_UTC',
-        `end_exclusive "${manifest.end_exclusive}" is not an RFC 3339 UTC timestamp with a Z suffix`,
-        at('end_exclusive'),
-      ),
-    );
+  const instant = (key: 'start_inclusive' | 'end_exclusive') => {
+    const parsed = parseUtcInstant(manifest[key]);
+    if (parsed === null)
+      problems.push(
+        problem(
+          'WINDOW_NOT_UTC',
+          `${key} "${manifest[key]}" is not an RFC 3339 UTC timestamp with a Z suffix`,
+          at(key),
+          undefined,
+          { actual: manifest[key], expected: 'YYYY-MM-DDTHH:MM:SSZ' },
+        ),
+      );
+    return parsed;
+  };
+  const start = instant('start_inclusive');
+  const end = instant('end_exclusive');
   if (start !== null && end !== null && start >= end) {
     problems.push(
       problem(
