@@ -12,7 +12,8 @@ const HELP = `npm run build -- [--root DIR] [--out DIR] [--json]
 
 Checks the dictionary, reconciles every tuple, then builds the site and the one-pagers into a
 staging folder, checks every link, anchor and hash, and only then replaces the published folder.
-Any problem stops the build and leaves the published folder as it was.
+Any problem stops the build and leaves the published folder as it was. One build at a time per
+published folder: while one runs (it holds <out>.lock), another is refused with BUILD_IN_PROGRESS.
 
 Options:
   --root DIR   the workspace (default: this repository's bundled sample, or READBACK_ROOT)

@@ -45,13 +45,17 @@ describe('publish safety', () => {
       env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
       stdio: 'ignore',
     });
-    const staging = join(first.root, '.readback', 'staging', 'dist');
+    // each build stages in a folder of its own, .readback/staging/<build>/dist
+    const stagingFolders = join(first.root, '.readback', 'staging');
+    const writingPages = () =>
+      existsSync(stagingFolders) &&
+      readdirSync(stagingFolders).some((build) => existsSync(join(stagingFolders, build, 'dist', 'glossary')));
     const exited = new Promise<number | null>((resolve) =>
       child.on('exit', (code, signal) => resolve(signal ? -1 : code)),
     );
     const deadline = Date.now() + 60_000;
-    while (!existsSync(join(staging, 'glossary')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(existsSync(join(staging, 'glossary'))).toBe(true);
+    while (!writingPages() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(writingPages()).toBe(true);
     child.kill('SIGKILL');
     expect(await exited).toBe(-1);
     expect(treeHash(first.dist)).toEqual(before);

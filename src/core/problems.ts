@@ -169,6 +169,11 @@ export const PROBLEMS = {
   },
   ZERO_WEIGHT: { step: 7, severity: 'invalid', means: 'the weights of a weighted average sum to zero' },
   // step 8: building and publishing the site
+  BUILD_IN_PROGRESS: {
+    step: 8,
+    severity: 'publish',
+    means: 'another build is publishing to the same output folder; this one was refused and changed nothing',
+  },
   SITE_URL_NOT_ORIGIN: {
     step: 8,
     severity: 'invalid',

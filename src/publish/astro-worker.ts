@@ -1,15 +1,28 @@
 /**
- * Builds the site's pages with Astro in a worker thread of its own (src/publish/pages.ts): every
- * build gets a fresh module graph, because Astro imports its compiled pages from the same folder
- * on every build and a process's module cache would otherwise serve the previous build's pages.
+ * Builds the site's pages with Astro in a child process of its own (src/publish/pages.ts). A
+ * process, not a worker thread: Astro puts its compiled pages under the process's working folder
+ * when the output folder is outside it (its `getOutDirWithinCwd`), so each build runs in a working
+ * folder of its own, and a fresh process also gives every build a fresh module graph.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { rmSync } from 'node:fs';
 import { build } from 'astro';
 
-const { root, outDir, site } = workerData as { root: string; outDir: string; site: string };
+const { root, outDir, site, workDir } = JSON.parse(process.argv[2]!) as Record<string, string>;
+
+// a build that stops (killed) takes its page build with it, and the working folder made for it
+const abandoned = () => {
+  rmSync(workDir!, { recursive: true, force: true });
+  process.exit(1);
+};
+process.once('disconnect', abandoned);
+
+let outcome: { ok: boolean; error?: string };
 try {
   await build({ root, outDir, site, logLevel: 'warn' });
-  parentPort!.postMessage({ ok: true });
+  outcome = { ok: true };
 } catch (error) {
-  parentPort!.postMessage({ ok: false, error: String((error as Error).stack ?? error) });
+  outcome = { ok: false, error: String((error as Error).stack ?? error) };
 }
+// exit once the parent has the outcome, whatever handles Astro left open
+if (!process.connected) abandoned();
+process.send!(outcome, (error: Error | null) => (error ? abandoned() : process.exit(0)));

@@ -1,5 +1,6 @@
 /** The Astro pages of one build, rendered from the site model at `modelPath` (see astro-worker.ts). */
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export interface PagesOptions {
   /** Readback's own Astro project: src/pages and astro.config.mjs */
@@ -7,27 +8,35 @@ export interface PagesOptions {
   outDir: string;
   site: string;
   modelPath: string;
+  /**
+   * Astro's working folder for this build alone: its compiled pages land in `<workDir>/.astro/`.
+   * Inside `root`, so those chunks find the project's dependencies; never inside `outDir`, so
+   * nothing of them can be published.
+   */
+  workDir: string;
 }
 
 export function buildPages(options: PagesOptions): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./astro-worker.ts', import.meta.url), {
-      workerData: { root: options.root, outDir: options.outDir, site: options.site },
-      // the pages find the model through the worker's own environment (src/site/data.ts)
-      env: { ...process.env, READBACK_SITE_MODEL: options.modelPath, ASTRO_TELEMETRY_DISABLED: '1' },
-    });
-    let settled = false;
-    worker.once('message', (message: { ok: boolean; error?: string }) => {
-      settled = true;
-      if (message.ok) resolve();
-      else reject(new Error(`building the pages: ${message.error}`));
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`building the pages: the worker stopped with exit code ${code}`));
+    const child = fork(
+      fileURLToPath(new URL('./astro-worker.ts', import.meta.url)),
+      [JSON.stringify({ root: options.root, outDir: options.outDir, site: options.site, workDir: options.workDir })],
+      {
+        cwd: options.workDir,
+        // the pages find the model through the child's own environment (src/site/data.ts)
+        env: { ...process.env, READBACK_SITE_MODEL: options.modelPath, ASTRO_TELEMETRY_DISABLED: '1' },
+        // nothing of the parent's flags (a test runner's loaders); Node runs the .ts file itself
+        execArgv: [],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
+    let outcome: { ok: boolean; error?: string } | undefined;
+    child.once('message', (message: { ok: boolean; error?: string }) => (outcome = message));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (outcome?.ok) resolve();
+      else if (outcome) reject(new Error(`building the pages: ${outcome.error}`));
+      else reject(new Error(`building the pages: Astro stopped with ${signal ?? `exit code ${code}`}`));
     });
   });
 }

@@ -4,9 +4,15 @@
  * staging folder and swapped into the output folder only at the end, so a build that finds any
  * problem leaves the previously published site untouched. Every refusal is a coded problem from
  * the one table (src/core/problems.ts); nothing is printed here.
+ *
+ * Builds never share a file: one build at a time per output folder (its lock, build-lock.ts), a
+ * staging folder of its own under `.readback/staging/<build>/`, and a working folder of its own
+ * for Astro's compiled pages (pages.ts). Both folders are removed when the build ends, whatever
+ * the outcome, and the lock is released.
  */
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DEFAULT_SITE_URL } from '../../astro.config.mjs';
 import type { DiffReport } from '../core/diff.ts';
 import { checkDictionary } from '../core/governance.ts';
@@ -23,6 +29,7 @@ import { SITE_SUMS, siteSums, verifyPdfNumbers, verifySite } from '../io/verify.
 import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerOverflowError } from '../pdf/render.ts';
+import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -106,12 +113,90 @@ export function removedAnchors(
     );
 }
 
+/** How many builds in this process are writing a search index (they share pagefind's one backend). */
+let searchIndexBuilds = 0;
+
+/** The folders one build writes before it publishes, none shared with another build. */
+interface BuildFolders {
+  /** `<root>/.readback/staging/<build>/`: everything below is this build's alone */
+  staging: string;
+  /** the site as it is built, swapped into the output folder at the end */
+  site: string;
+  /** the one-pagers, until the pages are built (Astro empties `site` when it starts) */
+  pdfs: string;
+  /** the site model the pages and PDFs render */
+  model: string;
+  /** Astro's working folder (see pages.ts) */
+  astro: string;
+}
+
+function buildFolders(root: string, build: string): BuildFolders {
+  const staging = join(root, '.readback', 'staging', build);
+  return {
+    staging,
+    site: join(staging, 'dist'),
+    pdfs: join(staging, 'readback-pdf'),
+    model: join(staging, 'model.json'),
+    astro: join(PACKAGE_ROOT, '.readback', 'astro', build),
+  };
+}
+
+/** The refusal of a build whose output folder another build holds. */
+export function buildInProgress(dist: string, refused: Extract<LockAttempt, { acquired: false }>): Problem {
+  const holder = refused.holder;
+  const who = holder
+    ? `process ${holder.pid} on ${holder.host}, since ${holder.since} (${holder.command})`
+    : 'a build that is just starting (its lock file is being written)';
+  return problem(
+    'BUILD_IN_PROGRESS',
+    `another build is publishing to ${dist}: ${who}. Nothing was done; build again once it has finished (if no build is running, delete ${refused.path}).`,
+    {},
+    undefined,
+    holder ? { actual: `pid ${holder.pid} on ${holder.host} since ${holder.since}` } : {},
+  );
+}
+
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const root = resolve(options.root);
   const dist = resolve(options.out ?? join(root, 'dist'));
-  const siteUrl = (options.siteUrl || DEFAULT_SITE_URL).replace(/\/+$/, '');
   const log = options.log ?? (() => {});
   const result: PublishResult = { problems: [], published: null, report: null, artifacts: null, dictionaryCheck: null };
+
+  // one build at a time per output folder: a second one is refused before it touches anything
+  const build = `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  mkdirSync(dirname(dist), { recursive: true });
+  const lock = acquireBuildLock(dist, thisBuild(build));
+  if (!lock.acquired) return { ...result, problems: [buildInProgress(dist, lock)] };
+  const folders = buildFolders(root, build);
+  if (lock.recovered) {
+    const holder = lock.recovered.holder;
+    log(
+      `recovered a stale build lock: ${lock.path} was held by ${holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'an unreadable lock file'}, which no longer runs`,
+    );
+    // what that build left behind, if it built from this workspace
+    if (holder && /^[\w-]+$/.test(holder.build)) {
+      const abandoned = buildFolders(root, holder.build);
+      for (const folder of [abandoned.staging, abandoned.astro]) rmSync(folder, { recursive: true, force: true });
+    }
+  }
+  try {
+    return await buildAndPublish(options, root, dist, folders, result);
+  } finally {
+    rmSync(folders.staging, { recursive: true, force: true });
+    rmSync(folders.astro, { recursive: true, force: true });
+    lock.release();
+  }
+}
+
+async function buildAndPublish(
+  options: PublishOptions,
+  root: string,
+  dist: string,
+  folders: BuildFolders,
+  result: PublishResult,
+): Promise<PublishResult> {
+  const siteUrl = (options.siteUrl || DEFAULT_SITE_URL).replace(/\/+$/, '');
+  const log = options.log ?? (() => {});
   const refuse = (problems: readonly Problem[]) => ({ ...result, problems: [...problems] });
   let phaseStarted = performance.now();
   const phase = (step: string) => {
@@ -181,20 +266,16 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     content: inputs.content,
     faqMarkdown: inputs.faqMarkdown,
   });
-  const modelPath = join(root, '.readback', 'site', 'model.json');
-  mkdirSync(dirname(modelPath), { recursive: true });
-  writeFileSync(modelPath, `${JSON.stringify(model, null, 2)}\n`);
+  const modelBytes = `${JSON.stringify(model, null, 2)}\n`;
+  for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
+  writeFileSync(folders.model, modelBytes);
   phase('site model');
 
-  // 4–5. pages into a staging folder and, at the same time, the executive one-pagers in worker
+  // 4–5. pages into the staging folder and, at the same time, the executive one-pagers in worker
   //      threads (both render the one site model; the PDFs wait beside the staging folder, which
   //      Astro empties when it starts, and move in once the pages are built)
-  const staging = join(root, '.readback', 'staging', 'dist');
-  const pdfFolder = join(root, '.readback', 'staging', 'readback-pdf');
-  for (const folder of [staging, pdfFolder]) {
-    rmSync(folder, { recursive: true, force: true });
-    mkdirSync(folder, { recursive: true });
-  }
+  const staging = folders.site;
+  const pdfFolder = folders.pdfs;
   // loaded when a build gets this far, so a refused build (and every other command) stays quick
   const [{ buildPages }, { renderOnePagers }, { pageSize }] = await Promise.all([
     import('./pages.ts'),
@@ -210,7 +291,18 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     (overflow) => overflows.push(overflow),
   );
   pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
-  await buildPages({ root: PACKAGE_ROOT, outDir: staging, site: siteUrl, modelPath });
+  try {
+    await buildPages({
+      root: PACKAGE_ROOT,
+      outDir: staging,
+      site: siteUrl,
+      modelPath: folders.model,
+      workDir: folders.astro,
+    });
+  } catch (error) {
+    await pdfs.catch(() => {}); // they write into the staging folder, which goes when the build ends
+    throw error;
+  }
   phase('astro pages (PDFs rendering beside them)');
 
   await pdfs;
@@ -255,13 +347,18 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     );
   phase('downloads');
 
-  // 7. offline search over the glossary (no external service)
+  // 7. offline search over the glossary (no external service); pagefind runs one backend per
+  //    process, so with builds running at once in one process the last of them closes it
   const pagefind = await import('pagefind');
-  const search = await pagefind.createIndex({});
-  if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
-  await search.index.addDirectory({ path: staging });
-  await search.index.writeFiles({ outputPath: join(staging, 'pagefind') });
-  await pagefind.close();
+  searchIndexBuilds++;
+  try {
+    const search = await pagefind.createIndex({});
+    if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
+    await search.index.addDirectory({ path: staging });
+    await search.index.writeFiles({ outputPath: join(staging, 'pagefind') });
+  } finally {
+    if (--searchIndexBuilds === 0) await pagefind.close();
+  }
   phase('search index');
 
   // 8. every link in every page and PDF resolves; no published anchor disappears
@@ -298,6 +395,11 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   if (existsSync(dist)) renameSync(dist, previous);
   renameSync(staging, dist);
   rmSync(previous, { recursive: true, force: true });
+  // the model of the site last published from this workspace, for tools that read it (replaced whole)
+  const lastModel = join(root, '.readback', 'site', 'model.json');
+  mkdirSync(dirname(lastModel), { recursive: true });
+  writeFileSync(`${lastModel}.${basename(folders.staging)}`, modelBytes);
+  renameSync(`${lastModel}.${basename(folders.staging)}`, lastModel);
   result.published = {
     dist,
     tuples: model.tuples.length,

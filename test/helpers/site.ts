@@ -1,5 +1,5 @@
 /** Building sites for tests: in-process with publish(), as `npm run build` in a process, or the run's shared sample. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -21,10 +21,15 @@ export interface BuiltSite {
 }
 
 /** Builds a workspace in this process with publish(), as `npm run build` does (its settings given as env names). */
-export async function buildSite(root = copyWorkspace(), env: Record<string, string> = {}): Promise<BuiltSite> {
+export async function buildSite(
+  root = copyWorkspace(),
+  env: Record<string, string> = {},
+  out = join(root, 'dist'),
+): Promise<BuiltSite> {
   const lines: string[] = [];
   const result = await publish({
     root,
+    out,
     siteUrl: env.READBACK_SITE_URL,
     today: env.READBACK_TODAY ?? '2026-11-26',
     allowAnchorRemoval: env.READBACK_ALLOW_ANCHOR_REMOVAL === '1',
@@ -32,21 +37,59 @@ export async function buildSite(root = copyWorkspace(), env: Record<string, stri
   });
   for (const p of result.problems) lines.push(formatProblem(p));
   const status = result.published ? 0 : exitCodeOf(result.problems);
-  return { root, dist: join(root, 'dist'), status, stderr: lines.join('\n'), result };
+  return { root, dist: out, status, stderr: lines.join('\n'), result };
 }
+
+export interface SpawnedBuild {
+  root: string;
+  dist: string;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const buildCommand = (root: string, args: string[]) => [
+  join(REPO_ROOT, 'scripts', 'build.ts'),
+  '--root',
+  root,
+  ...args,
+];
+const buildEnv = (env: Record<string, string>) => ({
+  ...process.env,
+  ASTRO_TELEMETRY_DISABLED: '1',
+  READBACK_TODAY: '2026-11-26',
+  ...env,
+});
 
 /** Runs `npm run build` itself in a process of its own (for what only a process shows: env, locale, a kill). */
 export function spawnBuild(
   root = copyWorkspace(),
   env: Record<string, string> = {},
   args: string[] = [],
-): { root: string; dist: string; status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.ts'), '--root', root, ...args], {
+): SpawnedBuild {
+  const result = spawnSync(process.execPath, buildCommand(root, args), {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', READBACK_TODAY: '2026-11-26', ...env },
+    env: buildEnv(env),
   });
   return { root, dist: join(root, 'dist'), status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `spawnBuild` without waiting: `pid` at once, the outcome once the process exits (for builds running at the same time). */
+export function startBuild(
+  root = copyWorkspace(),
+  env: Record<string, string> = {},
+  args: string[] = [],
+): { pid: number; done: Promise<SpawnedBuild> } {
+  const child = spawn(process.execPath, buildCommand(root, args), { cwd: REPO_ROOT, env: buildEnv(env) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<SpawnedBuild>((resolve) =>
+    child.on('close', (status) => resolve({ root, dist: join(root, 'dist'), status, stdout, stderr })),
+  );
+  return { pid: child.pid!, done };
 }
 
 function readModel(root: string): SiteModel {
