@@ -4,8 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exitCodeOf, formatProblem } from '../src/core/problems.ts';
+import { exitCodeOf, formatProblem, problem } from '../src/core/problems.ts';
 import { EXIT_SOFTWARE, EXIT_USAGE, today, unexpectedFailure, UsageError } from '../src/io/context.ts';
+import { pageSizeOf } from '../src/pdf/page-size.ts';
 import { publish } from '../src/publish/publish.ts';
 
 const HELP = `npm run build -- [--root DIR] [--out DIR] [--json]
@@ -50,11 +51,26 @@ async function run(): Promise<number> {
   }
   const root = resolve(values.root ?? process.env.READBACK_ROOT ?? resolve(import.meta.dirname, '..'));
   const dist = resolve(values.out ?? resolve(root, 'dist'));
+  // settings that cannot work are refused before anything is read or written
+  const size = pageSizeOf(process.env.READBACK_PDF_SIZE);
+  if (size === null) {
+    const bad = problem(
+      'BAD_SETTING',
+      `READBACK_PDF_SIZE must be LETTER or A4, not "${process.env.READBACK_PDF_SIZE}"`,
+      {},
+      undefined,
+      { actual: String(process.env.READBACK_PDF_SIZE), expected: 'LETTER or A4' },
+    );
+    if (values.json) process.stdout.write(`${JSON.stringify({ problems: [bad], published: null }, null, 2)}\n`);
+    say(formatProblem(bad));
+    return exitCodeOf([bad]);
+  }
   const result = await publish({
     root,
     out: dist,
     siteUrl: process.env.READBACK_SITE_URL,
     today: today(),
+    pageSize: size,
     allowAnchorRemoval: process.env.READBACK_ALLOW_ANCHOR_REMOVAL === '1',
     log: say,
     onPhase:

@@ -143,6 +143,45 @@ describe('downloads', () => {
 });
 
 describe('readback verify', () => {
+  it('reads published JSON as strictly as inputs: a key written twice, a byte order mark, broken JSON or a file where a folder was', async () => {
+    const tamper = (change: (dist: string) => void) => {
+      const dist = join(copyBuiltSample().root, 'dist');
+      change(dist);
+      writeFileSync(join(dist, 'SHA256SUMS'), siteSums(dist));
+      return dist;
+    };
+    const exportsOf = (dist: string) => join(dist, 'exports', 'acme-2026-q2');
+    const manifestOf = (dist: string) =>
+      join(
+        exportsOf(dist),
+        readdirSync(exportsOf(dist)).find((f) => f.endsWith('_leadership.manifest.json'))!,
+      );
+    const cases = [
+      tamper((dist) => {
+        const path = manifestOf(dist);
+        writeFileSync(
+          path,
+          readFileSync(path, 'utf8').replace('"sha256":', `"sha256": "${'0'.repeat(64)}",\n  "sha256":`),
+        );
+      }),
+      tamper((dist) => {
+        const path = join(dist, 'tuples', 'acme-2026-q2', 'report.json');
+        writeFileSync(path, `\uFEFF${readFileSync(path, 'utf8')}`);
+      }),
+      tamper((dist) => writeFileSync(join(dist, 'dictionary', '1.0.0.json'), '{not json')),
+      tamper((dist) => {
+        rmSync(exportsOf(dist), { recursive: true });
+        writeFileSync(exportsOf(dist), 'not a folder');
+      }),
+    ];
+    for (const dist of cases) {
+      const { code, stdout, stderr } = await runCli(['verify', dist]);
+      expect(code, stdout + stderr).toBe(1);
+      expect(stdout).toContain('VERIFY_MISMATCH');
+      expect(stderr).not.toContain('readback: stopped');
+    }
+  });
+
   it('passes on a fresh build and fails when any published file is altered', async () => {
     expect((await runCli(['verify', site.dist])).code).toBe(0);
     const tampered = tempDir();

@@ -1,15 +1,22 @@
 /** `npm run build`: reconcile first; nothing is published unless every tuple is green. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { buildSite, spawnBuild } from './helpers/site.ts';
 import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
+/** A stand-in for a site an earlier build published (what makes a folder one a build may replace). */
+function previousSite(root: string): void {
+  mkdirSync(join(root, 'dist'));
+  writeFileSync(join(root, 'dist', 'index.html'), 'previous build');
+  writeFileSync(join(root, 'dist', 'SHA256SUMS'), '');
+  writeFileSync(join(root, 'dist', 'anchors.json'), '[]\n');
+}
+
 describe('npm run build', () => {
   it('refuses a red reconcile, points at the failure artifact and leaves dist/ untouched', async () => {
     const root = copyWorkspace();
-    mkdirSync(join(root, 'dist'));
-    writeFileSync(join(root, 'dist', 'index.html'), 'previous build');
+    previousSite(root);
     editExport(root, 'acme-2026-q2', 'partner', (text) =>
       editCell(text, 2, 'm.revenue.billed_minor', (v) => (BigInt(v) + 1n).toString()),
     );
@@ -24,8 +31,7 @@ describe('npm run build', () => {
 
   it('refuses a dictionary that fails check before reconciling', async () => {
     const root = copyWorkspace();
-    mkdirSync(join(root, 'dist'));
-    writeFileSync(join(root, 'dist', 'index.html'), 'previous build');
+    previousSite(root);
     const path = join(root, 'dictionary', 'metrics.yaml');
     writeFileSync(path, readFileSync(path, 'utf8').replace('aggregation: sum', 'aggregation: max'));
     const result = await buildSite(root);
@@ -113,5 +119,50 @@ describe('a folder that is no workspace', () => {
     expect(result.status).toBe(2);
     expect(result.result.problems.map((p) => p.code)).toEqual(['NOT_A_WORKSPACE']);
     expect(readdirSync(root)).toEqual([]);
+  });
+});
+
+describe('the output folder', () => {
+  const refusedWith = async (root: string, out: string) => {
+    const result = await buildSite(root, {}, out);
+    expect(result.status).toBe(2);
+    expect(result.result.problems.map((p) => p.code)).toEqual(['OUTPUT_FOLDER_REFUSED']);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+  };
+
+  it('is refused when it holds files that are not a published site, and they stay', async () => {
+    const root = copyWorkspace();
+    const out = join(tempDir(), 'precious');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    await refusedWith(root, out);
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('is refused when it is the workspace, holds it, lies inside its inputs, or is a file', async () => {
+    const root = copyWorkspace();
+    await refusedWith(root, root);
+    await refusedWith(root, dirname(root));
+    await refusedWith(root, join(root, 'content', 'site'));
+    await refusedWith(root, join(root, '.readback', 'dist'));
+    const file = join(tempDir(), 'package.json');
+    writeFileSync(file, '{}');
+    await refusedWith(root, file);
+    expect(readFileSync(file, 'utf8')).toBe('{}');
+    expect(existsSync(join(root, 'dictionary', 'metrics.yaml'))).toBe(true);
+    expect(existsSync(join(root, '.readback'))).toBe(false);
+  });
+});
+
+describe('a build setting that cannot work', () => {
+  it('is refused with BAD_SETTING before anything is read or written', () => {
+    const root = copyWorkspace();
+    const result = spawnBuild(root, { READBACK_PDF_SIZE: 'B5' }, ['--json']);
+    expect(result.status).toBe(2);
+    expect(JSON.parse(result.stdout).problems).toEqual([
+      expect.objectContaining({ code: 'BAD_SETTING', actual: 'B5', expected: 'LETTER or A4' }),
+    ]);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(root, '.readback'))).toBe(false);
   });
 });

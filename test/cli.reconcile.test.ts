@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
 import { unexpectedFailure } from '../src/io/context.ts';
 import { runCli } from './helpers/cli.ts';
 import { copyBuiltSample } from './helpers/site.ts';
@@ -157,15 +158,19 @@ describe('readback command line', () => {
 
 describe('a fault no check foresaw', () => {
   it('ends in one line and exit 70, without a stack trace (READBACK_DEBUG=1 shows it)', async () => {
-    const { root } = copyBuiltSample();
-    const exports = join(root, 'dist', 'exports', 'acme-2026-q2');
-    rmSync(exports, { recursive: true });
-    writeFileSync(exports, 'not a folder');
-    const { code, stderr } = await runCli(['verify', join(root, 'dist')]);
+    // a terminal that breaks under the command: nothing about the user's data
+    const broken = {
+      write: () => {
+        throw new Error('write EPIPE');
+      },
+    } as unknown as NodeJS.WriteStream;
+    let said = '';
+    const stderr = { write: (text: string) => ((said += text), true) } as unknown as NodeJS.WriteStream;
+    const code = await main(['help'], { stdout: broken, stderr, cwd: process.cwd() });
     expect(code).toBe(70);
-    expect(stderr).toMatch(/^readback: stopped: /);
-    expect(stderr).toContain('READBACK_DEBUG=1');
-    expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(said).toMatch(/^readback: stopped: write EPIPE/);
+    expect(said).toContain('READBACK_DEBUG=1');
+    expect(said).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     const debug = unexpectedFailure(new Error('boom'), { READBACK_DEBUG: '1' });
     expect(debug).toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   });

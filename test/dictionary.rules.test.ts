@@ -89,33 +89,18 @@ describe('dictionary diff outputs', () => {
     expect(schema).toEqual(JSON.parse(JSON.stringify(diffJsonSchema())));
   });
 
+  const sampleDiff = (format: string) =>
+    runCli(['dictionary', 'diff', '1.0.0', '1.1.0', '--root', REPO_ROOT, '--format', format]);
+
   it('markdown for the sample 1.0.0 → 1.1.0 reads as an auditor expects', async () => {
-    const { stdout } = await runCli([
-      'dictionary',
-      'diff',
-      '1.0.0',
-      '1.1.0',
-      '--root',
-      REPO_ROOT,
-      '--format',
-      'markdown',
-    ]);
+    const { stdout } = await sampleDiff('markdown');
     await expect(stdout).toMatchFileSnapshot('__snapshots__/sample-1.0.0-1.1.0.md');
     expect(stdout).toContain('### Cosmetic (1)');
     expect(stdout).toContain('### Additive (1)');
   });
 
   it('github annotations point at the metric line in the dictionary', async () => {
-    const { stdout } = await runCli([
-      'dictionary',
-      'diff',
-      '1.0.0',
-      '1.1.0',
-      '--root',
-      REPO_ROOT,
-      '--format',
-      'github',
-    ]);
+    const { stdout } = await sampleDiff('github');
     const lines = readFileSync(join(REPO_ROOT, 'dictionary', 'history', '1.1.0.yaml'), 'utf8').split('\n');
     const annotation = stdout.split('\n').find((l) => l.includes('LABEL_CHANGED'))!;
     const line = Number(/line=(\d+)/.exec(annotation)![1]);

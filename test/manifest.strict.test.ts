@@ -3,15 +3,16 @@
  * manifest that names anything but its own audience's export is refused. A mutated manifest
  * never reconciles green and never makes the reader throw.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../src/core/manifest.ts';
 import { decodeText, showDifference } from '../src/core/text.ts';
+import { replayCommand } from '../src/io/artifacts.ts';
 import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
 import { runCli } from './helpers/cli.ts';
-import { copyWorkspace, REPO_ROOT } from './helpers/workspace.ts';
+import { copyWorkspace, REPO_ROOT, sha256 } from './helpers/workspace.ts';
 
 const BASE = join(REPO_ROOT, 'test', 'fixtures', 'base');
 const TUPLE = 'content/tuples/globex-2026-w27';
@@ -19,13 +20,14 @@ const manifestText = (audience: 'leadership' | 'partner') =>
   readFileSync(join(BASE, TUPLE, `${audience}.manifest.json`), 'utf8');
 
 describe('a manifest', () => {
-  it('may start with a byte order mark, as a CSV may: it is dropped and the tuple reconciles green', async () => {
+  it('may not start with a byte order mark: it is published byte for byte, and JSON tools refuse one', async () => {
     const root = copyWorkspace(BASE);
-    for (const audience of ['leadership', 'partner'] as const)
-      writeFileSync(join(root, TUPLE, `${audience}.manifest.json`), `\uFEFF${manifestText(audience)}`);
+    writeFileSync(join(root, TUPLE, 'partner.manifest.json'), `\uFEFF${manifestText('partner')}`);
     const report = await reconcileWorkspace({ root });
-    expect(report.tuples[0]!.problems).toEqual([]);
-    expect(report.status).toBe('green');
+    expect(report.tuples[0]!.problems).toEqual([
+      expect.objectContaining({ code: 'BAD_MANIFEST', line: 1, column: 1, actual: 'EF BB BF' }),
+    ]);
+    expect(report.tuples[0]!.problems[0]!.message).toContain('byte order mark');
   });
 
   it('is located where a duplicate key is written the second time', () => {
@@ -56,6 +58,8 @@ describe('a difference that cannot be seen', () => {
       'U+00E9; partner U+0072 U+0075 U+006E U+002D U+0065 U+0301',
     );
     expect(showDifference('a', 'run-1', 'b', 'run-\u200b1')).toContain('U+200B');
+    // a Cyrillic а for a Latin a
+    expect(showDifference('a', 'run-a', 'b', 'run-\u0430')).toContain('U+0430');
     // a visible difference is shown as it is
     expect(showDifference('a', 'run-1', 'b', 'run-2')).toBe('a "run-1", b "run-2"');
   });
@@ -171,5 +175,42 @@ describe('a mutated manifest', () => {
       ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
     );
+  });
+});
+
+describe('two names for one export', () => {
+  it('a hard link from leadership.csv to partner.csv is one file, refused: the gate never compares an export with itself', async () => {
+    const root = copyWorkspace(BASE);
+    const leadership = join(root, TUPLE, 'leadership.csv');
+    rmSync(leadership);
+    linkSync(join(root, TUPLE, 'partner.csv'), leadership);
+    const path = join(root, TUPLE, 'leadership.manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify({ ...manifest, sha256: sha256(readFileSync(leadership)) }, null, 2));
+    const report = await reconcileWorkspace({ root });
+    expect(report.status).toBe('invalid');
+    expect(report.tuples[0]!.problems).toEqual([
+      expect.objectContaining({ code: 'BAD_MANIFEST', file: `${TUPLE}/leadership.manifest.json` }),
+    ]);
+  });
+});
+
+describe('the replay line', () => {
+  it('quotes a root and a tuple folder name that a shell would run', () => {
+    const line = replayCommand('/tmp/my ws', 'x;touch $HOME$(echo _pwned)');
+    expect(line).toBe(`npm exec --no -- readback reconcile --root '/tmp/my ws' --tuple 'x;touch $HOME$(echo _pwned)'`);
+  });
+});
+
+describe('a message', () => {
+  it('never prints a control or bidi character it quotes: a key holding U+0001 is one problem, shown as <U+0001>', async () => {
+    const root = copyWorkspace(BASE);
+    const path = join(root, 'content/tuples/globex-2026-w27/tuple.yaml');
+    writeFileSync(path, `${readFileSync(path, 'utf8')}"owner\\x01": someone\n`);
+    const { code, stderr } = await runCli(['reconcile', '--root', root]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('<U+0001>');
+    expect(stderr).not.toContain('\u0001');
+    expect(stderr.match(/BAD_TUPLE/g)).toHaveLength(1);
   });
 });

@@ -8,7 +8,7 @@ import { readHistoryIntegrity, writeRelease } from '../io/dictionary-history.ts'
 import { compareSemver, CURRENT_DICTIONARY, loadDictionaryCatalog } from '../io/workspace.ts';
 import { type Io, today, UsageError } from '../io/context.ts';
 
-export const DICTIONARY_HELP = `readback dictionary — govern the metric dictionary (SPEC §7).
+export const DICTIONARY_HELP = `readback dictionary — govern the metric dictionary.
 
 Usage:
   readback dictionary check   [--root DIR] [--format F]

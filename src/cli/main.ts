@@ -22,8 +22,8 @@ Usage:
   readback help [COMMAND]
 
 Commands:
-  reconcile   check every tuple's two exports against the metric dictionary (SPEC §5)
-  dictionary  classify dictionary changes, check them, release a version (SPEC §7)
+  reconcile   check every tuple's two exports against the metric dictionary
+  dictionary  classify dictionary changes, check them, release a version
   verify      recompute every hash of a built site (dist/) from its published files
 
 Exit codes: 0 green, 1 red (exports disagree), 2 invalid input, 64 usage error,

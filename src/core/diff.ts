@@ -114,14 +114,7 @@ export function classifyDictionaryChange(
   const a = from.dictionary;
   const b = to.dictionary;
   const findings: Finding[] = [];
-  const add = (
-    rule: RuleId,
-    metricId: string | null,
-    field: string | null,
-    before: unknown,
-    after: unknown,
-    message: string,
-  ) => {
+  const add: Add = (rule, metricId, field, before, after, message) => {
     const spec = RULES[rule];
     const note = findNote(b, rule, metricId);
     findings.push({

@@ -8,6 +8,6 @@ export function diffJsonSchema(): Record<string, unknown> {
     $id: 'https://readback.example.com/schemas/dictionary-diff.schema.json',
     title: 'readback dictionary diff (readback.dictionary-diff/1)',
     description:
-      'Output of `readback dictionary diff|check --format json`: every change between two metric dictionary versions, classified by SPEC §7 rule.',
+      'Output of `readback dictionary diff|check --format json`: every change between two metric dictionary versions, each classified by its rule (LABEL_CHANGED, SEMANTICS_CHANGED, …).',
   };
 }

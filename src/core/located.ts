@@ -99,13 +99,21 @@ function forbiddenCharacterProblems(
   code: ProblemCode,
 ): Problem[] {
   const problems: Problem[] = [];
-  // iterative: a document nested thousands deep must not exhaust the stack
-  const pending: { node: unknown; path: (string | number)[] }[] = [{ node: value, path: [] }];
+  // iterative, with each path kept as a link to its parent's, so a document nested thousands deep
+  // costs neither the stack nor a copy of the path per level
+  type Step = { parent: Step | null; key: string | number } | null;
+  const pathOf = (step: Step) => {
+    const path: (string | number)[] = [];
+    for (let at = step; at; at = at.parent) path.unshift(at.key);
+    return path;
+  };
+  const pending: { node: unknown; at: Step }[] = [{ node: value, at: null }];
   while (pending.length > 0) {
-    const { node, path } = pending.pop()!;
+    const { node, at } = pending.pop()!;
     if (typeof node === 'string') {
       const found = forbiddenCharacter(node, node.includes('\n'));
-      if (found)
+      if (found) {
+        const path = pathOf(at);
         problems.push(
           problem(
             code,
@@ -115,23 +123,26 @@ function forbiddenCharacterProblems(
             { actual: codePoint(found.char) },
           ),
         );
+      }
     } else if (Array.isArray(node)) {
       for (let index = node.length - 1; index >= 0; index--)
-        pending.push({ node: node[index], path: [...path, index] });
+        pending.push({ node: node[index], at: { parent: at, key: index } });
     } else if (node && typeof node === 'object') {
       for (const [key, item] of Object.entries(node).reverse()) {
         const found = forbiddenCharacter(key);
-        if (found)
+        if (found) {
+          const path = [...pathOf(at), key];
           problems.push(
             problem(
               code,
               `the key "${key}" holds the control character ${codePoint(found.char)}, which is not allowed`,
-              { file, ...(where.locateKey([...path, key]) ?? {}) },
+              { file, ...(where.locateKey(path) ?? {}) },
               undefined,
               { actual: codePoint(found.char) },
             ),
           );
-        pending.push({ node: item, path: [...path, key] });
+        }
+        pending.push({ node: item, at: { parent: at, key } });
       }
     }
   }
@@ -262,12 +273,12 @@ export function validate<S extends z.ZodType>(
   what: string,
 ): Located<z.infer<S>> {
   if (parsed.value === null && parsed.problems.length > 0) return { value: null, problems: parsed.problems };
+  // a control character in a key or value first: the schema's view of such a key ("unknown key")
+  // would only echo it
+  const forbidden = forbiddenCharacterProblems(parsed.value, parsed, file, code);
+  if (forbidden.length > 0) return { value: null, problems: forbidden };
   const result = schema.safeParse(parsed.value);
-  if (result.success) {
-    // checked on a document of the schema's shape, so its depth is the schema's
-    const forbidden = forbiddenCharacterProblems(parsed.value, parsed, file, code);
-    return forbidden.length > 0 ? { value: null, problems: forbidden } : { value: result.data, problems: [] };
-  }
+  if (result.success) return { value: result.data, problems: [] };
   const issues = result.error.issues.map((issue) => ({
     issue,
     path: issue.path.filter((key): key is string | number => typeof key !== 'symbol'),

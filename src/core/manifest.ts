@@ -168,36 +168,24 @@ export function windowParity(leadership: ManifestRead, partner: ManifestRead, tu
       );
     }
   }
-  if (!tupleProblem && a.tuple_id !== b.tuple_id) {
+  // the same tuple (when each names this one), run and dictionary version on both sides
+  const parity = [
+    ['TUPLE_MISMATCH', 'tuple_id', ''],
+    ['RUN_MISMATCH', 'run_id', '; both exports must come from the same run'],
+    ['DICTIONARY_VERSION_MISMATCH', 'dictionary_version', ''],
+  ] as const;
+  for (const [code, key, why] of parity) {
+    if (a[key] === b[key] || (key === 'tuple_id' && tupleProblem)) continue;
     problems.push(
       problem(
-        'TUPLE_MISMATCH',
-        `tuple_id differs: ${showDifference('leadership', a.tuple_id, 'partner', b.tuple_id)}`,
-        at('tuple_id'),
+        code,
+        `${key} differs: ${showDifference('leadership', a[key], 'partner', b[key])}${why}`,
+        at(key),
         undefined,
-        { actual: b.tuple_id, expected: a.tuple_id },
-      ),
-    );
-  }
-  if (a.run_id !== b.run_id) {
-    problems.push(
-      problem(
-        'RUN_MISMATCH',
-        `run_id differs: ${showDifference('leadership', a.run_id, 'partner', b.run_id)}; both exports must come from the same run`,
-        at('run_id'),
-        undefined,
-        { actual: b.run_id, expected: a.run_id },
-      ),
-    );
-  }
-  if (a.dictionary_version !== b.dictionary_version) {
-    problems.push(
-      problem(
-        'DICTIONARY_VERSION_MISMATCH',
-        `dictionary_version differs: ${showDifference('leadership', a.dictionary_version, 'partner', b.dictionary_version)}`,
-        at('dictionary_version'),
-        undefined,
-        { actual: b.dictionary_version, expected: a.dictionary_version },
+        {
+          actual: b[key],
+          expected: a[key],
+        },
       ),
     );
   }

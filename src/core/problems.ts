@@ -179,6 +179,17 @@ export const PROBLEMS = {
     severity: 'invalid',
     means: 'the site URL is not an http(s) origin (no path, query or fragment)',
   },
+  BAD_SETTING: {
+    step: 8,
+    severity: 'invalid',
+    means: 'a build setting (READBACK_PDF_SIZE, READBACK_TODAY, …) has a value that cannot work',
+  },
+  OUTPUT_FOLDER_REFUSED: {
+    step: 8,
+    severity: 'invalid',
+    means:
+      'the output folder is the workspace, holds it, lies inside its inputs, is a file, or holds files that are not a site Readback published',
+  },
   READBACK_OVERFLOW: {
     step: 8,
     severity: 'invalid',
@@ -254,7 +265,7 @@ export function problem(
   metricId?: string,
   facts: ProblemFacts = {},
 ): Problem {
-  const found: Problem = { code, message };
+  const found: Problem = { code, message: showInvisible(message) };
   if (location.file !== undefined) found.file = location.file;
   if (location.line !== undefined) found.line = location.line;
   if (location.column !== undefined) found.column = location.column;
@@ -262,6 +273,18 @@ export function problem(
   if (facts.actual !== undefined) found.actual = facts.actual;
   if (facts.expected !== undefined) found.expected = facts.expected;
   return found;
+}
+
+/**
+ * A message as a terminal may print it: control, format and bidirectional characters (a NUL, a
+ * U+202E quoted from the input, a line break inside a quoted value) are written as `<U+202E>`, so a
+ * message can neither hide what it quotes nor rearrange the line it is printed on.
+ */
+export function showInvisible(text: string): string {
+  return text.replace(
+    /[\p{Cc}\p{Cf}\u2028\u2029]/gu,
+    (char) => `<U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`,
+  );
 }
 
 /** The same finding, whatever its wording: code, place, metric and facts. */

@@ -20,8 +20,30 @@ export function codePoint(char: string): string {
   return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** Decodes a text file's bytes: strict UTF-8, a leading BOM dropped. */
-export function decodeText(bytes: Uint8Array, file: string, code: ProblemCode): Located<string> {
+/**
+ * Decodes a text file's bytes: strict UTF-8, a leading byte order mark dropped — or refused with
+ * `bom: 'refuse'`, for files published byte for byte that other tools then read (manifests).
+ */
+export function decodeText(
+  bytes: Uint8Array,
+  file: string,
+  code: ProblemCode,
+  options: { bom?: 'drop' | 'refuse' } = {},
+): Located<string> {
+  if (options.bom === 'refuse' && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return {
+      value: null,
+      problems: [
+        problem(
+          code,
+          'the file starts with a UTF-8 byte order mark (EF BB BF): manifests are published byte for byte and many JSON tools (jq among them) refuse one; save it without',
+          { file, line: 1, column: 1 },
+          undefined,
+          { actual: 'EF BB BF', expected: '{' },
+        ),
+      ],
+    };
+  }
   try {
     return { value: decoder.decode(bytes), problems: [] };
   } catch {
@@ -76,9 +98,12 @@ function skeleton(text: string): string {
  */
 export function showDifference(labelA: string, a: string, labelB: string, b: string): string {
   const shown = `${labelA} "${a}", ${labelB} "${b}"`;
-  if (a === b || skeleton(a) !== skeleton(b)) return shown;
+  // spelled out when they look alike, or when either holds letters that may look like others
+  // (a Cyrillic а for a Latin a)
+  const mayLookAlike = skeleton(a) === skeleton(b) || /[^\x20-\x7e]/.test(a + b);
+  if (a === b || !mayLookAlike) return shown;
   const spell = (text: string) => [...text].map(codePoint).join(' ');
-  return `${shown}, which look alike but differ: ${labelA} ${spell(a)}; ${labelB} ${spell(b)}`;
+  return `${shown}, which may look alike but differ: ${labelA} ${spell(a)}; ${labelB} ${spell(b)}`;
 }
 
 /** A markdown or other free text's first control or bidirectional-override character, located (tab and line breaks allowed). */

@@ -37,8 +37,12 @@ function tupleOwner(root: string, tupleId: string): string | null {
  * package the registry calls "readback".
  */
 export function replayCommand(rootArg: string, tupleId: string): string {
-  const root = /^[\w./-]+$/.test(rootArg) ? rootArg : `'${rootArg.replace(/'/g, `'\\''`)}'`;
-  return `npm exec --no -- readback reconcile --root ${root} --tuple ${tupleId}`;
+  return `npm exec --no -- readback reconcile --root ${shellWord(rootArg)} --tuple ${shellWord(tupleId)}`;
+}
+
+/** One shell word: plain when it is safe to paste as is, else single-quoted (a folder name may hold `;`). */
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Pretty, stable JSON: the report's key order is fixed by the core, so the same run writes the same bytes. */

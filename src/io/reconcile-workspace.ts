@@ -1,5 +1,5 @@
 /** Reads a workspace's tuples, streams their exports into the core and assembles the report. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LoadedDictionary } from '../core/dictionary.ts';
 import { type ExportWindow } from '../core/exports.ts';
@@ -16,6 +16,7 @@ import { assembleReport, type ExportRead, reconcileTuple } from '../core/reconci
 import type { Audience, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
 import { readExportAnywhere } from './export-reader-pool.ts';
+import { readFaq } from './site-inputs.ts';
 import { readTextFile } from './text-file.ts';
 import {
   type DictionaryCatalog,
@@ -40,6 +41,13 @@ export interface ReconcileOptions {
 
 export class UnknownTupleError extends Error {}
 
+/** The same file under two names: one path (symlinks resolved) or one inode (hard links). */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [x, y] = [statSync(a), statSync(b)];
+  return x.dev === y.dev && x.ino === y.ino;
+}
+
 export async function reconcileWorkspace(options: ReconcileOptions): Promise<ReconcileReport> {
   const { root } = options;
   const shape = workspaceProblems(root);
@@ -58,7 +66,11 @@ export async function reconcileWorkspace(options: ReconcileOptions): Promise<Rec
     tuples.push(await reconcileTupleFolder(root, tupleId, catalog, options));
     options.onProgress?.(index + 1, wanted.length, tupleId);
   }
-  return assembleReport(catalog.current?.dictionary.version ?? null, tuples, catalog.problems);
+  // the shared FAQ is checked with the inputs it is published beside
+  return assembleReport(catalog.current?.dictionary.version ?? null, tuples, [
+    ...catalog.problems,
+    ...readFaq(root).problems,
+  ]);
 }
 
 async function reconcileTupleFolder(
@@ -100,7 +112,7 @@ async function reconcileTupleFolder(
       windows[audience] = null;
       continue;
     }
-    const text = readTextFile(path, file, 'BAD_MANIFEST');
+    const text = readTextFile(path, file, 'BAD_MANIFEST', { bom: 'refuse' });
     manifests[audience] =
       text.value === null
         ? { audience, file, manifest: null, problems: text.problems }
@@ -123,17 +135,31 @@ async function reconcileTupleFolder(
   const sameDictionary =
     dictionaries.leadership && dictionaries.leadership === dictionaries.partner ? dictionaries.leadership : null;
 
+  // each manifest's file, found inside the tuple folder
+  const resolved = {} as Record<Audience, { path: string } | { problem: Problem } | null>;
+  for (const audience of ['leadership', 'partner'] as const) {
+    const manifest = manifests[audience].manifest;
+    const where = manifests[audience].at?.('file') ?? { file: manifests[audience].file };
+    resolved[audience] = manifest ? resolveExportFile(root, dir, manifest.file, where) : null;
+  }
+  // two names for one file (a symlink or a hard link) would have reconcile compare an export with itself
+  const [a, b] = [resolved.leadership, resolved.partner];
+  if (a && b && 'path' in a && 'path' in b && sameFile(a.path, b.path)) {
+    resolved.leadership = {
+      problem: problem(
+        'BAD_MANIFEST',
+        `${manifests.leadership.manifest!.file} and ${manifests.partner.manifest!.file} are the same file (a link): each audience's export is a file of its own`,
+        manifests.leadership.at?.('file') ?? { file: manifests.leadership.file },
+      ),
+    };
+  }
+
   // both exports stream at once (a large one in its own worker thread)
   const readSide = async (audience: Audience): Promise<ExportRead> => {
     const manifest = manifests[audience].manifest;
-    if (!manifest) return { summary: null, sha256: null, problems: [] };
-    const resolved = resolveExportFile(
-      root,
-      dir,
-      manifest.file,
-      manifests[audience].at?.('file') ?? { file: manifests[audience].file },
-    );
-    if ('problem' in resolved) return { summary: null, sha256: null, problems: [resolved.problem] };
+    const found = resolved[audience];
+    if (!manifest || !found) return { summary: null, sha256: null, problems: [] };
+    if ('problem' in found) return { summary: null, sha256: null, problems: [found.problem] };
     const file = displayPath(root, join(dir, manifest.file));
     const context = {
       audience,
@@ -142,7 +168,7 @@ async function reconcileTupleFolder(
       window: windows[audience],
       dimensions: config?.dimensions ?? [],
     };
-    const { read, summary } = await readExportAnywhere(resolved.path, file, context, { worker: options.workers });
+    const { read, summary } = await readExportAnywhere(found.path, file, context, { worker: options.workers });
     const problems = [...read.problems];
     const checksum = checksumProblem(manifests[audience], read.sha256);
     if (checksum) problems.unshift(checksum);

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Located } from '../core/located.ts';
 import { type Problem } from '../core/problems.ts';
 import { parseReadback } from '../core/readback.ts';
 import { textCharacterProblems } from '../core/text.ts';
@@ -13,6 +14,15 @@ import { readTextFile } from './text-file.ts';
 import { TUPLES_FOLDER } from './workspace.ts';
 
 export const FAQ_FILE = 'content/faq.md';
+
+/** The shared FAQ (optional): strict UTF-8, no control or bidirectional-override characters. */
+export function readFaq(root: string): Located<string> {
+  const path = join(root, FAQ_FILE);
+  if (!existsSync(path)) return { value: null, problems: [] };
+  const faq = readTextFile(path, FAQ_FILE, 'BAD_READBACK');
+  const characters = faq.value === null ? [] : textCharacterProblems(faq.value, FAQ_FILE, 'BAD_READBACK');
+  return characters.length > 0 ? { value: null, problems: characters } : faq;
+}
 
 /** The published form of a tuple's report entry (what /tuples/<id>/report.json holds). */
 export function tupleReportBytes(tuple: TupleReport): string {
@@ -67,8 +77,6 @@ export function readSiteContent(
       },
     });
   }
-  const faqPath = join(root, FAQ_FILE);
-  const faq = existsSync(faqPath) ? readTextFile(faqPath, FAQ_FILE, 'BAD_READBACK') : { value: null, problems: [] };
-  if (faq.value !== null) problems.push(...textCharacterProblems(faq.value, FAQ_FILE, 'BAD_READBACK'));
+  const faq = readFaq(root);
   return { content, faqMarkdown: faq.value, problems: [...problems, ...faq.problems] };
 }

@@ -13,12 +13,17 @@ export function readFailure(error: unknown): string {
   return `${(error as Error).message}${code ? ` (${code})` : ''}`;
 }
 
-export function readTextFile(path: string, file: string, code: ProblemCode): Located<string> {
+export function readTextFile(
+  path: string,
+  file: string,
+  code: ProblemCode,
+  options: { bom?: 'drop' | 'refuse' } = {},
+): Located<string> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (error) {
     return { value: null, problems: [problem(code, `${file} cannot be read: ${readFailure(error)}`, { file })] };
   }
-  return decodeText(bytes, file, code);
+  return decodeText(bytes, file, code, options);
 }

@@ -3,13 +3,15 @@
  * dictionary_sha256, download hash and artifact id, as an auditor would.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
+import { type Located, parseJson } from '../core/located.ts';
 import { displayValue } from '../core/present.ts';
 import { artifactId } from '../core/reconcile.ts';
 import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
 import { type MetricResult, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
+import { readTextFile } from './text-file.ts';
 
 export interface VerifyResult {
   /** what was recomputed and matched, one line each */
@@ -163,12 +165,25 @@ interface PublishedEntry {
   raw: Record<string, unknown>;
 }
 
+/**
+ * A published JSON file read as strictly as Readback reads its inputs (strict UTF-8, no byte order
+ * mark, no key written twice), so verify never reads another value than a careful auditor would.
+ */
+function readPublishedJson(dir: string, file: string): Located<unknown> {
+  const text = readTextFile(join(dir, file), file, 'VERIFY_MISMATCH', { bom: 'refuse' });
+  if (text.value === null) return text;
+  const parsed = parseJson(text.value, file, 'VERIFY_MISMATCH');
+  return { value: parsed.value, problems: parsed.problems };
+}
+
+const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
+
 /** Every `tuples/<id>/report.json` of a site, parsed, or the problem that stops one being read. */
 function publishedEntries(dir: string): { entries: PublishedEntry[]; problems: Problem[] } {
   const entries: PublishedEntry[] = [];
   const problems: Problem[] = [];
   const tuplesDir = join(dir, 'tuples');
-  if (!existsSync(tuplesDir)) {
+  if (!isFolder(tuplesDir)) {
     problems.push(problem('NOT_A_SITE', `${dir} has no tuples/ folder: not a site Readback built`, { file: 'tuples' }));
     return { entries, problems };
   }
@@ -178,12 +193,22 @@ function publishedEntries(dir: string): { entries: PublishedEntry[]; problems: P
       problems.push(problem('VERIFY_MISMATCH', `${file} is missing`, { file }));
       continue;
     }
-    try {
-      const raw = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-      entries.push({ tupleId, entry: TupleReportSchema.parse(raw), raw });
-    } catch (error) {
-      const reason = (error as Error).message.split('\n')[0];
-      problems.push(problem('VERIFY_MISMATCH', `${file} is not a reconcile report entry: ${reason}`, { file }));
+    const read = readPublishedJson(dir, file);
+    problems.push(...read.problems);
+    if (read.value === null) continue;
+    const checked = TupleReportSchema.safeParse(read.value);
+    if (checked.success) entries.push({ tupleId, entry: checked.data, raw: read.value as Record<string, unknown> });
+    else {
+      const reason = checked.error.issues[0]!;
+      problems.push(
+        problem(
+          'VERIFY_MISMATCH',
+          `${file} is not a reconcile report entry: ${reason.path.join('.')}: ${reason.message}`,
+          {
+            file,
+          },
+        ),
+      );
     }
   }
   return { entries, problems };
@@ -221,17 +246,20 @@ export function verifySite(dir: string): VerifyResult {
     }
     const dictionaryBytes = readFileSync(dictionaryPath);
     const dictionaryFile = `dictionary/${entry.dictionary_version}.json`;
+    const dictionary = readPublishedJson(dir, dictionaryFile);
+    problems.push(...dictionary.problems);
+    if (dictionary.value === null) continue;
     expect(
       dictionaryFile,
       `${where}: dictionary/${entry.dictionary_version}.json is canonical JSON`,
-      canonicalJson(JSON.parse(dictionaryBytes.toString('utf8'))),
+      canonicalJson(dictionary.value),
       dictionaryBytes.toString('utf8'),
     );
     const dictionarySha = sha256(dictionaryBytes);
     expect(dictionaryFile, `${where}: dictionary_sha256`, dictionarySha, entry.dictionary_sha256);
 
     const exportsDir = join(dir, 'exports', tupleId);
-    const files = existsSync(exportsDir) ? readdirSync(exportsDir) : [];
+    const files = isFolder(exportsDir) ? readdirSync(exportsDir) : [];
     const find = (suffix: string) => files.find((f) => f.endsWith(suffix));
     const partnerCsv = find('_partner.csv');
     const partnerManifest = find('_partner.manifest.json');
@@ -243,9 +271,16 @@ export function verifySite(dir: string): VerifyResult {
     const partnerSha = sha256(readFileSync(join(exportsDir, partnerCsv)));
     const exportFile = (name: string) => `exports/${tupleId}/${name}`;
     expect(exportFile(partnerCsv), `${where}: ${partnerCsv}`, partnerSha, entry.exports.partner?.sha256);
-    const partnerDeclared = JSON.parse(readFileSync(join(exportsDir, partnerManifest), 'utf8')).sha256;
+    const declared = (name: string) => {
+      const read = readPublishedJson(dir, exportFile(name));
+      problems.push(...read.problems);
+      const value = read.value as { sha256?: unknown } | null;
+      return typeof value?.sha256 === 'string' ? value.sha256 : null;
+    };
+    const partnerDeclared = declared(partnerManifest);
     expect(exportFile(partnerManifest), `${where}: ${partnerManifest} sha256`, partnerDeclared, partnerSha);
-    const leadershipSha = JSON.parse(readFileSync(join(exportsDir, leadershipManifest), 'utf8')).sha256;
+    const leadershipSha = declared(leadershipManifest);
+    if (leadershipSha === null) continue;
     expect(
       exportFile(leadershipManifest),
       `${where}: ${leadershipManifest} sha256`,

@@ -40,12 +40,6 @@ function registerFonts(): void {
   fontsReady = true;
 }
 
-export function pageSize(env: NodeJS.ProcessEnv = process.env): PageSize {
-  const size = (env.READBACK_PDF_SIZE ?? 'LETTER').toUpperCase();
-  if (size !== 'LETTER' && size !== 'A4') throw new Error(`READBACK_PDF_SIZE must be LETTER or A4, not "${size}"`);
-  return size;
-}
-
 /** A readback too long for one page even in the compact layout (SPEC §8: the PDF is one page). */
 export class OnePagerOverflowError extends Error {
   readonly tupleId: string;

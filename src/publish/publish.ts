@@ -11,8 +11,18 @@
  * the outcome, and the lock is released.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DEFAULT_SITE_URL } from '../../astro.config.mjs';
 import type { DiffReport } from '../core/diff.ts';
 import { checkDictionary } from '../core/governance.ts';
@@ -156,11 +166,44 @@ export function buildInProgress(dist: string, refused: Extract<LockAttempt, { ac
   );
 }
 
+/**
+ * Publishing replaces the output folder as a whole, so it must be one a build may replace: not
+ * the workspace or a folder holding it, not inside its inputs or `.readback/`, not a file, and,
+ * when it already holds files, a site Readback published (its `SHA256SUMS` and `anchors.json`).
+ */
+export function outputFolderProblems(root: string, dist: string): Problem[] {
+  const refused = (why: string) => [
+    problem('OUTPUT_FOLDER_REFUSED', `the output folder ${dist} ${why}; nothing was written`, {}, undefined, {
+      actual: dist,
+    }),
+  ];
+  const within = (folder: string, path: string) => {
+    const rel = relative(folder, path);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  if (within(dist, root)) return refused('is the workspace or holds it: publishing would move the workspace away');
+  for (const inputs of ['dictionary', 'content', '.readback'])
+    if (within(join(root, inputs), dist)) return refused(`lies inside the workspace's ${inputs}/ folder`);
+  if (!existsSync(dist)) return [];
+  if (!statSync(dist).isDirectory()) return refused('is a file, not a folder');
+  const entries = readdirSync(dist);
+  const published = entries.includes(SITE_SUMS) && entries.includes('anchors.json');
+  if (entries.length > 0 && !published)
+    return refused(
+      'holds files that are not a site Readback published (no SHA256SUMS and anchors.json): choose a new or empty folder',
+    );
+  return [];
+}
+
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const root = resolve(options.root);
   const dist = resolve(options.out ?? join(root, 'dist'));
   const log = options.log ?? (() => {});
   const result: PublishResult = { problems: [], published: null, report: null, artifacts: null, dictionaryCheck: null };
+
+  // an output folder that would replace the workspace or someone's files is refused before anything
+  const unsafe = outputFolderProblems(root, dist);
+  if (unsafe.length > 0) return { ...result, problems: unsafe };
 
   // one build at a time per output folder: a second one is refused before it touches anything
   const build = `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -277,16 +320,12 @@ async function buildAndPublish(
   const staging = folders.site;
   const pdfFolder = folders.pdfs;
   // loaded when a build gets this far, so a refused build (and every other command) stays quick
-  const [{ buildPages }, { renderOnePagers }, { pageSize }] = await Promise.all([
-    import('./pages.ts'),
-    import('../pdf/pool.ts'),
-    import('../pdf/render.ts'),
-  ]);
+  const [{ buildPages }, { renderOnePagers }] = await Promise.all([import('./pages.ts'), import('../pdf/pool.ts')]);
   const overflows: OnePagerOverflowError[] = [];
   const pdfs = renderOnePagers(
     model.tuples,
     siteUrl,
-    options.pageSize ?? pageSize(),
+    options.pageSize ?? 'LETTER',
     (tuple, pdf) => writeFileSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), pdf),
     (overflow) => overflows.push(overflow),
   );
