@@ -38,7 +38,7 @@ async function readWith(path: string, referenceReader: boolean, dimensions: stri
       instant,
       period.periodText,
       period.line,
-      period.states.map((state) => [state.observations, state.nulls, finishAggregate(state, 'half_even')]),
+      period.values,
     ]),
   };
 }

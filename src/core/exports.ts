@@ -3,8 +3,16 @@
  * folding them into per-period aggregates of each metric (SPEC §8.1), which make the window's.
  * Memory grows with periods × metrics and with the rows that carry a bypass, never with rows.
  */
-import { EMPTY, mergeAggregate, newAggregate, newRowValues, observeAt, type AggregateState } from './aggregate.ts';
-import { NOT_A_NUMBER } from './decimal.ts';
+import {
+  EMPTY,
+  finishAggregate,
+  mergeAggregate,
+  newAggregate,
+  newRowValues,
+  observeAt,
+  type AggregateState,
+} from './aggregate.ts';
+import { type Decimal, NOT_A_NUMBER, type RoundingMode } from './decimal.ts';
 import { isDeprecatedForWindow, type LoadedDictionary } from './dictionary.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
 import { type Audience, AUDIT_ID, type Metric } from './schemas.ts';
@@ -46,12 +54,23 @@ export interface BypassPair {
 }
 
 /** SPEC §8.1: one period of an export. */
-export interface PeriodAggregates {
+export interface PeriodValues {
   /** period_start as this export first writes it */
   periodText: string;
   /** the first line holding this period */
   line: number;
-  /** the period's aggregate of each metric, in `metricColumns` order */
+  /**
+   * the period's aggregate of each metric (in `metricColumns` order), rounded once to the
+   * metric's precision; null when the period holds no value of it (no non-null cell, or none
+   * that makes an aggregate: every weight empty or zero, two different values at the period)
+   */
+  values: (Decimal | null)[];
+}
+
+/** While reading: a period's aggregate state of each metric, in `metricColumns` order. */
+interface PeriodAggregates {
+  periodText: string;
+  line: number;
   states: AggregateState[];
 }
 
@@ -69,8 +88,8 @@ export interface ExportSummary {
   columns: Map<string, number>;
   /** the window's aggregate of each metric (complete once `finish` returned) */
   aggregates: Map<string, AggregateState>;
-  /** per period_start instant (nanoseconds): the period's aggregates, in the order first read */
-  periods: Map<bigint, PeriodAggregates>;
+  /** per period_start instant (nanoseconds), in the order first read: the period's values (complete once `finish` returned) */
+  periods: Map<bigint, PeriodValues>;
   /**
    * SPEC §5 step 6: per row key (`rowKey`: the period_start instant and the declared dimension
    * values), the (bypass, freeze) pairs that carry a bypass or freeze id
@@ -111,6 +130,7 @@ export class ExportAccumulator {
   /** the declared dimension columns in tuple.yaml's order: the row key after period_start */
   #keyIndexes: number[] = [];
   #slotMetrics: Metric[] = [];
+  readonly #periods = new Map<bigint, PeriodAggregates>();
   #period: PeriodAggregates | null = null;
   #periodInstant: bigint | null = null;
   #headerNames: string[] = [];
@@ -307,10 +327,10 @@ export class ExportAccumulator {
   /** The period's aggregates; rows of one period mostly come together, so the last one is kept at hand. */
   #periodAt(period: bigint, periodText: string, line: number): PeriodAggregates {
     if (period === this.#periodInstant) return this.#period!;
-    let found = this.#summary.periods.get(period);
+    let found = this.#periods.get(period);
     if (!found) {
       found = { periodText, line, states: this.#slotMetrics.map((metric) => newAggregate(metric)) };
-      this.#summary.periods.set(period, found);
+      this.#periods.set(period, found);
     }
     this.#period = found;
     this.#periodInstant = period;
@@ -409,10 +429,14 @@ export class ExportAccumulator {
     if (!this.#summary.headerSeen && !readFailed) {
       this.report('BAD_CSV', 'the file is empty; expected a header row', 1, 1);
     }
+    // the window's aggregates are the periods' folded together; each period keeps only its rounded values
     const windowStates = [...this.#summary.aggregates.values()];
-    for (const { states } of this.#summary.periods.values()) {
+    const mode = this.#context.dictionary?.dictionary.rounding ?? 'half_even';
+    for (const [instant, { periodText, line, states }] of this.#periods) {
       for (let slot = 0; slot < states.length; slot++) mergeAggregate(windowStates[slot]!, states[slot]!);
+      this.#summary.periods.set(instant, { periodText, line, values: states.map((state) => periodValue(state, mode)) });
     }
+    this.#periods.clear();
     for (const [code, count] of this.#problemCounts) {
       if (count > MAX_PROBLEMS_PER_CODE) {
         this.#summary.problems.push(
@@ -424,6 +448,12 @@ export class ExportAccumulator {
     }
     return this.#summary;
   }
+}
+
+function periodValue(state: AggregateState, mode: RoundingMode): Decimal | null {
+  if (state.observations === 0) return null;
+  const outcome = finishAggregate(state, mode);
+  return outcome.ok ? outcome.value : null;
 }
 
 /**

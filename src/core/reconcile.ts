@@ -2,7 +2,7 @@
  * SPEC §5: reconcile one tuple from what was read of it. Pure: the reader (src/io) streams
  * the files into ExportAccumulators and hands the results here.
  */
-import { type AggregateState, finishAggregate } from './aggregate.ts';
+import { finishAggregate } from './aggregate.ts';
 import {
   absDecimal,
   compareDecimal,
@@ -14,7 +14,7 @@ import {
 } from './decimal.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { BYPASS_COLUMN, type BypassPair, type ExportSummary, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
-import { canonicalJson, sha256Hex, tupleRevisionHash } from './hash.ts';
+import { canonicalSha256, tupleRevisionHash } from './hash.ts';
 import type { ManifestRead } from './manifest.ts';
 import { parseReadback } from './readback.ts';
 import { textCharacterProblems } from './text.ts';
@@ -192,7 +192,7 @@ function readbackProblems(
 /** SPEC §6: the SHA-256 of the entry's canonical JSON without its artifact_id. */
 export function artifactId(entry: Omit<TupleReport, 'artifact_id'> | TupleReport): string {
   const { artifact_id: _ignored, ...rest } = entry as TupleReport;
-  return sha256Hex(canonicalJson(rest));
+  return canonicalSha256(rest);
 }
 
 function verifiedHash(read: ExportRead): string | null {
@@ -394,7 +394,7 @@ function compareMetrics(
     const delta = absDecimal(subtractDecimal(leadershipValue, partnerValue));
     const epsilon = epsilonFor(metric, dictionary).value;
     const pass = compareDecimal(delta, epsilon) <= 0;
-    const perPeriod = comparePeriods(metric.metric_id, leadership, partner, periods, loaded, epsilon);
+    const perPeriod = comparePeriods(metric.metric_id, leadership, partner, periods, epsilon);
     const periodsPass = perPeriod.every((period) => period.status === 'pass');
     // key order of SPEC §6's example, then what the site shows besides
     const result: MetricResult = {
@@ -431,17 +431,11 @@ function comparePeriods(
   leadership: ExportSummary,
   partner: ExportSummary,
   periods: readonly TuplePeriodKey[],
-  loaded: LoadedDictionary,
   epsilon: Decimal,
 ): PeriodValue[] {
   const slots = [leadership.metricColumns.indexOf(metricId), partner.metricColumns.indexOf(metricId)];
-  const valueOf = (summary: ExportSummary, slot: number, instant: bigint): Decimal | null => {
-    const state: AggregateState | undefined = summary.periods.get(instant)?.states[slot];
-    if (!state || state.observations === 0) return null;
-    // a period without a value of its own (all weights empty or zero, two latest values) has none to show
-    const outcome = finishAggregate(state, loaded.dictionary.rounding);
-    return outcome.ok ? outcome.value : null;
-  };
+  const valueOf = (summary: ExportSummary, slot: number, instant: bigint): Decimal | null =>
+    summary.periods.get(instant)?.values[slot] ?? null;
   return periods.map(({ instant, text }) => {
     const a = valueOf(leadership, slots[0]!, instant);
     const b = valueOf(partner, slots[1]!, instant);
