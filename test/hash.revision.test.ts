@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseDictionary } from '../src/core/dictionary.ts';
-import { canonicalJson, shortHash, tupleRevisionHash } from '../src/core/hash.ts';
+import { canonicalJson, canonicalSha256, sha256Hex, shortHash, tupleRevisionHash } from '../src/core/hash.ts';
 import { MINIMAL_EXAMPLE } from './helpers/workspace.ts';
 
 const hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -65,5 +66,22 @@ describe('dictionary_sha256', () => {
   it('keeps dates as strings (YAML 1.2 core schema)', () => {
     const dated = text.replace('deprecated_after: null', 'deprecated_after: 2027-01-31');
     expect(parseDictionary(dated, 'x.yaml').loaded!.canonical).toContain('"deprecated_after":"2027-01-31"');
+  });
+});
+
+describe('canonicalSha256', () => {
+  it('is the SHA-256 of the RFC 8785 text, for any JSON value and for a report entry', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalSha256(value)).toBe(sha256Hex(canonicalJson(value)));
+      }),
+      { numRuns: 300 },
+    );
+    // long enough to be hashed in several pieces, with undefined members left out as JSON leaves them out
+    const entry = {
+      z: undefined,
+      periods: Array.from({ length: 5000 }, (_, i) => ({ period_start: `p${i}`, delta: null, note: 'é—"\n' })),
+    };
+    expect(canonicalSha256(entry)).toBe(sha256Hex(canonicalJson(entry)));
   });
 });

@@ -1,7 +1,7 @@
 /** fast-check properties of the engine (issue: hostile input). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { finishAggregate, newAggregate, observe } from '../src/core/aggregate.ts';
+import { type AggregateState, finishAggregate, mergeAggregate, newAggregate, observe } from '../src/core/aggregate.ts';
 import {
   type Decimal,
   formatDecimal,
@@ -87,6 +87,39 @@ describe('aggregation', () => {
       }),
     );
   });
+});
+
+describe('per-period aggregates (SPEC §8.1)', () => {
+  it.each(['sum', 'max', 'last_observed', 'weighted_average'] as const)(
+    "%s: folding the periods' states gives the window's aggregate, its error and its line",
+    (aggregation) => {
+      const outcome = (state: AggregateState) => {
+        const result = finishAggregate(state, 'half_even');
+        return result.ok ? formatDecimal(result.value) : `${result.code}@${result.line}`;
+      };
+      fc.assert(
+        fc.property(rows, (input) => {
+          const whole = newAggregate(metric(aggregation));
+          const periods = new Map<number, AggregateState>();
+          input.forEach((row, i) => {
+            const value = parseDecimal(row.value);
+            const weight = parseDecimal(row.weight);
+            observe(whole, value, weight, BigInt(row.period), String(row.period), i);
+            if (!periods.has(row.period)) periods.set(row.period, newAggregate(metric(aggregation)));
+            observe(periods.get(row.period)!, value, weight, BigInt(row.period), String(row.period), i);
+          });
+          const folded = newAggregate(metric(aggregation));
+          for (const state of periods.values()) mergeAggregate(folded, state);
+          expect(outcome(folded)).toBe(outcome(whole));
+          expect([folded.observations, folded.nulls, folded.weightedRows]).toEqual([
+            whole.observations,
+            whole.nulls,
+            whole.weightedRows,
+          ]);
+        }),
+      );
+    },
+  );
 });
 
 function subtract(a: Decimal, b: Decimal): Decimal {

@@ -33,6 +33,13 @@ async function readWith(path: string, referenceReader: boolean, dimensions: stri
     metricColumns: summary.metricColumns,
     bypassPairs: [...summary.bypassPairs.entries()].map(([period, pairs]) => [period, [...pairs.values()]]),
     aggregates: [...summary.aggregates.entries()].map(([id, state]) => [id, finishAggregate(state, 'half_even')]),
+    // SPEC §8.1: each period's own aggregates, where the period is first read, in the order first read
+    periods: [...summary.periods.entries()].map(([instant, period]) => [
+      instant,
+      period.periodText,
+      period.line,
+      period.values,
+    ]),
   };
 }
 
@@ -91,7 +98,12 @@ describe('fast path = csv-parse', () => {
     const bypass = fc.constantFrom(['', ''], ['BYP-1', 'FRZ-1'], ['NO_BYPASS', ''], ['BYP-2', ''], ['bad id', 'FRZ-1']);
     const row = fc
       .tuple(
-        fc.integer({ min: 29, max: 30 }),
+        fc.constantFrom(
+          '2026-06-29T00:00:00Z',
+          '2026-06-29T00:00:00.000Z',
+          '2026-06-30T00:00:00Z',
+          '2026-06-30T12:00:00Z',
+        ),
         bypass,
         region,
         fc.nat(5000),
@@ -100,8 +112,8 @@ describe('fast path = csv-parse', () => {
         fc.nat(999),
         fc.constantFrom('', '1e3', '-0', '12345678901234567', '0.5'),
       )
-      .map(([day, [b, f], r, orders, rate, depth, ms, odd]) => [
-        `2026-06-${day}T00:00:00Z`,
+      .map(([period, [b, f], r, orders, rate, depth, ms, odd]) => [
+        period,
         b,
         f,
         r,

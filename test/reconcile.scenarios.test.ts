@@ -53,13 +53,25 @@ describe('a synthetic 1% drift in a partner rate', () => {
     expect(tuple.status).toBe('red');
     const failing = tuple.metrics.filter((m) => m.status === 'fail');
     expect(failing.map((m) => m.metric_id)).toEqual([RATE]);
-    expect(tuple.problems.map((p) => p.code)).toEqual(['VARIANCE_EXCEEDED']);
+    // the window's values differ, and so do the periods' (each its own finding, at its own row)
+    const codes = tuple.problems.map((p) => p.code);
+    expect(codes[0]).toBe('VARIANCE_EXCEEDED');
+    expect(new Set(codes.slice(1))).toEqual(new Set(['PERIOD_VARIANCE_EXCEEDED']));
+    expect(tuple.problems.slice(1).map((p) => p.line)).toEqual(codes.slice(1).map((_, i) => i + 2));
     expect(stderr).toContain(`${RATE}: leadership ${failing[0]!.leadership}, partner ${failing[0]!.partner}`);
 
     const failure = JSON.parse(readFileSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`), 'utf8'));
     expect(failure.tuple_revision_hash).toBe(tuple.tuple_revision_hash);
     expect(failure.dictionary_version).toBe('1.0.0');
     expect(failure.failing_metrics.map((m: { metric_id: string }) => m.metric_id)).toEqual([RATE]);
+    // drift localization: the five periods with the largest delta, largest first, without the whole series
+    const drifts = failure.failing_metrics[0].largest_period_deltas as { delta: string; period_start: string }[];
+    expect(failure.failing_metrics[0].periods).toBeUndefined();
+    expect(drifts).toHaveLength(5);
+    const deltas = drifts.map((d) => Number(d.delta));
+    expect(deltas).toEqual([...deltas].sort((x, y) => y - x));
+    const series = failing[0]!.periods!;
+    expect(Math.max(...series.map((p) => Number(p.delta)))).toBe(deltas[0]);
     expect(failure.replay).toBe(`npm exec --no -- readback reconcile --root ${root} --tuple ${TUPLE}`);
 
     const ticket = readFileSync(join(root, `.readback/reconcile/tickets/${TUPLE}--${RATE}.md`), 'utf8');
@@ -74,6 +86,8 @@ describe('a synthetic 1% drift in a partner rate', () => {
     ]) {
       expect(ticket).toContain(text);
     }
+    expect(ticket).toContain('Periods with the largest delta');
+    for (const drift of drifts) expect(ticket).toContain(`| ${drift.period_start} |`);
     // the other tuple is untouched and stays green, with no ticket
     expect(report.tuples.filter((t) => t.tuple_id !== TUPLE).every((t) => t.status === 'green')).toBe(true);
   });
@@ -95,6 +109,184 @@ describe('a synthetic 1% drift in a partner rate', () => {
     editExport(root, TUPLE, 'partner', (text) => editCell(text, 1, RATE, () => '99.41'));
     expect((await reconcile(root)).code).toBe(0);
     expect(existsSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`))).toBe(false);
+  });
+});
+
+describe('per-period values (SPEC §8.1)', () => {
+  const FEES = 'm.revenue.billed_minor';
+
+  it('moving 25,000 of fees from week 1 to week 2 fails though the window total agrees', async () => {
+    const root = copyWorkspace();
+    editExport(root, TUPLE, 'partner', (text) =>
+      editCell(
+        editCell(text, 1, FEES, (v) => String(BigInt(v) - 25000n)),
+        2,
+        FEES,
+        (v) => String(BigInt(v) + 25000n),
+      ),
+    );
+    const { code, report, stderr } = await reconcile(root, '--tuple', TUPLE);
+    expect(code).toBe(1);
+    const tuple = report.tuples[0]!;
+    expect(tuple.status).toBe('red');
+    const fees = tuple.metrics.find((m) => m.metric_id === FEES)!;
+    expect(fees.delta).toBe('0');
+    expect(fees.status).toBe('fail');
+    expect(fees.periods!.slice(0, 3).map(({ delta, status }) => ({ delta, status }))).toEqual([
+      { delta: '25000', status: 'fail' },
+      { delta: '25000', status: 'fail' },
+      { delta: '0', status: 'pass' },
+    ]);
+    expect(fees.periods![0]!.partner).toBe(String(BigInt(fees.periods![0]!.leadership!) - 25000n));
+    const column =
+      readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8')
+        .split('\n')[0]!
+        .split(',')
+        .indexOf(FEES) + 1;
+    expect(
+      tuple.problems.map(({ code, file, line, column, metric_id }) => ({ code, file, line, column, metric_id })),
+    ).toEqual([
+      {
+        code: 'PERIOD_VARIANCE_EXCEEDED',
+        file: `content/tuples/${TUPLE}/partner.csv`,
+        line: 2,
+        column,
+        metric_id: FEES,
+      },
+      {
+        code: 'PERIOD_VARIANCE_EXCEEDED',
+        file: `content/tuples/${TUPLE}/partner.csv`,
+        line: 3,
+        column,
+        metric_id: FEES,
+      },
+    ]);
+    expect(stderr).toContain(`${FEES}: leadership ${fees.leadership}, partner ${fees.partner} over the window`);
+    // the owner ticket says where the drift is, with week 1's bypass beside it
+    const ticket = readFileSync(join(root, `.readback/reconcile/tickets/${TUPLE}--${FEES}.md`), 'utf8');
+    expect(ticket).toContain('though their totals over the window agree');
+    expect(ticket).toContain(
+      `| 2026-04-06T00:00:00Z | ${fees.periods![0]!.leadership} | ${fees.periods![0]!.partner} | 25000 | BYP-2026-0412 (freeze FRZ-2026-Q2-01) |`,
+    );
+    expect(ticket).toContain(
+      `| 2026-04-13T00:00:00Z | ${fees.periods![1]!.leadership} | ${fees.periods![1]!.partner} | 25000 | none |`,
+    );
+    const failure = JSON.parse(readFileSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`), 'utf8'));
+    expect(failure.failing_metrics[0].largest_period_deltas).toEqual([
+      {
+        period_start: '2026-04-06T00:00:00Z',
+        leadership: fees.periods![0]!.leadership,
+        partner: fees.periods![0]!.partner,
+        delta: '25000',
+        bypasses: [{ bypass_audit_id: 'BYP-2026-0412', parent_freeze_id: 'FRZ-2026-Q2-01' }],
+      },
+      {
+        period_start: '2026-04-13T00:00:00Z',
+        leadership: fees.periods![1]!.leadership,
+        partner: fees.periods![1]!.partner,
+        delta: '25000',
+        bypasses: [],
+      },
+    ]);
+  });
+
+  it('a period holding a value in one export only is a difference, though the latest value agrees', async () => {
+    const root = copyWorkspace();
+    // week 3 of a last_observed metric: the window's value (the latest week's) does not move
+    editExport(root, TUPLE, 'partner', (text) => editCell(text, 3, 'm.incidents.open', () => ''));
+    const { code, report } = await reconcile(root, '--tuple', TUPLE);
+    expect(code).toBe(1);
+    const incidents = report.tuples[0]!.metrics.find((m) => m.metric_id === 'm.incidents.open')!;
+    expect(incidents.delta).toBe('0');
+    expect(incidents.periods![2]).toEqual({
+      period_start: '2026-04-20T00:00:00Z',
+      leadership: '1',
+      partner: null,
+      delta: null,
+      status: 'fail',
+    });
+    expect(report.tuples[0]!.problems.map(({ code, line }) => ({ code, line }))).toEqual([
+      { code: 'PERIOD_VARIANCE_EXCEEDED', line: 4 },
+    ]);
+  });
+
+  it("lists every period of the tuple, with its values and bypass pairs, at the metric's precision", async () => {
+    const { report } = await reconcile(copyWorkspace(), '--tuple', TUPLE);
+    const tuple = report.tuples[0]!;
+    const leadershipRows = readFileSync(tuplePath(copyWorkspace(), TUPLE, 'leadership.csv'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    expect(tuple.periods!.map((p) => p.period_start)).toEqual(leadershipRows.slice(1).map((row) => row.split(',')[0]));
+    expect(tuple.periods![0]).toEqual({
+      period_start: '2026-04-06T00:00:00Z',
+      leadership_bypasses: [{ bypass_audit_id: 'BYP-2026-0412', parent_freeze_id: 'FRZ-2026-Q2-01' }],
+      partner_bypasses: [{ bypass_audit_id: 'BYP-2026-0412', parent_freeze_id: 'FRZ-2026-Q2-01' }],
+    });
+    for (const metric of tuple.metrics) {
+      expect(metric.periods!.map((p) => p.period_start)).toEqual(tuple.periods!.map((p) => p.period_start));
+      for (const period of metric.periods!) {
+        expect(period.status).toBe('pass');
+        for (const value of [period.leadership, period.partner, period.delta])
+          if (value !== null)
+            expect(value.split('.')[1]?.length ?? 0).toBe((metric.leadership.split('.')[1] ?? '').length);
+      }
+    }
+    // a weighted average per period: 2-decimal rates written 96.80 and 96.8 round to one value
+    const onTime = tuple.metrics.find((m) => m.metric_id === 'm.orders.on_time_pct')!;
+    expect(onTime.periods![1]!.leadership).toBe(onTime.periods![1]!.partner);
+  });
+
+  it("aggregates each period across dimension rows with the metric's own rule", async () => {
+    const header =
+      'period_start,bypass_audit_id,parent_freeze_id,region,m.orders.count,m.orders.on_time_pct,m.queue.depth,m.api.p95_ms';
+    const rows = [
+      '2026-01-05T00:00:00Z,,,eu,10,90.00,3,120',
+      '2026-01-05T00:00:00Z,,,us,30,98.00,3,180',
+      '2026-01-12T00:00:00Z,,,eu,5,80.00,4,100',
+      '2026-01-12T00:00:00Z,,,us,15,,4,90',
+    ];
+    const { root } = syntheticWorkspace({
+      metrics: [
+        { metric_id: 'm.orders.count', class: 'count', unit: 'count', aggregation: 'sum', precision: 0 },
+        {
+          metric_id: 'm.orders.on_time_pct',
+          class: 'rate',
+          unit: 'percentage_points',
+          aggregation: 'weighted_average',
+          weight_metric_id: 'm.orders.count',
+          precision: 2,
+        },
+        { metric_id: 'm.queue.depth', class: 'count', unit: 'count', aggregation: 'last_observed', precision: 0 },
+        { metric_id: 'm.api.p95_ms', class: 'latency', unit: 'milliseconds', aggregation: 'max', precision: 0 },
+      ],
+      dimensions: ['region'],
+      leadership: [header, ...rows],
+      partner: [header, ...[...rows].reverse()],
+    });
+    const { code, report } = await reconcile(root);
+    expect(code).toBe(0);
+    const values = Object.fromEntries(
+      report.tuples[0]!.metrics.map((m) => [m.metric_id, m.periods!.map((p) => [p.leadership, p.partner])]),
+    );
+    expect(values).toEqual({
+      'm.orders.count': [
+        ['40', '40'],
+        ['20', '20'],
+      ],
+      // (10·90 + 30·98) / 40 = 96, and the week whose second rate is empty: 80
+      'm.orders.on_time_pct': [
+        ['96.00', '96.00'],
+        ['80.00', '80.00'],
+      ],
+      'm.queue.depth': [
+        ['3', '3'],
+        ['4', '4'],
+      ],
+      'm.api.p95_ms': [
+        ['180', '180'],
+        ['100', '100'],
+      ],
+    });
   });
 });
 
@@ -131,6 +323,41 @@ describe('bypass parity', () => {
     expect(problem.file).toBe(`content/tuples/${TUPLE}/leadership.csv`);
     expect(problem.line).toBe(2);
     expect(problem.message).toContain('BYP-2026-0412');
+  });
+
+  it('matches rows by period_start and dimensions: another region carrying the id does not cover a row key', async () => {
+    const header = 'period_start,bypass_audit_id,parent_freeze_id,region,m.orders.count';
+    const { root } = syntheticWorkspace({
+      metrics: [{ metric_id: 'm.orders.count', class: 'count', unit: 'count', aggregation: 'sum', precision: 0 }],
+      dimensions: ['region'],
+      bypasses: { 'BYP-1': 'checkout hotfix, us-east and eu-west' },
+      leadership: [
+        header,
+        '2026-01-05T00:00:00Z,BYP-1,FRZ-1,us-east,10',
+        '2026-01-05T00:00:00Z,BYP-1,FRZ-1,eu-west,20',
+      ],
+      // the same week, the same pair in eu-west, but us-east is bypass-free (columns in another order)
+      partner: [
+        'region,period_start,bypass_audit_id,parent_freeze_id,m.orders.count',
+        'us-east,2026-01-05T00:00:00Z,,,10',
+        'eu-west,2026-01-05T00:00:00Z,BYP-1,FRZ-1,20',
+      ],
+    });
+    const { code, report } = await reconcile(root);
+    expect(code).toBe(1);
+    const problems = report.tuples[0]!.problems;
+    expect(problems.map(({ code, file, line, column }) => ({ code, file, line, column }))).toEqual([
+      { code: 'BYPASS_MISMATCH', file: 'content/tuples/synthetic-tuple/leadership.csv', line: 2, column: 2 },
+    ]);
+    expect(problems[0]!.message).toContain('region "us-east"');
+    // the period's pairs are still listed per side for the per-period table
+    expect(report.tuples[0]!.periods).toEqual([
+      {
+        period_start: '2026-01-05T00:00:00Z',
+        leadership_bypasses: [{ bypass_audit_id: 'BYP-1', parent_freeze_id: 'FRZ-1' }],
+        partner_bypasses: [{ bypass_audit_id: 'BYP-1', parent_freeze_id: 'FRZ-1' }],
+      },
+    ]);
   });
 
   it('compares period_start as an instant, not as text', async () => {

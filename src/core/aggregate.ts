@@ -251,6 +251,37 @@ export function observeAt(
   }
 }
 
+/**
+ * Folds `from` into `into`: afterwards `into` is what observing both states' cells in one state
+ * gives. Reconcile observes each cell once, into its period's state (SPEC §8.1), and folds the
+ * periods into the window's aggregate.
+ */
+export function mergeAggregate(into: AggregateState, from: AggregateState): void {
+  flush(into);
+  flush(from);
+  into.observations += from.observations;
+  into.nulls += from.nulls;
+  into.total = addDecimal(into.total, from.total);
+  if (from.maximum !== null && (into.maximum === null || compareDecimal(from.maximum, into.maximum) > 0))
+    into.maximum = from.maximum;
+  const latest = from.latest;
+  if (latest !== null) {
+    if (into.latest === null || latest.period > into.latest.period) {
+      into.latest = latest;
+      into.conflict = from.conflict;
+      into.fast.latestScale = -1;
+    } else if (latest.period === into.latest.period && into.conflict === null) {
+      into.conflict =
+        compareDecimal(latest.value, into.latest.value) !== 0
+          ? { value: latest.value, line: latest.line }
+          : from.conflict;
+    }
+  }
+  into.weightedTotal = addDecimal(into.weightedTotal, from.weightedTotal);
+  into.weightTotal = addDecimal(into.weightTotal, from.weightTotal);
+  into.weightedRows += from.weightedRows;
+}
+
 export type AggregateOutcome =
   { ok: true; value: Decimal } | { ok: false; code: ProblemCode; message: string; line?: number };
 

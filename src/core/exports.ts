@@ -1,10 +1,18 @@
 /**
  * SPEC §4–§5: checking one export's header and rows while they stream past, and
- * folding them into per-metric aggregates. Memory grows with periods × bypass pairs
- * and with metrics, never with rows.
+ * folding them into per-period aggregates of each metric (SPEC §8.1), which make the window's.
+ * Memory grows with periods × metrics and with the rows that carry a bypass, never with rows.
  */
-import { EMPTY, newAggregate, newRowValues, observeAt, type AggregateState } from './aggregate.ts';
-import { NOT_A_NUMBER } from './decimal.ts';
+import {
+  EMPTY,
+  finishAggregate,
+  mergeAggregate,
+  newAggregate,
+  newRowValues,
+  observeAt,
+  type AggregateState,
+} from './aggregate.ts';
+import { type Decimal, NOT_A_NUMBER, type RoundingMode } from './decimal.ts';
 import { isDeprecatedForWindow, type LoadedDictionary } from './dictionary.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
 import { type Audience, AUDIT_ID, type Metric } from './schemas.ts';
@@ -35,10 +43,35 @@ export interface ExportReadContext {
 }
 
 export interface BypassPair {
+  /** the period_start instant (nanoseconds) */
+  period: bigint;
   periodText: string;
+  /** the row's declared dimension values, in tuple.yaml's order */
+  dimensions: string[];
   bypass: string;
   freeze: string;
   line: number;
+}
+
+/** SPEC §8.1: one period of an export. */
+export interface PeriodValues {
+  /** period_start as this export first writes it */
+  periodText: string;
+  /** the first line holding this period */
+  line: number;
+  /**
+   * the period's aggregate of each metric (in `metricColumns` order), rounded once to the
+   * metric's precision; null when the period holds no value of it (no non-null cell, or none
+   * that makes an aggregate: every weight empty or zero, two different values at the period)
+   */
+  values: (Decimal | null)[];
+}
+
+/** While reading: a period's aggregate state of each metric, in `metricColumns` order. */
+interface PeriodAggregates {
+  periodText: string;
+  line: number;
+  states: AggregateState[];
 }
 
 export interface ExportSummary {
@@ -53,8 +86,14 @@ export interface ExportSummary {
   metricColumns: string[];
   /** 1-based field number of each header name */
   columns: Map<string, number>;
+  /** the window's aggregate of each metric (complete once `finish` returned) */
   aggregates: Map<string, AggregateState>;
-  /** per period_start instant (nanoseconds, as text): the (bypass, freeze) pairs that carry a bypass or freeze id */
+  /** per period_start instant (nanoseconds), in the order first read: the period's values (complete once `finish` returned) */
+  periods: Map<bigint, PeriodValues>;
+  /**
+   * SPEC §5 step 6: per row key (`rowKey`: the period_start instant and the declared dimension
+   * values), the (bypass, freeze) pairs that carry a bypass or freeze id
+   */
   bypassPairs: Map<string, Map<string, BypassPair>>;
   rows: number;
   nullCells: number;
@@ -74,7 +113,8 @@ interface MetricColumn {
   metric: Metric | null;
   integral: boolean;
   weightIndex: number;
-  state: AggregateState | null;
+  /** the metric's place in `metricColumns` and in each period's states; -1: no known metric */
+  slot: number;
 }
 
 export class ExportAccumulator {
@@ -87,6 +127,12 @@ export class ExportAccumulator {
   #freezeIndex = -1;
   #metricColumns: MetricColumn[] = [];
   #dimensionIndexes: number[] = [];
+  /** the declared dimension columns in tuple.yaml's order: the row key after period_start */
+  #keyIndexes: number[] = [];
+  #slotMetrics: Metric[] = [];
+  readonly #periods = new Map<bigint, PeriodAggregates>();
+  #period: PeriodAggregates | null = null;
+  #periodInstant: bigint | null = null;
   #headerNames: string[] = [];
   #values = newRowValues(0);
   #metricIndexes = new Int32Array(0);
@@ -103,6 +149,7 @@ export class ExportAccumulator {
       metricColumns: [],
       columns: new Map(),
       aggregates: new Map(),
+      periods: new Map(),
       bypassPairs: new Map(),
       rows: 0,
       nullCells: 0,
@@ -174,10 +221,14 @@ export class ExportAccumulator {
             metric.class === 'money'
           : false,
         weightIndex: -1,
-        state: metric ? newAggregate(metric) : null,
+        slot: metric ? this.#slotMetrics.length : -1,
       });
-      if (metric) this.#summary.metricColumns.push(name);
+      if (metric) {
+        this.#summary.metricColumns.push(name);
+        this.#slotMetrics.push(metric);
+      }
     });
+    this.#keyIndexes = dimensions.flatMap((name) => (seen.has(name) ? [seen.get(name)! - 1] : []));
     for (const name of [PERIOD_COLUMN, BYPASS_COLUMN, FREEZE_COLUMN, ...dimensions]) {
       if (!seen.has(name)) {
         const declared = dimensions.includes(name) ? ' (declared in tuple.yaml dimensions)' : '';
@@ -191,8 +242,8 @@ export class ExportAccumulator {
     }
     this.#metricIndexes = Int32Array.from(this.#metricColumns, (column) => column.index);
     for (const column of this.#metricColumns) {
-      if (!column.metric || !column.state) continue;
-      this.#summary.aggregates.set(column.metric.metric_id, column.state);
+      if (!column.metric) continue;
+      this.#summary.aggregates.set(column.metric.metric_id, newAggregate(column.metric));
       const weightId = column.metric.weight_metric_id;
       if (column.metric.aggregation === 'weighted_average' && weightId) {
         column.weightIndex = fields.indexOf(weightId);
@@ -235,7 +286,7 @@ export class ExportAccumulator {
     const bypassIndex = this.#bypassIndex;
     const freezeIndex = this.#freezeIndex;
     if (bypassIndex !== -1 && freezeIndex !== -1 && !(row.isEmpty(bypassIndex) && row.isEmpty(freezeIndex))) {
-      this.#checkBypass(row.text(bypassIndex), row.text(freezeIndex), line, periodText, period);
+      this.#checkBypass(row, line, periodText, period);
     }
     const dimensions = this.#dimensionIndexes;
     for (let d = 0; d < dimensions.length; d++) {
@@ -264,12 +315,26 @@ export class ExportAccumulator {
       }
     }
     if (period === null) return;
+    // SPEC §8.1: each cell goes to its period's aggregate; the window's is folded from them in finish()
+    const states = this.#periodAt(period, periodText, line).states;
     for (let c = 0; c < columns.length; c++) {
       const column = columns[c]!;
-      const state = column.state;
-      if (state !== null && values.kind[column.index] !== NOT_A_NUMBER)
-        observeAt(state, values, column.index, column.weightIndex, period, periodText, line);
+      if (column.slot !== -1 && values.kind[column.index] !== NOT_A_NUMBER)
+        observeAt(states[column.slot]!, values, column.index, column.weightIndex, period, periodText, line);
     }
+  }
+
+  /** The period's aggregates; rows of one period mostly come together, so the last one is kept at hand. */
+  #periodAt(period: bigint, periodText: string, line: number): PeriodAggregates {
+    if (period === this.#periodInstant) return this.#period!;
+    let found = this.#periods.get(period);
+    if (!found) {
+      found = { periodText, line, states: this.#slotMetrics.map((metric) => newAggregate(metric)) };
+      this.#periods.set(period, found);
+    }
+    this.#period = found;
+    this.#periodInstant = period;
+    return found;
   }
 
   #badNumber(column: MetricColumn, text: string, line: number): void {
@@ -311,7 +376,9 @@ export class ExportAccumulator {
     return instant;
   }
 
-  #checkBypass(rawBypass: string, freeze: string, line: number, periodText: string, period: bigint | null): void {
+  #checkBypass(row: Row, line: number, periodText: string, period: bigint | null): void {
+    const rawBypass = row.text(this.#bypassIndex);
+    const freeze = row.text(this.#freezeIndex);
     const sentinel = this.#summary.sentinel;
     const bypass = rawBypass === '' ? sentinel : rawBypass;
     let ok = true;
@@ -343,15 +410,15 @@ export class ExportAccumulator {
       );
     }
     if ((bypass === sentinel && freeze === '') || period === null) return;
-    // keyed by the instant, so 00:00:00Z and 00:00:00.000Z are the same period
-    const key = period.toString();
+    const dimensions = this.#keyIndexes.map((index) => row.text(index));
+    const key = rowKey(period, dimensions);
     let pairs = this.#summary.bypassPairs.get(key);
     if (!pairs) {
       pairs = new Map();
       this.#summary.bypassPairs.set(key, pairs);
     }
     const pairKey = `${bypass}\u0000${freeze}`;
-    if (!pairs.has(pairKey)) pairs.set(pairKey, { periodText, bypass, freeze, line });
+    if (!pairs.has(pairKey)) pairs.set(pairKey, { period, periodText, dimensions, bypass, freeze, line });
   }
 
   /**
@@ -362,6 +429,14 @@ export class ExportAccumulator {
     if (!this.#summary.headerSeen && !readFailed) {
       this.report('BAD_CSV', 'the file is empty; expected a header row', 1, 1);
     }
+    // the window's aggregates are the periods' folded together; each period keeps only its rounded values
+    const windowStates = [...this.#summary.aggregates.values()];
+    const mode = this.#context.dictionary?.dictionary.rounding ?? 'half_even';
+    for (const [instant, { periodText, line, states }] of this.#periods) {
+      for (let slot = 0; slot < states.length; slot++) mergeAggregate(windowStates[slot]!, states[slot]!);
+      this.#summary.periods.set(instant, { periodText, line, values: states.map((state) => periodValue(state, mode)) });
+    }
+    this.#periods.clear();
     for (const [code, count] of this.#problemCounts) {
       if (count > MAX_PROBLEMS_PER_CODE) {
         this.#summary.problems.push(
@@ -373,6 +448,20 @@ export class ExportAccumulator {
     }
     return this.#summary;
   }
+}
+
+function periodValue(state: AggregateState, mode: RoundingMode): Decimal | null {
+  if (state.observations === 0) return null;
+  const outcome = finishAggregate(state, mode);
+  return outcome.ok ? outcome.value : null;
+}
+
+/**
+ * SPEC §5 step 6: a row key, the period_start instant (so 00:00:00Z and 00:00:00.000Z are one
+ * period) and the declared dimension values.
+ */
+export function rowKey(period: bigint, dimensions: readonly string[]): string {
+  return JSON.stringify([period.toString(), ...dimensions]);
 }
 
 /** Shows invisible characters in a message instead of printing them. */

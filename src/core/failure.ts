@@ -1,6 +1,7 @@
 /** SPEC §6: the failure artifact and owner tickets a red tuple leaves behind. Pure text. */
+import { absDecimal, compareDecimal, type Decimal, parseDecimal } from './decimal.ts';
 import { formatProblem, PROBLEMS, type Problem } from './problems.ts';
-import type { MetricResult, TupleReport } from './schemas.ts';
+import type { MetricResult, PeriodValue, TupleReport } from './schemas.ts';
 
 export const FAILURE_SCHEMA = 'readback.reconcile-failure/1';
 
@@ -13,10 +14,59 @@ export function failureArtifact(entry: TupleReport, replayCommand: string) {
     artifact_id: entry.artifact_id,
     dictionary_version: entry.dictionary_version,
     window: entry.window,
-    failing_metrics: entry.metrics.filter((m) => m.status === 'fail'),
+    // the whole per-period series is in the report; here, where the drift is
+    failing_metrics: entry.metrics
+      .filter((m) => m.status === 'fail')
+      .map((metric) => {
+        const { periods: _series, ...withoutSeries } = metric;
+        return { ...withoutSeries, largest_period_deltas: largestPeriodDeltas(entry, metric) };
+      }),
     problems: entry.problems,
     replay: replayCommand,
   };
+}
+
+/** How many periods a failure artifact and an owner ticket list to localize a drift. */
+export const LARGEST_PERIODS_SHOWN = 5;
+
+export interface PeriodDrift {
+  period_start: string;
+  leadership: string | null;
+  partner: string | null;
+  delta: string | null;
+  /** the (bypass, freeze) pairs either export carries in this period */
+  bypasses: { bypass_audit_id: string; parent_freeze_id: string }[];
+}
+
+/**
+ * SPEC §8.1: the periods of a metric whose delta is largest, largest first (earlier periods first
+ * among equals). A period with a value on one side only counts that value as its delta here.
+ */
+export function largestPeriodDeltas(
+  entry: TupleReport,
+  metric: MetricResult,
+  count = LARGEST_PERIODS_SHOWN,
+): PeriodDrift[] {
+  const bypassesOf = new Map((entry.periods ?? []).map((period) => [period.period_start, period]));
+  const size = (period: PeriodValue): Decimal =>
+    absDecimal(parseDecimal(period.delta ?? period.leadership ?? period.partner ?? '0')!);
+  return (metric.periods ?? [])
+    .map((period) => ({ period, size: size(period) }))
+    .filter(({ period, size }) => size.units !== 0n || (period.leadership === null) !== (period.partner === null))
+    .sort((x, y) => compareDecimal(y.size, x.size))
+    .slice(0, count)
+    .map(({ period }) => {
+      const pairs = bypassesOf.get(period.period_start);
+      const both = [...(pairs?.leadership_bypasses ?? []), ...(pairs?.partner_bypasses ?? [])];
+      const unique = new Map(both.map((pair) => [`${pair.bypass_audit_id}\u0000${pair.parent_freeze_id}`, pair]));
+      return {
+        period_start: period.period_start,
+        leadership: period.leadership,
+        partner: period.partner,
+        delta: period.delta,
+        bypasses: [...unique.values()],
+      };
+    });
 }
 
 export function ticketFileName(tupleId: string, metricId: string): string {
@@ -29,7 +79,7 @@ export function ownerTicket(entry: TupleReport, metric: MetricResult, replayComm
     '',
     `To: ${metric.owner}`,
     '',
-    `The leadership and partner exports of tuple \`${entry.tuple_id}\` disagree on \`${metric.metric_id}\` (${metric.label}) by more than its epsilon, so Readback refused to publish this tuple.`,
+    `The leadership and partner exports of tuple \`${entry.tuple_id}\` disagree on \`${metric.metric_id}\` (${metric.label}) by more than its epsilon${windowPasses(metric) ? ' in some periods, though their totals over the window agree' : ''}, so Readback refused to publish this tuple.`,
     '',
     '| | value |',
     '|---|---|',
@@ -39,6 +89,7 @@ export function ownerTicket(entry: TupleReport, metric: MetricResult, replayComm
     `| epsilon | ${metric.epsilon} |`,
     `| unit | ${metric.unit} |`,
     '',
+    ...driftTable(entry, metric),
     ...provenanceAndReplay(entry, replayCommand),
   ];
   const others = entry.problems.filter((p) => p.metric_id !== metric.metric_id);
@@ -48,6 +99,28 @@ export function ownerTicket(entry: TupleReport, metric: MetricResult, replayComm
     lines.push('');
   }
   return lines.join('\n');
+}
+
+export function windowPasses(metric: MetricResult): boolean {
+  return compareDecimal(parseDecimal(metric.delta)!, parseDecimal(metric.epsilon)!) <= 0;
+}
+
+/** The periods where the drift is, with both values side by side. */
+function driftTable(entry: TupleReport, metric: MetricResult): string[] {
+  const drifts = largestPeriodDeltas(entry, metric);
+  if (drifts.length === 0) return [];
+  const shown = (value: string | null) => value ?? 'no value';
+  return [
+    `Periods with the largest delta (largest first, at most ${LARGEST_PERIODS_SHOWN}):`,
+    '',
+    '| period_start | leadership | partner | delta | bypass ids |',
+    '|---|---|---|---|---|',
+    ...drifts.map(
+      (d) =>
+        `| ${d.period_start} | ${shown(d.leadership)} | ${shown(d.partner)} | ${d.delta ?? 'one side only'} | ${d.bypasses.map((b) => `${b.bypass_audit_id} (freeze ${b.parent_freeze_id || 'none'})`).join(', ') || 'none'} |`,
+    ),
+    '',
+  ];
 }
 
 function provenanceAndReplay(entry: TupleReport, replayCommand: string): string[] {

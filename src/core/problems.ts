@@ -161,6 +161,12 @@ export const PROBLEMS = {
     severity: 'red',
     means: "a metric's rounded aggregates differ by more than its epsilon",
   },
+  PERIOD_VARIANCE_EXCEEDED: {
+    step: 7,
+    severity: 'red',
+    means:
+      "a period's rounded values of a metric differ by more than its epsilon, or only one export has a value in it",
+  },
   NO_OBSERVATIONS: { step: 7, severity: 'invalid', means: 'a metric has no non-null value on a side' },
   AMBIGUOUS_LAST_OBSERVED: {
     step: 7,

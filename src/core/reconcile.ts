@@ -14,12 +14,20 @@ import {
 } from './decimal.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { BYPASS_COLUMN, type BypassPair, type ExportSummary, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
-import { canonicalJson, sha256Hex, tupleRevisionHash } from './hash.ts';
+import { canonicalSha256, tupleRevisionHash } from './hash.ts';
 import type { ManifestRead } from './manifest.ts';
 import { parseReadback } from './readback.ts';
 import { textCharacterProblems } from './text.ts';
 import { codesWhere, inStepOrder, problem, type Problem, PROBLEMS, statusOf, worstStatus } from './problems.ts';
-import type { Audience, MetricResult, ReconcileReport, TupleConfig, TupleReport } from './schemas.ts';
+import type {
+  Audience,
+  MetricResult,
+  PeriodValue,
+  ReconcileReport,
+  TupleConfig,
+  TuplePeriod,
+  TupleReport,
+} from './schemas.ts';
 
 export interface ExportRead {
   summary: ExportSummary | null;
@@ -89,19 +97,23 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
       : null;
   const rowsLeftOut =
     !sides || problems.some((p) => ROWS_LEFT_OUT.has(p.code)) || sides.some((side) => !side.columns.has(PERIOD_COLUMN));
-  // pairs need both id columns on both sides, every id readable, and the dictionary's own sentinel
+  // pairs need both id columns and the row key's columns on both sides, every id readable, and the dictionary's own sentinel
   const pairsWhole =
     !rowsLeftOut &&
     dictionary !== null &&
+    config !== null &&
     !problems.some((p) => PAIRS_UNREADABLE.has(p.code)) &&
-    sides!.every((side) => side.columns.has(BYPASS_COLUMN) && side.columns.has(FREEZE_COLUMN));
-  if (pairsWhole && config) problems.push(...bypassParity(leadership!, partner!, config));
+    sides!.every((side) =>
+      [BYPASS_COLUMN, FREEZE_COLUMN, ...(config.dimensions ?? [])].every((name) => side.columns.has(name)),
+    );
+  if (pairsWhole) problems.push(...bypassParity(leadership!, partner!, config));
+  const periods = rowsLeftOut ? [] : periodsOf(leadership!, partner!);
   if (!rowsLeftOut && dictionary) {
     // a metric with cells that are not numbers or without its weight column (or whose weight is such a metric) is not compared
     const unreadable = new Set(
       problems.filter((p) => METRIC_UNREADABLE.has(p.code) && p.metric_id).map((p) => p.metric_id!),
     );
-    compareMetrics(leadership!, partner!, dictionary, problems, metrics, unreadable);
+    compareMetrics(leadership!, partner!, dictionary, problems, metrics, unreadable, periods);
   }
 
   // which metrics a headline may cite is known only when every metric could be judged
@@ -154,6 +166,7 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
     bypasses: partner && pairsWhole ? listBypasses(partner) : [],
     metrics,
     problems: inStepOrder(problems),
+    periods: tuplePeriods(periods, pairsWhole ? [leadership!, partner!] : null),
   };
   // key order of SPEC §6's example: artifact_id right after the hash, then the rest
   const { tuple_id, status, tuple_revision_hash, ...rest } = entry;
@@ -179,7 +192,7 @@ function readbackProblems(
 /** SPEC §6: the SHA-256 of the entry's canonical JSON without its artifact_id. */
 export function artifactId(entry: Omit<TupleReport, 'artifact_id'> | TupleReport): string {
   const { artifact_id: _ignored, ...rest } = entry as TupleReport;
-  return sha256Hex(canonicalJson(rest));
+  return canonicalSha256(rest);
 }
 
 function verifiedHash(read: ExportRead): string | null {
@@ -225,32 +238,30 @@ function metricParity(leadership: ExportSummary, partner: ExportSummary, config:
   return problems;
 }
 
-/** Step 6: per period_start, the same (bypass, freeze) pairs on both sides, each explained. */
+/** Step 6: per row key, the same (bypass, freeze) pairs on both sides, each explained. */
 function bypassParity(leadership: ExportSummary, partner: ExportSummary, config: TupleConfig): Problem[] {
   const problems: Problem[] = [];
-  const periods = new Set([...leadership.bypassPairs.keys(), ...partner.bypassPairs.keys()]);
-  for (const period of [...periods].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0))) {
-    const a = leadership.bypassPairs.get(period) ?? new Map<string, BypassPair>();
-    const b = partner.bypassPairs.get(period) ?? new Map<string, BypassPair>();
-    const shown = [...a.values(), ...b.values()][0]!.periodText;
-    for (const [key, pair] of a) {
-      if (!b.has(key)) {
+  const dimensions = config.dimensions ?? [];
+  const keys = new Map<string, BypassPair>();
+  for (const summary of [leadership, partner]) {
+    for (const [key, pairs] of summary.bypassPairs) if (!keys.has(key)) keys.set(key, pairs.values().next().value!);
+  }
+  const ordered = [...keys].sort(([, x], [, y]) => byRowKey(x, y));
+  for (const [key, first] of ordered) {
+    const where = [`period ${first.periodText}`, ...dimensions.map((name, i) => `${name} "${first.dimensions[i]}"`)];
+    const sides = [
+      [leadership, partner, 'leadership', 'partner'],
+      [partner, leadership, 'partner', 'leadership'],
+    ] as const;
+    for (const [summary, other, name, otherName] of sides) {
+      const otherPairs = other.bypassPairs.get(key);
+      for (const [pairKey, pair] of summary.bypassPairs.get(key) ?? []) {
+        if (otherPairs?.has(pairKey)) continue;
         problems.push(
           problem(
             'BYPASS_MISMATCH',
-            `period ${shown}: leadership carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the partner export does not`,
-            { file: leadership.file, line: pair.line, column: leadership.columns.get('bypass_audit_id') },
-          ),
-        );
-      }
-    }
-    for (const [key, pair] of b) {
-      if (!a.has(key)) {
-        problems.push(
-          problem(
-            'BYPASS_MISMATCH',
-            `period ${shown}: partner carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; the leadership export does not`,
-            { file: partner.file, line: pair.line, column: partner.columns.get('bypass_audit_id') },
+            `${where.join(', ')}: ${name} carries bypass ${pair.bypass} (freeze ${pair.freeze || 'none'}) at line ${pair.line}; no ${otherName} row with this period_start${dimensions.length > 0 ? ` and ${dimensions.join(', ')}` : ''} carries it`,
+            { file: summary.file, line: pair.line, column: summary.columns.get(BYPASS_COLUMN) },
           ),
         );
       }
@@ -268,7 +279,7 @@ function bypassParity(leadership: ExportSummary, partner: ExportSummary, config:
             problem(
               'BYPASS_UNEXPLAINED',
               `bypass ${pair.bypass} has no blast-radius line under bypasses: in tuple.yaml`,
-              { file: summary.file, line: pair.line, column: summary.columns.get('bypass_audit_id') },
+              { file: summary.file, line: pair.line, column: summary.columns.get(BYPASS_COLUMN) },
             ),
           );
         }
@@ -278,9 +289,44 @@ function bypassParity(leadership: ExportSummary, partner: ExportSummary, config:
   return problems;
 }
 
+function byRowKey(x: BypassPair, y: BypassPair): number {
+  if (x.period !== y.period) return x.period < y.period ? -1 : 1;
+  for (let i = 0; i < x.dimensions.length; i++) {
+    if (x.dimensions[i] !== y.dimensions[i]) return x.dimensions[i]! < y.dimensions[i]! ? -1 : 1;
+  }
+  return 0;
+}
+
+/** The export's distinct (bypass, freeze) pairs per period instant. */
+function pairsByPeriod(summary: ExportSummary): Map<bigint, Map<string, BypassPair>> {
+  const byPeriod = new Map<bigint, Map<string, BypassPair>>();
+  for (const pairs of summary.bypassPairs.values()) {
+    for (const [pairKey, pair] of pairs) {
+      let seen = byPeriod.get(pair.period);
+      if (!seen) byPeriod.set(pair.period, (seen = new Map()));
+      if (!seen.has(pairKey)) seen.set(pairKey, pair);
+    }
+  }
+  return byPeriod;
+}
+
+/** SPEC §8.1: the tuple's periods with each export's pairs in them (none when the pairs could not be judged). */
+function tuplePeriods(periods: readonly TuplePeriodKey[], sides: readonly ExportSummary[] | null): TuplePeriod[] {
+  const [leadership, partner] = (sides ?? []).map(pairsByPeriod);
+  const listed = (pairs: Map<string, BypassPair> | undefined) =>
+    [...(pairs?.entries() ?? [])]
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([, pair]) => ({ bypass_audit_id: pair.bypass, parent_freeze_id: pair.freeze }));
+  return periods.map(({ instant, text }) => ({
+    period_start: text,
+    leadership_bypasses: listed(leadership?.get(instant)),
+    partner_bypasses: listed(partner?.get(instant)),
+  }));
+}
+
 function listBypasses(summary: ExportSummary) {
   const rows = [];
-  for (const pairs of summary.bypassPairs.values()) {
+  for (const pairs of pairsByPeriod(summary).values()) {
     for (const pair of pairs.values())
       rows.push({ period_start: pair.periodText, bypass_audit_id: pair.bypass, parent_freeze_id: pair.freeze });
   }
@@ -291,6 +337,24 @@ function listBypasses(summary: ExportSummary) {
   );
 }
 
+/** One period of the tuple: its instant, its period_start as written (the partner's, else leadership's) and where the partner export first holds it. */
+interface TuplePeriodKey {
+  instant: bigint;
+  text: string;
+  /** the partner export's first line of the period; 1 when it has none */
+  partnerLine: number;
+}
+
+/** SPEC §8.1: every period either export holds, in period order. */
+function periodsOf(leadership: ExportSummary, partner: ExportSummary): TuplePeriodKey[] {
+  const instants = [...new Set([...leadership.periods.keys(), ...partner.periods.keys()])];
+  instants.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  return instants.map((instant) => {
+    const own = partner.periods.get(instant);
+    return { instant, text: (own ?? leadership.periods.get(instant)!).periodText, partnerLine: own?.line ?? 1 };
+  });
+}
+
 /** Step 7: aggregate, round once, compare within epsilon. */
 function compareMetrics(
   leadership: ExportSummary,
@@ -299,6 +363,7 @@ function compareMetrics(
   problems: Problem[],
   metrics: MetricResult[],
   unreadable: ReadonlySet<string>,
+  periods: readonly TuplePeriodKey[],
 ): void {
   const { dictionary } = loaded;
   for (const metric of dictionary.metrics) {
@@ -329,6 +394,8 @@ function compareMetrics(
     const delta = absDecimal(subtractDecimal(leadershipValue, partnerValue));
     const epsilon = epsilonFor(metric, dictionary).value;
     const pass = compareDecimal(delta, epsilon) <= 0;
+    const perPeriod = comparePeriods(metric.metric_id, leadership, partner, periods, epsilon);
+    const periodsPass = perPeriod.every((period) => period.status === 'pass');
     // key order of SPEC §6's example, then what the site shows besides
     const result: MetricResult = {
       metric_id: metric.metric_id,
@@ -336,10 +403,11 @@ function compareMetrics(
       partner: formatDecimal(partnerValue),
       delta: formatDecimal(delta),
       epsilon: formatEpsilon(epsilon, metric.precision),
-      status: pass ? 'pass' : 'fail',
+      status: pass && periodsPass ? 'pass' : 'fail',
       owner: metric.owner,
       label: metric.label,
       unit: metric.unit,
+      periods: perPeriod,
     };
     metrics.push(result);
     if (!pass) {
@@ -353,7 +421,72 @@ function compareMetrics(
         ),
       );
     }
+    if (!periodsPass) problems.push(...periodProblems(result, partner, periods));
   }
+}
+
+/** SPEC §8.1: each period's aggregate on both sides, rounded like the window's, compared within epsilon. */
+function comparePeriods(
+  metricId: string,
+  leadership: ExportSummary,
+  partner: ExportSummary,
+  periods: readonly TuplePeriodKey[],
+  epsilon: Decimal,
+): PeriodValue[] {
+  const slots = [leadership.metricColumns.indexOf(metricId), partner.metricColumns.indexOf(metricId)];
+  const valueOf = (summary: ExportSummary, slot: number, instant: bigint): Decimal | null =>
+    summary.periods.get(instant)?.values[slot] ?? null;
+  return periods.map(({ instant, text }) => {
+    const a = valueOf(leadership, slots[0]!, instant);
+    const b = valueOf(partner, slots[1]!, instant);
+    const delta = a && b ? absDecimal(subtractDecimal(a, b)) : null;
+    return {
+      period_start: text,
+      leadership: a && formatDecimal(a),
+      partner: b && formatDecimal(b),
+      delta: delta && formatDecimal(delta),
+      status: (delta ? compareDecimal(delta, epsilon) <= 0 : a === b) ? 'pass' : 'fail',
+    };
+  });
+}
+
+/** Beyond this many periods of one metric, the rest are counted in one more problem. */
+const MAX_PERIOD_PROBLEMS = 20;
+
+function periodProblems(result: MetricResult, partner: ExportSummary, periods: readonly TuplePeriodKey[]): Problem[] {
+  const problems: Problem[] = [];
+  const column = partner.columns.get(result.metric_id);
+  const failing = result.periods!.flatMap((period, i) => (period.status === 'fail' ? [{ period, i }] : []));
+  for (const { period, i } of failing.slice(0, MAX_PERIOD_PROBLEMS)) {
+    const { leadership, partner: partnerValue, delta } = period;
+    const message =
+      delta !== null
+        ? `${result.metric_id} in period ${period.period_start}: leadership ${leadership} vs partner ${partnerValue} differ by ${delta}, more than epsilon ${result.epsilon}`
+        : `${result.metric_id} in period ${period.period_start}: ${leadership !== null ? `leadership has ${leadership}, the partner export no value` : `the partner export has ${partnerValue}, leadership no value`}`;
+    problems.push(
+      problem(
+        'PERIOD_VARIANCE_EXCEEDED',
+        message,
+        { file: partner.file, line: periods[i]!.partnerLine, column },
+        result.metric_id,
+        {
+          actual: delta ?? `${leadership ?? 'no value'} vs ${partnerValue ?? 'no value'}`,
+          expected: `<= ${result.epsilon}`,
+        },
+      ),
+    );
+  }
+  if (failing.length > MAX_PERIOD_PROBLEMS) {
+    problems.push(
+      problem(
+        'PERIOD_VARIANCE_EXCEEDED',
+        `… and ${failing.length - MAX_PERIOD_PROBLEMS} more periods of ${result.metric_id} differ by more than epsilon ${result.epsilon} (the report's per-period values list every one)`,
+        { file: partner.file, line: 1, column },
+        result.metric_id,
+      ),
+    );
+  }
+  return problems;
 }
 
 /** Epsilon at the metric's precision, or with more places when it needs them (5 bp at precision 1 is 0.05). */

@@ -1,4 +1,5 @@
 /** The reconcile report as people read it on a terminal. The report itself is the machine interface. */
+import { windowPasses } from './failure.ts';
 import { formatProblem } from './problems.ts';
 import type { ReconcileReport } from './schemas.ts';
 import { shortHash } from './hash.ts';
@@ -20,9 +21,12 @@ export function reconcileSummary(report: ReconcileReport): string {
           : `${tuple.problems.length} problem${tuple.problems.length === 1 ? '' : 's'}`;
     lines.push(`${MARK[tuple.status]}${tuple.tuple_id.padEnd(width)}  ${tuple.status.padEnd(7)}  ${hash}  ${detail}`);
     for (const metric of tuple.metrics.filter((m) => m.status === 'fail')) {
-      lines.push(
-        `      ${metric.metric_id}: leadership ${metric.leadership}, partner ${metric.partner}, delta ${metric.delta} > epsilon ${metric.epsilon}  (owner ${metric.owner})`,
-      );
+      const periods = (metric.periods ?? []).filter((p) => p.status === 'fail').length;
+      const inPeriods = periods > 0 ? `; ${periods} period${periods === 1 ? '' : 's'} apart by more than epsilon` : '';
+      const window = windowPasses(metric)
+        ? `leadership ${metric.leadership}, partner ${metric.partner} over the window (within epsilon ${metric.epsilon})`
+        : `leadership ${metric.leadership}, partner ${metric.partner}, delta ${metric.delta} > epsilon ${metric.epsilon}`;
+      lines.push(`      ${metric.metric_id}: ${window}${inPeriods}  (owner ${metric.owner})`);
     }
     for (const p of tuple.problems.filter((p) => p.code !== 'VARIANCE_EXCEEDED')) {
       lines.push(`      ${formatProblem(p)}`);

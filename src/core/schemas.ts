@@ -121,6 +121,20 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 
 const DecimalStringSchema = z.string().regex(/^-?\d+(\.\d+)?$/);
 
+/** SPEC §8.1: one period of a metric, both sides rounded to the metric's precision like the window's values. */
+export const PeriodValueSchema = z.object({
+  /** @example "2026-04-06T00:00:00Z" */
+  period_start: z.string(),
+  /** leadership's aggregate of the period; null when leadership has no value of the metric in it */
+  leadership: DecimalStringSchema.nullable(),
+  partner: DecimalStringSchema.nullable(),
+  /** abs(leadership − partner); null when one side has no value */
+  delta: DecimalStringSchema.nullable(),
+  /** fail: more than the metric's epsilon apart, or a value on one side only */
+  status: z.enum(['pass', 'fail']),
+});
+export type PeriodValue = z.infer<typeof PeriodValueSchema>;
+
 export const MetricResultSchema = z.object({
   metric_id: z.string(),
   /** leadership aggregate rounded to the metric's precision */
@@ -129,10 +143,13 @@ export const MetricResultSchema = z.object({
   /** abs(leadership − partner), at the metric's precision */
   delta: DecimalStringSchema,
   epsilon: DecimalStringSchema,
+  /** fail when the window's values or any period's are more than epsilon apart */
   status: z.enum(['pass', 'fail']),
   owner: z.string(),
   label: z.string(),
   unit: UnitSchema,
+  /** SPEC §8.1: every period of the tuple, in period order (absent in reports written before them) */
+  periods: z.array(PeriodValueSchema).optional(),
 });
 export type MetricResult = z.infer<typeof MetricResultSchema>;
 
@@ -141,6 +158,16 @@ export const BypassRowSchema = z.object({
   bypass_audit_id: z.string(),
   parent_freeze_id: z.string(),
 });
+
+export const BypassPairSchema = z.object({ bypass_audit_id: z.string(), parent_freeze_id: z.string() });
+
+/** SPEC §8.1: one period of the tuple with the (bypass, freeze) pairs each export carries in it. */
+export const TuplePeriodSchema = z.object({
+  period_start: z.string(),
+  leadership_bypasses: z.array(BypassPairSchema),
+  partner_bypasses: z.array(BypassPairSchema),
+});
+export type TuplePeriod = z.infer<typeof TuplePeriodSchema>;
 
 export const TupleReportSchema = z.object({
   tuple_id: z.string(),
@@ -163,6 +190,8 @@ export const TupleReportSchema = z.object({
   bypasses: z.array(BypassRowSchema),
   metrics: z.array(MetricResultSchema),
   problems: z.array(ProblemSchema),
+  /** SPEC §8.1: every period either export holds, in period order (empty when rows were not compared) */
+  periods: z.array(TuplePeriodSchema).optional(),
 });
 export type TupleReport = z.infer<typeof TupleReportSchema>;
 
