@@ -3,7 +3,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteModel, type SiteModel } from '../src/core/site-model.ts';
-import { displayValue } from '../src/core/present.ts';
+import { displayValue, TUPLE_FACT_FIELDS } from '../src/core/present.ts';
 import { SITE_SUMS, siteSums, verifyPdfNumbers, verifySite } from '../src/io/verify.ts';
 import { pdfLinkTargets, pdfText } from '../src/pdf/links.ts';
 import { hasChromium } from './helpers/browser.ts';
@@ -58,7 +58,7 @@ describe('partner annex', () => {
       const printed =
         /printf &#39;%s&#39; &#39;(.*?)&#39; \| sha256sum/.exec(html)?.[1] ??
         /printf '%s' '(.*?)' \| sha256sum/.exec(html)![1]!;
-      const document = printed.replace(/&quot;/g, '"');
+      const document = printed.replace(/<[^>]*>/g, '').replace(/&quot;/g, '"');
       expect(document).toBe(tuple.hash_document);
       expect(`sha256:${sha256(document)}`).toBe(tuple.tuple_revision_hash);
       expect(JSON.parse(document)).toEqual({
@@ -303,6 +303,173 @@ describe('readback verify', () => {
         expected: headline.value,
       }),
     ]);
+  });
+
+  describe('every fact a page shows, checked against the published report with SHA256SUMS regenerated', () => {
+    const tupleId = 'acme-2026-q2';
+    const annex = `annex/${tupleId}/index.html`;
+    const readback = `readback/${tupleId}/index.html`;
+    let sample: { dist: string };
+    beforeAll(() => {
+      sample = copyBuiltSample();
+    });
+    /** One digit of the shown text changed (a status has none: green becomes red). */
+    const tamper = (text: string) =>
+      /\d/.test(text) ? text.replace(/\d/, (d) => String((Number(d) + 1) % 10)) : text.replace('green', 'red');
+    /** The page with the text of the first element marking `field` (of the tuple, on the index) changed. */
+    const tamperedPage = (html: string, field: string, index: boolean) => {
+      const marked = new RegExp(
+        `(<([a-z]+) [^>]*${index ? `data-tuple-id="${tupleId}" ` : ''}data-field="${field}"[^>]*>)([^<]*)(</\\2>)`,
+      );
+      const match = marked.exec(html);
+      expect(match, `${field} is marked`).not.toBeNull();
+      return {
+        html: html.replace(marked, (_, open, _tag, text, close) => `${open}${tamper(text)}${close}`),
+        match: match!,
+      };
+    };
+    const verifyTampered = async (page: string, html: string) => {
+      const original = readFileSync(join(sample.dist, page), 'utf8');
+      writeFileSync(join(sample.dist, page), html);
+      writeFileSync(join(sample.dist, SITE_SUMS), siteSums(sample.dist));
+      try {
+        return await runCli(['verify', sample.dist]);
+      } finally {
+        writeFileSync(join(sample.dist, page), original);
+        writeFileSync(join(sample.dist, SITE_SUMS), siteSums(sample.dist));
+      }
+    };
+    const report = `tuples/${tupleId}/report.json`;
+
+    it('the untampered copy verifies', async () => {
+      const result = await runCli(['verify', sample.dist]);
+      expect(result.stdout + result.stderr).toContain(' 0 mismatches');
+      expect(result.code).toBe(0);
+    });
+
+    it.each([
+      ...TUPLE_FACT_FIELDS.filter((field) => field !== 'status' && field !== 'metric_count').map(
+        (field) => [annex, field] as const,
+      ),
+      ...['start_inclusive', 'end_exclusive', 'dictionary_version', 'tuple_revision_hash', 'artifact_id'].map(
+        (field) => [readback, field] as const,
+      ),
+      ...['start_inclusive', 'end_exclusive', 'dictionary_version', 'status', 'short_hash', 'metric_count'].map(
+        (field) => ['index.html', field] as const,
+      ),
+    ])('%s: a changed %s is a VERIFY_MISMATCH', async (page, field) => {
+      const index = page === 'index.html';
+      const { html, match } = tamperedPage(readFileSync(join(sample.dist, page), 'utf8'), field, index);
+      const shown = match[3]!.replace(/&quot;/g, '"');
+      const result = await verifyTampered(page, html);
+      expect(result.code).toBe(1);
+      const what = index ? `${tupleId} ${field}` : field;
+      expect(result.stdout).toContain(
+        `${page}: VERIFY_MISMATCH ${what} shows ${tamper(shown)}; ${report} says ${shown}`,
+      );
+    });
+
+    it("the annex's window start as the reviewer changed it, and a metric's status", async () => {
+      const html = readFileSync(join(sample.dist, annex), 'utf8');
+      const start = '<code data-field="start_inclusive">2026-04-06T00:00:00Z</code>';
+      expect(html).toContain(start);
+      const moved = await verifyTampered(annex, html.replace(start, start.replace('2026-04-06', '2026-04-01')));
+      expect(moved.code).toBe(1);
+      expect(moved.stdout).toContain(
+        `${annex}: VERIFY_MISMATCH start_inclusive shows 2026-04-01T00:00:00Z; ${report} says 2026-04-06T00:00:00Z`,
+      );
+      const metric = model.tuples.find((t) => t.tuple_id === tupleId)!.report.metrics[0]!;
+      const status = `data-metric-id="${metric.metric_id}" data-field="status">pass<`;
+      expect(html).toContain(status);
+      const failed = await verifyTampered(annex, html.replace(status, status.replace('pass', 'fail')));
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toContain(`${annex}: VERIFY_MISMATCH ${metric.metric_id} status shows fail`);
+    });
+
+    it("the readback's datetime attribute and the index's full hash in its title", async () => {
+      const entry = model.tuples.find((t) => t.tuple_id === tupleId)!.report;
+      const page = readFileSync(join(sample.dist, readback), 'utf8');
+      const end = `datetime="${entry.window!.end_exclusive}" data-field="end_exclusive"`;
+      expect(page).toContain(end);
+      const moved = await verifyTampered(readback, page.replace(end, end.replace('2026-06-29', '2026-06-30')));
+      expect(moved.code).toBe(1);
+      expect(moved.stdout).toContain(
+        `${readback}: VERIFY_MISMATCH end_exclusive carries datetime 2026-06-30T00:00:00Z`,
+      );
+
+      const index = readFileSync(join(sample.dist, 'index.html'), 'utf8');
+      const title = `title="${entry.tuple_revision_hash}"`;
+      expect(index).toContain(title);
+      const wrongHash = entry.tuple_revision_hash!.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+      const retitled = await verifyTampered('index.html', index.replace(title, `title="${wrongHash}"`));
+      expect(retitled.code).toBe(1);
+      expect(retitled.stdout).toContain(
+        `index.html: VERIFY_MISMATCH ${tupleId} short_hash carries title (tuple_revision_hash) ${wrongHash}`,
+      );
+    });
+
+    it('a fact whose mark was removed counts as not shown', async () => {
+      const html = readFileSync(join(sample.dist, annex), 'utf8');
+      const result = await verifyTampered(
+        annex,
+        html.replace(/ data-field="dictionary_sha256"/g, '').replace(/(<dd class="mono">)[0-9a-f]{64}</, '$1edited<'),
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`${annex}: VERIFY_MISMATCH ${annex} does not show the dictionary_sha256`);
+    });
+  });
+
+  it('reads PDF numbers and footer facts as whole tokens, never as part of a longer one', async () => {
+    const tuple = model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!;
+    const file = `readback/${tuple.tuple_id}.pdf`;
+    const headline = tuple.headlines.find((h) => h.value === '96.6%')!;
+    expect(headline).toBeDefined();
+    const footer = {
+      hash: `hash ${tuple.tuple_revision_hash}`,
+    };
+    const reading = (edit: (text: string) => string) => async (bytes: Uint8Array) => {
+      const text = await pdfText(bytes);
+      return text.includes(tuple.tuple_revision_hash) ? edit(text) : text;
+    };
+    const clean = await verifyPdfNumbers(site.dist, pdfText);
+    expect(clean.problems).toEqual([]);
+    expect(clean.checked).toContain(`${file} shows the artifact id ${tuple.report.artifact_id}`);
+
+    // the report says 96.6%; a PDF showing 196.6% (or a report saying 6.6% and a PDF 96.6%) does not pass
+    const longer = await verifyPdfNumbers(
+      site.dist,
+      reading((text) => text.replace('96.6%', '196.6%')),
+    );
+    expect(longer.problems).toEqual([
+      expect.objectContaining({ code: 'VERIFY_MISMATCH', file, metric_id: headline.metric_id, expected: '96.6%' }),
+    ]);
+    const shorter = await verifyPdfNumbers(
+      site.dist,
+      reading((text) => text.replace('96.6%', '6.6%')),
+    );
+    expect(shorter.problems).toEqual([
+      expect.objectContaining({ code: 'VERIFY_MISMATCH', file, metric_id: headline.metric_id, actual: '6.6%' }),
+    ]);
+
+    for (const [what, edit, expected] of [
+      ['tuple revision hash', (t: string) => t.replace(footer.hash, `${footer.hash}0`), tuple.tuple_revision_hash],
+      ['artifact id', (t: string) => t.replace(/(Artifact\s+id\s+[0-9a-f]{64})/, '$1ff'), tuple.report.artifact_id],
+      [
+        'dictionary version',
+        (t: string) => t.replace(/Dictionary(\s+)1\.0\.0/, 'Dictionary$11.0.0.1'),
+        tuple.report.dictionary_version!,
+      ],
+    ] as const) {
+      const edited = await verifyPdfNumbers(site.dist, reading(edit));
+      expect(edited.problems, what).toEqual([
+        expect.objectContaining({
+          code: 'VERIFY_MISMATCH',
+          file,
+          message: expect.stringContaining(`${file} shows the ${what} `),
+          expected,
+        }),
+      ]);
+    }
   });
 
   it('notices a key added to a published report entry', async () => {

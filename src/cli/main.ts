@@ -49,7 +49,8 @@ tuple's tuple.yaml, in .readback/reconcile/tickets/<tuple_id>--_tuple.md.
 Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
   dictionary: DICTIONARY_HELP,
   verify: `readback verify — recompute every tuple revision hash, dictionary_sha256, download hash
-and artifact id of a built site from its published files alone, and check that every number the
+and artifact id of a built site from its published files alone, and check that every number and
+fact (window, run id, dictionary version and SHA-256, hashes, artifact id, status) the index, the
 annex, the HTML readback and the PDF one-pager show is the one in tuples/<tuple_id>/report.json.
 The PDFs are read with pdfjs-dist; where it is not installed, verify says their numbers went unchecked.
 

@@ -2,7 +2,8 @@
  * How a reconciled value is shown to people: the one place a number is formatted for display.
  * The annex, the HTML readback and the PDF all take their text from here (through the site model).
  */
-import type { MetricResult } from './schemas.ts';
+import { shortHash, tupleRevisionDocument } from './hash.ts';
+import type { MetricResult, TupleReport } from './schemas.ts';
 
 export const UNIT_SYMBOL: Record<MetricResult['unit'], string> = {
   count: '',
@@ -29,4 +30,69 @@ export function groupDigits(decimal: string): string {
 /** The value as a reader sees it: grouped digits and the unit's symbol, never re-rounded. */
 export function displayValue(value: string, unit: MetricResult['unit']): string {
   return `${groupDigits(value)}${UNIT_SYMBOL[unit]}`;
+}
+
+/** An instant as the one-pager's header shows it: `2026-04-06T00:00:00Z` → `2026-04-06`. */
+export function dateOnly(instant: string): string {
+  return instant.replace('T00:00:00Z', '').replace('T', ' ').replace('Z', ' UTC');
+}
+
+/** What a page shows for a fact the report entry does not hold (an invalid tuple's window, say). */
+export const NOT_HELD = '—';
+
+/** The facts of a tuple, besides its metrics, that pages show: each as they show it (`data-field` names them). */
+export const TUPLE_FACT_FIELDS = [
+  'start_inclusive',
+  'end_exclusive',
+  'run_id',
+  'dictionary_version',
+  'dictionary_sha256',
+  'tuple_revision_hash',
+  'short_hash',
+  'tuple_revision_hex',
+  'hash_document',
+  'artifact_id',
+  'status',
+  'metric_count',
+  'leadership_sha256',
+  'partner_sha256',
+] as const;
+export type TupleFactField = (typeof TUPLE_FACT_FIELDS)[number];
+
+/**
+ * Every fact of a report entry a page shows, formatted once here: the site model and the pages
+ * take their text from it, and `readback verify` checks what a page shows against it.
+ */
+export function tupleFacts(entry: TupleReport): Record<TupleFactField, string> {
+  const hash = entry.tuple_revision_hash;
+  const { window, dictionary_version, dictionary_sha256 } = entry;
+  const leadership = entry.exports.leadership?.sha256;
+  const partner = entry.exports.partner?.sha256;
+  const hashed = window && dictionary_version && dictionary_sha256 && leadership && partner;
+  return {
+    start_inclusive: window?.start_inclusive ?? NOT_HELD,
+    end_exclusive: window?.end_exclusive ?? NOT_HELD,
+    run_id: entry.run_id ?? NOT_HELD,
+    dictionary_version: dictionary_version ?? NOT_HELD,
+    dictionary_sha256: dictionary_sha256 ?? NOT_HELD,
+    tuple_revision_hash: hash ?? NOT_HELD,
+    short_hash: hash ? `sha256:${shortHash(hash)}` : NOT_HELD,
+    tuple_revision_hex: hash ? hash.replace(/^sha256:/, '') : NOT_HELD,
+    hash_document: hashed
+      ? tupleRevisionDocument({
+          tuple_id: entry.tuple_id,
+          start_inclusive: window.start_inclusive,
+          end_exclusive: window.end_exclusive,
+          dictionary_version,
+          dictionary_sha256,
+          leadership_sha256: leadership,
+          partner_sha256: partner,
+        })
+      : NOT_HELD,
+    artifact_id: entry.artifact_id,
+    status: entry.status,
+    metric_count: String(entry.metrics.length),
+    leadership_sha256: leadership ?? NOT_HELD,
+    partner_sha256: partner ?? NOT_HELD,
+  };
 }

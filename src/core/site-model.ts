@@ -8,8 +8,7 @@ import { groupByClass } from './diff-format.ts';
 import { classifyDictionaryChange, DiffReportSchema, FindingSchema, type DiffReport } from './diff.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { renderMarkdown } from './markdown.ts';
-import { shortHash, tupleRevisionDocument } from './hash.ts';
-import { displayValue, UNIT_NAME } from './present.ts';
+import { displayValue, tupleFacts, UNIT_NAME } from './present.ts';
 import { fillHeadline, type ReadbackContent } from './readback.ts';
 import {
   AggregationSchema,
@@ -344,7 +343,8 @@ function tuplePage(
 ): TuplePage {
   const id = tuple.tuple_id;
   const annex = `/annex/${id}/`;
-  const short = `sha256:${shortHash(tuple.tuple_revision_hash!)}`;
+  const facts = tupleFacts(tuple);
+  const short = facts.short_hash;
   const dictionary = versions.find((v) => v.dictionary.version === tuple.dictionary_version);
   const sentinel = dictionary?.dictionary.bypass_sentinel ?? 'NO_BYPASS';
   const metrics: DisplayedMetric[] = tuple.metrics.map((m) => ({
@@ -405,15 +405,7 @@ function tuplePage(
     title: content.config.title,
     report: tuple,
     tuple_revision_hash: tuple.tuple_revision_hash!,
-    hash_document: tupleRevisionDocument({
-      tuple_id: id,
-      start_inclusive: window.start_inclusive,
-      end_exclusive: window.end_exclusive,
-      dictionary_version: tuple.dictionary_version!,
-      dictionary_sha256: tuple.dictionary_sha256!,
-      leadership_sha256: tuple.exports.leadership!.sha256,
-      partner_sha256: tuple.exports.partner!.sha256,
-    }),
+    hash_document: facts.hash_document,
     short_hash: short,
     window,
     manifests: content.manifests,

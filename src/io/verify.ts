@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
 import { type Located, parseJson } from '../core/located.ts';
-import { displayValue } from '../core/present.ts';
+import { dateOnly, displayValue, TUPLE_FACT_FIELDS, type TupleFactField, tupleFacts } from '../core/present.ts';
 import { artifactId } from '../core/reconcile.ts';
 import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
 import { type MetricResult, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
@@ -42,14 +42,20 @@ export function siteSums(dir: string): string {
 /** The values a page shows for a metric, each next to the report's own (SPEC §8: pages render, never recompute). */
 const SHOWN_FIELDS = ['leadership', 'partner', 'delta', 'epsilon'] as const;
 type ShownField = (typeof SHOWN_FIELDS)[number];
+/** What a page may show of a metric: its four values, and its status as written. */
+const METRIC_FIELDS: readonly string[] = [...SHOWN_FIELDS, 'status'];
 
+/** An element a page marks with `data-field` (src/pages/): a metric's value, or a fact of a tuple. */
 interface ShownValue {
-  metricId: string;
+  /** `data-tuple-id`: the tuple it belongs to, when the page is not one tuple's own (the index) */
+  tupleId: string | undefined;
+  /** `data-metric-id`, for a metric's value; absent for a fact of the tuple (tupleFacts) */
+  metricId: string | undefined;
   field: string;
   /** the text a reader sees */
   text: string;
-  /** the raw decimal the element carries in data-value, when it has one */
-  value: string | undefined;
+  /** every `data-*`, `datetime` and `title` attribute, entities decoded */
+  attributes: Map<string, string>;
 }
 
 const decodeEntities = (text: string) =>
@@ -61,21 +67,27 @@ const decodeEntities = (text: string) =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 
-/** Every element a page marks as a reconciled value with `data-metric-id` and `data-field` (src/pages/). */
-function shownValues(html: string): ShownValue[] {
+const MARKED = /<([a-z][a-z0-9]*)\s([^>]*\bdata-field="[^"]*"[^>]*)>([^<]*)<\/\1>/g;
+
+/** Every element a page marks with `data-field`, and how many marks could not be read as one element of text. */
+function shownValues(html: string): { shown: ShownValue[]; unreadable: number } {
   const shown: ShownValue[] = [];
-  for (const element of html.matchAll(/<([a-z]+)\s([^>]*\bdata-metric-id="[^"]*"[^>]*)>([^<]*)<\/\1>/g)) {
+  for (const element of html.matchAll(MARKED)) {
     const attributes = new Map(
-      [...element[2]!.matchAll(/\b(data-[a-z-]+)="([^"]*)"/g)].map((a) => [a[1]!, decodeEntities(a[2]!)]),
+      [...element[2]!.matchAll(/(?<![\w-])(data-[a-z-]+|datetime|title)="([^"]*)"/g)].map((a) => [
+        a[1]!,
+        decodeEntities(a[2]!),
+      ]),
     );
     shown.push({
-      metricId: attributes.get('data-metric-id')!,
-      field: attributes.get('data-field') ?? '',
+      tupleId: attributes.get('data-tuple-id'),
+      metricId: attributes.get('data-metric-id'),
+      field: attributes.get('data-field')!,
       text: decodeEntities(element[3]!),
-      value: attributes.get('data-value'),
+      attributes,
     });
   }
-  return shown;
+  return { shown, unreadable: (html.match(/\bdata-field="/g) ?? []).length - shown.length };
 }
 
 /** `(metric_id, sha256:<12 hex>)`: the citation each headline carries, on the readback page and in the PDF. */
@@ -83,66 +95,130 @@ const CITATION = /\(([^\s,()]+),\s*sha256:([0-9a-f]{12})\)/g;
 
 const flat = (text: string) => text.replace(/\s+/g, '');
 
-/** Each number a page shows against the published report entry it claims to show; `required` must all be shown. */
+/** What a page must show, one key per tuple, metric (empty for a fact of the tuple) and field. */
+const shownKey = (tupleId: string, metricId: string, field: string) => `${tupleId} ${metricId} ${field}`;
+
+/** What the report entry says a marked element shows, as src/core/present.ts formats it; undefined: not held. */
+function expectedText(entry: TupleReport, metricId: string | undefined, field: string): string | undefined {
+  if (metricId === undefined)
+    return (TUPLE_FACT_FIELDS as readonly string[]).includes(field)
+      ? tupleFacts(entry)[field as TupleFactField]
+      : undefined;
+  const metric = entry.metrics.find((m) => m.metric_id === metricId);
+  if (!metric || !METRIC_FIELDS.includes(field)) return undefined;
+  return field === 'status' ? metric.status : displayValue(metric[field as ShownField], metric.unit);
+}
+
+/**
+ * Each value and fact a page shows against the published report entry it claims to show;
+ * `required` must all be shown. `pageTuple` is the tuple a page is about (the annex and the
+ * readback); elsewhere (the index) each element names its tuple with `data-tuple-id`.
+ */
 function shownValueProblems(
   page: string,
   html: string,
-  entry: TupleReport,
+  entries: ReadonlyMap<string, TupleReport>,
+  pageTuple: string | undefined,
   required: ReadonlySet<string>,
   checked: string[],
 ): Problem[] {
   const problems: Problem[] = [];
-  const metrics = new Map(entry.metrics.map((m) => [m.metric_id, m]));
-  const report = `tuples/${entry.tuple_id}/report.json`;
   const seen = new Set<string>();
-  const wrong = (metricId: string, message: string, actual: string, expected: string) =>
+  const wrong = (metricId: string | undefined, message: string, actual: string, expected: string) =>
     problems.push(problem('VERIFY_MISMATCH', message, { file: page }, metricId, { actual, expected }));
-  for (const shown of shownValues(html)) {
-    const metric = metrics.get(shown.metricId);
-    if (!metric || !(SHOWN_FIELDS as readonly string[]).includes(shown.field)) {
-      const what = `${shown.field || 'a value'} of ${shown.metricId}`;
+  const { shown: marked, unreadable } = shownValues(html);
+  if (unreadable > 0)
+    wrong(undefined, `${page} marks ${unreadable} value(s) with data-field around more than text`, 'markup', 'text');
+  for (const shown of marked) {
+    const tupleId = shown.tupleId ?? pageTuple ?? '';
+    const entry = entries.get(tupleId);
+    const report = `tuples/${tupleId}/report.json`;
+    const what = [pageTuple === undefined ? tupleId : '', shown.metricId ?? '', shown.field].filter(Boolean).join(' ');
+    const expected =
+      entry && tupleId === (pageTuple ?? tupleId) ? expectedText(entry, shown.metricId, shown.field) : undefined;
+    if (expected === undefined) {
       wrong(shown.metricId, `${page} shows "${shown.text}" as ${what}, which ${report} does not hold`, shown.text, '');
       continue;
     }
-    const field = shown.field as ShownField;
-    seen.add(`${metric.metric_id} ${field}`);
-    const expected = displayValue(metric[field], metric.unit);
-    const what = `${metric.metric_id} ${field}`;
+    seen.add(shownKey(tupleId, shown.metricId ?? '', shown.field));
+    // what else the element carries of the same report: the raw decimal, an instant, the full hash
+    const alsoCarried: [string, string | undefined, string][] = [
+      ['datetime', shown.attributes.get('datetime'), expected],
+    ];
+    if (shown.metricId !== undefined && shown.field !== 'status') {
+      const metric = entry!.metrics.find((m) => m.metric_id === shown.metricId)!;
+      alsoCarried.push(['data-value', shown.attributes.get('data-value'), metric[shown.field as ShownField]]);
+    }
+    const titleField = shown.attributes.get('data-title-field');
+    if (titleField !== undefined) {
+      const title = expectedText(entry!, shown.metricId, titleField);
+      alsoCarried.push([`title (${titleField})`, shown.attributes.get('title') ?? '', title ?? '']);
+      if (title !== undefined) seen.add(shownKey(tupleId, shown.metricId ?? '', titleField));
+    }
+    const carried = alsoCarried.find(([, value, wanted]) => value !== undefined && value !== wanted);
     if (shown.text !== expected)
-      wrong(metric.metric_id, `${what} shows ${shown.text}; ${report} says ${expected}`, shown.text, expected);
-    else if (shown.value !== undefined && shown.value !== metric[field])
+      wrong(shown.metricId, `${what} shows ${shown.text}; ${report} says ${expected}`, shown.text, expected);
+    else if (carried)
       wrong(
-        metric.metric_id,
-        `${what} carries data-value ${shown.value}; ${report} says ${metric[field]}`,
-        shown.value,
-        metric[field],
+        shown.metricId,
+        `${what} carries ${carried[0]} ${carried[1]}; ${report} says ${carried[2]}`,
+        carried[1]!,
+        carried[2],
       );
     else checked.push(`${page}: ${what} = ${expected}`);
   }
   for (const key of required) {
     if (seen.has(key)) continue;
-    const [metricId, field] = key.split(' ') as [string, ShownField];
-    const metric = metrics.get(metricId);
+    const [tupleId, metricId, field] = key.split(' ') as [string, string, string];
+    const entry = entries.get(tupleId);
+    const of = metricId ? ` of ${metricId}` : pageTuple === undefined ? ` of ${tupleId}` : '';
     wrong(
-      metricId,
-      `${page} does not show the ${field} value of ${metricId} that ${report} holds`,
+      metricId || undefined,
+      `${page} does not show the ${field}${of} that tuples/${tupleId}/report.json holds`,
       'not shown',
-      metric ? displayValue(metric[field], metric.unit) : '',
+      (entry && expectedText(entry, metricId || undefined, field)) ?? '',
     );
   }
   return problems;
 }
 
-/** What the annex must show: every metric's four values. */
+/** The facts of its tuple the annex shows (src/pages/annex/[tuple_id].astro): all but its status and metric count. */
+const ANNEX_FACTS = TUPLE_FACT_FIELDS.filter((field) => field !== 'status' && field !== 'metric_count');
+/** The facts of its tuple the HTML readback shows, besides the headlines' values. */
+const READBACK_FACTS: readonly TupleFactField[] = [
+  'start_inclusive',
+  'end_exclusive',
+  'dictionary_version',
+  'tuple_revision_hash',
+  'artifact_id',
+];
+/** What the index shows of each tuple (src/pages/index.astro). */
+const INDEX_FACTS: readonly TupleFactField[] = [
+  'start_inclusive',
+  'end_exclusive',
+  'dictionary_version',
+  'status',
+  'short_hash',
+  'tuple_revision_hash',
+  'metric_count',
+];
+
+const factKeys = (entry: TupleReport, fields: readonly TupleFactField[]) =>
+  fields.map((field) => shownKey(entry.tuple_id, '', field));
+
+/** What the annex must show: every metric's four values and status, and ANNEX_FACTS. */
 const annexFields = (entry: TupleReport) =>
-  new Set(entry.metrics.flatMap((m) => SHOWN_FIELDS.map((field) => `${m.metric_id} ${field}`)));
+  new Set([
+    ...entry.metrics.flatMap((m) => METRIC_FIELDS.map((field) => shownKey(entry.tuple_id, m.metric_id, field))),
+    ...factKeys(entry, ANNEX_FACTS),
+  ]);
 
 /** What a readback must show: the partner value of every metric a headline cites; each citation's hash is checked. */
 function citedFields(text: string, entry: TupleReport, file: string, checked: string[], problems: Problem[]) {
   const short = entry.tuple_revision_hash ? shortHash(entry.tuple_revision_hash) : '';
   const cited = new Set<string>();
   for (const [, metricId, hash] of text.matchAll(CITATION)) {
-    cited.add(`${metricId} partner`);
+    cited.add(shownKey(entry.tuple_id, metricId!, 'partner'));
     if (hash === short) checked.push(`${file}: the headline of ${metricId} cites the tuple revision hash`);
     else
       problems.push(
@@ -157,6 +233,9 @@ function citedFields(text: string, entry: TupleReport, file: string, checked: st
   }
   return cited;
 }
+
+const readPage = (dir: string, page: string) =>
+  existsSync(join(dir, page)) ? readFileSync(join(dir, page), 'utf8') : '';
 
 interface PublishedEntry {
   tupleId: string;
@@ -230,6 +309,7 @@ export function verifySite(dir: string): VerifyResult {
   const published = publishedEntries(dir);
   problems.push(...published.problems);
   if (problems.some((p) => p.code === 'NOT_A_SITE')) return { checked, problems };
+  const entries = new Map(published.entries.map(({ tupleId, entry }) => [tupleId, entry]));
   for (const { tupleId, entry, raw } of published.entries) {
     const where = `tuple ${tupleId}`;
     const reportFile = `tuples/${tupleId}/report.json`;
@@ -304,14 +384,16 @@ export function verifySite(dir: string): VerifyResult {
     expect(reportFile, `${where}: tuple revision hash`, recomputed, entry.tuple_revision_hash);
 
     for (const page of [`annex/${tupleId}/index.html`, `readback/${tupleId}/index.html`]) {
-      const path = join(dir, page);
-      const html = existsSync(path) ? readFileSync(path, 'utf8') : '';
+      const html = readPage(dir, page);
       expect(page, `${where}: ${page} shows the tuple revision hash`, html.includes(recomputed), true);
-      // every number the page shows is the report's, formatted as src/core/present.ts formats it
+      // every number and fact the page shows is the report's, formatted as src/core/present.ts formats it
       const required = page.startsWith('annex/')
         ? annexFields(entry)
-        : citedFields(html.replace(/<[^>]*>/g, ''), entry, page, checked, problems);
-      problems.push(...shownValueProblems(page, html, entry, required, checked));
+        : new Set([
+            ...citedFields(html.replace(/<[^>]*>/g, ''), entry, page, checked, problems),
+            ...factKeys(entry, READBACK_FACTS),
+          ]);
+      problems.push(...shownValueProblems(page, html, entries, tupleId, required, checked));
     }
     expect(
       `readback/${tupleId}.pdf`,
@@ -320,6 +402,9 @@ export function verifySite(dir: string): VerifyResult {
       true,
     );
   }
+  // the index lists every tuple: its window, dictionary, status, hashes and metric count
+  const index = new Set(published.entries.flatMap(({ entry }) => factKeys(entry, INDEX_FACTS)));
+  problems.push(...shownValueProblems('index.html', readPage(dir, 'index.html'), entries, undefined, index, checked));
   // every published file, not only the ones a hash names, against the list the build wrote
   const sumsPath = join(dir, SITE_SUMS);
   if (existsSync(sumsPath)) {
@@ -340,6 +425,49 @@ export function verifySite(dir: string): VerifyResult {
   return { checked, problems };
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A number in white-space-free text, bounded by non-digits: "6.6%" is not in "96.6%", "1,096.6%" nor "6.65%". */
+const wholeNumber = (shown: string) =>
+  new RegExp(`(?<![\\d−-]|\\d[.,])${escapeRegExp(flat(shown))}(?![\\d]|[.,]\\d)`, 'u');
+
+/**
+ * What a one-pager shows of its report entry besides the headlines, each after the words it
+ * follows there (src/pdf/one-pager.ts), formatted as src/core/present.ts formats it.
+ */
+function pdfFacts(entry: TupleReport): [label: string, what: string, value: string][] {
+  const facts = tupleFacts(entry);
+  const window = `${facts.start_inclusive} to ${facts.end_exclusive}`;
+  return [
+    ['Tuple revision hash', 'tuple revision hash', facts.tuple_revision_hash],
+    ['Artifact id', 'artifact id', facts.artifact_id],
+    ['Metric dictionary', 'dictionary version', facts.dictionary_version],
+    ['Dictionary', 'dictionary version', facts.dictionary_version],
+    ['| window', 'window', window],
+    [
+      'Window (UTC, start inclusive, end exclusive):',
+      'window',
+      window.replace(/\S+/g, (instant) => (instant === 'to' ? instant : dateOnly(instant))),
+    ],
+  ];
+}
+
+/**
+ * What a PDF's text shows after each occurrence of `label`, as whole tokens: `value` where it is
+ * there (pdf.js may have split it into runs), otherwise as many white-space separated words.
+ */
+function afterLabel(spaced: string, label: string, value: string): string[] {
+  const words = label.split(' ').map(escapeRegExp).join('\\s+');
+  const shown = [...flat(value)].map(escapeRegExp).join('\\s*');
+  const found: string[] = [];
+  for (const occurrence of spaced.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${words}\\s+`, 'gu'))) {
+    const rest = spaced.slice(occurrence.index + occurrence[0].length);
+    if (new RegExp(`^${shown}(?![\\p{L}\\p{N}_:]|[.,:\\-−]\\p{N})`, 'u').test(rest)) found.push(value);
+    else found.push(rest.split(' ').slice(0, value.split(' ').length).join(' '));
+  }
+  return found;
+}
+
 /** A PDF's text, all pages (src/pdf/links.ts reads it with pdfjs-dist, which a development install has). */
 export type PdfTextReader = (bytes: Uint8Array) => Promise<string>;
 
@@ -355,17 +483,25 @@ export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Pr
   for (const { tupleId, entry } of publishedEntries(dir).entries) {
     const file = `readback/${tupleId}.pdf`;
     if (!existsSync(join(dir, file))) continue; // verifySite reports it
+    const spaced = (await readText(new Uint8Array(readFileSync(join(dir, file))))).replace(/\s+/g, ' ');
     // pdf.js splits runs at font changes and kerning: compare without white space
-    const text = flat(await readText(new Uint8Array(readFileSync(join(dir, file)))));
+    const text = flat(spaced);
     const report = `tuples/${tupleId}/report.json`;
     const wrong = (metricId: string | undefined, message: string, actual: string, expected: string) =>
       problems.push(problem('VERIFY_MISMATCH', message, { file }, metricId, { actual, expected }));
-    for (const [what, value] of [
-      ['tuple revision hash', entry.tuple_revision_hash ?? ''],
-      ['artifact id', entry.artifact_id],
-    ] as const) {
-      if (value && text.includes(value)) checked.push(`${file} shows the ${what}`);
-      else wrong(undefined, `${file} does not show the ${what} ${value} of ${report}`, 'not shown', value);
+    for (const [label, what, value] of pdfFacts(entry)) {
+      const shown = afterLabel(spaced, label, value);
+      const wrongly = shown.find((s) => s !== value);
+      if (shown.length > 0 && wrongly === undefined) checked.push(`${file} shows the ${what} ${value}`);
+      else
+        wrong(
+          undefined,
+          wrongly === undefined
+            ? `${file} does not show the ${what} ${value} of ${report}`
+            : `${file} shows the ${what} ${wrongly}; ${report} says ${value}`,
+          wrongly ?? 'not shown',
+          value,
+        );
     }
     citedFields(text, entry, file, checked, problems);
     const metrics = new Map<string, MetricResult>(entry.metrics.map((m) => [m.metric_id, m]));
@@ -381,7 +517,7 @@ export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Pr
         continue;
       }
       const expected = displayValue(metric.partner, metric.unit);
-      if (headline.includes(flat(expected))) {
+      if (wholeNumber(expected).test(headline)) {
         checked.push(`${file}: ${metricId} headline = ${expected}`);
         continue;
       }

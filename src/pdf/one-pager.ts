@@ -4,6 +4,7 @@
  */
 import { createElement as h, type ReactElement } from 'react';
 import { Document, Link, Page, StyleSheet, Text, View } from '@react-pdf/renderer';
+import { dateOnly } from '../core/present.ts';
 import type { TuplePage } from '../core/site-model.ts';
 
 export type PageSize = 'LETTER' | 'A4';
@@ -79,10 +80,6 @@ const compactStyles = StyleSheet.create({
   carveOutId: { ...styles.carveOutId, fontSize: 7.5 },
   faqLink: { ...styles.faqLink, fontSize: 9, marginBottom: 2 },
 });
-
-function dateOnly(instant: string): string {
-  return instant.replace('T00:00:00Z', '').replace('T', ' ').replace('Z', ' UTC');
-}
 
 export function onePager({ tuple, siteUrl, size, compact = false }: OnePagerProps): ReactElement {
   const style = compact ? { ...styles, ...compactStyles } : { ...styles, carveOutText: styles.body };
