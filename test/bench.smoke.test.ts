@@ -14,6 +14,8 @@ it('npm run bench works end to end on a tiny size and writes its table', () => {
       '--rows',
       '2000',
       '--no-site',
+      '--repeat',
+      '1',
       '--out',
       out,
       '--scratch',

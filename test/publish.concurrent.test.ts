@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
 import { buildSite, copyBuiltSample, startBuild } from './helpers/site.ts';
-import { copyWorkspace } from './helpers/workspace.ts';
+import { copyWorkspace, editCell, editExport } from './helpers/workspace.ts';
 
 const STACK_TRACE = /\n\s+at /;
 
@@ -94,8 +94,12 @@ describe('the build lock', () => {
       command: 'x',
     };
     writeFileSync(`${dist}.lock`, JSON.stringify(holder));
+    // a build that takes the lock over and then stops early (a red export) shows it as well as a full one
+    editExport(root, 'acme-2026-q2', 'partner', (text) =>
+      editCell(text, 2, 'm.revenue.billed_minor', (v) => (BigInt(v) + 1n).toString()),
+    );
     const built = await buildSite(root);
-    expect(built.status, built.stderr).toBe(0);
+    expect(built.status, built.stderr).toBe(1);
     expect(built.stderr).toContain(`recovered a stale build lock: ${dist}.lock was held by process ${gone}`);
     expect(existsSync(`${dist}.lock`)).toBe(false);
     await expectVerified(dist);
