@@ -290,7 +290,11 @@ export function validate<S extends z.ZodType>(
     const known = knownKeys(schema, path);
     return issue.keys.map((key) => {
       const guess = closestKey(key, known);
-      if (guess) meant.add(JSON.stringify([...path, guess]));
+      if (guess) {
+        meant.add(JSON.stringify([...path, guess]));
+        // the object's own rules ("exactly one of …") only repeat the misspelling too
+        meant.add(JSON.stringify(path));
+      }
       return { key, guess, path };
     });
   });
@@ -312,7 +316,7 @@ export function validate<S extends z.ZodType>(
       continue;
     }
     const missing = valueAt(parsed.value, path) === undefined;
-    if (missing && meant.has(JSON.stringify(path))) continue;
+    if ((missing || issue.code === 'custom') && meant.has(JSON.stringify(path))) continue;
     // a missing key is reported where its object is written
     const where = (missing ? parsed.locate(path.slice(0, -1)) : parsed.locate(path)) ?? { line: 1, column: 1 };
     const field = path.length > 0 ? path.join('.') : what;
