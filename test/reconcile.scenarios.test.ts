@@ -565,3 +565,21 @@ describe('a red problem that belongs to no metric', () => {
     expect(ticket).toContain(`content/tuples/${TUPLE}/tuple.yaml`);
   });
 });
+
+describe('tuple.yaml', () => {
+  it('accepts partner_id and SLA targets (shown, never gating): the tuple stays green', async () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    const path = join(root, 'content', 'tuples', 'globex-2026-w27', 'tuple.yaml');
+    writeFileSync(
+      path,
+      `${readFileSync(path, 'utf8')}partner_id: globex\ntargets:\n  ${firstMetric(root)}: ">= 99999999"\n`,
+    );
+    const { code, stdout } = await runCli(['reconcile', '--root', root, '--json']);
+    expect(code, stdout).toBe(0);
+    expect(JSON.parse(stdout).status).toBe('green');
+  });
+});
+
+function firstMetric(root: string): string {
+  return /metric_id: (\S+)/.exec(readFileSync(join(root, 'dictionary', 'metrics.yaml'), 'utf8'))![1]!;
+}

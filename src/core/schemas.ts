@@ -85,6 +85,9 @@ export const DictionarySchema = z.strictObject({
 });
 export type Dictionary = z.infer<typeof DictionarySchema>;
 
+/** A target: a comparison and a plain decimal (`>= 99.9`, `< 250`). */
+export const TARGET = /^(>=|<=|>|<|==)\s*-?\d+(\.\d+)?$/;
+
 export const TupleConfigSchema = z.strictObject({
   tuple_id: z.string().regex(TUPLE_ID, 'a tuple_id matching ^[a-z0-9][a-z0-9-]{1,63}$'),
   partner: z.string().min(1),
@@ -94,6 +97,18 @@ export const TupleConfigSchema = z.strictObject({
    * @example "team:partner-ops <ops@example.com>"
    */
   owner: optional(z.string().min(1)),
+  /**
+   * names the partner's bundle; absent: the lowercase ASCII slug of `partner`
+   * @example "acme"
+   */
+  partner_id: optional(z.string().regex(TUPLE_ID, 'a partner_id matching ^[a-z0-9][a-z0-9-]{1,63}$')),
+  /**
+   * SLA targets of this partner, shown as met or missed (never gating)
+   * @example { "m.sla.availability_pct": ">= 99.9" }
+   */
+  targets: optional(
+    z.record(MetricIdSchema, z.string().regex(TARGET, 'a comparison and a plain decimal, such as ">= 99.9"')),
+  ),
   dimensions: optional(z.array(z.string().min(1))),
   leadership_only: optional(z.array(MetricIdSchema)),
   /** one line of blast radius per bypass audit id */

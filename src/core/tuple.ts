@@ -1,7 +1,7 @@
 /** SPEC §4: `tuple.yaml`. */
 import { parseYaml, validate } from './located.ts';
 import { problem, type Problem } from './problems.ts';
-import { type TupleConfig, TupleConfigSchema } from './schemas.ts';
+import { TUPLE_ID, type TupleConfig, TupleConfigSchema } from './schemas.ts';
 import { BYPASS_COLUMN, FORMULA_START_CODES, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 
 export function parseTupleConfig(
@@ -20,6 +20,15 @@ export function parseTupleConfig(
       problem('BAD_TUPLE', `tuple_id "${config.tuple_id}" must equal its folder name "${folderName}"`, at('tuple_id')),
     );
   }
+  if (config.partner_id === undefined && !TUPLE_ID.test(partnerSlug(config.partner))) {
+    problems.push(
+      problem(
+        'BAD_TUPLE',
+        `partner "${config.partner}" gives no usable partner_id (its lowercase ASCII slug "${partnerSlug(config.partner)}" is not ^[a-z0-9][a-z0-9-]{1,63}$): add partner_id`,
+        at('partner'),
+      ),
+    );
+  }
   const reserved = new Set([PERIOD_COLUMN, BYPASS_COLUMN, FREEZE_COLUMN]);
   const dimensions = config.dimensions ?? [];
   dimensions.forEach((name, index) => {
@@ -34,4 +43,14 @@ export function parseTupleConfig(
     }
   });
   return { config: problems.length === 0 ? config : null, problems };
+}
+
+/** The partner's bundle name when tuple.yaml gives no partner_id: lowercase ASCII letters and digits, hyphen-joined. */
+export function partnerSlug(partner: string): string {
+  return partner
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
 }
