@@ -1,0 +1,320 @@
+/**
+ * SPEC §8.1: one metric's aggregate in every period of an export, held in typed arrays indexed by
+ * the period's number (periods numbered in the order first read). A period costs a few words per
+ * metric instead of an `AggregateState` object: running sums are doubles at one scale while they
+ * are exact (aggregate.ts's fast path), and only a period whose values leave that path (more than
+ * 15 digits, a second scale, a sum past 2^52, a conflict) gets a decimal in a map beside them.
+ * `loadPeriod` writes one period as the `AggregateState` observing its cells would have built, so
+ * rounding and folding into the window's aggregate stay aggregate.ts's own.
+ */
+import {
+  type AggregateState,
+  decimalAt,
+  EMPTY,
+  FLUSH_AT,
+  newAggregate,
+  type RowValues,
+  RULES,
+  ZERO,
+} from './aggregate.ts';
+import { addDecimal, compareDecimal, type Decimal, multiplyDecimal, NOT_A_NUMBER, SMALL } from './decimal.ts';
+import type { Metric } from './schemas.ts';
+
+/** The periods of one export, numbered in the order first read; shared by its metrics' stores. */
+export class PeriodIndex {
+  /** by period number: the period_start instant (nanoseconds) */
+  readonly instants: bigint[] = [];
+  /** by period number: period_start as the export first writes it */
+  readonly texts: string[] = [];
+  /** by period number: the first line holding the period */
+  readonly lines: number[] = [];
+  readonly #numbers = new Map<bigint, number>();
+
+  get count(): number {
+    return this.instants.length;
+  }
+
+  /** The period's number; a period not seen before is numbered next, first read as `text` on `line`. */
+  numberOf(instant: bigint, text: string, line: number): number {
+    let number = this.#numbers.get(instant);
+    if (number === undefined) {
+      number = this.instants.length;
+      this.#numbers.set(instant, number);
+      this.instants.push(instant);
+      this.texts.push(text);
+      this.lines.push(line);
+    }
+    return number;
+  }
+}
+
+const INITIAL_CAPACITY = 64;
+
+// module-local copies of aggregate.ts's constants, which the hot path reads for every cell
+const SUM = RULES.sum;
+const MAX = RULES.max;
+const LAST_OBSERVED = RULES.last_observed;
+const WEIGHTED_AVERAGE = RULES.weighted_average;
+const FLUSH_ABOVE = FLUSH_AT;
+
+function grown<T extends Float64Array | Int32Array>(array: T, capacity: number, fill: number): T {
+  const next = new (array.constructor as new (length: number) => T)(capacity);
+  next.set(array);
+  if (fill !== 0) next.fill(fill, array.length);
+  return next;
+}
+
+export class PeriodAggregates {
+  readonly metric: Metric;
+  readonly #rule: number;
+  readonly #periods: PeriodIndex;
+  /** non-null values and empty cells seen in all periods (only the window's aggregate counts them) */
+  observations = 0;
+  nulls = 0;
+  #capacity = 0;
+  /**
+   * by period: sum: the running total; max: the running maximum; last_observed: the period's
+   * value; weighted_average: Σ(v·w). A double at the scale in `#scale` (-1: not started, or for
+   * last_observed a value held in `#decimal`); never past 2^53.
+   */
+  #fast = new Float64Array(0);
+  #scale = new Int32Array(0);
+  /** weighted_average, by period: Σw as a double at the scale in `#weightScale`, and the rows counted */
+  #weight = new Float64Array(0);
+  #weightScale = new Int32Array(0);
+  #weightedRows = new Float64Array(0);
+  /** last_observed, by period: the line of the period's value */
+  #line = new Float64Array(0);
+  /**
+   * by period, only where the doubles do not suffice: sum: the rest of the total; max: the maximum
+   * of the values the doubles did not take; last_observed: a value of more than 15 digits;
+   * weighted_average: the rest of Σ(v·w)
+   */
+  readonly #decimal = new Map<number, Decimal>();
+  /** weighted_average, by period: the rest of Σw */
+  readonly #weightDecimal = new Map<number, Decimal>();
+  /** last_observed, by period: the first value that differs from the period's value */
+  readonly #conflicts = new Map<number, { value: Decimal; line: number }>();
+  /** last_observed, by period: period_start as written on the value's row, where not as the period's first row writes it */
+  readonly #valueTexts = new Map<number, string>();
+
+  constructor(metric: Metric, periods: PeriodIndex) {
+    this.metric = metric;
+    this.#rule = RULES[metric.aggregation];
+    this.#periods = periods;
+    this.#grow(INITIAL_CAPACITY);
+  }
+
+  #grow(capacity: number): void {
+    this.#fast = grown(this.#fast, capacity, 0);
+    this.#scale = grown(this.#scale, capacity, -1);
+    if (this.#rule === WEIGHTED_AVERAGE) {
+      this.#weight = grown(this.#weight, capacity, 0);
+      this.#weightScale = grown(this.#weightScale, capacity, -1);
+      this.#weightedRows = grown(this.#weightedRows, capacity, 0);
+    }
+    if (this.#rule === LAST_OBSERVED) this.#line = grown(this.#line, capacity, 0);
+    this.#capacity = capacity;
+  }
+
+  /** Makes room for periods numbered below `count` (call before observing a new period's cells). */
+  reserve(count: number): void {
+    if (count > this.#capacity) this.#grow(Math.max(this.#capacity * 2, count));
+  }
+
+  /**
+   * Adds the cell at `index` of a row of period number `period` (aggregate.ts's `observeAt`, per
+   * period; `reserve` made room for it); `weightIndex` is the row's weight cell (-1: none). The
+   * cell is EMPTY, SMALL or LARGE.
+   */
+  observe(
+    period: number,
+    values: RowValues,
+    index: number,
+    weightIndex: number,
+    periodText: string,
+    line: number,
+  ): void {
+    const kind = values.kind[index];
+    if (kind === EMPTY) {
+      this.nulls++;
+      return;
+    }
+    this.observations++;
+    const scale = values.scale[index]!;
+    const fast = this.#fast;
+    const scales = this.#scale;
+    switch (this.#rule) {
+      case SUM: {
+        if (kind === SMALL) {
+          if (scales[period] === -1) scales[period] = scale;
+          if (scale === scales[period]) {
+            const total = fast[period]! + values.small[index]!;
+            fast[period] = total;
+            if (total > FLUSH_ABOVE || total < -FLUSH_ABOVE) this.#flush(period);
+            break;
+          }
+        }
+        this.#add(this.#decimal, period, decimalAt(values, index));
+        break;
+      }
+      case MAX: {
+        // doubles of up to 15 digits at one scale compare exactly; anything else compares as decimals
+        if (kind === SMALL && (scales[period] === -1 || scale === scales[period])) {
+          const small = values.small[index]!;
+          if (scales[period] === -1 || small > fast[period]!) fast[period] = small;
+          scales[period] = scale;
+          break;
+        }
+        const value = decimalAt(values, index);
+        const maximum = this.#decimal.get(period);
+        if (maximum === undefined || compareDecimal(value, maximum) > 0) this.#decimal.set(period, value);
+        break;
+      }
+      case LAST_OBSERVED: {
+        // every value of a period is at its latest instant: the first is the value, a different one a conflict
+        if (scales[period] === -1 && !this.#decimal.has(period)) {
+          this.#line[period] = line;
+          if (periodText !== this.#periods.texts[period]) this.#valueTexts.set(period, periodText);
+          if (kind === SMALL) {
+            fast[period] = values.small[index]!;
+            scales[period] = scale;
+          } else this.#decimal.set(period, decimalAt(values, index));
+          break;
+        }
+        // the common case, the same small value again, compares as doubles
+        const same =
+          kind === SMALL && scale === scales[period]
+            ? values.small[index] === fast[period]
+            : compareDecimal(decimalAt(values, index), this.#latestValue(period)) === 0;
+        if (!same && !this.#conflicts.has(period))
+          this.#conflicts.set(period, { value: decimalAt(values, index), line });
+        break;
+      }
+      case WEIGHTED_AVERAGE: {
+        const weightKind = weightIndex === -1 ? EMPTY : values.kind[weightIndex];
+        // an empty weight, or one that is not a number (reported as BAD_NUMBER), weighs nothing
+        if (weightKind === EMPTY || weightKind === NOT_A_NUMBER) break;
+        this.#weightedRows[period] = this.#weightedRows[period]! + 1;
+        if (kind === SMALL && weightKind === SMALL) {
+          const weight = values.small[weightIndex]!;
+          const weightScale = values.scale[weightIndex]!;
+          const product = values.small[index]! * weight;
+          // a double product at most 2^53 is the exact product
+          if (product <= Number.MAX_SAFE_INTEGER && product >= -Number.MAX_SAFE_INTEGER) {
+            const productScale = scale + weightScale;
+            const weightScales = this.#weightScale;
+            if (scales[period] === -1) scales[period] = productScale;
+            if (weightScales[period] === -1) weightScales[period] = weightScale;
+            if (productScale === scales[period] && weightScale === weightScales[period]) {
+              // a product may be up to 2^53: move the running sum to decimals first if the two could pass it
+              if (Math.abs(fast[period]!) + Math.abs(product) > Number.MAX_SAFE_INTEGER) this.#flush(period);
+              const weighted = fast[period]! + product;
+              const weights = this.#weight[period]! + weight;
+              fast[period] = weighted;
+              this.#weight[period] = weights;
+              if (weighted > FLUSH_ABOVE || weighted < -FLUSH_ABOVE || weights > FLUSH_ABOVE || weights < -FLUSH_ABOVE)
+                this.#flush(period);
+              break;
+            }
+          }
+        }
+        const weight = decimalAt(values, weightIndex);
+        this.#add(this.#decimal, period, multiplyDecimal(decimalAt(values, index), weight));
+        this.#add(this.#weightDecimal, period, weight);
+        break;
+      }
+    }
+  }
+
+  #add(decimals: Map<number, Decimal>, period: number, value: Decimal): void {
+    const sum = decimals.get(period);
+    decimals.set(period, sum === undefined ? value : addDecimal(sum, value));
+  }
+
+  /** Moves a period's running sums (sum, weighted_average) from doubles to its decimals. */
+  #flush(period: number): void {
+    const fast = this.#fast;
+    if (fast[period] !== 0)
+      this.#add(this.#decimal, period, { units: BigInt(fast[period]!), scale: this.#scale[period]! });
+    fast[period] = 0;
+    if (this.#rule === WEIGHTED_AVERAGE && this.#weight[period] !== 0) {
+      const weight = { units: BigInt(this.#weight[period]!), scale: this.#weightScale[period]! };
+      this.#add(this.#weightDecimal, period, weight);
+      this.#weight[period] = 0;
+    }
+  }
+
+  /** last_observed: the value of a period that has one. */
+  #latestValue(period: number): Decimal {
+    const scale = this.#scale[period]!;
+    return scale === -1 ? this.#decimal.get(period)! : { units: BigInt(this.#fast[period]!), scale };
+  }
+
+  /**
+   * Writes period number `period` into `state` (a state of this metric, which it overwrites): the
+   * state aggregate.ts's `observeAt` builds from the period's cells, except the counts of cells:
+   * `nulls` is 0 and `observations` 1 when the period holds a value that makes an aggregate, else 0
+   * (this store's `nulls` and `observations` count the cells of all periods).
+   */
+  loadPeriod(period: number, state: AggregateState): void {
+    const fast = period < this.#capacity ? this.#fast[period]! : 0;
+    const scale = period < this.#capacity ? this.#scale[period]! : -1;
+    const decimal = this.#decimal.get(period) ?? null;
+    const weightedRows = this.#rule === WEIGHTED_AVERAGE && period < this.#capacity ? this.#weightedRows[period]! : 0;
+    // a weighted average without a weighted row makes no aggregate, however many values it saw
+    const observations = (this.#rule === WEIGHTED_AVERAGE ? weightedRows > 0 : scale !== -1 || decimal !== null)
+      ? 1
+      : 0;
+    state.observations = observations;
+    state.nulls = 0;
+    state.total = ZERO;
+    state.maximum = null;
+    state.latest = null;
+    state.conflict = null;
+    state.weightedTotal = ZERO;
+    state.weightTotal = ZERO;
+    state.weightedRows = 0;
+    if (observations === 0) return;
+    const withFast = (total: Decimal | null, value: number, scale: number): Decimal =>
+      value !== 0 ? addDecimal(total ?? ZERO, { units: BigInt(value), scale }) : (total ?? ZERO);
+    switch (this.#rule) {
+      case SUM:
+        state.total = withFast(decimal, fast, scale);
+        break;
+      case MAX: {
+        state.maximum = decimal;
+        if (scale !== -1) {
+          const max = { units: BigInt(fast), scale };
+          if (decimal === null || compareDecimal(max, decimal) > 0) state.maximum = max;
+        }
+        break;
+      }
+      case LAST_OBSERVED:
+        state.latest = {
+          period: this.#periods.instants[period]!,
+          periodText: this.#valueTexts.get(period) ?? this.#periods.texts[period]!,
+          value: this.#latestValue(period),
+          line: this.#line[period]!,
+        };
+        state.conflict = this.#conflicts.get(period) ?? null;
+        break;
+      case WEIGHTED_AVERAGE:
+        state.weightedRows = weightedRows;
+        state.weightedTotal = withFast(decimal, fast, scale);
+        state.weightTotal = withFast(
+          this.#weightDecimal.get(period) ?? null,
+          this.#weight[period]!,
+          this.#weightScale[period]!,
+        );
+        break;
+    }
+  }
+
+  /** Period number `period` as a state of its own (for tests and for one-off reads; `loadPeriod` reuses one). */
+  periodState(period: number): AggregateState {
+    const state = newAggregate(this.metric);
+    this.loadPeriod(period, state);
+    return state;
+  }
+}
