@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { finishAggregate, newAggregate, observe } from '../src/core/aggregate.ts';
 import { formatDecimal, parseDecimal } from '../src/core/decimal.ts';
 import type { Metric } from '../src/core/schemas.ts';
-import { foldPeriods, observePeriods, outcomeText } from './helpers/periods.ts';
+import { foldPeriods, foldWindow, observePeriods, outcomeText } from './helpers/periods.ts';
 
 function metric(aggregation: Metric['aggregation'], precision = 0, extra: Partial<Metric> = {}): Metric {
   return {
@@ -36,6 +36,7 @@ function aggregate(
   // SPEC §8.1: the same cells in the compact per-period store, its periods folded, give the same outcome
   const { store, periods } = observePeriods(m, cells);
   expect(outcomeText(foldPeriods(store, periods), mode)).toBe(outcomeText(state, mode));
+  expect(outcomeText(foldWindow(store), mode)).toBe(outcomeText(state, mode));
   const outcome = finishAggregate(state, mode);
   return outcome.ok ? formatDecimal(outcome.value) : outcome.code;
 }

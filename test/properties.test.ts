@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { readExport } from '../src/io/csv-reader.ts';
 import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
-import { foldPeriods, observePeriods, outcomeText } from './helpers/periods.ts';
+import { foldPeriods, foldWindow, observePeriods, outcomeText } from './helpers/periods.ts';
 import { REPO_ROOT, syntheticWorkspace, tempDir } from './helpers/workspace.ts';
 
 const decimalText = fc
@@ -160,16 +160,20 @@ describe('the compact per-period store (SPEC §8.1)', () => {
           }
           const { store, periods } = observePeriods(metric(aggregation), observed);
           expect(periods.instants).toEqual([...own.keys()]);
-          periods.instants.forEach((instant, number) =>
-            expect(periodValue(store.periodState(number))).toBe(periodValue(own.get(instant)!)),
-          );
-          const folded = foldPeriods(store, periods);
-          expect(outcomeText(folded)).toBe(outcomeText(whole));
-          expect([folded.observations, folded.nulls, folded.weightedRows]).toEqual([
-            whole.observations,
-            whole.nulls,
-            whole.weightedRows,
-          ]);
+          periods.instants.forEach((instant, number) => {
+            const expected = periodValue(own.get(instant)!);
+            expect(periodValue(store.periodState(number))).toBe(expected);
+            const rounded = store.periodValue(number, 'half_even');
+            expect(rounded && formatDecimal(rounded)).toBe(expected);
+          });
+          for (const folded of [foldPeriods(store, periods), foldWindow(store)]) {
+            expect(outcomeText(folded)).toBe(outcomeText(whole));
+            expect([folded.observations, folded.nulls, folded.weightedRows]).toEqual([
+              whole.observations,
+              whole.nulls,
+              whole.weightedRows,
+            ]);
+          }
         }),
         { numRuns: 500 },
       );
@@ -566,6 +570,9 @@ describe('exact sums on the double fast path', () => {
               const own = rows.filter((row) => BigInt(row.period) === instant);
               expect(outcome.ok ? formatDecimal(outcome.value) : outcome.code).toBe(referenceOf(own, aggregation));
             });
+            // the window, folded from the periods' doubles and decimals
+            const window = finishAggregate(foldWindow(store), 'half_even');
+            expect(window.ok ? formatDecimal(window.value) : window.code).toBe(referenceOf(rows, aggregation));
           },
         ),
         { numRuns: 2000 },

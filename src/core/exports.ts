@@ -3,14 +3,7 @@
  * folding them into per-period aggregates of each metric (SPEC §8.1), which make the window's.
  * Memory grows with periods × metrics and with the rows that carry a bypass, never with rows.
  */
-import {
-  EMPTY,
-  finishAggregate,
-  mergeAggregate,
-  newAggregate,
-  newRowValues,
-  type AggregateState,
-} from './aggregate.ts';
+import { EMPTY, newAggregate, newRowValues, type AggregateState } from './aggregate.ts';
 import { type Decimal, NOT_A_NUMBER, type RoundingMode } from './decimal.ts';
 import { isDeprecatedForWindow, type LoadedDictionary } from './dictionary.ts';
 import { PeriodAggregates, PeriodIndex } from './period-aggregates.ts';
@@ -427,20 +420,12 @@ export class ExportAccumulator {
     const windowStates = [...this.#summary.aggregates.values()];
     const mode = this.#context.dictionary?.dictionary.rounding ?? 'half_even';
     const stores = this.#slotStores;
-    const period = stores.map((store) => newAggregate(store.metric));
     const { instants, texts, lines } = this.#periods;
     for (let number = 0; number < instants.length; number++) {
-      const values = stores.map((store, slot) => {
-        store.loadPeriod(number, period[slot]!);
-        mergeAggregate(windowStates[slot]!, period[slot]!);
-        return periodValue(period[slot]!, mode);
-      });
+      const values = stores.map((store) => store.periodValue(number, mode));
       this.#summary.periods.set(instants[number]!, { periodText: texts[number]!, line: lines[number]!, values });
     }
-    stores.forEach((store, slot) => {
-      windowStates[slot]!.observations = store.observations;
-      windowStates[slot]!.nulls = store.nulls;
-    });
+    stores.forEach((store, slot) => store.foldInto(windowStates[slot]!));
     this.#slotStores = [];
     for (const [code, count] of this.#problemCounts) {
       if (count > MAX_PROBLEMS_PER_CODE) {
@@ -453,12 +438,6 @@ export class ExportAccumulator {
     }
     return this.#summary;
   }
-}
-
-function periodValue(state: AggregateState, mode: RoundingMode): Decimal | null {
-  if (state.observations === 0) return null;
-  const outcome = finishAggregate(state, mode);
-  return outcome.ok ? outcome.value : null;
 }
 
 /**

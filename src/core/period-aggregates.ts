@@ -11,13 +11,23 @@ import {
   type AggregateState,
   decimalAt,
   EMPTY,
+  finishAggregate,
   FLUSH_AT,
   newAggregate,
   type RowValues,
   RULES,
   ZERO,
 } from './aggregate.ts';
-import { addDecimal, compareDecimal, type Decimal, multiplyDecimal, NOT_A_NUMBER, SMALL } from './decimal.ts';
+import {
+  addDecimal,
+  compareDecimal,
+  type Decimal,
+  multiplyDecimal,
+  NOT_A_NUMBER,
+  pow10,
+  type RoundingMode,
+  SMALL,
+} from './decimal.ts';
 import type { Metric } from './schemas.ts';
 
 /** The periods of one export, numbered in the order first read; shared by its metrics' stores. */
@@ -311,10 +321,123 @@ export class PeriodAggregates {
     }
   }
 
+  /**
+   * SPEC §8.1: period number `period`'s aggregate rounded once like the window's (exports.ts's
+   * per-period value); null when the period holds no value that makes an aggregate.
+   */
+  periodValue(period: number, mode: RoundingMode): Decimal | null {
+    const scale = period < this.#capacity ? this.#scale[period]! : -1;
+    const precision = this.metric.precision;
+    // a sum, maximum or value held as one double at no more places than the precision is exact as it stands
+    if (
+      this.#rule !== WEIGHTED_AVERAGE &&
+      scale !== -1 &&
+      scale <= precision &&
+      !this.#decimal.has(period) &&
+      (this.#rule !== LAST_OBSERVED || !this.#conflicts.has(period))
+    )
+      return { units: BigInt(this.#fast[period]!) * pow10(precision - scale), scale: precision };
+    const state = (this.#scratch ??= newAggregate(this.metric));
+    this.loadPeriod(period, state);
+    if (state.observations === 0) return null;
+    const outcome = finishAggregate(state, mode);
+    return outcome.ok ? outcome.value : null;
+  }
+
+  #scratch: AggregateState | null = null;
+
+  /**
+   * Folds every period into `window` (a fresh state of this metric): afterwards it holds what
+   * `mergeAggregate` of each loaded period into it gives (its decimals may be at other scales, of
+   * equal value), with this store's counts of cells. Doubles at one scale are added as doubles.
+   */
+  foldInto(window: AggregateState): void {
+    window.observations = this.observations;
+    window.nulls = this.nulls;
+    const count = Math.min(this.#periods.count, this.#capacity);
+    const fast = this.#fast;
+    const scales = this.#scale;
+    switch (this.#rule) {
+      case SUM:
+        window.total = sumOf(fast, scales, count, this.#decimal);
+        break;
+      case MAX: {
+        let maximum: Decimal | null = null;
+        const consider = (value: Decimal) => {
+          if (maximum === null || compareDecimal(value, maximum) > 0) maximum = value;
+        };
+        // the largest double at the first scale met; the rest compare as decimals
+        let best = -Infinity;
+        let bestScale = -1;
+        for (let period = 0; period < count; period++) {
+          const scale = scales[period]!;
+          if (scale === -1) continue;
+          if (bestScale === -1) bestScale = scale;
+          if (scale === bestScale) best = Math.max(best, fast[period]!);
+          else consider({ units: BigInt(fast[period]!), scale });
+        }
+        if (bestScale !== -1) consider({ units: BigInt(best), scale: bestScale });
+        for (const value of this.#decimal.values()) consider(value);
+        window.maximum = maximum;
+        break;
+      }
+      case LAST_OBSERVED: {
+        // the value of the latest period holding one, with its conflict (SPEC §5: last_observed)
+        const instants = this.#periods.instants;
+        let latest = -1;
+        for (let period = 0; period < count; period++) {
+          if (scales[period] === -1 && !this.#decimal.has(period)) continue;
+          if (latest === -1 || instants[period]! > instants[latest]!) latest = period;
+        }
+        if (latest !== -1) {
+          const state = this.periodState(latest);
+          window.latest = state.latest;
+          window.conflict = state.conflict;
+        }
+        break;
+      }
+      case WEIGHTED_AVERAGE: {
+        window.weightedTotal = sumOf(fast, scales, count, this.#decimal);
+        window.weightTotal = sumOf(this.#weight, this.#weightScale, count, this.#weightDecimal);
+        let rows = 0;
+        for (let period = 0; period < count; period++) rows += this.#weightedRows[period]!;
+        window.weightedRows = rows;
+        break;
+      }
+    }
+  }
   /** Period number `period` as a state of its own (for tests and for one-off reads; `loadPeriod` reuses one). */
   periodState(period: number): AggregateState {
     const state = newAggregate(this.metric);
     this.loadPeriod(period, state);
     return state;
   }
+}
+
+/**
+ * Σ of each period's double (at its scale) and decimal. A period's double is at most 2^52 (the
+ * store moves it to decimals beyond), so a running double kept under 2^52 adds one exactly.
+ */
+function sumOf(values: Float64Array, scales: Int32Array, count: number, decimals: Map<number, Decimal>): Decimal {
+  let total = ZERO;
+  let running = 0;
+  let runningScale = -1;
+  for (let period = 0; period < count; period++) {
+    const value = values[period]!;
+    if (value === 0) continue;
+    const scale = scales[period]!;
+    if (runningScale === -1) runningScale = scale;
+    if (scale !== runningScale) {
+      total = addDecimal(total, { units: BigInt(value), scale });
+      continue;
+    }
+    running += value;
+    if (running > FLUSH_ABOVE || running < -FLUSH_ABOVE) {
+      total = addDecimal(total, { units: BigInt(running), scale });
+      running = 0;
+    }
+  }
+  if (running !== 0) total = addDecimal(total, { units: BigInt(running), scale: runningScale });
+  for (const decimal of decimals.values()) total = addDecimal(total, decimal);
+  return total;
 }

@@ -436,9 +436,30 @@ function comparePeriods(
   const slots = [leadership.metricColumns.indexOf(metricId), partner.metricColumns.indexOf(metricId)];
   const valueOf = (summary: ExportSummary, slot: number, instant: bigint): Decimal | null =>
     summary.periods.get(instant)?.values[slot] ?? null;
+  // most periods agree to the last digit: their text is written once and their delta is a zero of their scale
+  const zeros = new Map<number, { delta: string; pass: boolean }>();
+  const zeroAt = (scale: number) => {
+    let zero = zeros.get(scale);
+    if (!zero) {
+      const delta = { units: 0n, scale };
+      zeros.set(scale, (zero = { delta: formatDecimal(delta), pass: compareDecimal(delta, epsilon) <= 0 }));
+    }
+    return zero;
+  };
   return periods.map(({ instant, text }) => {
     const a = valueOf(leadership, slots[0]!, instant);
     const b = valueOf(partner, slots[1]!, instant);
+    if (a && b && a.units === b.units && a.scale === b.scale) {
+      const value = formatDecimal(a);
+      const zero = zeroAt(a.scale);
+      return {
+        period_start: text,
+        leadership: value,
+        partner: value,
+        delta: zero.delta,
+        status: zero.pass ? 'pass' : 'fail',
+      };
+    }
     const delta = a && b ? absDecimal(subtractDecimal(a, b)) : null;
     return {
       period_start: text,

@@ -30,7 +30,14 @@ export function observePeriods(metric: Metric, cells: readonly ObservedCell[]) {
   return { store, periods };
 }
 
-/** The window's aggregate: the periods' states folded together (ExportAccumulator.finish). */
+/** The window's aggregate as ExportAccumulator.finish folds it. */
+export function foldWindow(store: PeriodAggregates): AggregateState {
+  const window = newAggregate(store.metric);
+  store.foldInto(window);
+  return window;
+}
+
+/** The window's aggregate: each period's state merged, as a reference for `foldInto`. */
 export function foldPeriods(store: PeriodAggregates, periods: PeriodIndex): AggregateState {
   const window = newAggregate(store.metric);
   const period = newAggregate(store.metric);
