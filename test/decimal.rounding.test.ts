@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareDecimal, formatDecimal, parseDecimal, roundDecimal, roundRational } from '../src/core/decimal.ts';
+import {
+  compareDecimal,
+  formatDecimal,
+  formatSafeDecimal,
+  parseDecimal,
+  roundDecimal,
+  roundRational,
+} from '../src/core/decimal.ts';
 
 const round = (text: string, precision: number, mode: 'half_up' | 'half_even') =>
   formatDecimal(roundDecimal(parseDecimal(text)!, precision, mode));
@@ -69,5 +77,19 @@ describe('rounding', () => {
     expect(formatDecimal(roundRational(1n, 8n, 2, 'half_even'))).toBe('0.12');
     expect(formatDecimal(roundRational(-1n, 8n, 2, 'half_even'))).toBe('-0.12');
     expect(formatDecimal(roundRational(1n, -8n, 2, 'half_up'))).toBe('-0.13');
+  });
+});
+
+describe('formatSafeDecimal', () => {
+  it('writes a safe integer number of units as formatDecimal writes them as a bigint', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.maxSafeInteger(), fc.integer({ min: -1000, max: 1000 }), fc.constant(-0)),
+        fc.integer({ min: 0, max: 20 }),
+        (units, scale) => {
+          expect(formatSafeDecimal(units, scale)).toBe(formatDecimal({ units: BigInt(units), scale }));
+        },
+      ),
+    );
   });
 });

@@ -187,10 +187,18 @@ export function subtractDecimal(a: Decimal, b: Decimal): Decimal {
 /** Formats with exactly `value.scale` decimals; `-0` is written `0`. */
 export function formatDecimal(value: Decimal): string {
   const negative = value.units < 0n;
-  let digits = (negative ? -value.units : value.units).toString();
-  if (value.scale > 0) {
-    digits = digits.padStart(value.scale + 1, '0');
-    digits = `${digits.slice(0, -value.scale)}.${digits.slice(-value.scale)}`;
+  return withPoint((negative ? -value.units : value.units).toString(), value.scale, negative);
+}
+
+/** `formatDecimal({ units, scale })` for units that are a safe integer, without a bigint. */
+export function formatSafeDecimal(units: number, scale: number): string {
+  return withPoint(String(Math.abs(units)), scale, units < 0);
+}
+
+function withPoint(digits: string, scale: number, negative: boolean): string {
+  if (scale > 0) {
+    digits = digits.padStart(scale + 1, '0');
+    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
   }
   return negative ? `-${digits}` : digits;
 }

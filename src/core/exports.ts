@@ -4,7 +4,7 @@
  * Memory grows with periods × metrics and with the rows that carry a bypass, never with rows.
  */
 import { EMPTY, newAggregate, newRowValues, type AggregateState } from './aggregate.ts';
-import { type Decimal, NOT_A_NUMBER, type RoundingMode } from './decimal.ts';
+import { NOT_A_NUMBER } from './decimal.ts';
 import { isDeprecatedForWindow, type LoadedDictionary } from './dictionary.ts';
 import { PeriodAggregates, PeriodIndex } from './period-aggregates.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
@@ -54,10 +54,11 @@ export interface PeriodValues {
   line: number;
   /**
    * the period's aggregate of each metric (in `metricColumns` order), rounded once to the
-   * metric's precision; null when the period holds no value of it (no non-null cell, or none
-   * that makes an aggregate: every weight empty or zero, two different values at the period)
+   * metric's precision and written as the report writes it (`formatDecimal`); null when the
+   * period holds no value of it (no non-null cell, or none that makes an aggregate: every weight
+   * empty or zero, two different values at the period)
    */
-  values: (Decimal | null)[];
+  values: (string | null)[];
 }
 
 export interface ExportSummary {

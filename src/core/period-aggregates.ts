@@ -22,6 +22,8 @@ import {
   addDecimal,
   compareDecimal,
   type Decimal,
+  formatDecimal,
+  formatSafeDecimal,
   multiplyDecimal,
   NOT_A_NUMBER,
   pow10,
@@ -322,10 +324,11 @@ export class PeriodAggregates {
   }
 
   /**
-   * SPEC §8.1: period number `period`'s aggregate rounded once like the window's (exports.ts's
-   * per-period value); null when the period holds no value that makes an aggregate.
+   * SPEC §8.1: period number `period`'s aggregate rounded once like the window's and written
+   * as the report writes it (`formatDecimal`); null when the period holds no value that makes an
+   * aggregate.
    */
-  periodValue(period: number, mode: RoundingMode): Decimal | null {
+  periodValue(period: number, mode: RoundingMode): string | null {
     const scale = period < this.#capacity ? this.#scale[period]! : -1;
     const precision = this.metric.precision;
     // a sum, maximum or value held as one double at no more places than the precision is exact as it stands
@@ -335,8 +338,17 @@ export class PeriodAggregates {
       scale <= precision &&
       !this.#decimal.has(period) &&
       (this.#rule !== LAST_OBSERVED || !this.#conflicts.has(period))
-    )
-      return { units: BigInt(this.#fast[period]!) * pow10(precision - scale), scale: precision };
+    ) {
+      const units = this.#fast[period]! * 10 ** (precision - scale);
+      // the product of two integers is exact whenever it comes out a safe integer
+      if (Number.isSafeInteger(units)) return formatSafeDecimal(units, precision);
+      return formatDecimal({ units: BigInt(this.#fast[period]!) * pow10(precision - scale), scale: precision });
+    }
+    const rounded = this.#roundedPeriod(period, mode);
+    return rounded && formatDecimal(rounded);
+  }
+
+  #roundedPeriod(period: number, mode: RoundingMode): Decimal | null {
     const state = (this.#scratch ??= newAggregate(this.metric));
     this.loadPeriod(period, state);
     if (state.observations === 0) return null;

@@ -9,6 +9,7 @@ import {
   type Decimal,
   formatDecimal,
   normalizeScale,
+  parseDecimal,
   rescale,
   subtractDecimal,
 } from './decimal.ts';
@@ -434,11 +435,13 @@ function comparePeriods(
   epsilon: Decimal,
 ): PeriodValue[] {
   const slots = [leadership.metricColumns.indexOf(metricId), partner.metricColumns.indexOf(metricId)];
-  const valueOf = (summary: ExportSummary, slot: number, instant: bigint): Decimal | null =>
+  const valueOf = (summary: ExportSummary, slot: number, instant: bigint): string | null =>
     summary.periods.get(instant)?.values[slot] ?? null;
-  // most periods agree to the last digit: their text is written once and their delta is a zero of their scale
+  // most periods agree to the last digit: their delta is a zero with as many places
   const zeros = new Map<number, { delta: string; pass: boolean }>();
-  const zeroAt = (scale: number) => {
+  const zeroAt = (value: string) => {
+    const point = value.indexOf('.');
+    const scale = point === -1 ? 0 : value.length - point - 1;
     let zero = zeros.get(scale);
     if (!zero) {
       const delta = { units: 0n, scale };
@@ -449,22 +452,15 @@ function comparePeriods(
   return periods.map(({ instant, text }) => {
     const a = valueOf(leadership, slots[0]!, instant);
     const b = valueOf(partner, slots[1]!, instant);
-    if (a && b && a.units === b.units && a.scale === b.scale) {
-      const value = formatDecimal(a);
-      const zero = zeroAt(a.scale);
-      return {
-        period_start: text,
-        leadership: value,
-        partner: value,
-        delta: zero.delta,
-        status: zero.pass ? 'pass' : 'fail',
-      };
+    if (a !== null && a === b) {
+      const zero = zeroAt(a);
+      return { period_start: text, leadership: a, partner: b, delta: zero.delta, status: zero.pass ? 'pass' : 'fail' };
     }
-    const delta = a && b ? absDecimal(subtractDecimal(a, b)) : null;
+    const delta = a !== null && b !== null ? absDecimal(subtractDecimal(parseDecimal(a)!, parseDecimal(b)!)) : null;
     return {
       period_start: text,
-      leadership: a && formatDecimal(a),
-      partner: b && formatDecimal(b),
+      leadership: a,
+      partner: b,
       delta: delta && formatDecimal(delta),
       status: (delta ? compareDecimal(delta, epsilon) <= 0 : a === b) ? 'pass' : 'fail',
     };
