@@ -40,7 +40,10 @@ export class PeriodIndex {
   readonly texts: string[] = [];
   /** by period number: the first line holding the period */
   readonly lines: number[] = [];
-  readonly #numbers = new Map<bigint, number>();
+  /** the latest instant so far */
+  #latest: bigint | null = null;
+  /** the numbers by instant, built once an instant comes that is not later than every one before it */
+  #numbers: Map<bigint, number> | null = null;
 
   get count(): number {
     return this.instants.length;
@@ -48,15 +51,19 @@ export class PeriodIndex {
 
   /** The period's number; a period not seen before is numbered next, first read as `text` on `line`. */
   numberOf(instant: bigint, text: string, line: number): number {
-    let number = this.#numbers.get(instant);
-    if (number === undefined) {
-      number = this.instants.length;
-      this.#numbers.set(instant, number);
-      this.instants.push(instant);
-      this.texts.push(text);
-      this.lines.push(line);
+    const count = this.instants.length;
+    // exports mostly list their periods in order: an instant later than all before is a new period
+    if (this.#latest === null || instant > this.#latest) this.#latest = instant;
+    else {
+      this.#numbers ??= new Map(this.instants.map((seen, number) => [seen, number]));
+      const number = this.#numbers.get(instant);
+      if (number !== undefined) return number;
     }
-    return number;
+    this.#numbers?.set(instant, count);
+    this.instants.push(instant);
+    this.texts.push(text);
+    this.lines.push(line);
+    return count;
   }
 }
 
@@ -84,6 +91,17 @@ export class PeriodAggregates {
   observations = 0;
   nulls = 0;
   #capacity = 0;
+  /**
+   * The period whose running values the hot path keeps in the fields below instead of the arrays
+   * (-1: none): rows of one period mostly come together, and fields are cheaper than array slots.
+   */
+  #current = -1;
+  #currentFast = 0;
+  #currentScale = -1;
+  #currentWeight = 0;
+  #currentWeightScale = -1;
+  #currentWeightedRows = 0;
+  #currentLine = 0;
   /**
    * by period: sum: the running total; max: the running maximum; last_observed: the period's
    * value; weighted_average: Σ(v·w). A double at the scale in `#scale` (-1: not started, or for
@@ -152,18 +170,17 @@ export class PeriodAggregates {
       this.nulls++;
       return;
     }
+    if (period !== this.#current) this.#switchTo(period);
     this.observations++;
     const scale = values.scale[index]!;
-    const fast = this.#fast;
-    const scales = this.#scale;
     switch (this.#rule) {
       case SUM: {
         if (kind === SMALL) {
-          if (scales[period] === -1) scales[period] = scale;
-          if (scale === scales[period]) {
-            const total = fast[period]! + values.small[index]!;
-            fast[period] = total;
-            if (total > FLUSH_ABOVE || total < -FLUSH_ABOVE) this.#flush(period);
+          if (this.#currentScale === -1) this.#currentScale = scale;
+          if (scale === this.#currentScale) {
+            const total = this.#currentFast + values.small[index]!;
+            this.#currentFast = total;
+            if (total > FLUSH_ABOVE || total < -FLUSH_ABOVE) this.#flush();
             break;
           }
         }
@@ -172,10 +189,10 @@ export class PeriodAggregates {
       }
       case MAX: {
         // doubles of up to 15 digits at one scale compare exactly; anything else compares as decimals
-        if (kind === SMALL && (scales[period] === -1 || scale === scales[period])) {
+        if (kind === SMALL && (this.#currentScale === -1 || scale === this.#currentScale)) {
           const small = values.small[index]!;
-          if (scales[period] === -1 || small > fast[period]!) fast[period] = small;
-          scales[period] = scale;
+          if (this.#currentScale === -1 || small > this.#currentFast) this.#currentFast = small;
+          this.#currentScale = scale;
           break;
         }
         const value = decimalAt(values, index);
@@ -185,20 +202,23 @@ export class PeriodAggregates {
       }
       case LAST_OBSERVED: {
         // every value of a period is at its latest instant: the first is the value, a different one a conflict
-        if (scales[period] === -1 && !this.#decimal.has(period)) {
-          this.#line[period] = line;
+        if (this.#currentScale === -1 && !this.#decimal.has(period)) {
+          this.#currentLine = line;
           if (periodText !== this.#periods.texts[period]) this.#valueTexts.set(period, periodText);
           if (kind === SMALL) {
-            fast[period] = values.small[index]!;
-            scales[period] = scale;
+            this.#currentFast = values.small[index]!;
+            this.#currentScale = scale;
           } else this.#decimal.set(period, decimalAt(values, index));
           break;
         }
         // the common case, the same small value again, compares as doubles
         const same =
-          kind === SMALL && scale === scales[period]
-            ? values.small[index] === fast[period]
-            : compareDecimal(decimalAt(values, index), this.#latestValue(period)) === 0;
+          kind === SMALL && scale === this.#currentScale
+            ? values.small[index] === this.#currentFast
+            : compareDecimal(
+                decimalAt(values, index),
+                this.#latestValue(period, this.#currentFast, this.#currentScale),
+              ) === 0;
         if (!same && !this.#conflicts.has(period))
           this.#conflicts.set(period, { value: decimalAt(values, index), line });
         break;
@@ -207,7 +227,7 @@ export class PeriodAggregates {
         const weightKind = weightIndex === -1 ? EMPTY : values.kind[weightIndex];
         // an empty weight, or one that is not a number (reported as BAD_NUMBER), weighs nothing
         if (weightKind === EMPTY || weightKind === NOT_A_NUMBER) break;
-        this.#weightedRows[period] = this.#weightedRows[period]! + 1;
+        this.#currentWeightedRows++;
         if (kind === SMALL && weightKind === SMALL) {
           const weight = values.small[weightIndex]!;
           const weightScale = values.scale[weightIndex]!;
@@ -215,18 +235,17 @@ export class PeriodAggregates {
           // a double product at most 2^53 is the exact product
           if (product <= Number.MAX_SAFE_INTEGER && product >= -Number.MAX_SAFE_INTEGER) {
             const productScale = scale + weightScale;
-            const weightScales = this.#weightScale;
-            if (scales[period] === -1) scales[period] = productScale;
-            if (weightScales[period] === -1) weightScales[period] = weightScale;
-            if (productScale === scales[period] && weightScale === weightScales[period]) {
+            if (this.#currentScale === -1) this.#currentScale = productScale;
+            if (this.#currentWeightScale === -1) this.#currentWeightScale = weightScale;
+            if (productScale === this.#currentScale && weightScale === this.#currentWeightScale) {
               // a product may be up to 2^53: move the running sum to decimals first if the two could pass it
-              if (Math.abs(fast[period]!) + Math.abs(product) > Number.MAX_SAFE_INTEGER) this.#flush(period);
-              const weighted = fast[period]! + product;
-              const weights = this.#weight[period]! + weight;
-              fast[period] = weighted;
-              this.#weight[period] = weights;
+              if (Math.abs(this.#currentFast) + Math.abs(product) > Number.MAX_SAFE_INTEGER) this.#flush();
+              const weighted = this.#currentFast + product;
+              const weights = this.#currentWeight + weight;
+              this.#currentFast = weighted;
+              this.#currentWeight = weights;
               if (weighted > FLUSH_ABOVE || weighted < -FLUSH_ABOVE || weights > FLUSH_ABOVE || weights < -FLUSH_ABOVE)
-                this.#flush(period);
+                this.#flush();
               break;
             }
           }
@@ -239,28 +258,54 @@ export class PeriodAggregates {
     }
   }
 
+  /** Moves the running values of the current period to the arrays and takes up `period`'s. */
+  #switchTo(period: number): void {
+    this.#settle();
+    this.#current = period;
+    this.#currentFast = this.#fast[period]!;
+    this.#currentScale = this.#scale[period]!;
+    if (this.#rule === WEIGHTED_AVERAGE) {
+      this.#currentWeight = this.#weight[period]!;
+      this.#currentWeightScale = this.#weightScale[period]!;
+      this.#currentWeightedRows = this.#weightedRows[period]!;
+    }
+    if (this.#rule === LAST_OBSERVED) this.#currentLine = this.#line[period]!;
+  }
+
+  /** Writes the current period's running values to the arrays (before the arrays are read). */
+  #settle(): void {
+    const period = this.#current;
+    if (period === -1) return;
+    this.#fast[period] = this.#currentFast;
+    this.#scale[period] = this.#currentScale;
+    if (this.#rule === WEIGHTED_AVERAGE) {
+      this.#weight[period] = this.#currentWeight;
+      this.#weightScale[period] = this.#currentWeightScale;
+      this.#weightedRows[period] = this.#currentWeightedRows;
+    }
+    if (this.#rule === LAST_OBSERVED) this.#line[period] = this.#currentLine;
+  }
+
   #add(decimals: Map<number, Decimal>, period: number, value: Decimal): void {
     const sum = decimals.get(period);
     decimals.set(period, sum === undefined ? value : addDecimal(sum, value));
   }
 
-  /** Moves a period's running sums (sum, weighted_average) from doubles to its decimals. */
-  #flush(period: number): void {
-    const fast = this.#fast;
-    if (fast[period] !== 0)
-      this.#add(this.#decimal, period, { units: BigInt(fast[period]!), scale: this.#scale[period]! });
-    fast[period] = 0;
-    if (this.#rule === WEIGHTED_AVERAGE && this.#weight[period] !== 0) {
-      const weight = { units: BigInt(this.#weight[period]!), scale: this.#weightScale[period]! };
-      this.#add(this.#weightDecimal, period, weight);
-      this.#weight[period] = 0;
+  /** Moves the current period's running sums (sum, weighted_average) from doubles to its decimals. */
+  #flush(): void {
+    const period = this.#current;
+    if (this.#currentFast !== 0)
+      this.#add(this.#decimal, period, { units: BigInt(this.#currentFast), scale: this.#currentScale });
+    this.#currentFast = 0;
+    if (this.#rule === WEIGHTED_AVERAGE && this.#currentWeight !== 0) {
+      this.#add(this.#weightDecimal, period, { units: BigInt(this.#currentWeight), scale: this.#currentWeightScale });
+      this.#currentWeight = 0;
     }
   }
 
-  /** last_observed: the value of a period that has one. */
-  #latestValue(period: number): Decimal {
-    const scale = this.#scale[period]!;
-    return scale === -1 ? this.#decimal.get(period)! : { units: BigInt(this.#fast[period]!), scale };
+  /** last_observed: the value of a period that has one, from its double and scale. */
+  #latestValue(period: number, fast: number, scale: number): Decimal {
+    return scale === -1 ? this.#decimal.get(period)! : { units: BigInt(fast), scale };
   }
 
   /**
@@ -270,6 +315,7 @@ export class PeriodAggregates {
    * (this store's `nulls` and `observations` count the cells of all periods).
    */
   loadPeriod(period: number, state: AggregateState): void {
+    this.#settle();
     const fast = period < this.#capacity ? this.#fast[period]! : 0;
     const scale = period < this.#capacity ? this.#scale[period]! : -1;
     const decimal = this.#decimal.get(period) ?? null;
@@ -306,7 +352,7 @@ export class PeriodAggregates {
         state.latest = {
           period: this.#periods.instants[period]!,
           periodText: this.#valueTexts.get(period) ?? this.#periods.texts[period]!,
-          value: this.#latestValue(period),
+          value: this.#latestValue(period, fast, scale),
           line: this.#line[period]!,
         };
         state.conflict = this.#conflicts.get(period) ?? null;
@@ -329,6 +375,7 @@ export class PeriodAggregates {
    * aggregate.
    */
   periodValue(period: number, mode: RoundingMode): string | null {
+    this.#settle();
     const scale = period < this.#capacity ? this.#scale[period]! : -1;
     const precision = this.metric.precision;
     // a sum, maximum or value held as one double at no more places than the precision is exact as it stands
@@ -364,6 +411,7 @@ export class PeriodAggregates {
    * equal value), with this store's counts of cells. Doubles at one scale are added as doubles.
    */
   foldInto(window: AggregateState): void {
+    this.#settle();
     window.observations = this.observations;
     window.nulls = this.nulls;
     const count = Math.min(this.#periods.count, this.#capacity);
