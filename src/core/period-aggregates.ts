@@ -4,8 +4,10 @@
  * metric instead of an `AggregateState` object: running sums are doubles at one scale while they
  * are exact (aggregate.ts's fast path), and only a period whose values leave that path (more than
  * 15 digits, a second scale, a sum past 2^52, a conflict) gets a decimal in a map beside them.
- * `loadPeriod` writes one period as the `AggregateState` observing its cells would have built, so
- * rounding and folding into the window's aggregate stay aggregate.ts's own.
+ * `periodValue` rounds a period straight from its double when that is exact, else through
+ * `loadPeriod`, which writes the period as the `AggregateState` observing its cells would have
+ * built, for aggregate.ts to round; `foldInto` adds the periods up into the window's aggregate.
+ * The properties in test/properties.test.ts hold all three to a state per period and to bigints.
  */
 import {
   type AggregateState,
@@ -87,8 +89,9 @@ export class PeriodAggregates {
   readonly metric: Metric;
   readonly #rule: number;
   readonly #periods: PeriodIndex;
-  /** non-null values and empty cells seen in all periods (only the window's aggregate counts them) */
+  /** non-null values seen in all periods (only the window's aggregate counts them) */
   observations = 0;
+  /** empty cells seen in all periods */
   nulls = 0;
   #capacity = 0;
   /**
