@@ -7,6 +7,7 @@ import {
   parseDecimal,
   roundDecimal,
   roundRational,
+  roundSafeRational,
 } from '../src/core/decimal.ts';
 
 const round = (text: string, precision: number, mode: 'half_up' | 'half_even') =>
@@ -91,5 +92,35 @@ describe('formatSafeDecimal', () => {
         },
       ),
     );
+  });
+});
+
+describe('roundSafeRational', () => {
+  it('rounds as roundRational does, or declines', () => {
+    const integer = fc.oneof(
+      fc.integer({ min: -1000, max: 1000 }),
+      fc.maxSafeInteger(),
+      fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+    );
+    fc.assert(
+      fc.property(
+        integer,
+        integer,
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom('half_up', 'half_even' as const),
+        (numerator, denominator, precision, mode) => {
+          fc.pre(denominator !== 0);
+          const units = roundSafeRational(numerator, denominator, precision, mode);
+          const exact = roundRational(BigInt(numerator), BigInt(denominator), precision, mode);
+          if (units !== null) expect(formatSafeDecimal(units, precision)).toBe(formatDecimal(exact));
+          else expect(Math.abs(numerator) * 10 ** precision).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // ties both ways
+    expect(roundSafeRational(5, 2, 0, 'half_even')).toBe(2);
+    expect(roundSafeRational(-5, 2, 0, 'half_up')).toBe(-3);
+    expect(roundSafeRational(15, -2, 0, 'half_even')).toBe(-8);
   });
 });

@@ -30,6 +30,7 @@ import {
   NOT_A_NUMBER,
   pow10,
   type RoundingMode,
+  roundSafeRational,
   SMALL,
 } from './decimal.ts';
 import type { Metric } from './schemas.ts';
@@ -393,6 +394,24 @@ export class PeriodAggregates {
       // the product of two integers is exact whenever it comes out a safe integer
       if (Number.isSafeInteger(units)) return formatSafeDecimal(units, precision);
       return formatDecimal({ units: BigInt(this.#fast[period]!) * pow10(precision - scale), scale: precision });
+    }
+    // Σ(v·w)/Σw of one double each
+    if (
+      this.#rule === WEIGHTED_AVERAGE &&
+      scale !== -1 &&
+      this.#weight[period] !== 0 &&
+      !this.#decimal.has(period) &&
+      !this.#weightDecimal.has(period)
+    ) {
+      const weightScale = this.#weightScale[period]!;
+      const common = Math.max(scale, weightScale);
+      const units = roundSafeRational(
+        this.#fast[period]! * 10 ** (common - scale),
+        this.#weight[period]! * 10 ** (common - weightScale),
+        precision,
+        mode,
+      );
+      if (units !== null) return formatSafeDecimal(units, precision);
     }
     const rounded = this.#roundedPeriod(period, mode);
     return rounded && formatDecimal(rounded);
