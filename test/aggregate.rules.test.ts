@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { finishAggregate, newAggregate, observe } from '../src/core/aggregate.ts';
 import { formatDecimal, parseDecimal } from '../src/core/decimal.ts';
 import type { Metric } from '../src/core/schemas.ts';
+import { foldPeriods, foldWindow, observePeriods, outcomeText } from './helpers/periods.ts';
 
 function metric(aggregation: Metric['aggregation'], precision = 0, extra: Partial<Metric> = {}): Metric {
   return {
@@ -24,16 +25,18 @@ function aggregate(
   mode: 'half_up' | 'half_even' = 'half_up',
 ) {
   const state = newAggregate(m);
-  rows.forEach(([period, value, weight], index) => {
-    observe(
-      state,
-      value === null ? null : parseDecimal(value)!,
-      weight == null ? null : parseDecimal(weight)!,
-      BigInt(period),
-      `p${period}`,
-      index + 2,
-    );
-  });
+  const cells = rows.map(([period, value, weight], index) => ({
+    period: BigInt(period),
+    periodText: `p${period}`,
+    value: value === null ? null : parseDecimal(value)!,
+    weight: weight == null ? null : parseDecimal(weight)!,
+    line: index + 2,
+  }));
+  for (const cell of cells) observe(state, cell.value, cell.weight, cell.period, cell.periodText, cell.line);
+  // SPEC §8.1: the same cells in the compact per-period store, its periods folded, give the same outcome
+  const { store, periods } = observePeriods(m, cells);
+  expect(outcomeText(foldPeriods(store, periods), mode)).toBe(outcomeText(state, mode));
+  expect(outcomeText(foldWindow(store), mode)).toBe(outcomeText(state, mode));
   const outcome = finishAggregate(state, mode);
   return outcome.ok ? formatDecimal(outcome.value) : outcome.code;
 }

@@ -1,5 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareDecimal, formatDecimal, parseDecimal, roundDecimal, roundRational } from '../src/core/decimal.ts';
+import {
+  compareDecimal,
+  formatDecimal,
+  formatSafeDecimal,
+  parseDecimal,
+  roundDecimal,
+  roundRational,
+  roundSafeRational,
+} from '../src/core/decimal.ts';
 
 const round = (text: string, precision: number, mode: 'half_up' | 'half_even') =>
   formatDecimal(roundDecimal(parseDecimal(text)!, precision, mode));
@@ -69,5 +78,49 @@ describe('rounding', () => {
     expect(formatDecimal(roundRational(1n, 8n, 2, 'half_even'))).toBe('0.12');
     expect(formatDecimal(roundRational(-1n, 8n, 2, 'half_even'))).toBe('-0.12');
     expect(formatDecimal(roundRational(1n, -8n, 2, 'half_up'))).toBe('-0.13');
+  });
+});
+
+describe('formatSafeDecimal', () => {
+  it('writes a safe integer number of units as formatDecimal writes them as a bigint', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.maxSafeInteger(), fc.integer({ min: -1000, max: 1000 }), fc.constant(-0)),
+        fc.integer({ min: 0, max: 20 }),
+        (units, scale) => {
+          expect(formatSafeDecimal(units, scale)).toBe(formatDecimal({ units: BigInt(units), scale }));
+        },
+      ),
+    );
+  });
+});
+
+describe('roundSafeRational', () => {
+  it('rounds as roundRational does, or declines', () => {
+    const integer = fc.oneof(
+      fc.integer({ min: -1000, max: 1000 }),
+      fc.maxSafeInteger(),
+      fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+    );
+    fc.assert(
+      fc.property(
+        integer,
+        integer,
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom('half_up', 'half_even' as const),
+        (numerator, denominator, precision, mode) => {
+          fc.pre(denominator !== 0);
+          const units = roundSafeRational(numerator, denominator, precision, mode);
+          const exact = roundRational(BigInt(numerator), BigInt(denominator), precision, mode);
+          if (units !== null) expect(formatSafeDecimal(units, precision)).toBe(formatDecimal(exact));
+          else expect(Math.abs(numerator) * 10 ** precision).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // ties both ways
+    expect(roundSafeRational(5, 2, 0, 'half_even')).toBe(2);
+    expect(roundSafeRational(-5, 2, 0, 'half_up')).toBe(-3);
+    expect(roundSafeRational(15, -2, 0, 'half_even')).toBe(-8);
   });
 });

@@ -84,4 +84,39 @@ describe('canonicalSha256', () => {
     };
     expect(canonicalSha256(entry)).toBe(sha256Hex(canonicalJson(entry)));
   });
+  it('escapes, orders members and refuses what RFC 8785 refuses as canonicalJson does', () => {
+    // any UTF-16 code unit (lone surrogates, quotes, backslashes, control characters), and objects of
+    // one shape written with their members in different orders
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udfff', 'é', '😀'),
+        fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+      ),
+    });
+    const names = fc.constantFrom('a', 'B', 'b', 'é', '', '\ud83d\ude00', '\u00e9', '10', '2');
+    const value = fc.letrec((tie) => ({
+      json: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('json')),
+        fc.dictionary(names, tie('json')),
+      ),
+    })).json;
+    fc.assert(
+      fc.property(fc.array(value), (values) => {
+        const outcome = (hash: () => string) => {
+          try {
+            return hash();
+          } catch (error) {
+            return `refused: ${(error as Error).message}`;
+          }
+        };
+        expect(outcome(() => canonicalSha256(values))).toBe(outcome(() => sha256Hex(canonicalJson(values))));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { readExport } from '../src/io/csv-reader.ts';
 import { reconcileWorkspace } from '../src/io/reconcile-workspace.ts';
+import { foldPeriods, foldWindow, observePeriods, outcomeText } from './helpers/periods.ts';
 import { REPO_ROOT, syntheticWorkspace, tempDir } from './helpers/workspace.ts';
 
 const decimalText = fc
@@ -117,6 +118,63 @@ describe('per-period aggregates (SPEC §8.1)', () => {
             whole.weightedRows,
           ]);
         }),
+      );
+    },
+  );
+});
+
+describe('the compact per-period store (SPEC §8.1)', () => {
+  // empty cells and weights, values past 15 digits and of mixed scales, zero weights, and an instant written two ways
+  const cells = fc.array(
+    fc.record({
+      period: fc.integer({ min: 0, max: 5 }),
+      spelling: fc.boolean(),
+      value: fc.option(decimalText, { freq: 4 }),
+      weight: fc.option(fc.bigInt({ min: 0n, max: 10n ** 17n }).map(String), { freq: 4 }),
+    }),
+    { minLength: 1, maxLength: 40 },
+  );
+  const periodValue = (state: AggregateState) => {
+    if (state.observations === 0) return null;
+    const outcome = finishAggregate(state, 'half_even');
+    return outcome.ok ? formatDecimal(outcome.value) : null;
+  };
+  it.each(['sum', 'max', 'last_observed', 'weighted_average'] as const)(
+    "%s: each period's value is a state of its own's, and the periods fold to the window's outcome and counts",
+    (aggregation) => {
+      fc.assert(
+        fc.property(cells, (input) => {
+          const observed = input.map((row, i) => ({
+            period: BigInt(row.period),
+            periodText: row.spelling ? `P${row.period}` : `P${row.period}.0`,
+            value: row.value === null ? null : parseCell(row.value),
+            weight: row.weight === null ? null : parseCell(row.weight),
+            line: i + 2,
+          }));
+          const whole = newAggregate(metric(aggregation));
+          const own = new Map<bigint, AggregateState>();
+          for (const cell of observed) {
+            observe(whole, cell.value, cell.weight, cell.period, cell.periodText, cell.line);
+            if (!own.has(cell.period)) own.set(cell.period, newAggregate(metric(aggregation)));
+            observe(own.get(cell.period)!, cell.value, cell.weight, cell.period, cell.periodText, cell.line);
+          }
+          const { store, periods } = observePeriods(metric(aggregation), observed);
+          expect(periods.instants).toEqual([...own.keys()]);
+          periods.instants.forEach((instant, number) => {
+            const expected = periodValue(own.get(instant)!);
+            expect(periodValue(store.periodState(number))).toBe(expected);
+            expect(store.periodValue(number, 'half_even')).toBe(expected);
+          });
+          for (const folded of [foldPeriods(store, periods), foldWindow(store)]) {
+            expect(outcomeText(folded)).toBe(outcomeText(whole));
+            expect([folded.observations, folded.nulls, folded.weightedRows]).toEqual([
+              whole.observations,
+              whole.nulls,
+              whole.weightedRows,
+            ]);
+          }
+        }),
+        { numRuns: 500 },
       );
     },
   );
@@ -479,6 +537,41 @@ describe('exact sums on the double fast path', () => {
             rows.forEach((row, i) => observe(state, parseCell(row.value), parseCell(row.weight), 1n, '1', i));
             const outcome = finishAggregate(state, 'half_even');
             expect(outcome.ok ? formatDecimal(outcome.value) : outcome.code).toBe(referenceOf(rows, aggregation));
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    },
+  );
+
+  it.each(['sum', 'weighted_average'] as const)(
+    '%s in the compact per-period store equals a pure bigint computation in every period',
+    (aggregation) => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ period: fc.integer({ min: 0, max: 3 }), value: cell, weight: weightCell }), {
+            minLength: 1,
+            maxLength: 60,
+          }),
+          (rows) => {
+            const { store, periods } = observePeriods(
+              { ...metric(aggregation), precision: 2 },
+              rows.map((row, i) => ({
+                period: BigInt(row.period),
+                periodText: String(row.period),
+                value: parseCell(row.value),
+                weight: parseCell(row.weight),
+                line: i + 2,
+              })),
+            );
+            periods.instants.forEach((instant, number) => {
+              const outcome = finishAggregate(store.periodState(number), 'half_even');
+              const own = rows.filter((row) => BigInt(row.period) === instant);
+              expect(outcome.ok ? formatDecimal(outcome.value) : outcome.code).toBe(referenceOf(own, aggregation));
+            });
+            // the window, folded from the periods' doubles and decimals
+            const window = finishAggregate(foldWindow(store), 'half_even');
+            expect(window.ok ? formatDecimal(window.value) : window.code).toBe(referenceOf(rows, aggregation));
           },
         ),
         { numRuns: 2000 },

@@ -21,7 +21,7 @@ import type { ProblemCode } from './problems.ts';
 import type { Metric } from './schemas.ts';
 
 /** The aggregation rule as a small integer: the hot path switches on it for every cell. */
-const RULES = { sum: 0, max: 1, last_observed: 2, weighted_average: 3 } as const;
+export const RULES = { sum: 0, max: 1, last_observed: 2, weighted_average: 3 } as const;
 
 export interface AggregateState {
   readonly metric: Metric;
@@ -57,9 +57,9 @@ export interface AggregateState {
 }
 
 /** Below this a sum of 15-digit values stays exact in a double; above it the sum moves to bigints. */
-const FLUSH_AT = 2 ** 52;
+export const FLUSH_AT = 2 ** 52;
 
-const ZERO: Decimal = { units: 0n, scale: 0 };
+export const ZERO: Decimal = { units: 0n, scale: 0 };
 
 export function newAggregate(metric: Metric): AggregateState {
   return {
@@ -121,7 +121,8 @@ export function newRowValues(fields: number): RowValues {
   return { kind: new Uint8Array(fields), ...newDecimalSlots(fields) };
 }
 
-function decimalAt(values: RowValues, index: number): Decimal {
+/** The cell at `index` (SMALL or LARGE) as a decimal. */
+export function decimalAt(values: RowValues, index: number): Decimal {
   return {
     units: values.kind[index] === SMALL ? BigInt(values.small[index]!) : values.large[index]!,
     scale: values.scale[index]!,
@@ -141,6 +142,16 @@ function put(index: number, cell: CellValue | null): void {
   single.scale[index] = cell?.scale ?? 0;
 }
 
+/**
+ * One cell (`null` is an empty cell) and its row's weight cell as row values: the cell at index 0,
+ * the weight at 1. The values are shared and overwritten by the next call.
+ */
+export function cellValues(cell: CellValue | null, weightCell: CellValue | null): RowValues {
+  put(0, cell);
+  put(1, weightCell);
+  return single;
+}
+
 /** Adds one cell (`null` is an empty cell) with its row's weight cell (read only for weighted_average). */
 export function observe(
   state: AggregateState,
@@ -150,9 +161,7 @@ export function observe(
   periodText: string,
   line: number,
 ): void {
-  put(0, cell);
-  put(1, weightCell);
-  observeAt(state, single, 0, 1, period, periodText, line);
+  observeAt(state, cellValues(cell, weightCell), 0, 1, period, periodText, line);
 }
 
 /**

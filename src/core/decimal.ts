@@ -171,6 +171,32 @@ export function roundRational(numerator: bigint, denominator: bigint, precision:
   return { units: units === 0n ? 0n : units, scale: precision };
 }
 
+/**
+ * `roundRational` in doubles, for a numerator and denominator that are safe integers: the units
+ * at scale `precision`, or null when |numerator| × 10^precision is not a safe integer. `%` of
+ * doubles is exact, so is the quotient of what it leaves.
+ */
+export function roundSafeRational(
+  numerator: number,
+  denominator: number,
+  precision: number,
+  mode: RoundingMode,
+): number | null {
+  if (denominator === 0 || !Number.isSafeInteger(denominator) || !Number.isSafeInteger(numerator)) return null;
+  if (denominator < 0) {
+    numerator = -numerator;
+    denominator = -denominator;
+  }
+  const scaled = Math.abs(numerator) * 10 ** precision;
+  if (!Number.isSafeInteger(scaled)) return null;
+  const remainder = scaled % denominator;
+  let quotient = (scaled - remainder) / denominator;
+  const twiceRemainder = remainder * 2;
+  if (twiceRemainder > denominator) quotient += 1;
+  else if (twiceRemainder === denominator && (mode === 'half_up' || quotient % 2 === 1)) quotient += 1;
+  return numerator < 0 && quotient !== 0 ? -quotient : quotient;
+}
+
 export function roundDecimal(value: Decimal, precision: number, mode: RoundingMode): Decimal {
   if (value.scale <= precision) return rescale(value, precision);
   return roundRational(value.units, pow10(value.scale), precision, mode);
@@ -187,10 +213,18 @@ export function subtractDecimal(a: Decimal, b: Decimal): Decimal {
 /** Formats with exactly `value.scale` decimals; `-0` is written `0`. */
 export function formatDecimal(value: Decimal): string {
   const negative = value.units < 0n;
-  let digits = (negative ? -value.units : value.units).toString();
-  if (value.scale > 0) {
-    digits = digits.padStart(value.scale + 1, '0');
-    digits = `${digits.slice(0, -value.scale)}.${digits.slice(-value.scale)}`;
+  return withPoint((negative ? -value.units : value.units).toString(), value.scale, negative);
+}
+
+/** `formatDecimal({ units, scale })` for units that are a safe integer, without a bigint. */
+export function formatSafeDecimal(units: number, scale: number): string {
+  return withPoint(String(Math.abs(units)), scale, units < 0);
+}
+
+function withPoint(digits: string, scale: number, negative: boolean): string {
+  if (scale > 0) {
+    digits = digits.padStart(scale + 1, '0');
+    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
   }
   return negative ? `-${digits}` : digits;
 }

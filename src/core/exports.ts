@@ -3,17 +3,10 @@
  * folding them into per-period aggregates of each metric (SPEC §8.1), which make the window's.
  * Memory grows with periods × metrics and with the rows that carry a bypass, never with rows.
  */
-import {
-  EMPTY,
-  finishAggregate,
-  mergeAggregate,
-  newAggregate,
-  newRowValues,
-  observeAt,
-  type AggregateState,
-} from './aggregate.ts';
-import { type Decimal, NOT_A_NUMBER, type RoundingMode } from './decimal.ts';
+import { EMPTY, newAggregate, newRowValues, type AggregateState } from './aggregate.ts';
+import { NOT_A_NUMBER } from './decimal.ts';
 import { isDeprecatedForWindow, type LoadedDictionary } from './dictionary.ts';
+import { PeriodAggregates, PeriodIndex } from './period-aggregates.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
 import { type Audience, AUDIT_ID, type Metric } from './schemas.ts';
 import { type Row, StringRow } from './row.ts';
@@ -61,17 +54,11 @@ export interface PeriodValues {
   line: number;
   /**
    * the period's aggregate of each metric (in `metricColumns` order), rounded once to the
-   * metric's precision; null when the period holds no value of it (no non-null cell, or none
-   * that makes an aggregate: every weight empty or zero, two different values at the period)
+   * metric's precision and written as the report writes it (`formatDecimal`); null when the
+   * period holds no value of it (no non-null cell, or none that makes an aggregate: every weight
+   * empty or zero, two different values at the period)
    */
-  values: (Decimal | null)[];
-}
-
-/** While reading: a period's aggregate state of each metric, in `metricColumns` order. */
-interface PeriodAggregates {
-  periodText: string;
-  line: number;
-  states: AggregateState[];
+  values: (string | null)[];
 }
 
 export interface ExportSummary {
@@ -113,7 +100,7 @@ interface MetricColumn {
   metric: Metric | null;
   integral: boolean;
   weightIndex: number;
-  /** the metric's place in `metricColumns` and in each period's states; -1: no known metric */
+  /** the metric's place in `metricColumns` and in the per-period stores; -1: no known metric */
   slot: number;
 }
 
@@ -129,9 +116,10 @@ export class ExportAccumulator {
   #dimensionIndexes: number[] = [];
   /** the declared dimension columns in tuple.yaml's order: the row key after period_start */
   #keyIndexes: number[] = [];
-  #slotMetrics: Metric[] = [];
-  readonly #periods = new Map<bigint, PeriodAggregates>();
-  #period: PeriodAggregates | null = null;
+  /** while reading: each known metric's aggregate in every period, in `metricColumns` order */
+  #slotStores: PeriodAggregates[] = [];
+  readonly #periods = new PeriodIndex();
+  #periodNumber = -1;
   #periodInstant: bigint | null = null;
   #headerNames: string[] = [];
   #values = newRowValues(0);
@@ -221,11 +209,11 @@ export class ExportAccumulator {
             metric.class === 'money'
           : false,
         weightIndex: -1,
-        slot: metric ? this.#slotMetrics.length : -1,
+        slot: metric ? this.#slotStores.length : -1,
       });
       if (metric) {
         this.#summary.metricColumns.push(name);
-        this.#slotMetrics.push(metric);
+        this.#slotStores.push(new PeriodAggregates(metric, this.#periods));
       }
     });
     this.#keyIndexes = dimensions.flatMap((name) => (seen.has(name) ? [seen.get(name)! - 1] : []));
@@ -316,25 +304,25 @@ export class ExportAccumulator {
     }
     if (period === null) return;
     // SPEC §8.1: each cell goes to its period's aggregate; the window's is folded from them in finish()
-    const states = this.#periodAt(period, periodText, line).states;
+    const number = this.#periodNumberOf(period, periodText, line);
+    const stores = this.#slotStores;
     for (let c = 0; c < columns.length; c++) {
       const column = columns[c]!;
       if (column.slot !== -1 && values.kind[column.index] !== NOT_A_NUMBER)
-        observeAt(states[column.slot]!, values, column.index, column.weightIndex, period, periodText, line);
+        stores[column.slot]!.observe(number, values, column.index, column.weightIndex, periodText, line);
     }
   }
 
-  /** The period's aggregates; rows of one period mostly come together, so the last one is kept at hand. */
-  #periodAt(period: bigint, periodText: string, line: number): PeriodAggregates {
-    if (period === this.#periodInstant) return this.#period!;
-    let found = this.#periods.get(period);
-    if (!found) {
-      found = { periodText, line, states: this.#slotMetrics.map((metric) => newAggregate(metric)) };
-      this.#periods.set(period, found);
+  /** The period's number; rows of one period mostly come together, so the last one is kept at hand. */
+  #periodNumberOf(period: bigint, periodText: string, line: number): number {
+    if (period !== this.#periodInstant) {
+      const periods = this.#periods;
+      const count = periods.count;
+      this.#periodNumber = periods.numberOf(period, periodText, line);
+      this.#periodInstant = period;
+      if (periods.count > count) for (const store of this.#slotStores) store.reserve(periods.count);
     }
-    this.#period = found;
-    this.#periodInstant = period;
-    return found;
+    return this.#periodNumber;
   }
 
   #badNumber(column: MetricColumn, text: string, line: number): void {
@@ -432,11 +420,14 @@ export class ExportAccumulator {
     // the window's aggregates are the periods' folded together; each period keeps only its rounded values
     const windowStates = [...this.#summary.aggregates.values()];
     const mode = this.#context.dictionary?.dictionary.rounding ?? 'half_even';
-    for (const [instant, { periodText, line, states }] of this.#periods) {
-      for (let slot = 0; slot < states.length; slot++) mergeAggregate(windowStates[slot]!, states[slot]!);
-      this.#summary.periods.set(instant, { periodText, line, values: states.map((state) => periodValue(state, mode)) });
+    const stores = this.#slotStores;
+    const { instants, texts, lines } = this.#periods;
+    for (let number = 0; number < instants.length; number++) {
+      const values = stores.map((store) => store.periodValue(number, mode));
+      this.#summary.periods.set(instants[number]!, { periodText: texts[number]!, line: lines[number]!, values });
     }
-    this.#periods.clear();
+    stores.forEach((store, slot) => store.foldInto(windowStates[slot]!));
+    this.#slotStores = [];
     for (const [code, count] of this.#problemCounts) {
       if (count > MAX_PROBLEMS_PER_CODE) {
         this.#summary.problems.push(
@@ -448,12 +439,6 @@ export class ExportAccumulator {
     }
     return this.#summary;
   }
-}
-
-function periodValue(state: AggregateState, mode: RoundingMode): Decimal | null {
-  if (state.observations === 0) return null;
-  const outcome = finishAggregate(state, mode);
-  return outcome.ok ? outcome.value : null;
 }
 
 /**

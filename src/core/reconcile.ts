@@ -9,6 +9,7 @@ import {
   type Decimal,
   formatDecimal,
   normalizeScale,
+  parseDecimal,
   rescale,
   subtractDecimal,
 } from './decimal.ts';
@@ -434,16 +435,32 @@ function comparePeriods(
   epsilon: Decimal,
 ): PeriodValue[] {
   const slots = [leadership.metricColumns.indexOf(metricId), partner.metricColumns.indexOf(metricId)];
-  const valueOf = (summary: ExportSummary, slot: number, instant: bigint): Decimal | null =>
+  const valueOf = (summary: ExportSummary, slot: number, instant: bigint): string | null =>
     summary.periods.get(instant)?.values[slot] ?? null;
+  // most periods agree to the last digit: their delta is a zero with as many places
+  const zeros = new Map<number, { delta: string; pass: boolean }>();
+  const zeroAt = (value: string) => {
+    const point = value.indexOf('.');
+    const scale = point === -1 ? 0 : value.length - point - 1;
+    let zero = zeros.get(scale);
+    if (!zero) {
+      const delta = { units: 0n, scale };
+      zeros.set(scale, (zero = { delta: formatDecimal(delta), pass: compareDecimal(delta, epsilon) <= 0 }));
+    }
+    return zero;
+  };
   return periods.map(({ instant, text }) => {
     const a = valueOf(leadership, slots[0]!, instant);
     const b = valueOf(partner, slots[1]!, instant);
-    const delta = a && b ? absDecimal(subtractDecimal(a, b)) : null;
+    if (a !== null && a === b) {
+      const zero = zeroAt(a);
+      return { period_start: text, leadership: a, partner: b, delta: zero.delta, status: zero.pass ? 'pass' : 'fail' };
+    }
+    const delta = a !== null && b !== null ? absDecimal(subtractDecimal(parseDecimal(a)!, parseDecimal(b)!)) : null;
     return {
       period_start: text,
-      leadership: a && formatDecimal(a),
-      partner: b && formatDecimal(b),
+      leadership: a,
+      partner: b,
       delta: delta && formatDecimal(delta),
       status: (delta ? compareDecimal(delta, epsilon) <= 0 : a === b) ? 'pass' : 'fail',
     };
