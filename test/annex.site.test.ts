@@ -537,3 +537,13 @@ describe.skipIf(!hasChromium)('two clicks from the PDF', () => {
     expect(await page.locator('#definition').textContent()).toContain('Definition');
   });
 });
+
+describe('link text', () => {
+  it('says where a link goes: no page of the annex links "here"', () => {
+    for (const tuple of site.model.tuples) {
+      const html = readFileSync(join(site.dist, 'annex', tuple.tuple_id, 'index.html'), 'utf8');
+      expect(html).not.toMatch(/<a [^>]*>\s*here\s*<\/a>/i);
+      expect(html).toContain('>executive readback</a>');
+    }
+  });
+});
