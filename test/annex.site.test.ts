@@ -547,3 +547,18 @@ describe('link text', () => {
     }
   });
 });
+
+describe('the readback questions', () => {
+  it('ask about the release freeze only when something shipped during one, on the page and in the PDF alike', async () => {
+    const question = 'What shipped during the release freeze?';
+    for (const tuple of site.model.tuples) {
+      const page = readFileSync(join(site.dist, 'readback', tuple.tuple_id, 'index.html'), 'utf8');
+      const pdf = await pdfText(new Uint8Array(readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`))));
+      const asked = tuple.carve_outs.length > 0;
+      expect(page.includes(question), tuple.tuple_id).toBe(asked);
+      expect(pdf.replace(/\s+/g, ' ').includes(question), tuple.tuple_id).toBe(asked);
+    }
+    expect(site.model.tuples.some((t) => t.carve_outs.length === 0)).toBe(true);
+    expect(site.model.tuples.some((t) => t.carve_outs.length > 0)).toBe(true);
+  });
+});

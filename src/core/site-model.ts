@@ -129,6 +129,8 @@ export const TuplePageSchema = z.object({
   bypass_ids: z.array(z.string()),
   sentinel: z.string(),
   headlines: z.array(PublishedHeadlineSchema),
+  /** the questions the readback (page and PDF) links to, each to its annex anchor; none about a freeze nothing shipped in */
+  faq_links: z.array(z.object({ question: z.string(), anchor: z.string() })),
   body_html: z.string(),
   body_text: z.string(),
   downloads: z.object({
@@ -415,6 +417,7 @@ function tuplePage(
     bypass_ids: carveOuts.length > 0 ? [...new Set(carveOuts.map((b) => b.bypass_audit_id))].sort() : [sentinel],
     sentinel,
     headlines,
+    faq_links: readbackQuestions(carveOuts.length > 0),
     body_html: renderMarkdown(content.readback.body),
     body_text: content.readback.body.trim(),
     downloads: {
@@ -453,4 +456,15 @@ export function parseFaq(markdown: string): FaqEntry[] {
     entries.push({ id, question, answer_html: renderMarkdown(answer) });
   }
   return entries;
+}
+
+/** The questions a readback links to in its annex; the freeze question only when something shipped during one. */
+function readbackQuestions(hasCarveOuts: boolean): { question: string; anchor: string }[] {
+  return [
+    { question: 'Where does each number come from? Both exports, side by side', anchor: 'metrics' },
+    { question: 'Which period is this, exactly?', anchor: 'window' },
+    ...(hasCarveOuts ? [{ question: 'What shipped during the release freeze?', anchor: 'carve-out-weeks' }] : []),
+    { question: 'How can I check these figures myself?', anchor: 'provenance' },
+    { question: 'More questions and answers', anchor: 'faq' },
+  ];
 }

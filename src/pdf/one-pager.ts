@@ -85,13 +85,7 @@ export function onePager({ tuple, siteUrl, size, compact = false }: OnePagerProp
   const style = compact ? { ...styles, ...compactStyles } : { ...styles, carveOutText: styles.body };
   const annex = `${siteUrl}/annex/${tuple.tuple_id}/`;
   const window = `${dateOnly(tuple.window.start_inclusive)} to ${dateOnly(tuple.window.end_exclusive)}`;
-  const faq: [string, string][] = [
-    ['Where does each number come from? Both exports, side by side', '#metrics'],
-    ['Which period is this, exactly?', '#window'],
-    ['What shipped during the release freeze?', '#carve-out-weeks'],
-    ['How can I check these figures myself?', '#provenance'],
-    ['More questions and answers', '#faq'],
-  ];
+  const faq = tuple.faq_links.map(({ question, anchor }): [string, string] => [question, `#${anchor}`]);
   return h(
     Document,
     {
