@@ -135,3 +135,14 @@ describe.skipIf(!hasChromium)('glossary in a browser', () => {
     expect(visible.sort()).toEqual(['m.credits.issued_minor', 'm.revenue.billed_minor']);
   });
 });
+
+describe('the home page', () => {
+  it('lists each tuple by its partner and title, linking to its annex, with the id beside them', () => {
+    const home = readFileSync(join(site.dist, 'index.html'), 'utf8');
+    for (const tuple of site.model.tuples) {
+      const title = tuple.title.replace(/&/g, '&amp;');
+      expect(home).toContain(`<a href="/annex/${tuple.tuple_id}/">${title}</a>`);
+      expect(home).toContain(tuple.partner.replace(/&/g, '&amp;'));
+    }
+  });
+});
