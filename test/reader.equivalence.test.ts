@@ -20,8 +20,11 @@ const dictionary = parseDictionary(
 ).loaded!;
 const window = { start: 0n, end: 10n ** 30n, startText: '1970-01-01T00:00:00Z', endText: 'far', startMs: 0 };
 
+const newAccumulator = (dimensions: string[] = []) =>
+  new ExportAccumulator({ audience: 'partner', file: 'x.csv', dictionary, window, dimensions });
+
 async function readWith(path: string, referenceReader: boolean, dimensions: string[] = [], chunkBytes?: number) {
-  const accumulator = new ExportAccumulator({ audience: 'partner', file: 'x.csv', dictionary, window, dimensions });
+  const accumulator = newAccumulator(dimensions);
   const result = await readExport(path, 'x.csv', accumulator, { referenceReader, chunkBytes });
   const summary = accumulator.finish(result.problems.length > 0);
   return {
@@ -275,14 +278,7 @@ describe('where reading stops', () => {
   });
 
   it('refuses a chunk size that is not a whole number of bytes', async () => {
-    const accumulator = new ExportAccumulator({
-      audience: 'partner',
-      file: 'x.csv',
-      dictionary,
-      window,
-      dimensions: [],
-    });
-    await expect(readExport(corpusFiles[0]!, 'x.csv', accumulator, { chunkBytes: 0 })).rejects.toThrow(RangeError);
+    await expect(readExport(corpusFiles[0]!, 'x.csv', newAccumulator(), { chunkBytes: 0 })).rejects.toThrow(RangeError);
   });
 });
 

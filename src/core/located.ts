@@ -4,8 +4,8 @@
  */
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { problem, type Problem, type ProblemCode } from './problems.ts';
-import { codePoint, forbiddenCharacter } from './text.ts';
+import { codePoint, problem, type Problem, type ProblemCode } from './problems.ts';
+import { forbiddenCharacter } from './text.ts';
 
 export interface Located<T> {
   value: T | null;

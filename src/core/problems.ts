@@ -287,10 +287,12 @@ export function problem(
  * message can neither hide what it quotes nor rearrange the line it is printed on.
  */
 export function showInvisible(text: string): string {
-  return text.replace(
-    /[\p{Cc}\p{Cf}\u2028\u2029]/gu,
-    (char) => `<U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`,
-  );
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => `<${codePoint(char)}>`);
+}
+
+/** `U+0041`: how a character is named when it cannot be shown. */
+export function codePoint(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** The same finding, whatever its wording: code, place, metric and facts. */

@@ -5,8 +5,10 @@
  * Streams: feed text chunks in order; the first problem found is kept.
  */
 
+import { codePoint } from './problems.ts';
+
 /** C0 controls except tab, CR and LF; DEL; C1 controls; bidi marks, embeddings, overrides and isolates. */
-const FORBIDDEN =
+export const FORBIDDEN =
   '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 // commas are not tokens: a field number is only needed for a finding, and is counted then
 const TOKEN = new RegExp(`["\\r\\n]|[${FORBIDDEN}]`, 'g');
@@ -120,12 +122,11 @@ export class TextGuard {
         if (this.#inQuotes) this.#line++;
         else this.#endLine(next === '\n' ? 'CRLF' : 'CR', match.index + (next === '\n' ? 2 : 1), match.index);
       } else {
-        const code = c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
         this.finding = {
           kind: 'control_character',
           line: this.#line,
           field: this.#fieldAt(match.index),
-          message: `the control character U+${code} appears in a cell; exports hold printable text only (no NUL, no bidirectional overrides)`,
+          message: `the control character ${codePoint(c)} appears in a cell; exports hold printable text only (no NUL, no bidirectional overrides)`,
         };
       }
     }

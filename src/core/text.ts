@@ -5,20 +5,16 @@
  * and bidirectional-override characters are refused in every value, as in CSV cells.
  */
 import type { Located } from './located.ts';
-import { problem, type Problem, type ProblemCode } from './problems.ts';
+import { codePoint, problem, type Problem, type ProblemCode } from './problems.ts';
+import { FORBIDDEN } from './text-guard.ts';
 import { firstInvalidUtf8 } from './utf8.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** C0 controls except tab, LF and CR; DEL; C1 controls; bidi marks, embeddings, overrides and isolates. */
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/** The characters refused in CSV cells (text-guard.ts), refused in every other text input too. */
+const FORBIDDEN_IN_TEXT = new RegExp(`[${FORBIDDEN}]`, 'u');
 /** In a one-line value (an id, a label) tab, LF and CR are as out of place as any other control. */
-const FORBIDDEN_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-
-/** `U+0041`: how a character is named when it cannot be shown. */
-export function codePoint(char: string): string {
-  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-}
+const FORBIDDEN_IN_LINE = new RegExp(`[${FORBIDDEN}\\t\\n\\r]`, 'u');
 
 /**
  * Decodes a text file's bytes: strict UTF-8, a leading byte order mark dropped — or refused with
@@ -80,7 +76,7 @@ export function decodeText(
 
 /** The first forbidden character of a value and its index, or null (`multiline` allows tab, LF and CR). */
 export function forbiddenCharacter(text: string, multiline = false): { index: number; char: string } | null {
-  const match = (multiline ? FORBIDDEN : FORBIDDEN_IN_LINE).exec(text);
+  const match = (multiline ? FORBIDDEN_IN_TEXT : FORBIDDEN_IN_LINE).exec(text);
   return match ? { index: match.index, char: match[0] } : null;
 }
 
