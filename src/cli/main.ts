@@ -8,6 +8,7 @@ import { RECONCILE_DIR, replayCommand, reportJson, writeReconcileArtifacts } fro
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
 import { type PdfTextReader, verifyPdfNumbers, verifySite, type VerifyResult } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand } from './dictionary.ts';
+import { MANIFEST_HELP, manifestCommand } from './manifest.ts';
 import { EXIT_SOFTWARE, EXIT_USAGE, type Io, unexpectedFailure, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
 import { reconcileSummary } from '../core/report-format.ts';
@@ -18,12 +19,14 @@ const HELP: Record<string, string> = {
 Usage:
   readback reconcile [--root DIR] [--tuple ID]... [--json]
   readback dictionary check|diff|release [--root DIR] [--format F]
+  readback manifest write --audience A --tuple ID --run ID --start T --end T --dictionary V FILE
   readback verify DIR
   readback help [COMMAND]
 
 Commands:
   reconcile   check every tuple's two exports against the metric dictionary
   dictionary  classify dictionary changes, check them, release a version
+  manifest    write an export's manifest with its SHA-256, right after the export
   verify      recompute every hash of a built site (dist/) from its published files
 
 Exit codes: 0 green, 1 red (exports disagree), 2 invalid input, 64 usage error,
@@ -48,6 +51,7 @@ tuple's tuple.yaml, in .readback/reconcile/tickets/<tuple_id>--_tuple.md.
 
 Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
   dictionary: DICTIONARY_HELP,
+  manifest: MANIFEST_HELP,
   verify: `readback verify — recompute every tuple revision hash, dictionary_sha256, download hash
 and artifact id of a built site from its published files alone, and check that every number and
 fact (window, run id, dictionary version and SHA-256, hashes, artifact id, status) the index, the
@@ -146,6 +150,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
         }
         const [subcommand, ...more] = positionals;
         return dictionaryCommand({ subcommand, positionals: more, root: values.root, format: values.format }, io);
+      }
+      case 'manifest': {
+        const { values, positionals } = parse(rest, {
+          audience: { type: 'string' },
+          tuple: { type: 'string' },
+          run: { type: 'string' },
+          start: { type: 'string' },
+          end: { type: 'string' },
+          dictionary: { type: 'string' },
+          'generated-at': { type: 'string' },
+        } as const);
+        if (values.help) {
+          io.stdout.write(`${HELP.manifest}\n`);
+          return 0;
+        }
+        return await manifestCommand(
+          { ...values, generatedAt: values['generated-at'], positionals, now: new Date() },
+          io,
+        );
       }
       case undefined:
       case 'help':

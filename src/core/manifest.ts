@@ -3,8 +3,16 @@ import type { ExportWindow } from './exports.ts';
 import { parseJson, validate } from './located.ts';
 import { findingKey, problem, type Problem, type SourceLocation } from './problems.ts';
 import { showDifference } from './text.ts';
-import { type Audience, type Manifest, ManifestSchema } from './schemas.ts';
-import { instantToMs, parseUtcInstant } from './timestamps.ts';
+import {
+  type Audience,
+  AudienceSchema,
+  type Manifest,
+  ManifestSchema,
+  SEMVER,
+  SHA256_HEX,
+  TUPLE_ID,
+} from './schemas.ts';
+import { instantToMs, parseUtcInstant, rfc3339Variant } from './timestamps.ts';
 
 export interface ManifestRead {
   audience: Audience;
@@ -237,4 +245,86 @@ export function checksumProblem(read: ManifestRead, fileSha256: string): Problem
     undefined,
     { actual: fileSha256, expected: manifest.sha256 },
   );
+}
+
+/** What a pipeline says about an export it has just written (`readback manifest write`). */
+export interface ManifestDraft {
+  audience: string;
+  tuple_id: string;
+  run_id: string;
+  start_inclusive: string;
+  end_exclusive: string;
+  dictionary_version: string;
+  /** the export's path relative to its tuple folder */
+  file: string;
+  sha256: string;
+  generated_at: string;
+}
+
+/** A field of a draft manifest that reconcile would refuse, and why. */
+export interface DraftFault {
+  field: keyof ManifestDraft;
+  message: string;
+}
+
+/**
+ * The manifest `readback manifest write` writes, or every reason reconcile would refuse it
+ * (steps 1 and 2, one side): the same schema, file-name rule and window rules, so a pipeline
+ * learns at write time what reconcile would say later.
+ */
+export function draftManifest(draft: ManifestDraft): { manifest: Manifest | null; faults: DraftFault[] } {
+  const faults: DraftFault[] = [];
+  const audience = AudienceSchema.safeParse(draft.audience);
+  if (!audience.success)
+    faults.push({ field: 'audience', message: `"${draft.audience}" is not leadership or partner` });
+  if (!TUPLE_ID.test(draft.tuple_id))
+    faults.push({ field: 'tuple_id', message: `"${draft.tuple_id}" does not match ^[a-z0-9][a-z0-9-]{1,63}$` });
+  if (draft.run_id.trim() === '') faults.push({ field: 'run_id', message: 'is empty' });
+  if (!SEMVER.test(draft.dictionary_version))
+    faults.push({
+      field: 'dictionary_version',
+      message: `"${draft.dictionary_version}" is not a version such as 2.1.0`,
+    });
+  const instants: Partial<Record<'start_inclusive' | 'end_exclusive' | 'generated_at', bigint>> = {};
+  for (const field of ['start_inclusive', 'end_exclusive', 'generated_at'] as const) {
+    const parsed = parseUtcInstant(draft[field]);
+    if (parsed === null) {
+      const why = rfc3339Variant(draft[field]) ?? 'expected an RFC 3339 UTC timestamp such as 2026-04-06T00:00:00Z';
+      faults.push({ field, message: `"${draft[field]}": ${why}` });
+    } else instants[field] = parsed;
+  }
+  if (
+    instants.start_inclusive !== undefined &&
+    instants.end_exclusive !== undefined &&
+    instants.start_inclusive >= instants.end_exclusive
+  )
+    faults.push({
+      field: 'end_exclusive',
+      message: `the window is empty: ${draft.start_inclusive} is not before ${draft.end_exclusive}`,
+    });
+  if (audience.success) {
+    if (!isInsideFolder(draft.file))
+      faults.push({ field: 'file', message: `"${draft.file}" is not inside the tuple folder` });
+    else if (draft.file.split('/').pop() !== exportFileName(audience.data))
+      faults.push({
+        field: 'file',
+        message: `"${draft.file}" is not the ${audience.data} export: it must be named ${exportFileName(audience.data)}`,
+      });
+  }
+  if (!SHA256_HEX.test(draft.sha256)) faults.push({ field: 'sha256', message: 'is not 64 lowercase hex digits' });
+  if (faults.length > 0) return { manifest: null, faults };
+  const manifest = ManifestSchema.parse({
+    schema: 'readback.export-manifest/1',
+    audience: draft.audience,
+    tuple_id: draft.tuple_id,
+    run_id: draft.run_id,
+    window_tz_policy: 'UTC',
+    start_inclusive: draft.start_inclusive,
+    end_exclusive: draft.end_exclusive,
+    dictionary_version: draft.dictionary_version,
+    file: draft.file,
+    sha256: draft.sha256,
+    generated_at: draft.generated_at,
+  });
+  return { manifest, faults };
 }
