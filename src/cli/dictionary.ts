@@ -30,7 +30,7 @@ Options:
 
 Removals are judged against today's UTC date; set READBACK_TODAY=YYYY-MM-DD to pin it.`;
 
-function parseFormat(value: string | undefined): DiffFormat {
+export function parseFormat(value: string | undefined): DiffFormat {
   const format = value ?? 'text';
   if (!(DIFF_FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')}, not "${format}"`);

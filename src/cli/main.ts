@@ -1,23 +1,23 @@
 #!/usr/bin/env node
 /** The `readback` command line (SPEC §6). Parses arguments, calls io + core, prints, picks the exit code. */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatProblem, STATUS_EXIT_CODE } from '../core/problems.ts';
 import { RECONCILE_DIR, replayCommand, reportJson, writeReconcileArtifacts } from '../io/artifacts.ts';
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
 import { type PdfTextReader, verifyPdfNumbers, verifySite, type VerifyResult } from '../io/verify.ts';
-import { DICTIONARY_HELP, dictionaryCommand } from './dictionary.ts';
+import { DICTIONARY_HELP, dictionaryCommand, parseFormat } from './dictionary.ts';
 import { MANIFEST_HELP, manifestCommand } from './manifest.ts';
 import { EXIT_SOFTWARE, EXIT_USAGE, type Io, unexpectedFailure, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
-import { reconcileSummary } from '../core/report-format.ts';
+import { formatReconcile, reconcileSummary } from '../core/report-format.ts';
 
 const HELP: Record<string, string> = {
   main: `readback — reconcile leadership and partner KPI exports, then publish what agrees.
 
 Usage:
-  readback reconcile [--root DIR] [--tuple ID]... [--json]
+  readback reconcile [--root DIR] [--tuple ID]... [--json | --format F]
   readback dictionary check|diff|release [--root DIR] [--format F]
   readback manifest write --audience A --tuple ID --run ID --start T --end T --dictionary V FILE
   readback verify DIR
@@ -35,13 +35,21 @@ Run "readback COMMAND --help" for a command's options.`,
   reconcile: `readback reconcile — reconcile each tuple's leadership and partner exports.
 
 Usage:
-  readback reconcile [--root DIR] [--tuple ID]... [--json]
+  readback reconcile [--root DIR] [--tuple ID]... [--json | --format F]
 
 Options:
   --root DIR    the workspace (default: the current directory); reads dictionary/ and content/tuples/
   --tuple ID    only this tuple (repeatable)
   --json        print the reconcile report (readback.reconcile-report/1) on stdout
+  --format F    print the result on stdout as F:
+                  text      the summary below
+                  json      the report (as --json)
+                  markdown  a summary for a pull request: tuples, then every problem
+                  junit     a test suite per tuple, a test case per metric
+                  github    a workflow annotation per problem, on the file, line and column it names
   -h, --help    this text
+
+A summary always goes to stderr.
 
 Writes .readback/reconcile/report.json; a red or invalid tuple also gets
 .readback/reconcile/failures/<tuple_id>.json and one owner ticket per failing metric in
@@ -82,12 +90,16 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
     root: { type: 'string' },
     tuple: { type: 'string', multiple: true },
     json: { type: 'boolean' },
+    format: { type: 'string' },
   } as const);
   if (values.help) {
     io.stdout.write(`${HELP.reconcile}\n`);
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (values.json && values.format !== undefined && values.format !== 'json')
+    throw new UsageError(`--json and --format ${values.format} ask for two outputs; give one`);
+  const format = values.json ? 'json' : values.format === undefined ? null : parseFormat(values.format);
   const rootArg = values.root ?? '.';
   const root = resolve(io.cwd, rootArg);
   // nothing is written under a folder that is not there (a mistyped --root)
@@ -112,7 +124,9 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
     // a read-only workspace still gets its verdict and exit code; only the files are missing
     io.stderr.write(`readback: could not write ${RECONCILE_DIR}/ under ${root}: ${(error as Error).message}\n`);
   }
-  if (values.json) io.stdout.write(reportJson(report));
+  if (format === 'json') io.stdout.write(reportJson(report));
+  else if (format !== null)
+    io.stdout.write(formatReconcile(report, format, { rootPath: relative(io.cwd, root).split('\\').join('/') }));
   io.stderr.write(`${reconcileSummary(report)}\n`);
   if (written) {
     io.stderr.write(`report: ${written.report}\n`);

@@ -1,8 +1,9 @@
 /** SPEC §7: one diff, five formats. Every finding carries its rule id and fingerprint in each. */
+import { githubData, githubProperty, markdownCell, OUTPUT_FORMATS, type OutputFormat, xml } from './ci-text.ts';
 import { CLASS_ORDER, type DiffReport, type Finding } from './diff.ts';
 
-export const DIFF_FORMATS = ['text', 'json', 'markdown', 'junit', 'github'] as const;
-export type DiffFormat = (typeof DIFF_FORMATS)[number];
+export const DIFF_FORMATS = OUTPUT_FORMATS;
+export type DiffFormat = OutputFormat;
 
 export interface FormatContext {
   /** file annotations point at (the TO side), and the line of each metric in it */
@@ -52,10 +53,6 @@ function formatText(report: DiffReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 export function groupByClass<F extends Finding>(findings: readonly F[]): [string, F[]][] {
   return CLASS_ORDER.map((c) => [c, findings.filter((f) => f.class === c)] as [string, F[]]).filter(
     ([, list]) => list.length > 0,
@@ -78,9 +75,9 @@ function formatMarkdown(report: DiffReport): string {
         f.violation ? '❌' : '✅',
         `\`${f.rule}\``,
         f.metric_id ? `\`${f.metric_id}\`` : '(dictionary)',
-        escapeCell(show(f.before)),
-        escapeCell(show(f.after)),
-        escapeCell(f.note ?? (f.note_required ? '**missing**' : '—')),
+        markdownCell(show(f.before)),
+        markdownCell(show(f.after)),
+        markdownCell(f.note ?? (f.note_required ? '**missing**' : '—')),
         `\`${f.fingerprint}\``,
       ];
       out.push(`| ${cells.join(' | ')} |`);
@@ -88,15 +85,6 @@ function formatMarkdown(report: DiffReport): string {
     out.push('');
   }
   return out.join('\n');
-}
-
-function xml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }
 
 function formatJunit(report: DiffReport, context: FormatContext): string {
@@ -123,8 +111,6 @@ function formatJunit(report: DiffReport, context: FormatContext): string {
 
 /** GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions */
 function formatGithub(report: DiffReport, context: FormatContext): string {
-  const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const lines = report.findings.map((f) => {
     const level = f.violation
       ? 'error'
@@ -133,10 +119,10 @@ function formatGithub(report: DiffReport, context: FormatContext): string {
         : 'warning';
     const line = f.metric_id ? (context.metricLines.get(f.metric_id) ?? 1) : 1;
     const title = `${f.rule} [${f.fingerprint}]`;
-    return `::${level} file=${escapeProperty(context.file)},line=${line},title=${escapeProperty(title)}::${escapeData(f.note ? `${f.message} (note: ${f.note})` : f.message)}`;
+    return `::${level} file=${githubProperty(context.file)},line=${line},title=${githubProperty(title)}::${githubData(f.note ? `${f.message} (note: ${f.note})` : f.message)}`;
   });
   lines.push(
-    `::${report.ok ? 'notice' : 'error'} title=${escapeProperty('readback dictionary')}::${escapeData(`${report.from} → ${report.to}: ${verdict(report)}`)}`,
+    `::${report.ok ? 'notice' : 'error'} title=${githubProperty('readback dictionary')}::${githubData(`${report.from} → ${report.to}: ${verdict(report)}`)}`,
   );
   return `${lines.join('\n')}\n`;
 }
