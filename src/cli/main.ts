@@ -9,6 +9,7 @@ import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace
 import { type PdfTextReader, verifyPdfNumbers, verifySite, type VerifyResult } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand, parseFormat } from './dictionary.ts';
 import { MANIFEST_HELP, manifestCommand } from './manifest.ts';
+import { PREVIEW_HELP, previewCommand } from './preview.ts';
 import { EXIT_SOFTWARE, EXIT_USAGE, type Io, unexpectedFailure, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
 import { formatReconcile, reconcileSummary } from '../core/report-format.ts';
@@ -21,6 +22,7 @@ Usage:
   readback dictionary check|diff|release [--root DIR] [--format F]
   readback manifest write --audience A --tuple ID --run ID --start T --end T --dictionary V FILE
   readback verify DIR
+  readback preview [DIR] [--port N]
   readback help [COMMAND]
 
 Commands:
@@ -28,6 +30,7 @@ Commands:
   dictionary  classify dictionary changes, check them, release a version
   manifest    write an export's manifest with its SHA-256, right after the export
   verify      recompute every hash of a built site (dist/) from its published files
+  preview     serve a built site on 127.0.0.1 for a look before publishing
 
 Exit codes: 0 green, 1 red (exports disagree), 2 invalid input, 64 usage error,
 70 a fault in Readback itself (said in one line; READBACK_DEBUG=1 shows where).
@@ -60,6 +63,7 @@ tuple's tuple.yaml, in .readback/reconcile/tickets/<tuple_id>--_tuple.md.
 Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
   dictionary: DICTIONARY_HELP,
   manifest: MANIFEST_HELP,
+  preview: PREVIEW_HELP,
   verify: `readback verify — recompute every tuple revision hash, dictionary_sha256, download hash
 and artifact id of a built site from its published files alone, and check that every number and
 fact (window, run id, dictionary version and SHA-256, hashes, artifact id, status) the index, the
@@ -150,6 +154,19 @@ async function verifyPdfs(dir: string): Promise<VerifyResult | null> {
   return verifyPdfNumbers(dir, pdfText);
 }
 
+/** Resolves on the first Ctrl-C (SIGINT) or SIGTERM: a command that runs until stopped ends cleanly. */
+function interrupted(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -183,6 +200,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
           { ...values, generatedAt: values['generated-at'], positionals, now: new Date() },
           io,
         );
+      }
+      case 'preview': {
+        const { values, positionals } = parse(rest, { port: { type: 'string' } } as const);
+        if (values.help) {
+          io.stdout.write(`${HELP.preview}\n`);
+          return 0;
+        }
+        return await previewCommand({ positionals, port: values.port }, io, io.stopped ?? interrupted());
       }
       case undefined:
       case 'help':

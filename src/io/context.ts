@@ -4,6 +4,8 @@ export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   cwd: string;
+  /** resolves when a long-running command (preview) is asked to stop; default: Ctrl-C or SIGTERM */
+  stopped?: Promise<void>;
 }
 
 /** A command used the wrong way (exit 64): a bad option, argument or setting. */

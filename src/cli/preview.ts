@@ -1,0 +1,118 @@
+/** `readback preview`: a built site served on 127.0.0.1, for a look before publishing. */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import { type Io, UsageError } from '../io/context.ts';
+
+export const PREVIEW_HELP = `readback preview — serve a built site on this machine, for a look before publishing.
+
+Usage:
+  readback preview [DIR] [--port N]
+
+DIR is the built site (default: dist). It is served on 127.0.0.1 only, at the printed URL; a
+partner bundle (DIR/partners/<partner_id>) can be previewed on its own the same way. Ctrl-C stops
+it.
+
+Options:
+  --port N      the port (default: a free one)
+  -h, --help    this text
+
+Exit codes: 0 stopped with Ctrl-C, 64 usage error (no such folder, a port in use).`;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.pdf': 'application/pdf',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** The file a URL path names inside `root` (a folder's index.html), or null: outside it, or nothing there. */
+export function fileFor(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0]!.split('#')[0]!);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const path = resolve(root, `.${decoded.startsWith('/') ? decoded : `/${decoded}`}`);
+  if (path !== root && !path.startsWith(root + sep)) return null;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isFile()) return path;
+  if (stat?.isDirectory()) {
+    const index = join(path, 'index.html');
+    return statSync(index, { throwIfNoEntry: false })?.isFile() ? index : null;
+  }
+  return null;
+}
+
+export function previewServer(root: string): Server {
+  return createServer((request, response) => {
+    const file = request.method === 'GET' || request.method === 'HEAD' ? fileFor(root, request.url ?? '/') : null;
+    if (!file) {
+      const notFound = fileFor(root, '/404.html');
+      response.writeHead(request.method === 'GET' || request.method === 'HEAD' ? 404 : 405, {
+        'content-type': 'text/html; charset=utf-8',
+      });
+      if (notFound && request.method === 'GET') createReadStream(notFound).pipe(response);
+      else response.end('Not found\n');
+      return;
+    }
+    // a folder asked for without its trailing slash: redirect, so its relative links resolve as deployed
+    const path = (request.url ?? '/').split('?')[0]!;
+    if (file.endsWith(`${sep}index.html`) && !path.endsWith('/') && !path.endsWith('index.html')) {
+      response.writeHead(301, { location: `${path}/` });
+      response.end();
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    if (request.method === 'HEAD') response.end();
+    else createReadStream(file).pipe(response);
+  });
+}
+
+export async function previewCommand(
+  options: { positionals: string[]; port?: string },
+  io: Io,
+  stopped: Promise<void>,
+): Promise<number> {
+  if (options.positionals.length > 1) throw new UsageError(`unexpected argument "${options.positionals[1]}"`);
+  const dirArg = options.positionals[0] ?? 'dist';
+  const root = resolve(io.cwd, dirArg);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new UsageError(`${dirArg}: no such folder; build the site first (readback build) or name its folder`);
+  if (!existsSync(join(root, 'index.html')))
+    io.stderr.write(`readback: ${dirArg} has no index.html; is it a built site?\n`);
+  const port = options.port === undefined ? 0 : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number from 0 to 65535, not "${options.port}"`);
+  const server = previewServer(root);
+  await new Promise<void>((done, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'EADDRINUSE' ? new UsageError(`port ${port} is in use; give another with --port`) : error),
+    );
+    server.listen(port, '127.0.0.1', done);
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/`;
+  io.stdout.write(`${url}\n`);
+  io.stderr.write(`serving ${root} at ${url} (Ctrl-C stops)\n`);
+  await stopped;
+  server.closeAllConnections();
+  await new Promise<void>((done) => server.close(() => done()));
+  io.stderr.write('stopped\n');
+  return 0;
+}
