@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { runCli } from './helpers/cli.ts';
 import { buildSite, spawnBuild } from './helpers/site.ts';
 import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
@@ -112,6 +113,14 @@ describe('npm run build as a command', () => {
     expect(wrong.status).toBe(64);
     expect(wrong.stderr).toContain("Unknown option '--bogus'");
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('is the readback build command: the same help from `readback build --help`, listed in `readback --help`', async () => {
+    const help = await runCli(['build', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(spawnBuild(copyWorkspace(), {}, ['--help']).stdout);
+    expect((await runCli(['--help'])).stdout).toContain('readback build [--root DIR] [--out DIR]');
+    expect((await runCli(['build', 'extra'])).code).toBe(64);
   });
 });
 

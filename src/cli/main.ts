@@ -8,6 +8,7 @@ import { RECONCILE_DIR, replayCommand, reportJson, writeReconcileArtifacts } fro
 import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace.ts';
 import { type PdfTextReader, verifyPdfNumbers, verifySite, type VerifyResult } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand, parseFormat } from './dictionary.ts';
+import { BUILD_HELP, buildCommand } from './build.ts';
 import { MANIFEST_HELP, manifestCommand } from './manifest.ts';
 import { PREVIEW_HELP, previewCommand } from './preview.ts';
 import { EXIT_SOFTWARE, EXIT_USAGE, type Io, unexpectedFailure, UsageError } from '../io/context.ts';
@@ -20,6 +21,7 @@ const HELP: Record<string, string> = {
 Usage:
   readback reconcile [--root DIR] [--tuple ID]... [--json | --format F]
   readback dictionary check|diff|release [--root DIR] [--format F]
+  readback build [--root DIR] [--out DIR] [--json]
   readback manifest write --audience A --tuple ID --run ID --start T --end T --dictionary V FILE
   readback verify DIR
   readback preview [DIR] [--port N]
@@ -28,6 +30,7 @@ Usage:
 Commands:
   reconcile   check every tuple's two exports against the metric dictionary
   dictionary  classify dictionary changes, check them, release a version
+  build       check, reconcile, then publish the site and the one-pagers into dist/
   manifest    write an export's manifest with its SHA-256, right after the export
   verify      recompute every hash of a built site (dist/) from its published files
   preview     serve a built site on 127.0.0.1 for a look before publishing
@@ -63,6 +66,7 @@ tuple's tuple.yaml, in .readback/reconcile/tickets/<tuple_id>--_tuple.md.
 Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usage error.`,
   dictionary: DICTIONARY_HELP,
   manifest: MANIFEST_HELP,
+  build: BUILD_HELP,
   preview: PREVIEW_HELP,
   verify: `readback verify — recompute every tuple revision hash, dictionary_sha256, download hash
 and artifact id of a built site from its published files alone, and check that every number and
@@ -200,6 +204,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
           { ...values, generatedAt: values['generated-at'], positionals, now: new Date() },
           io,
         );
+      }
+      case 'build': {
+        const { values, positionals } = parse(rest, {
+          root: { type: 'string' },
+          out: { type: 'string' },
+          json: { type: 'boolean' },
+        } as const);
+        if (values.help) {
+          io.stdout.write(`${HELP.build}\n`);
+          return 0;
+        }
+        if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+        return await buildCommand({ ...values, env: io.env ?? process.env }, io);
       }
       case 'preview': {
         const { values, positionals } = parse(rest, { port: { type: 'string' } } as const);

@@ -4,6 +4,8 @@ export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   cwd: string;
+  /** the settings a command reads (READBACK_*); default: the process's environment */
+  env?: NodeJS.ProcessEnv;
   /** resolves when a long-running command (preview) is asked to stop; default: Ctrl-C or SIGTERM */
   stopped?: Promise<void>;
 }

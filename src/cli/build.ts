@@ -1,0 +1,86 @@
+/**
+ * `readback build` (and `npm run build`): publish() on a workspace, its refusals printed with
+ * their codes, its exit code chosen from them.
+ */
+import { resolve } from 'node:path';
+import { exitCodeOf, formatProblem, problem } from '../core/problems.ts';
+import { type Io, today } from '../io/context.ts';
+import { pageSizeOf } from '../pdf/page-size.ts';
+
+export const BUILD_HELP = `readback build — check, reconcile and publish a workspace's site.
+
+Usage:
+  readback build [--root DIR] [--out DIR] [--json]
+
+Checks the dictionary, reconciles every tuple, then builds the site and the one-pagers into a
+staging folder, checks every link, anchor and hash, and only then replaces the published folder.
+Any problem stops the build and leaves the published folder as it was. One build at a time per
+published folder: while one runs (it holds <out>.lock), another is refused with BUILD_IN_PROGRESS.
+
+Options:
+  --root DIR   the workspace (default: the current directory)
+  --out DIR    the published folder (default: <root>/dist)
+  --json       print { "problems": [...], "published": ... } on stdout
+  -h, --help   this text
+
+Settings: READBACK_SITE_URL (an http(s) origin), READBACK_PDF_SIZE (LETTER or A4),
+READBACK_TODAY (YYYY-MM-DD), READBACK_ALLOW_ANCHOR_REMOVAL=1, READBACK_TIMINGS=1.
+
+Exit codes: 0 published, 1 red or the site would be wrong, 2 invalid input or settings, 64 usage error,
+70 a fault in Readback itself (READBACK_DEBUG=1 shows where).`;
+
+export interface BuildArgs {
+  root?: string;
+  out?: string;
+  json?: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
+  const say = (line: string) => io.stderr.write(`${line}\n`);
+  const env = args.env;
+  const root = resolve(io.cwd, args.root ?? '.');
+  const dist = resolve(io.cwd, args.out ?? resolve(root, 'dist'));
+  // settings that cannot work are refused before anything is read or written
+  const size = pageSizeOf(env.READBACK_PDF_SIZE);
+  if (size === null) {
+    const bad = problem(
+      'BAD_SETTING',
+      `READBACK_PDF_SIZE must be LETTER or A4, not "${env.READBACK_PDF_SIZE}"`,
+      {},
+      undefined,
+      { actual: String(env.READBACK_PDF_SIZE), expected: 'LETTER or A4' },
+    );
+    if (args.json) io.stdout.write(`${JSON.stringify({ problems: [bad], published: null }, null, 2)}\n`);
+    say(formatProblem(bad));
+    return exitCodeOf([bad]);
+  }
+  // the site builder (Astro, react-pdf) is loaded only by the command that uses it
+  const { publish } = await import('../publish/publish.ts');
+  const result = await publish({
+    root,
+    out: dist,
+    siteUrl: env.READBACK_SITE_URL,
+    today: today(env),
+    pageSize: size,
+    allowAnchorRemoval: env.READBACK_ALLOW_ANCHOR_REMOVAL === '1',
+    log: say,
+    onPhase:
+      env.READBACK_TIMINGS === '1' ? (step, seconds) => say(`timing ${step}: ${seconds.toFixed(2)} s`) : undefined,
+  });
+  if (args.json)
+    io.stdout.write(`${JSON.stringify({ problems: result.problems, published: result.published }, null, 2)}\n`);
+  if (result.published) {
+    const p = result.published;
+    say(
+      `published ${p.dist} (${p.tuples} tuples, ${p.metrics} metrics, ${p.links} links checked, ${p.hashes} hashes verified)`,
+    );
+    return 0;
+  }
+  // reconcile's own problems are in its summary above; the build's are listed here
+  if (result.report === null || result.report.status === 'green')
+    for (const p of result.problems) say(formatProblem(p));
+  const codes = [...new Set(result.problems.map((p) => p.code))].join(', ');
+  say(`build refused (${codes}); nothing was published (${dist} is unchanged).`);
+  return exitCodeOf(result.problems);
+}
