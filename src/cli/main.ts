@@ -9,6 +9,7 @@ import { reconcileWorkspace, UnknownTupleError } from '../io/reconcile-workspace
 import { type PdfTextReader, verifyPdfNumbers, verifySite, type VerifyResult } from '../io/verify.ts';
 import { DICTIONARY_HELP, dictionaryCommand, parseFormat } from './dictionary.ts';
 import { BUILD_HELP, buildCommand } from './build.ts';
+import { INIT_HELP, initCommand } from './init.ts';
 import { MANIFEST_HELP, manifestCommand } from './manifest.ts';
 import { PREVIEW_HELP, previewCommand } from './preview.ts';
 import { EXIT_SOFTWARE, EXIT_USAGE, type Io, unexpectedFailure, UsageError } from '../io/context.ts';
@@ -19,6 +20,7 @@ const HELP: Record<string, string> = {
   main: `readback — reconcile leadership and partner KPI exports, then publish what agrees.
 
 Usage:
+  readback init [DIR]
   readback reconcile [--root DIR] [--tuple ID]... [--json | --format F]
   readback dictionary check|diff|release [--root DIR] [--format F]
   readback build [--root DIR] [--out DIR] [--json]
@@ -28,6 +30,7 @@ Usage:
   readback help [COMMAND]
 
 Commands:
+  init        write a new workspace that reconciles green and builds at once
   reconcile   check every tuple's two exports against the metric dictionary
   dictionary  classify dictionary changes, check them, release a version
   build       check, reconcile, then publish the site and the one-pagers into dist/
@@ -67,6 +70,7 @@ Exit codes: 0 every tuple green, 1 some tuple red, 2 some input invalid, 64 usag
   dictionary: DICTIONARY_HELP,
   manifest: MANIFEST_HELP,
   build: BUILD_HELP,
+  init: INIT_HELP,
   preview: PREVIEW_HELP,
   verify: `readback verify — recompute every tuple revision hash, dictionary_sha256, download hash
 and artifact id of a built site from its published files alone, and check that every number and
@@ -204,6 +208,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
           { ...values, generatedAt: values['generated-at'], positionals, now: new Date() },
           io,
         );
+      }
+      case 'init': {
+        const { values, positionals } = parse(rest, {} as const);
+        if (values.help) {
+          io.stdout.write(`${HELP.init}\n`);
+          return 0;
+        }
+        return initCommand(positionals, io);
       }
       case 'build': {
         const { values, positionals } = parse(rest, {

@@ -1,0 +1,120 @@
+/** `readback init`: a new workspace that reconciles green and builds at once. */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { draftManifest } from '../core/manifest.ts';
+import { type Io, UsageError } from '../io/context.ts';
+import { writeRelease } from '../io/dictionary-history.ts';
+
+export const INIT_HELP = `readback init — write a new workspace that reconciles green and builds at once.
+
+Usage:
+  readback init [DIR]
+
+Writes into DIR (default: the current folder; created when missing):
+  dictionary/metrics.yaml              a small metric dictionary, released as 1.0.0
+  dictionary/history/                  that release and its SHA256SUMS
+  content/tuples/example-2026-q1/      one tuple: tuple.yaml, both exports, their manifests, readback.md
+  content/faq.md                       the questions the readback pages answer
+  .github/workflows/readback.yml       CI: dictionary check, reconcile, build, verify
+  .gitignore                           dist/ and .readback/
+  package.json                         only when DIR has none: readback as a development dependency
+
+Never overwrites a file: when any of them exists, nothing is written.
+
+Exit codes: 0 written, 64 usage error (a file would be overwritten, DIR is not a folder).`;
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TEMPLATE = join(PACKAGE_ROOT, 'templates', 'init');
+const TUPLE = 'example-2026-q1';
+/** the export run the example's manifests describe */
+const RUN = {
+  run_id: 'run-2026-02-02T03:00:00Z',
+  start_inclusive: '2026-01-05T00:00:00Z',
+  end_exclusive: '2026-02-02T00:00:00Z',
+  dictionary_version: '1.0.0',
+  generated_at: '2026-02-02T03:00:00Z',
+};
+/** npm leaves a package's .gitignore out of the package, so the template holds it under another name */
+const RENAMED: Record<string, string> = { gitignore: '.gitignore' };
+
+function templateFiles(folder = TEMPLATE): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? templateFiles(join(folder, entry.name))
+      : [relative(TEMPLATE, join(folder, entry.name)).split('\\').join('/')],
+  );
+}
+
+/** Every file init writes, relative to DIR, with its bytes (the dictionary history is written by the release). */
+function workspaceFiles(): Map<string, Buffer | string> {
+  const files = new Map<string, Buffer | string>();
+  for (const name of templateFiles()) files.set(RENAMED[name] ?? name, readFileSync(join(TEMPLATE, name)));
+  files.set('content/faq.md', readFileSync(join(PACKAGE_ROOT, 'content', 'faq.md')));
+  for (const audience of ['leadership', 'partner'] as const) {
+    const csv = files.get(`content/tuples/${TUPLE}/${audience}.csv`)!;
+    const { manifest, faults } = draftManifest({
+      ...RUN,
+      audience,
+      tuple_id: TUPLE,
+      file: `${audience}.csv`,
+      sha256: createSha256(csv),
+    });
+    if (!manifest)
+      throw new Error(`the init template's ${audience} manifest: ${faults.map((f) => f.message).join('; ')}`);
+    files.set(`content/tuples/${TUPLE}/${audience}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+  return files;
+}
+
+function createSha256(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function packageJson(): string {
+  const version = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+  const manifest = {
+    private: true,
+    type: 'module',
+    scripts: { reconcile: 'readback reconcile', build: 'readback build', preview: 'readback preview dist' },
+    devDependencies: { readback: `^${version}` },
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+export function initCommand(positionals: string[], io: Io): number {
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const dirArg = positionals[0] ?? '.';
+  const dir = resolve(io.cwd, dirArg);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${dirArg} is not a folder`);
+  const files = workspaceFiles();
+  const history = ['dictionary/history/1.0.0.yaml', 'dictionary/history/SHA256SUMS'];
+  const taken = [...files.keys(), ...history].filter((name) => existsSync(join(dir, name)));
+  if (taken.length > 0)
+    throw new UsageError(
+      `init would overwrite ${taken.length} file${taken.length === 1 ? '' : 's'} in ${dirArg} (${taken.join(', ')}); nothing was written: init writes a new workspace only`,
+    );
+  const writePackage = !existsSync(join(dir, 'package.json'));
+  if (writePackage) files.set('package.json', packageJson());
+  for (const [name, bytes] of files) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), bytes, { flag: 'wx' });
+  }
+  writeRelease(dir, RUN.dictionary_version);
+  const shown = dirArg === '.' ? '' : ` --root ${dirArg}`;
+  io.stderr.write(
+    [
+      `wrote a Readback workspace in ${dir}:`,
+      ...[...files.keys(), ...history].sort().map((name) => `  ${name}`),
+      '',
+      'Next:',
+      ...(writePackage ? ['  npm install    (installs readback, as the package.json written here says)'] : []),
+      `  npx readback reconcile${shown}    (green: both exports agree)`,
+      `  npx readback build${shown}    (the site and the one-pagers, in dist/)`,
+      `  npx readback preview ${dirArg === '.' ? 'dist' : join(dirArg, 'dist')}    (a look at them)`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
