@@ -5,13 +5,12 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyDictionaryChange } from '../src/core/diff.ts';
 import { parseDictionary } from '../src/core/dictionary.ts';
-import { diffJsonSchema } from '../src/core/json-schemas.ts';
 import { runCli } from './helpers/cli.ts';
 import { copyWorkspace, MINIMAL_EXAMPLE, REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'dictionary');
 const cases = readdirSync(FIXTURES).sort();
-const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'dictionary-diff.schema.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'dictionary-diff-1.json'), 'utf8'));
 const validate = new Ajv2020({ strict: false }).compile(schema);
 
 /** SPEC §7's table, written out independently of the code. */
@@ -85,9 +84,6 @@ describe.each(cases)('%s', (name) => {
 });
 
 describe('dictionary diff outputs', () => {
-  it('the shipped JSON Schema is the one generated from the zod schema', () => {
-    expect(schema).toEqual(JSON.parse(JSON.stringify(diffJsonSchema())));
-  });
 
   const sampleDiff = (format: string) =>
     runCli(['dictionary', 'diff', '1.0.0', '1.1.0', '--root', REPO_ROOT, '--format', format]);

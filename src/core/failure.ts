@@ -1,11 +1,49 @@
 /** SPEC §6: the failure artifact and owner tickets a red tuple leaves behind. Pure text. */
 import { absDecimal, compareDecimal, type Decimal, parseDecimal } from './decimal.ts';
 import { formatProblem, PROBLEMS, type Problem } from './problems.ts';
-import type { MetricResult, PeriodValue, TupleReport } from './schemas.ts';
+import { z } from 'zod';
+import {
+  BypassPairSchema,
+  type MetricResult,
+  MetricResultSchema,
+  type PeriodValue,
+  type TupleReport,
+  TupleReportSchema,
+} from './schemas.ts';
 
 export const FAILURE_SCHEMA = 'readback.reconcile-failure/1';
 
-export function failureArtifact(entry: TupleReport, replayCommand: string) {
+/** A period where a failing metric's exports part, for its owner. */
+export const PeriodDriftSchema = z.object({
+  period_start: z.string(),
+  leadership: z.string().nullable(),
+  partner: z.string().nullable(),
+  delta: z.string().nullable(),
+  /** the (bypass, freeze) pairs either export carries in this period */
+  bypasses: z.array(BypassPairSchema),
+});
+export type PeriodDrift = z.infer<typeof PeriodDriftSchema>;
+
+/** `.readback/reconcile/failures/<tuple_id>.json`: what a red or invalid tuple leaves for its owners. */
+export const FailureArtifactSchema = z.object({
+  schema: z.literal(FAILURE_SCHEMA),
+  tuple_id: TupleReportSchema.shape.tuple_id,
+  status: TupleReportSchema.shape.status,
+  tuple_revision_hash: TupleReportSchema.shape.tuple_revision_hash,
+  artifact_id: TupleReportSchema.shape.artifact_id,
+  dictionary_version: TupleReportSchema.shape.dictionary_version,
+  window: TupleReportSchema.shape.window,
+  /** each failing metric's result (without its whole per-period series) and the periods where it drifts most */
+  failing_metrics: z.array(
+    MetricResultSchema.omit({ periods: true }).extend({ largest_period_deltas: z.array(PeriodDriftSchema) }),
+  ),
+  problems: TupleReportSchema.shape.problems,
+  /** the command that reconciles this tuple again */
+  replay: z.string(),
+});
+export type FailureArtifact = z.infer<typeof FailureArtifactSchema>;
+
+export function failureArtifact(entry: TupleReport, replayCommand: string): FailureArtifact {
   return {
     schema: FAILURE_SCHEMA,
     tuple_id: entry.tuple_id,
@@ -28,15 +66,6 @@ export function failureArtifact(entry: TupleReport, replayCommand: string) {
 
 /** How many periods a failure artifact and an owner ticket list to localize a drift. */
 export const LARGEST_PERIODS_SHOWN = 5;
-
-export interface PeriodDrift {
-  period_start: string;
-  leadership: string | null;
-  partner: string | null;
-  delta: string | null;
-  /** the (bypass, freeze) pairs either export carries in this period */
-  bypasses: { bypass_audit_id: string; parent_freeze_id: string }[];
-}
 
 /**
  * SPEC §8.1: the periods of a metric whose delta is largest, largest first (earlier periods first
