@@ -84,7 +84,6 @@ describe.each(cases)('%s', (name) => {
 });
 
 describe('dictionary diff outputs', () => {
-
   const sampleDiff = (format: string) =>
     runCli(['dictionary', 'diff', '1.0.0', '1.1.0', '--root', REPO_ROOT, '--format', format]);
 
