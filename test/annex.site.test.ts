@@ -218,7 +218,7 @@ describe('readback verify', () => {
       (h) => tuple.metrics.find((m) => m.metric_id === h.metric_id)!.unit === 'percentage_points',
     )!;
     const metric = tuple.report.metrics.find((m) => m.metric_id === headline.metric_id)!;
-    const shown = displayValue(metric.partner, metric.unit);
+    const shown = displayValue(metric.partner, tuple.metrics.find((m) => m.metric_id === metric.metric_id)!);
     // one digit off, the way 97.86% becomes 99.86%
     const fake = shown.replace(/\d/, (d) => String((Number(d) + 2) % 10));
     const tampered = tempDir();
@@ -276,7 +276,7 @@ describe('readback verify', () => {
     const found = verifySite(tampered).problems.filter((p) => p.metric_id === metric.metric_id);
     expect(found.map((p) => [p.actual, p.expected])).toEqual([
       ['1', metric.leadership],
-      ['wide', displayValue(metric.epsilon, metric.unit)],
+      ['wide', displayValue(metric.epsilon, tuple.metrics[0]!)],
     ]);
   });
 
