@@ -271,14 +271,7 @@ function compareMetric(old: Metric, m: Metric, a: Dictionary, b: Dictionary, add
       `${id}: currency changed from ${old.currency} to ${m.currency ?? 'none'}; the same minor units would read as other money — mint a new metric_id and deprecate this one`,
     );
   } else if (old.currency === undefined && m.currency !== undefined) {
-    add(
-      'CURRENCY_ADDED',
-      id,
-      'currency',
-      null,
-      m.currency,
-      `${id}: its minor units are now shown as ${m.currency}`,
-    );
+    add('CURRENCY_ADDED', id, 'currency', null, m.currency, `${id}: its minor units are now shown as ${m.currency}`);
   }
   if (old.label !== m.label)
     add(

@@ -38,10 +38,9 @@ export function displayValue(value: string, shownAs: ShownAs): string {
   return `${groupDigits(value)}${UNIT_SYMBOL[shownAs.unit]}`;
 }
 
-/** The unit in words, the same on every page: money with a currency is named by it ("US Dollar (USD)"). */
+/** The unit in words, the same on every page: money with a currency is named by it ("US Dollar"). */
 export function unitName(shownAs: ShownAs): string {
-  if (shownAs.unit === 'money_minor_units' && shownAs.currency !== null)
-    return `${currencyFormat(shownAs.currency).name} (${shownAs.currency})`;
+  if (shownAs.unit === 'money_minor_units' && shownAs.currency !== null) return currencyFormat(shownAs.currency).name;
   return UNIT_NAME[shownAs.unit];
 }
 

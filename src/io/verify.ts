@@ -558,7 +558,9 @@ export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Pr
         checked.push(`${file}: ${metricId} headline = ${expected}`);
         continue;
       }
-      const shown = (headline.match(/[−-]?(\p{Sc}|[A-Z]{2,3}\p{Sc}?)?\d[\d,]*(\.\d+)?(%|ms|minorunits)?/gu) ?? []).join(' ') || 'no number';
+      const shown =
+        (headline.match(/[−-]?(\p{Sc}|[A-Z]{2,3}\p{Sc}?)?\d[\d,]*(\.\d+)?(%|ms|minorunits)?/gu) ?? []).join(' ') ||
+        'no number';
       wrong(
         metricId,
         `${file}: the headline of ${metricId} shows ${shown}; ${report} says ${expected}`,
