@@ -16,6 +16,8 @@ let model: SiteModel;
 beforeAll(() => {
   model = site.model;
 });
+/** The dictionary version acme's exports cite. */
+const acmeDictionary = () => model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!.report.dictionary_version!;
 const annexHtml = (id: string) => readFileSync(join(site.dist, 'annex', id, 'index.html'), 'utf8');
 
 describe('partner annex', () => {
@@ -45,11 +47,85 @@ describe('partner annex', () => {
   });
 
   it('gives an anchor by id, never by label: a renamed label changes no anchor', () => {
-    const acme = model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!;
-    const backlog = acme.metrics.find((m) => m.metric_id === 'm.backlog.tickets')!;
-    expect(backlog.label).toBe('Support backlog'); // acme replays dictionary 1.0.0
-    expect(annexHtml('acme-2026-q2')).toContain('id="m.backlog.tickets"');
-    expect(annexHtml('globex-2026-06')).toContain('id="m.backlog.tickets"'); // "Ticket backlog" in 1.2.0
+    const backlog = model.glossary.find((entry) => entry.metric_id === 'm.backlog.tickets')!;
+    expect(backlog.label_history.map((l) => l.label)).toEqual(['Support backlog', 'Ticket backlog']);
+    for (const tuple of model.tuples) {
+      expect(tuple.metrics.find((m) => m.metric_id === 'm.backlog.tickets')!.label).toBe('Ticket backlog');
+      expect(annexHtml(tuple.tuple_id)).toContain('id="m.backlog.tickets"');
+    }
+  });
+
+  it('shows money as the currency the cited dictionary version gives it, and minor units where it gives none', async () => {
+    const revenue = (tupleId: string) => {
+      const tuple = model.tuples.find((t) => t.tuple_id === tupleId)!;
+      return { tuple, metric: tuple.metrics.find((m) => m.metric_id === 'm.revenue.billed_minor')! };
+    };
+    // acme cites 1.3.0, where revenue is in US dollars: its minor units are cents
+    const acme = revenue('acme-2026-q2');
+    expect(acme.tuple.report.dictionary_version).toBe('1.3.0');
+    expect(acme.metric.currency).toBe('USD');
+    const cents = BigInt(acme.metric.partner);
+    expect(cents > 2n ** 53n).toBe(true);
+    const dollars = `$${(cents / 100n).toLocaleString('en-US')}.${(cents % 100n).toString().padStart(2, '0')}`;
+    expect(acme.metric.display.partner).toBe(dollars);
+    const cells = (html: string, id: string) => {
+      const row = html.slice(html.indexOf(`id="${id}"`));
+      return row.slice(0, row.indexOf('</tr>'));
+    };
+    const acmeRow = cells(annexHtml('acme-2026-q2'), 'm.revenue.billed_minor');
+    // the value shown as money, the exact minor units kept beside it
+    expect(acmeRow).toContain(`data-value="${acme.metric.partner}">${dollars}<`);
+    expect(acmeRow).toContain('data-field="epsilon" data-value="0">$0.00<');
+    expect(acmeRow).not.toContain('minor units');
+    // globex replays 1.2.0, which names no currency: the same metric stays in minor units there
+    const globex = revenue('globex-2026-06');
+    expect(globex.tuple.report.dictionary_version).toBe('1.2.0');
+    expect(globex.metric.currency).toBeNull();
+    const globexRow = cells(annexHtml('globex-2026-06'), 'm.revenue.billed_minor');
+    expect(globexRow).toContain(`${BigInt(globex.metric.partner).toLocaleString('en-US')} minor units<`);
+    expect(globexRow).not.toContain('$');
+    // exports and the published report keep minor units
+    const report = JSON.parse(readFileSync(join(site.dist, 'tuples', 'acme-2026-q2', 'report.json'), 'utf8'));
+    const reported = report.metrics.find((m: { metric_id: string }) => m.metric_id === 'm.revenue.billed_minor');
+    expect(reported.partner).toBe(acme.metric.partner);
+    expect(JSON.stringify(report)).not.toContain('$');
+    for (const file of readdirSync(join(site.dist, 'exports', 'acme-2026-q2'))) {
+      const text = readFileSync(join(site.dist, 'exports', 'acme-2026-q2', file), 'utf8');
+      expect(text, file).not.toContain('$');
+      if (file.endsWith('_partner.csv')) {
+        const [header, ...rows] = text.trim().split('\n');
+        const column = header!.split(',').indexOf('m.revenue.billed_minor');
+        const total = rows.reduce((sum, row) => sum + BigInt(row.split(',')[column]!), 0n);
+        expect(total.toString()).toBe(acme.metric.partner);
+      }
+    }
+    // readback verify checks the dollars against the report's minor units and the cited dictionary's currency
+    const annex = 'annex/acme-2026-q2/index.html';
+    expect(verifySite(site.dist).checked).toContain(`${annex}: m.revenue.billed_minor partner = ${dollars}`);
+    const pdf = await verifyPdfNumbers(site.dist, pdfText);
+    expect(pdf.checked).toContain(`readback/acme-2026-q2.pdf: m.revenue.billed_minor headline = ${dollars}`);
+    // the same amount shown as minor units, where the cited dictionary names the currency, does not pass
+    const asMinorUnits = `${BigInt(acme.metric.partner).toLocaleString('en-US')} minor units`;
+    const tampered = tempDir();
+    cpSync(site.dist, tampered, { recursive: true });
+    const page = join(tampered, annex);
+    writeFileSync(
+      page,
+      readFileSync(page, 'utf8').replace(
+        `data-value="${acme.metric.partner}">${dollars}<`,
+        `data-value="${acme.metric.partner}">${asMinorUnits}<`,
+      ),
+    );
+    writeFileSync(join(tampered, SITE_SUMS), siteSums(tampered));
+    expect(verifySite(tampered).problems).toEqual([
+      expect.objectContaining({
+        code: 'VERIFY_MISMATCH',
+        file: annex,
+        metric_id: 'm.revenue.billed_minor',
+        actual: asMinorUnits,
+        expected: dollars,
+      }),
+    ]);
   });
 
   it('lets an auditor recompute the tuple hash with the printed command: the hash document the model holds', async () => {
@@ -168,7 +244,7 @@ describe('readback verify', () => {
         const path = join(dist, 'tuples', 'acme-2026-q2', 'report.json');
         writeFileSync(path, `\uFEFF${readFileSync(path, 'utf8')}`);
       }),
-      tamper((dist) => writeFileSync(join(dist, 'dictionary', '1.0.0.json'), '{not json')),
+      tamper((dist) => writeFileSync(join(dist, 'dictionary', `${acmeDictionary()}.json`), '{not json')),
       tamper((dist) => {
         rmSync(exportsOf(dist), { recursive: true });
         writeFileSync(exportsOf(dist), 'not a folder');
@@ -198,7 +274,7 @@ describe('readback verify', () => {
 
     const dictionaryTampered = tempDir();
     cpSync(site.dist, dictionaryTampered, { recursive: true });
-    const dictionary = join(dictionaryTampered, 'dictionary', '1.0.0.json');
+    const dictionary = join(dictionaryTampered, 'dictionary', `${acmeDictionary()}.json`);
     writeFileSync(dictionary, readFileSync(dictionary, 'utf8').replace('"half_up"', '"half_even"'));
     expect((await runCli(['verify', dictionaryTampered])).code).toBe(1);
     expect((await runCli(['verify'])).code).toBe(64);
@@ -218,7 +294,10 @@ describe('readback verify', () => {
       (h) => tuple.metrics.find((m) => m.metric_id === h.metric_id)!.unit === 'percentage_points',
     )!;
     const metric = tuple.report.metrics.find((m) => m.metric_id === headline.metric_id)!;
-    const shown = displayValue(metric.partner, metric.unit);
+    const shown = displayValue(
+      metric.partner,
+      tuple.metrics.find((m) => m.metric_id === metric.metric_id)!,
+    );
     // one digit off, the way 97.86% becomes 99.86%
     const fake = shown.replace(/\d/, (d) => String((Number(d) + 2) % 10));
     const tampered = tempDir();
@@ -276,7 +355,7 @@ describe('readback verify', () => {
     const found = verifySite(tampered).problems.filter((p) => p.metric_id === metric.metric_id);
     expect(found.map((p) => [p.actual, p.expected])).toEqual([
       ['1', metric.leadership],
-      ['wide', displayValue(metric.epsilon, metric.unit)],
+      ['wide', displayValue(metric.epsilon, tuple.metrics[0]!)],
     ]);
   });
 
@@ -456,7 +535,11 @@ describe('readback verify', () => {
       ['artifact id', (t: string) => t.replace(/(Artifact\s+id\s+[0-9a-f]{64})/, '$1ff'), tuple.report.artifact_id],
       [
         'dictionary version',
-        (t: string) => t.replace(/Dictionary(\s+)1\.0\.0/, 'Dictionary$11.0.0.1'),
+        (t: string) =>
+          t.replace(
+            new RegExp(`Dictionary(\\s+)${acmeDictionary().replace(/\./g, '\\.')}`),
+            `Dictionary$1${acmeDictionary()}.1`,
+          ),
         tuple.report.dictionary_version!,
       ],
     ] as const) {

@@ -32,6 +32,8 @@ const TABLE: Record<string, { class: string; bump: string }> = {
   SENTINEL_CHANGED: { class: 'breaking', bump: 'major' },
   VERSION_BUMP_INSUFFICIENT: { class: 'error', bump: 'none' },
   HISTORY_EDITED: { class: 'error', bump: 'none' },
+  // the project's own rule (docs/DECISIONS.md): a currency given where there was none names what the minor units were
+  CURRENCY_ADDED: { class: 'clarifying', bump: 'minor' },
 };
 
 const previousToday = process.env.READBACK_TODAY;
@@ -171,6 +173,7 @@ describe('the bundled sample', () => {
     for (const [from, to] of [
       ['1.0.0', '1.1.0'],
       ['1.1.0', '1.2.0'],
+      ['1.2.0', '1.3.0'],
     ]) {
       const report = JSON.parse(
         (await runCli(['dictionary', 'diff', from!, to!, '--root', REPO_ROOT, '--format', 'json'])).stdout,
@@ -184,6 +187,7 @@ describe('the bundled sample', () => {
       'METRIC_DEPRECATED',
       'DEFINITION_REWORDED',
       'EPSILON_TIGHTENED',
+      'CURRENCY_ADDED',
     ])
       expect([...rules.keys()]).toContain(rule);
     expect(rules.get('DEFINITION_REWORDED')).toBeTruthy();

@@ -35,8 +35,12 @@ describe('executive one-pager', () => {
       expect(tuple.headlines.length).toBeGreaterThan(0);
       for (const headline of tuple.headlines) {
         const metric = tuple.report.metrics.find((m) => m.metric_id === headline.metric_id)!;
-        // the value is the reconciled partner value, only grouped and given its unit symbol
-        expect(headline.value.replace(/,/g, '').replace(/( ms|%| minor units)$/, '')).toBe(metric.partner);
+        // the value is the reconciled partner value, only grouped and given its unit symbol, or in
+        // dollars when the cited dictionary names the currency (cents: the same digits, a point before the last two)
+        if (tuple.metrics.find((m) => m.metric_id === headline.metric_id)!.currency === 'USD') {
+          expect(headline.value).toMatch(/^\$\d{1,3}(,\d{3})*\.\d{2}$/);
+          expect(headline.value.replace(/[$,.]/g, '')).toBe(metric.partner);
+        } else expect(headline.value.replace(/,/g, '').replace(/( ms|%| minor units)$/, '')).toBe(metric.partner);
         const flat = (s: string) => s.replace(/\s+/g, '');
         expect(facts.flat).toContain(flat(headline.value));
         expect(facts.flat).toContain(flat(headline.text));
@@ -50,6 +54,17 @@ describe('executive one-pager', () => {
       expect(facts.info.Keywords).toBe(tuple.report.metrics.map((m) => m.metric_id).join(' '));
       expect(facts.info.CreationDate).toMatch(new RegExp(`^D:${tuple.generated_at.slice(0, 10).replace(/-/g, '')}`));
     }
+  });
+
+  it('shows a money headline in its currency, exactly, beyond 2^53', async () => {
+    const tuple = model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!;
+    const cents = BigInt(tuple.report.metrics.find((m) => m.metric_id === 'm.revenue.billed_minor')!.partner);
+    expect(cents > 2n ** 53n).toBe(true);
+    // BigInt arithmetic as the reference: dollars and the two cent digits
+    const dollars = `$${(cents / 100n).toLocaleString('en-US')}.${(cents % 100n).toString().padStart(2, '0')}`;
+    const facts = await pdfFacts(readFileSync(join(site.dist, 'readback', 'acme-2026-q2.pdf')));
+    expect(facts.flat).toContain(`Revenuebilledforthequarter:${dollars}(m.revenue.billed_minor,`);
+    expect(facts.text).not.toContain('minor units');
   });
 
   it('links every headline and carve-out to an annex anchor that exists in the built HTML', async () => {

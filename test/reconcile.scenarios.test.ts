@@ -62,7 +62,9 @@ describe('a synthetic 1% drift in a partner rate', () => {
 
     const failure = JSON.parse(readFileSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`), 'utf8'));
     expect(failure.tuple_revision_hash).toBe(tuple.tuple_revision_hash);
-    expect(failure.dictionary_version).toBe('1.0.0');
+    // the version the tuple's manifests cite, not the current dictionary's
+    const manifest = JSON.parse(readFileSync(tuplePath(root, TUPLE, 'partner.manifest.json'), 'utf8'));
+    expect(failure.dictionary_version).toBe(manifest.dictionary_version);
     expect(failure.failing_metrics.map((m: { metric_id: string }) => m.metric_id)).toEqual([RATE]);
     // drift localization: the five periods with the largest delta, largest first, without the whole series
     const drifts = failure.failing_metrics[0].largest_period_deltas as { delta: string; period_start: string }[];
@@ -386,7 +388,9 @@ describe('a label renamed in the dictionary', () => {
     const root = copyWorkspace();
     const before = (await reconcile(root)).report;
     const headerBefore = readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8').split('\n')[0];
-    for (const file of ['dictionary/metrics.yaml', 'dictionary/history/1.0.0.yaml']) {
+    // the current dictionary and the released version the tuple cites (which is used and hashed)
+    const cited = before.tuples.find((t) => t.tuple_id === TUPLE)!.dictionary_version!;
+    for (const file of ['dictionary/metrics.yaml', `dictionary/history/${cited}.yaml`]) {
       editYaml(join(root, file), (text) =>
         text.replace(/label: Availability\b.*/, 'label: Service availability (renamed)'),
       );
@@ -400,7 +404,7 @@ describe('a label renamed in the dictionary', () => {
         metrics: t.metrics.map(({ label: _label, ...rest }) => rest),
       }));
     expect(essence(after)).toEqual(essence(before));
-    const labelsAfter = after.tuples[0]!.metrics.map((m) => m.label);
+    const labelsAfter = after.tuples.find((t) => t.tuple_id === TUPLE)!.metrics.map((m) => m.label);
     expect(labelsAfter).toContain('Service availability (renamed)');
   });
 });

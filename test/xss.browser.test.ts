@@ -14,7 +14,7 @@ const inline = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</scr
 const site = useBuiltSite((root) => {
   // a pending dictionary version whose reworded definition carries the payloads
   const dictionary = join(root, 'dictionary', 'metrics.yaml');
-  let text = readFileSync(dictionary, 'utf8').replace('version: 1.2.0', 'version: 1.3.0');
+  let text = readFileSync(dictionary, 'utf8').replace('version: 1.3.0', 'version: 1.4.0');
   text = text.replace(
     /changes:\n(  - .*\n)+/,
     'changes:\n  - { metric_id: m.orders.returned, note: "Definition reworded (security test)." }\n',
@@ -43,7 +43,7 @@ const PAGES = [
   '/glossary/',
   '/glossary/m.orders.returned/',
   '/glossary/diff/',
-  '/glossary/diff/1.2.0...1.3.0/',
+  '/glossary/diff/1.3.0...1.4.0/',
   '/annex/acme-2026-q2/',
   '/readback/acme-2026-q2/',
   '/',

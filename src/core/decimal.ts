@@ -229,6 +229,14 @@ function withPoint(digits: string, scale: number, negative: boolean): string {
   return negative ? `-${digits}` : digits;
 }
 
+/** Groups the integer digits of an exact decimal string in threes (`"9392299295182327"` → `"9,392,299,295,182,327"`); a minus is written `−` (U+2212). */
+export function groupDigits(decimal: string): string {
+  const negative = decimal.startsWith('-');
+  const [integer, fraction] = (negative ? decimal.slice(1) : decimal).split('.');
+  const grouped = integer!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '−' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`;
+}
+
 /** The smallest scale that writes `value` exactly (at least `minimumScale`). */
 export function normalizeScale(value: Decimal, minimumScale = 0): Decimal {
   let { units, scale } = value;

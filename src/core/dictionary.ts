@@ -2,6 +2,7 @@
 import { type Decimal, parseDecimal, normalizeScale } from './decimal.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 import { parseYaml, validate } from './located.ts';
+import { isKnownCurrency } from './money.ts';
 import { problem, type Problem } from './problems.ts';
 import { type Dictionary, DictionarySchema, type Metric } from './schemas.ts';
 
@@ -113,6 +114,23 @@ export function parseDictionary(text: string, file: string): DictionaryResult {
           'BAD_DICTIONARY',
           `${id}: superseded_by "${metric.superseded_by}" is not a metric of this dictionary`,
           at(index, 'superseded_by'),
+        ),
+      );
+    }
+    if (metric.currency !== undefined && metric.unit !== 'money_minor_units') {
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `${id}: currency is only allowed for money (unit money_minor_units; unit is ${metric.unit})`,
+          at(index, 'currency'),
+        ),
+      );
+    } else if (metric.currency !== undefined && !isKnownCurrency(metric.currency)) {
+      problems.push(
+        problem(
+          'BAD_DICTIONARY',
+          `${id}: currency "${metric.currency}" is not an ISO 4217 currency code Readback can format (USD, EUR, JPY…)`,
+          at(index, 'currency'),
         ),
       );
     }

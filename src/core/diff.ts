@@ -13,6 +13,8 @@ export const RULES = {
   LABEL_CHANGED: { class: 'cosmetic', bump: 'patch', noteRequired: false },
   OWNER_CHANGED: { class: 'cosmetic', bump: 'patch', noteRequired: false },
   DEFINITION_REWORDED: { class: 'clarifying', bump: 'minor', noteRequired: true },
+  /** a money metric's minor units get the currency they were always of: shown as money from now on */
+  CURRENCY_ADDED: { class: 'clarifying', bump: 'minor', noteRequired: true },
   METRIC_ADDED: { class: 'additive', bump: 'minor', noteRequired: false },
   METRIC_DEPRECATED: { class: 'additive', bump: 'minor', noteRequired: true },
   DEPRECATION_CHANGED: { class: 'additive', bump: 'minor', noteRequired: true },
@@ -87,6 +89,19 @@ export type DiffReport = z.infer<typeof DiffReportSchema>;
 
 const SEMANTIC_FIELDS = ['unit', 'aggregation', 'weight_metric_id', 'class', 'formula_ref'] as const;
 
+/**
+ * A currency, once given, is part of what the id names: the same minor units read as another
+ * currency (or as none) are other money. Giving one where there was none only names what they were.
+ */
+const currencyChanged = (old: Metric, m: Metric) =>
+  old.currency !== undefined && old.currency !== (m.currency ?? undefined);
+
+/** The semantic fields (and the currency) in which `m` differs from `old`. */
+const semanticDifferences = (old: Metric, m: Metric): string[] => [
+  ...SEMANTIC_FIELDS.filter((f) => (old[f] ?? null) !== (m[f] ?? null)),
+  ...(currencyChanged(old, m) ? ['currency'] : []),
+];
+
 export interface DiffOptions {
   /** every earlier released version, for ID_REUSED */
   history?: readonly LoadedDictionary[];
@@ -160,9 +175,9 @@ export function classifyDictionaryChange(
       const earlier = (options.history ?? [])
         .map((h) => h.dictionary.metrics.find((x) => x.metric_id === m.metric_id))
         .filter((x): x is Metric => !!x);
-      const conflicting = earlier.find((x) => SEMANTIC_FIELDS.some((f) => (x[f] ?? null) !== (m[f] ?? null)));
+      const conflicting = earlier.find((x) => semanticDifferences(x, m).length > 0);
       if (conflicting) {
-        const fields = SEMANTIC_FIELDS.filter((f) => (conflicting[f] ?? null) !== (m[f] ?? null));
+        const fields = semanticDifferences(conflicting, m);
         add(
           'ID_REUSED',
           m.metric_id,
@@ -246,6 +261,18 @@ function compareMetric(old: Metric, m: Metric, a: Dictionary, b: Dictionary, add
       );
     }
   }
+  if (currencyChanged(old, m)) {
+    add(
+      'SEMANTICS_CHANGED',
+      id,
+      'currency',
+      old.currency ?? null,
+      m.currency ?? null,
+      `${id}: currency changed from ${old.currency} to ${m.currency ?? 'none'}; the same minor units would read as other money — mint a new metric_id and deprecate this one`,
+    );
+  } else if (old.currency === undefined && m.currency !== undefined) {
+    add('CURRENCY_ADDED', id, 'currency', null, m.currency, `${id}: its minor units are now shown as ${m.currency}`);
+  }
   if (old.label !== m.label)
     add(
       'LABEL_CHANGED',
@@ -326,7 +353,9 @@ function compareMetric(old: Metric, m: Metric, a: Dictionary, b: Dictionary, add
 }
 
 function semantics(m: Metric): string {
-  return SEMANTIC_FIELDS.map((f) => `${f}=${m[f] ?? 'none'}`).join('; ');
+  // the currency only when there is one, so findings about metrics without one keep their fingerprints
+  const currency = m.currency === undefined ? [] : [`currency=${m.currency}`];
+  return [...SEMANTIC_FIELDS.map((f) => `${f}=${m[f] ?? 'none'}`), ...currency].join('; ');
 }
 
 function toValue(value: unknown): string | number | null {

@@ -2,8 +2,12 @@
  * How a reconciled value is shown to people: the one place a number is formatted for display.
  * The annex, the HTML readback and the PDF all take their text from here (through the site model).
  */
+import { groupDigits } from './decimal.ts';
 import { shortHash, tupleRevisionDocument } from './hash.ts';
+import { currencyFormat, formatMoney } from './money.ts';
 import type { MetricResult, TupleReport } from './schemas.ts';
+
+export { groupDigits };
 
 export const UNIT_SYMBOL: Record<MetricResult['unit'], string> = {
   count: '',
@@ -19,17 +23,25 @@ export const UNIT_NAME: Record<MetricResult['unit'], string> = {
   money_minor_units: 'minor currency units',
 };
 
-/** Groups the integer digits of an exact decimal string in threes ("9392299295182327" → "9,392,299,295,182,327"). */
-export function groupDigits(decimal: string): string {
-  const negative = decimal.startsWith('-');
-  const [integer, fraction] = (negative ? decimal.slice(1) : decimal).split('.');
-  const grouped = integer!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '−' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`;
+/** Whatever a value is shown as: its unit, and for money the currency the dictionary version gives it (null: none). */
+export interface ShownAs {
+  unit: MetricResult['unit'];
+  currency: string | null;
 }
 
-/** The value as a reader sees it: grouped digits and the unit's symbol, never re-rounded. */
-export function displayValue(value: string, unit: MetricResult['unit']): string {
-  return `${groupDigits(value)}${UNIT_SYMBOL[unit]}`;
+/**
+ * The value as a reader sees it, never re-rounded: money with a currency as that currency
+ * (`$1,234.56`), anything else as grouped digits and the unit's symbol. Exports keep minor units.
+ */
+export function displayValue(value: string, shownAs: ShownAs): string {
+  if (shownAs.unit === 'money_minor_units' && shownAs.currency !== null) return formatMoney(value, shownAs.currency);
+  return `${groupDigits(value)}${UNIT_SYMBOL[shownAs.unit]}`;
+}
+
+/** The unit in words, the same on every page: money with a currency is named by it ("US Dollar"). */
+export function unitName(shownAs: ShownAs): string {
+  if (shownAs.unit === 'money_minor_units' && shownAs.currency !== null) return currencyFormat(shownAs.currency).name;
+  return UNIT_NAME[shownAs.unit];
 }
 
 /** An instant as the one-pager's header shows it: `2026-04-06T00:00:00Z` → `2026-04-06`. */

@@ -3,6 +3,7 @@
  * Inputs are strict objects, so a misspelt key is reported instead of silently ignored.
  */
 import { z } from 'zod';
+import { CURRENCY_CODE } from './money.ts';
 import { ProblemSchema } from './problems.ts';
 
 /** SPEC §3: opaque, stable; the CSV header, the URL anchor and the citation. */
@@ -59,6 +60,12 @@ export const MetricSchema = z.strictObject({
   owner: z.string().min(1),
   deprecated_after: z.string().regex(FULL_DATE, 'an RFC 3339 date YYYY-MM-DD').nullable().optional(),
   superseded_by: MetricIdSchema.nullable().optional(),
+  /**
+   * money only (unit money_minor_units): the ISO 4217 code its minor units are of; pages then show
+   * the value as that currency, exactly. Null or absent: shown as minor units.
+   * @example "USD"
+   */
+  currency: optional(z.string().regex(CURRENCY_CODE, 'an ISO 4217 currency code such as USD')),
 });
 export type Metric = z.infer<typeof MetricSchema>;
 export type MetricClass = z.infer<typeof MetricClassSchema>;

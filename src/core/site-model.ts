@@ -8,7 +8,7 @@ import { groupByClass } from './diff-format.ts';
 import { classifyDictionaryChange, DiffReportSchema, FindingSchema, type DiffReport } from './diff.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { renderMarkdown } from './markdown.ts';
-import { displayValue, tupleFacts, UNIT_NAME } from './present.ts';
+import { displayValue, tupleFacts, unitName } from './present.ts';
 import { fillHeadline, type ReadbackContent } from './readback.ts';
 import {
   AggregationSchema,
@@ -34,6 +34,8 @@ export const GlossaryEntrySchema = z.object({
   label: z.string(),
   class: MetricClassSchema,
   unit: UnitSchema,
+  /** money only: the ISO 4217 code its values are shown in (null: shown as minor units) */
+  currency: z.string().nullable(),
   /** the unit in words, the same on every page: @example "milliseconds" */
   unit_name: z.string(),
   aggregation: AggregationSchema,
@@ -65,9 +67,11 @@ export type GlossaryEntry = z.infer<typeof GlossaryEntrySchema>;
 /** A reconciled metric as the annex and the readback show it. */
 export const DisplayedMetricSchema = MetricResultSchema.extend({
   class: MetricClassSchema,
+  /** money only: the currency the cited dictionary version gives it, null for none (values then in minor units) */
+  currency: z.string().nullable(),
   /** the unit in words, the same as the glossary's */
   unit_name: z.string(),
-  /** what people read: grouped digits and unit symbol, from the reconciled strings */
+  /** what people read (src/core/present.ts displayValue): grouped digits and unit symbol, or the currency */
   display: z.object({ leadership: z.string(), partner: z.string(), delta: z.string(), epsilon: z.string() }),
   /** @example "/annex/acme-2026-q2/#m.orders.shipped" */
   annex_href: z.string(),
@@ -226,6 +230,7 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
     const version = loaded.dictionary.version;
     for (const metric of loaded.dictionary.metrics) {
       const epsilon = epsilonFor(metric, loaded.dictionary);
+      const shownAs = { unit: metric.unit, currency: metric.currency ?? null };
       const previous = entries.get(metric.metric_id);
       const labels = previous?.label_history ?? [];
       if (labels.at(-1)?.label !== metric.label) labels.push({ version, label: metric.label });
@@ -234,12 +239,13 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
         label: metric.label,
         class: metric.class,
         unit: metric.unit,
-        unit_name: UNIT_NAME[metric.unit],
+        currency: shownAs.currency,
+        unit_name: unitName(shownAs),
         aggregation: metric.aggregation,
         weight_metric_id: metric.weight_metric_id ?? null,
         precision: metric.precision,
         epsilon: formatDecimal(epsilon.value),
-        epsilon_display: displayValue(formatDecimal(epsilon.value), metric.unit),
+        epsilon_display: displayValue(formatDecimal(epsilon.value), shownAs),
         epsilon_source: epsilon.source,
         epsilon_written: epsilon.written,
         definition_html: renderMarkdown(metric.definition),
@@ -349,18 +355,23 @@ function tuplePage(
   const short = facts.short_hash;
   const dictionary = versions.find((v) => v.dictionary.version === tuple.dictionary_version);
   const sentinel = dictionary?.dictionary.bypass_sentinel ?? 'NO_BYPASS';
-  const metrics: DisplayedMetric[] = tuple.metrics.map((m) => ({
-    ...m,
-    class: glossary.get(m.metric_id)?.class ?? 'count',
-    unit_name: UNIT_NAME[m.unit],
-    display: {
-      leadership: displayValue(m.leadership, m.unit),
-      partner: displayValue(m.partner, m.unit),
-      delta: displayValue(m.delta, m.unit),
-      epsilon: displayValue(m.epsilon, m.unit),
-    },
-    annex_href: `${annex}#${m.metric_id}`,
-  }));
+  const metrics: DisplayedMetric[] = tuple.metrics.map((m) => {
+    // the currency of the version the tuple cites: a tuple replays its own dictionary
+    const shownAs = { unit: m.unit, currency: dictionary?.metricsById.get(m.metric_id)?.currency ?? null };
+    return {
+      ...m,
+      class: glossary.get(m.metric_id)?.class ?? 'count',
+      currency: shownAs.currency,
+      unit_name: unitName(shownAs),
+      display: {
+        leadership: displayValue(m.leadership, shownAs),
+        partner: displayValue(m.partner, shownAs),
+        delta: displayValue(m.delta, shownAs),
+        epsilon: displayValue(m.epsilon, shownAs),
+      },
+      annex_href: `${annex}#${m.metric_id}`,
+    };
+  });
   const byId = new Map(metrics.map((m) => [m.metric_id, m]));
   const blast = content.config.bypasses ?? {};
   const bypasses = tuple.bypasses.filter((b) => b.bypass_audit_id !== sentinel);

@@ -7,7 +7,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
 import { type Located, parseJson } from '../core/located.ts';
-import { dateOnly, displayValue, TUPLE_FACT_FIELDS, type TupleFactField, tupleFacts } from '../core/present.ts';
+import { parseDictionary } from '../core/dictionary.ts';
+import {
+  dateOnly,
+  displayValue,
+  type ShownAs,
+  TUPLE_FACT_FIELDS,
+  type TupleFactField,
+  tupleFacts,
+} from '../core/present.ts';
 import { artifactId } from '../core/reconcile.ts';
 import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
 import { type MetricResult, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
@@ -99,14 +107,15 @@ const flat = (text: string) => text.replace(/\s+/g, '');
 const shownKey = (tupleId: string, metricId: string, field: string) => `${tupleId} ${metricId} ${field}`;
 
 /** What the report entry says a marked element shows, as src/core/present.ts formats it; undefined: not held. */
-function expectedText(entry: TupleReport, metricId: string | undefined, field: string): string | undefined {
+function expectedText(published: PublishedEntry, metricId: string | undefined, field: string): string | undefined {
+  const { entry } = published;
   if (metricId === undefined)
     return (TUPLE_FACT_FIELDS as readonly string[]).includes(field)
       ? tupleFacts(entry)[field as TupleFactField]
       : undefined;
   const metric = entry.metrics.find((m) => m.metric_id === metricId);
   if (!metric || !METRIC_FIELDS.includes(field)) return undefined;
-  return field === 'status' ? metric.status : displayValue(metric[field as ShownField], metric.unit);
+  return field === 'status' ? metric.status : displayValue(metric[field as ShownField], shownAs(published, metric));
 }
 
 /**
@@ -117,7 +126,7 @@ function expectedText(entry: TupleReport, metricId: string | undefined, field: s
 function shownValueProblems(
   page: string,
   html: string,
-  entries: ReadonlyMap<string, TupleReport>,
+  entries: ReadonlyMap<string, PublishedEntry>,
   pageTuple: string | undefined,
   required: ReadonlySet<string>,
   checked: string[],
@@ -146,7 +155,7 @@ function shownValueProblems(
       ['datetime', shown.attributes.get('datetime'), expected],
     ];
     if (shown.metricId !== undefined && shown.field !== 'status') {
-      const metric = entry!.metrics.find((m) => m.metric_id === shown.metricId)!;
+      const metric = entry!.entry.metrics.find((m) => m.metric_id === shown.metricId)!;
       alsoCarried.push(['data-value', shown.attributes.get('data-value'), metric[shown.field as ShownField]]);
     }
     const titleField = shown.attributes.get('data-title-field');
@@ -242,6 +251,27 @@ interface PublishedEntry {
   entry: TupleReport;
   /** the file as published, so a key added afterwards changes the id (zod would drop it) */
   raw: Record<string, unknown>;
+  /** the currency of each money metric that has one, in the published dictionary version the entry cites */
+  currencies: ReadonlyMap<string, string>;
+}
+
+/** How a page shows a metric of the entry: report.json keeps minor units; the cited dictionary names the currency. */
+const shownAs = (published: PublishedEntry, metric: MetricResult): ShownAs => ({
+  unit: metric.unit,
+  currency: published.currencies.get(metric.metric_id) ?? null,
+});
+
+/**
+ * The currencies of `dictionary/<version>.json` (canonical JSON, which reads as YAML), checked as
+ * the dictionary is; none when it is missing or unreadable (verifySite reports that).
+ */
+function publishedCurrencies(dir: string, version: string | null): ReadonlyMap<string, string> {
+  const file = `dictionary/${version}.json`;
+  if (version === null || !existsSync(join(dir, file))) return new Map();
+  const loaded = parseDictionary(readFileSync(join(dir, file), 'utf8'), file).loaded;
+  return new Map(
+    (loaded?.dictionary.metrics ?? []).flatMap((m) => (m.currency ? [[m.metric_id, m.currency] as const] : [])),
+  );
 }
 
 /**
@@ -276,7 +306,13 @@ function publishedEntries(dir: string): { entries: PublishedEntry[]; problems: P
     problems.push(...read.problems);
     if (read.value === null) continue;
     const checked = TupleReportSchema.safeParse(read.value);
-    if (checked.success) entries.push({ tupleId, entry: checked.data, raw: read.value as Record<string, unknown> });
+    if (checked.success)
+      entries.push({
+        tupleId,
+        entry: checked.data,
+        raw: read.value as Record<string, unknown>,
+        currencies: publishedCurrencies(dir, checked.data.dictionary_version),
+      });
     else {
       const reason = checked.error.issues[0]!;
       problems.push(
@@ -309,7 +345,7 @@ export function verifySite(dir: string): VerifyResult {
   const published = publishedEntries(dir);
   problems.push(...published.problems);
   if (problems.some((p) => p.code === 'NOT_A_SITE')) return { checked, problems };
-  const entries = new Map(published.entries.map(({ tupleId, entry }) => [tupleId, entry]));
+  const entries = new Map(published.entries.map((published) => [published.tupleId, published]));
   for (const { tupleId, entry, raw } of published.entries) {
     const where = `tuple ${tupleId}`;
     const reportFile = `tuples/${tupleId}/report.json`;
@@ -480,7 +516,8 @@ export type PdfTextReader = (bytes: Uint8Array) => Promise<string>;
 export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Promise<VerifyResult> {
   const checked: string[] = [];
   const problems: Problem[] = [];
-  for (const { tupleId, entry } of publishedEntries(dir).entries) {
+  for (const published of publishedEntries(dir).entries) {
+    const { tupleId, entry } = published;
     const file = `readback/${tupleId}.pdf`;
     if (!existsSync(join(dir, file))) continue; // verifySite reports it
     const spaced = (await readText(new Uint8Array(readFileSync(join(dir, file))))).replace(/\s+/g, ' ');
@@ -516,12 +553,14 @@ export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Pr
         wrong(metricId, `${file} cites ${metricId}, which ${report} does not hold`, metricId, '');
         continue;
       }
-      const expected = displayValue(metric.partner, metric.unit);
+      const expected = displayValue(metric.partner, shownAs(published, metric));
       if (wholeNumber(expected).test(headline)) {
         checked.push(`${file}: ${metricId} headline = ${expected}`);
         continue;
       }
-      const shown = (headline.match(/[−-]?\d[\d,]*(\.\d+)?(%|ms|minorunits)?/g) ?? []).join(' ') || 'no number';
+      const shown =
+        (headline.match(/[−-]?(\p{Sc}|[A-Z]{2,3}\p{Sc}?)?\d[\d,]*(\.\d+)?(%|ms|minorunits)?/gu) ?? []).join(' ') ||
+        'no number';
       wrong(
         metricId,
         `${file}: the headline of ${metricId} shows ${shown}; ${report} says ${expected}`,
