@@ -10,7 +10,8 @@ import { type Located, parseJson } from '../core/located.ts';
 import { dateOnly, displayValue, TUPLE_FACT_FIELDS, type TupleFactField, tupleFacts } from '../core/present.ts';
 import { artifactId } from '../core/reconcile.ts';
 import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
-import { type MetricResult, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
+import { type MetricResult, TARGET, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
+import { evaluateTarget, targetSentence } from '../core/targets.ts';
 import { readTextFile } from './text-file.ts';
 
 export interface VerifyResult {
@@ -67,7 +68,8 @@ const decodeEntities = (text: string) =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 
-const MARKED = /<([a-z][a-z0-9]*)\s([^>]*\bdata-field="[^"]*"[^>]*)>([^<]*)<\/\1>/g;
+/** An element of text whose attributes mark it with data-field (a quoted value may hold `>`, as a target's `>= 99.9` does). */
+const MARKED = /<([a-z][a-z0-9]*)\s((?:[^>"]|"[^"]*")*?\bdata-field="[^"]*"(?:[^>"]|"[^"]*")*)>([^<]*)<\/\1>/g;
 
 /** Every element a page marks with `data-field`, and how many marks could not be read as one element of text. */
 function shownValues(html: string): { shown: ShownValue[]; unreadable: number } {
@@ -98,15 +100,36 @@ const flat = (text: string) => text.replace(/\s+/g, '');
 /** What a page must show, one key per tuple, metric (empty for a fact of the tuple) and field. */
 const shownKey = (tupleId: string, metricId: string, field: string) => `${tupleId} ${metricId} ${field}`;
 
-/** What the report entry says a marked element shows, as src/core/present.ts formats it; undefined: not held. */
-function expectedText(entry: TupleReport, metricId: string | undefined, field: string): string | undefined {
+/**
+ * What the report entry says a marked element shows, as src/core/present.ts formats it; undefined: not held.
+ * A target is tuple.yaml's, not the report's: the element carries it as written (`data-target`),
+ * and what it must say (met or missed) is evaluated again against the report's value.
+ */
+function expectedText(
+  entry: TupleReport,
+  metricId: string | undefined,
+  field: string,
+  attributes?: ReadonlyMap<string, string>,
+): string | undefined {
   if (metricId === undefined)
     return (TUPLE_FACT_FIELDS as readonly string[]).includes(field)
       ? tupleFacts(entry)[field as TupleFactField]
       : undefined;
   const metric = entry.metrics.find((m) => m.metric_id === metricId);
-  if (!metric || !METRIC_FIELDS.includes(field)) return undefined;
+  if (!metric) return undefined;
+  if (field === TARGET_FIELD) return targetShown(metric, attributes?.get('data-target'));
+  if (!METRIC_FIELDS.includes(field)) return undefined;
   return field === 'status' ? metric.status : displayValue(metric[field as ShownField], metric.unit);
+}
+
+/** The data-field of a metric's target (src/pages/annex/[tuple_id].astro). */
+const TARGET_FIELD = 'target';
+
+/** How a target written as `written` reads for this metric (met or missed), or undefined when it is no target. */
+function targetShown(metric: MetricResult, written: string | undefined): string | undefined {
+  return written !== undefined && TARGET.test(written)
+    ? targetSentence(evaluateTarget(written, metric.partner, metric.unit))
+    : undefined;
 }
 
 /**
@@ -135,7 +158,9 @@ function shownValueProblems(
     const report = `tuples/${tupleId}/report.json`;
     const what = [pageTuple === undefined ? tupleId : '', shown.metricId ?? '', shown.field].filter(Boolean).join(' ');
     const expected =
-      entry && tupleId === (pageTuple ?? tupleId) ? expectedText(entry, shown.metricId, shown.field) : undefined;
+      entry && tupleId === (pageTuple ?? tupleId)
+        ? expectedText(entry, shown.metricId, shown.field, shown.attributes)
+        : undefined;
     if (expected === undefined) {
       wrong(shown.metricId, `${page} shows "${shown.text}" as ${what}, which ${report} does not hold`, shown.text, '');
       continue;
@@ -145,7 +170,7 @@ function shownValueProblems(
     const alsoCarried: [string, string | undefined, string][] = [
       ['datetime', shown.attributes.get('datetime'), expected],
     ];
-    if (shown.metricId !== undefined && shown.field !== 'status') {
+    if (shown.metricId !== undefined && shown.field !== 'status' && shown.field !== TARGET_FIELD) {
       const metric = entry!.metrics.find((m) => m.metric_id === shown.metricId)!;
       alsoCarried.push(['data-value', shown.attributes.get('data-value'), metric[shown.field as ShownField]]);
     }
