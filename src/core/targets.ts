@@ -21,6 +21,10 @@ const COMPARISON_WORDS = {
   '==': 'exactly',
 } as const;
 type Comparison = keyof typeof COMPARISON_WORDS;
+/** every comparison in words, without white space (as a PDF's text is compared) */
+export const TARGET_WORDS: readonly string[] = Object.values(COMPARISON_WORDS).map((words) =>
+  words.replace(/\s+/g, ''),
+);
 
 /** Which results of compareDecimal(value, operand) meet each comparison. */
 const MEETS: Record<Comparison, readonly (-1 | 0 | 1)[]> = {
@@ -35,6 +39,8 @@ const MEETS: Record<Comparison, readonly (-1 | 0 | 1)[]> = {
 export const EvaluatedTargetSchema = z.object({
   /** as tuple.yaml writes it: @example ">= 99.9" */
   written: z.string(),
+  /** the number it compares with, a plain decimal: @example "99.9" */
+  operand: z.string(),
   /** the comparison in words and the operand with the metric's unit: @example "at least 99.9%" */
   display: z.string(),
   /** met when the reconciled (rounded, published) partner value satisfies the comparison exactly */
@@ -58,6 +64,7 @@ export function evaluateTarget(written: string, value: string, unit: MetricResul
   const comparison = match[1] as Comparison;
   return {
     written,
+    operand: operandText,
     display: `${COMPARISON_WORDS[comparison]} ${displayValue(operandText, unit)}`,
     status: MEETS[comparison].includes(compareDecimal(reconciled, operand)) ? 'met' : 'missed',
   };
