@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { humanDate, humanWindow } from '../src/core/present.ts';
 import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
 import { renderOnePagers } from '../src/pdf/pool.ts';
@@ -171,7 +172,8 @@ describe('executive one-pager', () => {
     let rest = facts.flat;
     for (const known of [
       tuple.title,
-      ...tuple.headlines.flatMap((h) => [h.value, h.citation]),
+      ...tuple.headlines.flatMap((h) => [h.value, h.citation, ...(h.target ? [h.target.display] : [])]),
+      humanWindow(tuple.window),
       tuple.tuple_revision_hash,
       tuple.report.artifact_id,
       tuple.window.start_inclusive,
@@ -183,7 +185,7 @@ describe('executive one-pager', () => {
       ...tuple.carve_outs.flatMap((c) => [
         c.bypass_audit_id,
         c.parent_freeze_id,
-        c.period_start.slice(0, 10),
+        humanDate(c.period_start),
         c.blast_radius,
       ]),
     ]) {

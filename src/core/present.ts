@@ -44,9 +44,33 @@ export function unitName(shownAs: ShownAs): string {
   return UNIT_NAME[shownAs.unit];
 }
 
-/** An instant as the one-pager's header shows it: `2026-04-06T00:00:00Z` → `2026-04-06`. */
-export function dateOnly(instant: string): string {
-  return instant.replace('T00:00:00Z', '').replace('T', ' ').replace('Z', ' UTC');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const RFC3339_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/;
+
+/**
+ * An instant as people read it, from its own digits (no clock, no time zone database):
+ * `2026-04-01T00:00:00Z` → `1 Apr 2026 00:00 UTC`; seconds only when there are some.
+ * Anything that is not an RFC 3339 UTC instant is shown as written.
+ */
+export function humanInstant(instant: string): string {
+  const match = RFC3339_UTC.exec(instant);
+  if (!match) return instant;
+  const [, , , , hour, minute, second, fraction = ''] = match;
+  const seconds = second === '00' && /^\.?0*$/.test(fraction) ? '' : `:${second}${fraction}`;
+  return `${humanDate(instant)} ${hour}:${minute}${seconds} UTC`;
+}
+
+/** The day of an instant as people read it: `2026-04-06T00:00:00Z` → `6 Apr 2026`. */
+export function humanDate(instant: string): string {
+  const match = RFC3339_UTC.exec(instant);
+  if (!match) return instant;
+  const [, year, month, day] = match;
+  return `${Number(day)} ${MONTHS[Number(month) - 1] ?? month} ${year}`;
+}
+
+/** A window as people read it, start to end: `1 Apr 2026 00:00 UTC to 1 Jul 2026 00:00 UTC` (the end is not part of it). */
+export function humanWindow(window: { start_inclusive: string; end_exclusive: string }): string {
+  return `${humanInstant(window.start_inclusive)} to ${humanInstant(window.end_exclusive)}`;
 }
 
 /** What a page shows for a fact the report entry does not hold (an invalid tuple's window, say). */

@@ -10,7 +10,7 @@ import { MetricIdSchema } from './schemas.ts';
 
 export const HeadlineSchema = z.strictObject({
   metric_id: MetricIdSchema,
-  /** must hold {value}; may use {unit} and {label} */
+  /** must hold {value}; may use {unit} and {label}, and {target} and {status} when tuple.yaml sets a target for the metric */
   text: z.string().min(1),
 });
 
@@ -27,13 +27,17 @@ export interface ReadbackContent {
 /** A number standing on its own: not part of a word like Q2 or p95, not inside a {placeholder}. */
 const STANDALONE_NUMBER = /(?<![\p{L}\p{N}_{])[-+−]?\d+(?:[.,]\d+)*%?(?![\p{L}\p{N}_}])/gu;
 const PLACEHOLDER = /\{(\w+)\}/g;
-const ALLOWED_PLACEHOLDERS = new Set(['value', 'unit', 'label']);
+const ALLOWED_PLACEHOLDERS = new Set(['value', 'unit', 'label', 'target', 'status']);
+/** what a headline may only use when its metric has a target */
+const TARGET_PLACEHOLDERS = new Set(['target', 'status']);
 
 export function parseReadback(
   text: string,
   file: string,
   /** the metrics the tuple publishes; null when they are not known (reconcile did not get that far) */
   visibleMetrics: ReadonlySet<string> | null,
+  /** the metrics tuple.yaml sets a target for; null when tuple.yaml could not be read */
+  targetedMetrics: ReadonlySet<string> | null = null,
 ): { content: ReadbackContent | null; problems: Problem[] } {
   const problems: Problem[] = [];
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
@@ -58,6 +62,12 @@ export function parseReadback(
     const pos = parsed.locate(['headlines', index, 'text']) ?? { line: 2, column: 1 };
     const line = pos.line;
     const where = { file, line, column: pos.column };
+    const sourceLine = sourceLines[line - 1] ?? '';
+    // the column where `written` stands on the headline's line (quoted or plain YAML alike)
+    const columnOf = (written: string) => {
+      const at = sourceLine.indexOf(written, pos.column - 1);
+      return at === -1 ? pos.column : at + 1;
+    };
     if (!headline.text.includes('{value}'))
       problems.push(
         problem(
@@ -71,20 +81,25 @@ export function parseReadback(
         problems.push(
           problem(
             'BAD_READBACK',
-            `unknown placeholder {${placeholder[1]}} in a headline; use {value}, {unit} or {label}`,
+            `unknown placeholder {${placeholder[1]}} in a headline; use {value}, {unit}, {label}, {target} or {status}`,
             where,
           ),
         );
+      else if (TARGET_PLACEHOLDERS.has(placeholder[1]!) && targetedMetrics && !targetedMetrics.has(headline.metric_id))
+        problems.push(
+          problem(
+            'BAD_READBACK',
+            `headline for ${headline.metric_id} uses {${placeholder[1]}}, but tuple.yaml sets no target for ${headline.metric_id}`,
+            { ...where, column: columnOf(placeholder[0]) },
+          ),
+        );
     }
-    const sourceLine = sourceLines[line - 1] ?? '';
     for (const number of headline.text.matchAll(STANDALONE_NUMBER)) {
-      // the column where the number is written on that line (quoted or plain YAML alike)
-      const at = sourceLine.indexOf(number[0], pos.column - 1);
       problems.push(
         problem(
           'BAD_READBACK',
           `headline for ${headline.metric_id} types the number "${number[0]}"; every number must come from the reconciled data through {value}`,
-          { ...where, column: at === -1 ? pos.column : at + 1 },
+          { ...where, column: columnOf(number[0]) },
         ),
       );
     }
@@ -101,9 +116,18 @@ export function parseReadback(
   return { content: problems.length > 0 ? null : { headlines, body: text.slice(match[0].length) }, problems };
 }
 
+/** What a headline's placeholders stand for; `target` and `status` only when the metric has a target. */
+export interface HeadlineValues {
+  value: string;
+  unit: string;
+  label: string;
+  target?: string;
+  status?: string;
+}
+
 /** Fills a headline's placeholders. */
-export function fillHeadline(text: string, values: { value: string; unit: string; label: string }): string {
+export function fillHeadline(text: string, values: HeadlineValues): string {
   return text.replace(PLACEHOLDER, (whole, name: string) =>
-    name in values ? values[name as keyof typeof values] : whole,
+    name in values ? (values[name as keyof HeadlineValues] ?? whole) : whole,
   );
 }

@@ -18,6 +18,7 @@ import { BYPASS_COLUMN, type BypassPair, type ExportSummary, FREEZE_COLUMN, PERI
 import { canonicalSha256, tupleRevisionHash } from './hash.ts';
 import type { ManifestRead } from './manifest.ts';
 import { parseReadback } from './readback.ts';
+import { targetedMetrics, type TargetPositions, targetProblems } from './targets.ts';
 import { textCharacterProblems } from './text.ts';
 import { codesWhere, inStepOrder, problem, type Problem, PROBLEMS, statusOf, worstStatus } from './problems.ts';
 import type {
@@ -44,6 +45,8 @@ export interface TupleInputs {
   config: TupleConfig | null;
   /** problems of tuple.yaml */
   configProblems: Problem[];
+  /** where tuple.yaml writes each target: one naming a metric the partner is not shown is reported there */
+  targets?: { file: string; positions: TargetPositions };
   manifests: Record<Audience, ManifestRead>;
   /** per side: problems of the manifest's window (step 2, one side) */
   windowProblems: Problem[];
@@ -85,6 +88,16 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   // metric columns are only known against a dictionary: without one on a side, parity cannot be judged
   if (config && leadership?.headerSeen && partner?.headerSeen && leadership.dictionaryKnown && partner.dictionaryKnown)
     problems.push(...metricParity(leadership, partner, config));
+  if (config && inputs.targets)
+    problems.push(
+      ...targetProblems(
+        config,
+        inputs.targets.file,
+        inputs.targets.positions,
+        dictionary && { version: dictionary.dictionary.version, has: (id) => dictionary.metricsById.has(id) },
+        partner?.headerSeen && partner.dictionaryKnown ? new Set(partner.metricColumns) : null,
+      ),
+    );
 
   const metrics: MetricResult[] = [];
   // SPEC §5: every problem found is reported, so steps 6 and 7 run whatever steps 3–5 found, on
@@ -119,7 +132,8 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
 
   // which metrics a headline may cite is known only when every metric could be judged
   const judged = !rowsLeftOut && dictionary !== null && statusOf(problems) !== 'invalid';
-  if (inputs.readback) problems.push(...readbackProblems(inputs.readback, judged ? metrics : null));
+  if (inputs.readback)
+    problems.push(...readbackProblems(inputs.readback, judged ? metrics : null, config && targetedMetrics(config)));
 
   const leadershipManifest = manifests.leadership.manifest;
   const partnerManifest = manifests.partner.manifest;
@@ -181,12 +195,13 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
 function readbackProblems(
   readback: { file: string; text: string | null; problems: Problem[] },
   metrics: readonly MetricResult[] | null,
+  targeted: ReadonlySet<string> | null,
 ): Problem[] {
   if (readback.text === null) return readback.problems;
   const visible = metrics ? new Set(metrics.map((m) => m.metric_id)) : null;
   return [
     ...textCharacterProblems(readback.text, readback.file, 'BAD_READBACK'),
-    ...parseReadback(readback.text, readback.file, visible).problems,
+    ...parseReadback(readback.text, readback.file, visible, targeted).problems,
   ];
 }
 

@@ -8,8 +8,9 @@ import { groupByClass } from './diff-format.ts';
 import { classifyDictionaryChange, DiffReportSchema, FindingSchema, type DiffReport } from './diff.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { renderMarkdown } from './markdown.ts';
-import { displayValue, tupleFacts, unitName } from './present.ts';
+import { displayValue, type ShownAs, tupleFacts, unitName } from './present.ts';
 import { fillHeadline, type ReadbackContent } from './readback.ts';
+import { type EvaluatedTarget, EvaluatedTargetSchema, evaluateTarget } from './targets.ts';
 import {
   AggregationSchema,
   BypassRowSchema,
@@ -20,6 +21,7 @@ import {
   TupleReportSchema,
   UnitSchema,
   type Manifest,
+  type MetricResult,
   type ReconcileReport,
   type TupleConfig,
   type TupleReport,
@@ -75,6 +77,8 @@ export const DisplayedMetricSchema = MetricResultSchema.extend({
   display: z.object({ leadership: z.string(), partner: z.string(), delta: z.string(), epsilon: z.string() }),
   /** @example "/annex/acme-2026-q2/#m.orders.shipped" */
   annex_href: z.string(),
+  /** the partner's SLA target for this metric (tuple.yaml), evaluated once here; null: none set */
+  target: EvaluatedTargetSchema.nullable(),
 });
 export type DisplayedMetric = z.infer<typeof DisplayedMetricSchema>;
 
@@ -111,6 +115,8 @@ export const PublishedHeadlineSchema = z.object({
   annex_href: z.string(),
   /** @example "(m.orders.shipped, sha256:5b282af41731)" */
   citation: z.string(),
+  /** the metric's target, as the annex shows it; null: none set */
+  target: EvaluatedTargetSchema.nullable(),
 });
 export type PublishedHeadline = z.infer<typeof PublishedHeadlineSchema>;
 
@@ -370,6 +376,7 @@ function tuplePage(
         epsilon: displayValue(m.epsilon, shownAs),
       },
       annex_href: `${annex}#${m.metric_id}`,
+      target: targetOf(content.config, m, shownAs),
     };
   });
   const byId = new Map(metrics.map((m) => [m.metric_id, m]));
@@ -399,14 +406,20 @@ function tuplePage(
     const metric = byId.get(h.metric_id)!;
     // SPEC §8 / DECISIONS: headlines show the partner export's value, the number partners can download
     const value = metric.display.partner;
-    const filled = fillHeadline(h.text, { value: '{value}', unit: metric.unit_name, label: metric.label });
+    const words = {
+      unit: metric.unit_name,
+      label: metric.label,
+      ...(metric.target && { target: metric.target.display, status: metric.target.status }),
+    };
+    const filled = fillHeadline(h.text, { value: '{value}', ...words });
     return {
       metric_id: h.metric_id,
-      text: fillHeadline(h.text, { value, unit: metric.unit_name, label: metric.label }),
+      text: fillHeadline(h.text, { value, ...words }),
       parts: filled.split('{value}'),
       value,
       annex_href: `${siteUrl}${metric.annex_href}`,
       citation: `(${h.metric_id}, ${short})`,
+      target: metric.target,
     };
   });
   const generatedAt = [content.manifests.leadership.generated_at, content.manifests.partner.generated_at]
@@ -449,6 +462,12 @@ function tuplePage(
     readback_href: `/readback/${id}/`,
     generated_at: generatedAt,
   };
+}
+
+/** The partner's target for a metric, evaluated against the value partners see (docs/DECISIONS.md). */
+function targetOf(config: TupleConfig, metric: MetricResult, shownAs: ShownAs): EvaluatedTarget | null {
+  const written = config.targets?.[metric.metric_id];
+  return written === undefined ? null : evaluateTarget(written, metric.partner, shownAs);
 }
 
 /** `content/faq.md`: one entry per `## Question` heading. */

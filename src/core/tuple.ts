@@ -2,17 +2,18 @@
 import { parseYaml, validate } from './located.ts';
 import { problem, type Problem } from './problems.ts';
 import { TUPLE_ID, type TupleConfig, TupleConfigSchema } from './schemas.ts';
+import type { TargetPositions } from './targets.ts';
 import { BYPASS_COLUMN, FORMULA_START_CODES, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 
 export function parseTupleConfig(
   text: string,
   file: string,
   folderName: string,
-): { config: TupleConfig | null; problems: Problem[] } {
+): { config: TupleConfig | null; problems: Problem[]; targetPositions: TargetPositions } {
   const parsed = parseYaml(text, file, 'BAD_TUPLE');
   const checked = validate(TupleConfigSchema, parsed, file, 'BAD_TUPLE', 'tuple.yaml');
   const config = checked.value;
-  if (!config) return { config: null, problems: checked.problems };
+  if (!config) return { config: null, problems: checked.problems, targetPositions: new Map() };
   const problems: Problem[] = [];
   const at = (...path: (string | number)[]) => ({ file, ...(parsed.locate(path) ?? {}) });
   if (config.tuple_id !== folderName) {
@@ -42,7 +43,14 @@ export function parseTupleConfig(
       );
     }
   });
-  return { config: problems.length === 0 ? config : null, problems };
+  // where each target is written: a target naming a metric the tuple does not publish is reported there
+  const targetPositions = new Map(
+    Object.keys(config.targets ?? {}).flatMap((metricId) => {
+      const position = parsed.locateKey(['targets', metricId]);
+      return position ? [[metricId, position] as const] : [];
+    }),
+  );
+  return { config: problems.length === 0 ? config : null, problems, targetPositions };
 }
 
 /** The partner's bundle name when tuple.yaml gives no partner_id: lowercase ASCII letters and digits, hyphen-joined. */

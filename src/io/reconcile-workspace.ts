@@ -14,6 +14,7 @@ import {
 import { problem, type Problem } from '../core/problems.ts';
 import { assembleReport, type ExportRead, reconcileTuple } from '../core/reconcile.ts';
 import type { Audience, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
+import type { TargetPositions } from '../core/targets.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
 import { readExportAnywhere } from './export-reader-pool.ts';
 import { readFaq } from './site-inputs.ts';
@@ -83,14 +84,16 @@ async function reconcileTupleFolder(
   const rel = `${TUPLES_FOLDER}/${tupleId}`;
   const tupleFile = `${rel}/tuple.yaml`;
   let config: TupleConfig | null = null;
+  let targetPositions: TargetPositions = new Map();
   const configProblems: Problem[] = [];
   if (existsSync(join(dir, 'tuple.yaml'))) {
     const text = readTextFile(join(dir, 'tuple.yaml'), tupleFile, 'BAD_TUPLE');
     const parsed =
       text.value === null
-        ? { config: null, problems: text.problems }
+        ? { config: null, problems: text.problems, targetPositions }
         : parseTupleConfig(text.value, tupleFile, tupleId);
     config = parsed.config;
+    targetPositions = parsed.targetPositions;
     configProblems.push(...parsed.problems);
   } else {
     configProblems.push(problem('BAD_TUPLE', `missing ${tupleFile}; every tuple folder has one`, { file: tupleFile }));
@@ -187,6 +190,7 @@ async function reconcileTupleFolder(
     tupleId,
     config,
     configProblems,
+    targets: { file: tupleFile, positions: targetPositions },
     manifests,
     windowProblems,
     parityProblems,

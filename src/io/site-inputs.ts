@@ -8,6 +8,7 @@ import { parseReadback } from '../core/readback.ts';
 import { textCharacterProblems } from '../core/text.ts';
 import type { Manifest, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
 import type { TupleContent } from '../core/site-model.ts';
+import { targetedMetrics } from '../core/targets.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
 import { reportJson } from './artifacts.ts';
 import { readTextFile } from './text-file.ts';
@@ -56,7 +57,7 @@ export function readSiteContent(
         ? { content: null, problems: text.problems }
         : text.value === ''
           ? { content: { headlines: [], body: '' }, problems: [] }
-          : parseReadback(text.value, readbackFile, visible);
+          : parseReadback(text.value, readbackFile, visible, targetedMetrics(config));
     problems.push(...parsed.problems);
     if (!parsed.content) continue;
     const sources = {

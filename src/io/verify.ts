@@ -9,8 +9,8 @@ import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
 import { type Located, parseJson } from '../core/located.ts';
 import { parseDictionary } from '../core/dictionary.ts';
 import {
-  dateOnly,
   displayValue,
+  humanWindow,
   type ShownAs,
   TUPLE_FACT_FIELDS,
   type TupleFactField,
@@ -18,7 +18,8 @@ import {
 } from '../core/present.ts';
 import { artifactId } from '../core/reconcile.ts';
 import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
-import { type MetricResult, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
+import { type MetricResult, TARGET, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
+import { evaluateTarget, TARGET_WORDS, targetSentence } from '../core/targets.ts';
 import { readTextFile } from './text-file.ts';
 
 export interface VerifyResult {
@@ -75,7 +76,8 @@ const decodeEntities = (text: string) =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 
-const MARKED = /<([a-z][a-z0-9]*)\s([^>]*\bdata-field="[^"]*"[^>]*)>([^<]*)<\/\1>/g;
+/** An element of text whose attributes mark it with data-field (a quoted value may hold `>`, as a target's `>= 99.9` does). */
+const MARKED = /<([a-z][a-z0-9]*)\s((?:[^>"]|"[^"]*")*?\bdata-field="[^"]*"(?:[^>"]|"[^"]*")*)>([^<]*)<\/\1>/g;
 
 /** Every element a page marks with `data-field`, and how many marks could not be read as one element of text. */
 function shownValues(html: string): { shown: ShownValue[]; unreadable: number } {
@@ -106,16 +108,37 @@ const flat = (text: string) => text.replace(/\s+/g, '');
 /** What a page must show, one key per tuple, metric (empty for a fact of the tuple) and field. */
 const shownKey = (tupleId: string, metricId: string, field: string) => `${tupleId} ${metricId} ${field}`;
 
-/** What the report entry says a marked element shows, as src/core/present.ts formats it; undefined: not held. */
-function expectedText(published: PublishedEntry, metricId: string | undefined, field: string): string | undefined {
+/**
+ * What the report entry says a marked element shows, as src/core/present.ts formats it; undefined: not held.
+ * A target is tuple.yaml's, not the report's: the element carries it as written (`data-target`),
+ * and what it must say (met or missed) is evaluated again against the report's value.
+ */
+function expectedText(
+  published: PublishedEntry,
+  metricId: string | undefined,
+  field: string,
+  attributes?: ReadonlyMap<string, string>,
+): string | undefined {
   const { entry } = published;
   if (metricId === undefined)
     return (TUPLE_FACT_FIELDS as readonly string[]).includes(field)
       ? tupleFacts(entry)[field as TupleFactField]
       : undefined;
   const metric = entry.metrics.find((m) => m.metric_id === metricId);
-  if (!metric || !METRIC_FIELDS.includes(field)) return undefined;
+  if (!metric) return undefined;
+  if (field === TARGET_FIELD) return targetShown(metric, attributes?.get('data-target'), shownAs(published, metric));
+  if (!METRIC_FIELDS.includes(field)) return undefined;
   return field === 'status' ? metric.status : displayValue(metric[field as ShownField], shownAs(published, metric));
+}
+
+/** The data-field of a metric's target (src/pages/annex/[tuple_id].astro). */
+const TARGET_FIELD = 'target';
+
+/** How a target written as `written` reads for this metric (met or missed), or undefined when it is no target. */
+function targetShown(metric: MetricResult, written: string | undefined, as: ShownAs): string | undefined {
+  return written !== undefined && TARGET.test(written)
+    ? targetSentence(evaluateTarget(written, metric.partner, as))
+    : undefined;
 }
 
 /**
@@ -144,7 +167,9 @@ function shownValueProblems(
     const report = `tuples/${tupleId}/report.json`;
     const what = [pageTuple === undefined ? tupleId : '', shown.metricId ?? '', shown.field].filter(Boolean).join(' ');
     const expected =
-      entry && tupleId === (pageTuple ?? tupleId) ? expectedText(entry, shown.metricId, shown.field) : undefined;
+      entry && tupleId === (pageTuple ?? tupleId)
+        ? expectedText(entry, shown.metricId, shown.field, shown.attributes)
+        : undefined;
     if (expected === undefined) {
       wrong(shown.metricId, `${page} shows "${shown.text}" as ${what}, which ${report} does not hold`, shown.text, '');
       continue;
@@ -154,7 +179,7 @@ function shownValueProblems(
     const alsoCarried: [string, string | undefined, string][] = [
       ['datetime', shown.attributes.get('datetime'), expected],
     ];
-    if (shown.metricId !== undefined && shown.field !== 'status') {
+    if (shown.metricId !== undefined && shown.field !== 'status' && shown.field !== TARGET_FIELD) {
       const metric = entry!.entry.metrics.find((m) => m.metric_id === shown.metricId)!;
       alsoCarried.push(['data-value', shown.attributes.get('data-value'), metric[shown.field as ShownField]]);
     }
@@ -463,9 +488,9 @@ export function verifySite(dir: string): VerifyResult {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A number in white-space-free text, bounded by non-digits: "6.6%" is not in "96.6%", "1,096.6%" nor "6.65%". */
+/** A number in text with or without white space between its runs, bounded by non-digits: "6.6%" is not in "96.6%", "1,096.6%" nor "6.65%". */
 const wholeNumber = (shown: string) =>
-  new RegExp(`(?<![\\d−-]|\\d[.,])${escapeRegExp(flat(shown))}(?![\\d]|[.,]\\d)`, 'u');
+  new RegExp(`(?<![\\d−-]|\\d[.,])${[...flat(shown)].map(escapeRegExp).join('\\s*')}(?![\\d]|[.,]\\d)`, 'u');
 
 /**
  * What a one-pager shows of its report entry besides the headlines, each after the words it
@@ -480,11 +505,7 @@ function pdfFacts(entry: TupleReport): [label: string, what: string, value: stri
     ['Metric dictionary', 'dictionary version', facts.dictionary_version],
     ['Dictionary', 'dictionary version', facts.dictionary_version],
     ['| window', 'window', window],
-    [
-      'Window (UTC, start inclusive, end exclusive):',
-      'window',
-      window.replace(/\S+/g, (instant) => (instant === 'to' ? instant : dateOnly(instant))),
-    ],
+    ['Reporting window', 'window', entry.window ? humanWindow(entry.window) : window],
   ];
 }
 
@@ -502,6 +523,77 @@ function afterLabel(spaced: string, label: string, value: string): string[] {
     else found.push(rest.split(' ').slice(0, value.split(' ').length).join(' '));
   }
   return found;
+}
+
+/** The target each metric has on the published annex, as tuple.yaml writes it (`data-target`). */
+function annexTargets(annex: string): Map<string, string> {
+  const targets = new Map<string, string>();
+  for (const shown of shownValues(annex).shown) {
+    const written = shown.attributes.get('data-target');
+    if (shown.field === TARGET_FIELD && shown.metricId !== undefined && written !== undefined)
+      targets.set(shown.metricId, written);
+  }
+  return targets;
+}
+
+/** Each metric's label in the published dictionary a tuple cites (empty when it cannot be read: verifySite reports that). */
+function publishedLabels(dir: string, version: string | null): Map<string, string> {
+  const file = `dictionary/${version}.json`;
+  if (version === null || !existsSync(join(dir, file))) return new Map();
+  const dictionary = readPublishedJson(dir, file).value as {
+    metrics?: { metric_id?: unknown; label?: unknown }[];
+  } | null;
+  return new Map(
+    (Array.isArray(dictionary?.metrics) ? dictionary.metrics : []).flatMap((metric) =>
+      typeof metric?.metric_id === 'string' && typeof metric.label === 'string'
+        ? [[metric.metric_id, metric.label]]
+        : [],
+    ),
+  );
+}
+
+/** A number standing on its own in a PDF's runs: not part of a word (p95, Q2), grouping commas kept. */
+const NUMBER = /(?<![\p{L}\p{N}_.,])[−-]?\d+(?:,\d{3})*(?:\.\d+)?(?![\p{L}\p{N}_]|[.,]\d)/gu;
+
+/** The number within a shown value: "9,392 minor units" → "9,392". */
+const numberIn = (shown: string) => [...shown.matchAll(NUMBER)][0]?.[0];
+
+/** A target's number as the one-pager shows it: ">= 99.9" of a percentage → "99.9%". */
+function targetNumber(written: string, metric: MetricResult, as: ShownAs): string {
+  return displayValue(evaluateTarget(written, metric.partner, as).operand, as);
+}
+
+/** A stray number with the value's unit when the unit follows it: "19.91%" rather than "19.91". */
+function withUnit(runs: string, number: RegExpExecArray | RegExpMatchArray, expected: string): string {
+  const unit = expected.slice(expected.indexOf(numberIn(expected) ?? '') + (numberIn(expected)?.length ?? 0));
+  const after = runs.slice(number.index! + number[0].length);
+  return unit && flat(after).startsWith(flat(unit)) ? flat(`${number[0]}${unit}`) : number[0];
+}
+
+/** How a one-pager introduces a headline's target (src/pdf/one-pager.ts). */
+const PDF_TARGET_LABEL = 'Target';
+
+/**
+ * A headline's target on the one-pager against the annex's: the same target, met or missed as the
+ * report's value says; no target where the annex shows none. Null when it agrees.
+ */
+function pdfTargetProblem(
+  headline: string,
+  metric: MetricResult,
+  written: string | undefined,
+  as: ShownAs,
+): { message: string; facts: [actual: string, expected: string] } | null {
+  const label = new RegExp(`${PDF_TARGET_LABEL}(${TARGET_WORDS.join('|')})`);
+  const shown = label.exec(headline);
+  if (written === undefined)
+    return shown ? { message: 'shows a target the annex does not', facts: [shown[0], 'no target'] } : null;
+  const expected = flat(`${PDF_TARGET_LABEL} ${targetSentence(evaluateTarget(written, metric.partner, as))}`);
+  if (headline.includes(expected)) return null;
+  const actual = shown ? headline.slice(shown.index, shown.index + expected.length) : 'no target';
+  return {
+    message: `shows ${actual}; its target on the annex and the report's value say ${expected}`,
+    facts: [actual, expected],
+  };
 }
 
 /** A PDF's text, all pages (src/pdf/links.ts reads it with pdfjs-dist, which a development install has). */
@@ -523,6 +615,9 @@ export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Pr
     const spaced = (await readText(new Uint8Array(readFileSync(join(dir, file))))).replace(/\s+/g, ' ');
     // pdf.js splits runs at font changes and kerning: compare without white space
     const text = flat(spaced);
+    // where each character of `text` stands in `spaced`, to read a headline with its runs apart
+    const inSpaced = [...spaced.matchAll(/\S/gu)].map((character) => character.index);
+    inSpaced.push(spaced.length);
     const report = `tuples/${tupleId}/report.json`;
     const wrong = (metricId: string | undefined, message: string, actual: string, expected: string) =>
       problems.push(problem('VERIFY_MISMATCH', message, { file }, metricId, { actual, expected }));
@@ -542,10 +637,13 @@ export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Pr
     }
     citedFields(text, entry, file, checked, problems);
     const metrics = new Map<string, MetricResult>(entry.metrics.map((m) => [m.metric_id, m]));
+    const targets = annexTargets(readPage(dir, `annex/${tupleId}/index.html`));
+    const labels = publishedLabels(dir, entry.dictionary_version);
     const heading = text.indexOf('HEADLINES');
     let from = heading === -1 ? 0 : heading + 'HEADLINES'.length;
     for (const citation of text.matchAll(CITATION)) {
       const headline = text.slice(from, citation.index);
+      const headlineRuns = spaced.slice(inSpaced[from], inSpaced[citation.index]);
       from = citation.index + citation[0].length;
       const metricId = citation[1]!;
       const metric = metrics.get(metricId);
@@ -553,14 +651,31 @@ export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Pr
         wrong(metricId, `${file} cites ${metricId}, which ${report} does not hold`, metricId, '');
         continue;
       }
-      const expected = displayValue(metric.partner, shownAs(published, metric));
-      if (wholeNumber(expected).test(headline)) {
+      const written = targets.get(metricId);
+      const as = shownAs(published, metric);
+      const targetProblem = pdfTargetProblem(headline, metric, written, as);
+      if (targetProblem)
+        wrong(metricId, `${file}: the headline of ${metricId} ${targetProblem.message}`, ...targetProblem.facts);
+      else if (written !== undefined) checked.push(`${file}: ${metricId} target = ${written}`);
+      const expected = displayValue(metric.partner, as);
+      // every number a headline shows is its value (set large, and in its sentence) or its target's
+      const allowed = new Set(
+        [expected, ...(written === undefined ? [] : [targetNumber(written, metric, as)])].map(numberIn),
+      );
+      // a label ("Orders, last 30 days") may hold numbers of its own, through {label}
+      for (const number of (labels.get(metricId) ?? '').matchAll(NUMBER)) allowed.add(number[0]);
+      const stray = [...headlineRuns.matchAll(NUMBER)].find((number) => !allowed.has(number[0]));
+      // the value as a whole number, in the flat text or in the runs as written (where the flat text
+      // joins it to the sentence after it: "52" "52 tickets…")
+      const present = wholeNumber(expected).test(headline) || wholeNumber(expected).test(headlineRuns);
+      if (present && !stray) {
         checked.push(`${file}: ${metricId} headline = ${expected}`);
         continue;
       }
-      const shown =
-        (headline.match(/[−-]?(\p{Sc}|[A-Z]{2,3}\p{Sc}?)?\d[\d,]*(\.\d+)?(%|ms|minorunits)?/gu) ?? []).join(' ') ||
-        'no number';
+      const shown = stray
+        ? withUnit(headlineRuns, stray, expected)
+        : (headline.match(/[−-]?(\p{Sc}|[A-Z]{2,3}\p{Sc}?)?\d[\d,]*(\.\d+)?(%|ms|minorunits)?/gu) ?? []).join(' ') ||
+          'no number';
       wrong(
         metricId,
         `${file}: the headline of ${metricId} shows ${shown}; ${report} says ${expected}`,
