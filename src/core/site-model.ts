@@ -684,7 +684,8 @@ function leadershipPage(
       leadership_only: s.leadership_only,
       href: `${href}#${s.metric_id}`,
       chart: {
-        ...CHART_BOX,
+        width: CHART_BOX.width,
+        height: CHART_BOX.height,
         line: points.map((p) => `${p.x},${p.y}`).join(' '),
         points,
         carve_outs: table.rows.flatMap((row, i) =>
