@@ -2,8 +2,9 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { leadershipOnlyOf, tupleTilesCsv } from '../src/core/leadership.ts';
-import { displayValue } from '../src/core/present.ts';
+import { displayValue, type ShownAs } from '../src/core/present.ts';
 import { compactInstant } from '../src/core/site-model.ts';
 import { SITE_SUMS, siteSums, verifySite } from '../src/io/verify.ts';
 import { useBuiltSite } from './helpers/site.ts';
@@ -25,6 +26,15 @@ const cell = (row: string, metricId: string, side: string) =>
   new RegExp(`data-metric-id="${metricId.replace(/\./g, '\\.')}" data-side="${side}" data-value="([^"]*)"`).exec(
     row,
   )?.[1];
+/** How the dictionary version a tuple cites shows a metric: its unit and currency (null: none). */
+function shownAs(version: string, metricId: string): ShownAs {
+  const file = join(site.root, 'dictionary', 'history', `${version}.yaml`);
+  const dictionary = parse(
+    readFileSync(existsSync(file) ? file : join(site.root, 'dictionary', 'metrics.yaml'), 'utf8'),
+  );
+  const metric = dictionary.metrics.find((m: { metric_id: string }) => m.metric_id === metricId);
+  return { unit: metric.unit, currency: metric.currency ?? null };
+}
 const idsOf = (pairs: { bypass_audit_id: string; parent_freeze_id: string }[]) =>
   pairs.length === 0
     ? [SENTINEL, SENTINEL]
@@ -55,7 +65,9 @@ describe('the leadership pages', () => {
       const html = page(`leadership/${tuple.tuple_id}`);
       for (const metric of tuple.metrics) {
         const tile = element(html, metric.metric_id, '</li>');
-        expect(tile).toContain(`>${displayValue(metric.leadership, metric.unit)}<`);
+        expect(tile).toContain(
+          `>${displayValue(metric.leadership, shownAs(tuple.dictionary_version!, metric.metric_id))}<`,
+        );
         expect(tile).toMatch(new RegExp(`<code[^>]*>${metric.metric_id.replace(/\./g, '\\.')}</code>`));
         expect(tile).toContain(`data-status="${metric.status}"`);
         // a chart readable without script: a title the svg is labelled by, and a link per period with a value
@@ -74,15 +86,15 @@ describe('the leadership pages', () => {
         const tile = element(html, metric.metric_id, '</li>');
         expect(tile).toContain('data-status="leadership-only"');
         expect(tile).toContain('leadership only');
-        expect(tile).toMatch(/>[\d,]+ minor units</);
+        expect(tile).toContain(
+          `>${displayValue(metric.leadership, shownAs(tuple.dictionary_version!, metric.metric_id))}<`,
+        );
       }
     }
     // the sample keeps one leadership-only metric with values: globex's service credits
     const credits = leadershipOnlyOf(site.model.report, 'globex-2026-06')!.metrics;
     expect(credits.map((m) => m.metric_id)).toEqual(['m.credits.issued_minor']);
-    expect(page('leadership/globex-2026-06')).toContain(
-      `>${displayValue(credits[0]!.leadership, 'money_minor_units')}<`,
-    );
+    expect(BigInt(credits[0]!.leadership)).toBeGreaterThan(0n);
   });
 
   it("has the per-period table at #periods: a row per period, bypass and freeze ids always shown, leadership's values", () => {
