@@ -191,7 +191,9 @@ describe('downloads', () => {
     for (const tuple of model.tuples) {
       const files = readdirSync(join(site.dist, 'exports', tuple.tuple_id)).sort();
       const stem = `${tuple.tuple_id}_${tuple.window.start_inclusive.replace(/[-:]/g, '')}_${tuple.window.end_exclusive.replace(/[-:]/g, '')}`;
+      // the internal site also has leadership's tile export (test/leadership.site.test.ts)
       expect(files).toEqual([
+        `${stem}_leadership-tiles.csv`,
         `${stem}_leadership.manifest.json`,
         `${stem}_partner.csv`,
         `${stem}_partner.manifest.json`,

@@ -11,6 +11,7 @@ import {
   editExport,
   editManifest,
   editYaml,
+  periodRows,
   MINIMAL_EXAMPLE,
   syntheticWorkspace,
   tuplePath,
@@ -57,7 +58,18 @@ describe('a synthetic 1% drift in a partner rate', () => {
     const codes = tuple.problems.map((p) => p.code);
     expect(codes[0]).toBe('VARIANCE_EXCEEDED');
     expect(new Set(codes.slice(1))).toEqual(new Set(['PERIOD_VARIANCE_EXCEEDED']));
-    expect(tuple.problems.slice(1).map((p) => p.line)).toEqual(codes.slice(1).map((_, i) => i + 2));
+    // each at the first line of its period in the partner export
+    const firstLines = new Map(
+      periodRows(readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8')).map((p) => [
+        p.period_start,
+        p.rows[0]! + 1,
+      ]),
+    );
+    const failingPeriods = failing[0]!.periods!.filter((p) => p.status === 'fail');
+    expect(failingPeriods.length).toBe(codes.length - 1);
+    expect(tuple.problems.slice(1).map((p) => p.line)).toEqual(
+      failingPeriods.map((p) => firstLines.get(p.period_start)),
+    );
     expect(stderr).toContain(`${RATE}: leadership ${failing[0]!.leadership}, partner ${failing[0]!.partner}`);
 
     const failure = JSON.parse(readFileSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`), 'utf8'));
@@ -105,10 +117,11 @@ describe('a synthetic 1% drift in a partner rate', () => {
 
   it('a green rerun removes the stale failure artifact', async () => {
     const root = copyWorkspace();
+    const original = readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8');
     editExport(root, TUPLE, 'partner', (text) => editCell(text, 1, RATE, () => '90.00'));
     expect((await reconcile(root)).code).toBe(1);
     expect(existsSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`))).toBe(true);
-    editExport(root, TUPLE, 'partner', (text) => editCell(text, 1, RATE, () => '99.41'));
+    editExport(root, TUPLE, 'partner', () => original);
     expect((await reconcile(root)).code).toBe(0);
     expect(existsSync(join(root, `.readback/reconcile/failures/${TUPLE}.json`))).toBe(false);
   });
@@ -119,10 +132,12 @@ describe('per-period values (SPEC §8.1)', () => {
 
   it('moving 25,000 of fees from week 1 to week 2 fails though the window total agrees', async () => {
     const root = copyWorkspace();
+    // the first row of week 1 and the first row of week 2 (a week may have a row per region)
+    const [week1, week2] = periodRows(readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8'));
     editExport(root, TUPLE, 'partner', (text) =>
       editCell(
-        editCell(text, 1, FEES, (v) => String(BigInt(v) - 25000n)),
-        2,
+        editCell(text, week1!.rows[0]!, FEES, (v) => String(BigInt(v) - 25000n)),
+        week2!.rows[0]!,
         FEES,
         (v) => String(BigInt(v) + 25000n),
       ),
@@ -151,14 +166,14 @@ describe('per-period values (SPEC §8.1)', () => {
       {
         code: 'PERIOD_VARIANCE_EXCEEDED',
         file: `content/tuples/${TUPLE}/partner.csv`,
-        line: 2,
+        line: week1!.rows[0]! + 1,
         column,
         metric_id: FEES,
       },
       {
         code: 'PERIOD_VARIANCE_EXCEEDED',
         file: `content/tuples/${TUPLE}/partner.csv`,
-        line: 3,
+        line: week2!.rows[0]! + 1,
         column,
         metric_id: FEES,
       },
@@ -194,8 +209,11 @@ describe('per-period values (SPEC §8.1)', () => {
 
   it('a period holding a value in one export only is a difference, though the latest value agrees', async () => {
     const root = copyWorkspace();
-    // week 3 of a last_observed metric: the window's value (the latest week's) does not move
-    editExport(root, TUPLE, 'partner', (text) => editCell(text, 3, 'm.incidents.open', () => ''));
+    // week 3 of a last_observed metric, on every row of the week: the window's value (the latest week's) does not move
+    const week3 = periodRows(readFileSync(tuplePath(root, TUPLE, 'partner.csv'), 'utf8'))[2]!;
+    editExport(root, TUPLE, 'partner', (text) =>
+      week3.rows.reduce((edited, row) => editCell(edited, row, 'm.incidents.open', () => ''), text),
+    );
     const { code, report } = await reconcile(root, '--tuple', TUPLE);
     expect(code).toBe(1);
     const incidents = report.tuples[0]!.metrics.find((m) => m.metric_id === 'm.incidents.open')!;
@@ -208,17 +226,15 @@ describe('per-period values (SPEC §8.1)', () => {
       status: 'fail',
     });
     expect(report.tuples[0]!.problems.map(({ code, line }) => ({ code, line }))).toEqual([
-      { code: 'PERIOD_VARIANCE_EXCEEDED', line: 4 },
+      { code: 'PERIOD_VARIANCE_EXCEEDED', line: week3.rows[0]! + 1 },
     ]);
   });
 
   it("lists every period of the tuple, with its values and bypass pairs, at the metric's precision", async () => {
     const { report } = await reconcile(copyWorkspace(), '--tuple', TUPLE);
     const tuple = report.tuples[0]!;
-    const leadershipRows = readFileSync(tuplePath(copyWorkspace(), TUPLE, 'leadership.csv'), 'utf8')
-      .trimEnd()
-      .split('\n');
-    expect(tuple.periods!.map((p) => p.period_start)).toEqual(leadershipRows.slice(1).map((row) => row.split(',')[0]));
+    const leadershipPeriods = periodRows(readFileSync(tuplePath(copyWorkspace(), TUPLE, 'leadership.csv'), 'utf8'));
+    expect(tuple.periods!.map((p) => p.period_start)).toEqual(leadershipPeriods.map((p) => p.period_start));
     expect(tuple.periods![0]).toEqual({
       period_start: '2026-04-06T00:00:00Z',
       leadership_bypasses: [{ bypass_audit_id: 'BYP-2026-0412', parent_freeze_id: 'FRZ-2026-Q2-01' }],
@@ -498,7 +514,10 @@ describe('every problem found is reported', () => {
 describe('a missing dimension column', () => {
   it('does not hide a variance: every row is still aggregated', async () => {
     const root = copyWorkspace();
-    editYaml(tuplePath(root, TUPLE, 'tuple.yaml'), (text) => text.replace('dimensions: []', 'dimensions: [region]'));
+    // a dimension the exports have no column of
+    editYaml(tuplePath(root, TUPLE, 'tuple.yaml'), (text) =>
+      text.replace(/^dimensions: \[(.*)\]$/m, (_, names: string) => `dimensions: [${names ? `${names}, ` : ''}zone]`),
+    );
     editExport(root, TUPLE, 'partner', (text) => {
       const rows = text.trimEnd().split('\n').length;
       for (let row = 1; row < rows; row++) text = editCell(text, row, RATE, (v) => (Number(v) * 0.99).toFixed(2));

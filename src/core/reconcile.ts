@@ -23,6 +23,8 @@ import { textCharacterProblems } from './text.ts';
 import { codesWhere, inStepOrder, problem, type Problem, PROBLEMS, statusOf, worstStatus } from './problems.ts';
 import type {
   Audience,
+  LeadershipOnlyMetric,
+  LeadershipOnlyTuple,
   MetricResult,
   PeriodValue,
   ReconcileReport,
@@ -70,7 +72,16 @@ const METRIC_UNREADABLE = codesWhere((rule) => rule.leavesOut === 'metric');
 const PAIRS_UNREADABLE = codesWhere((rule) => rule.leavesOut === 'bypass-pairs');
 const isStepOne = (p: Problem) => PROBLEMS[p.code].step === 1;
 
-export function reconcileTuple(inputs: TupleInputs): TupleReport {
+/**
+ * The tuple's report entry, and what leadership alone sees of it (SPEC §8.2): the values of its
+ * `leadership_only` metrics, aggregated from the same streaming pass with each metric's rule. They
+ * stay out of the entry, which both audiences get; null when the tuple is invalid or its rows
+ * were not aggregated.
+ */
+export function reconcileTupleWithLeadershipOnly(inputs: TupleInputs): {
+  entry: TupleReport;
+  leadershipOnly: LeadershipOnlyTuple | null;
+} {
   const { config, manifests, dictionary } = inputs;
   // SPEC §5 order: step 1 (manifests, files, checksums), step 2, step 3, then what reading found
   const reads = AUDIENCES.map((audience) => inputs.exports[audience]);
@@ -122,12 +133,15 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
     );
   if (pairsWhole) problems.push(...bypassParity(leadership!, partner!, config));
   const periods = rowsLeftOut ? [] : periodsOf(leadership!, partner!);
+  let leadershipOnlyValues: LeadershipOnlyMetric[] | null = null;
   if (!rowsLeftOut && dictionary) {
     // a metric with cells that are not numbers or without its weight column (or whose weight is such a metric) is not compared
     const unreadable = new Set(
       problems.filter((p) => METRIC_UNREADABLE.has(p.code) && p.metric_id).map((p) => p.metric_id!),
     );
     compareMetrics(leadership!, partner!, dictionary, problems, metrics, unreadable, periods);
+    if (config)
+      leadershipOnlyValues = leadershipOnlyMetrics(leadership!, partner!, dictionary, config, unreadable, periods);
   }
 
   // which metrics a headline may cite is known only when every metric could be judged
@@ -185,7 +199,47 @@ export function reconcileTuple(inputs: TupleInputs): TupleReport {
   };
   // key order of SPEC §6's example: artifact_id right after the hash, then the rest
   const { tuple_id, status, tuple_revision_hash, ...rest } = entry;
-  return { tuple_id, status, tuple_revision_hash, artifact_id: artifactId(entry), ...rest };
+  return {
+    entry: { tuple_id, status, tuple_revision_hash, artifact_id: artifactId(entry), ...rest },
+    leadershipOnly: leadershipOnlyValues && status !== 'invalid' ? { tuple_id, metrics: leadershipOnlyValues } : null,
+  };
+}
+
+/**
+ * SPEC §8.2: the metrics tuple.yaml lists under `leadership_only` that only the leadership export
+ * holds, each with its window value and every period's, rounded as the compared metrics are. A
+ * metric whose aggregate cannot be made (no value at all, say) is left out: nothing is compared
+ * for it, so nothing about it may make the entry both audiences see red or invalid.
+ */
+function leadershipOnlyMetrics(
+  leadership: ExportSummary,
+  partner: ExportSummary,
+  loaded: LoadedDictionary,
+  config: TupleConfig,
+  unreadable: ReadonlySet<string>,
+  periods: readonly TuplePeriodKey[],
+): LeadershipOnlyMetric[] {
+  const listed = new Set(config.leadership_only ?? []);
+  const inPartner = new Set(partner.metricColumns);
+  const values: LeadershipOnlyMetric[] = [];
+  for (const metric of loaded.dictionary.metrics) {
+    const id = metric.metric_id;
+    if (!listed.has(id) || inPartner.has(id) || unreadable.has(id)) continue;
+    if (metric.weight_metric_id && unreadable.has(metric.weight_metric_id)) continue;
+    const state = leadership.aggregates.get(id);
+    const outcome = state && finishAggregate(state, loaded.dictionary.rounding);
+    if (!outcome?.ok) continue;
+    const slot = leadership.metricColumns.indexOf(id);
+    values.push({
+      metric_id: id,
+      leadership: formatDecimal(outcome.value),
+      periods: periods.map(({ instant, text }) => ({
+        period_start: text,
+        leadership: leadership.periods.get(instant)?.values[slot] ?? null,
+      })),
+    });
+  }
+  return values;
 }
 
 /**
@@ -531,7 +585,15 @@ export function assembleReport(
   dictionaryVersion: string | null,
   tuples: TupleReport[],
   problems: Problem[],
+  leadershipOnly: LeadershipOnlyTuple[] = [],
 ): ReconcileReport {
   const status = worstStatus([...tuples.map((t) => t.status), problems.length > 0 ? 'invalid' : 'green']);
-  return { schema: 'readback.reconcile-report/1', status, dictionary_version: dictionaryVersion, tuples, problems };
+  return {
+    schema: 'readback.reconcile-report/1',
+    status,
+    dictionary_version: dictionaryVersion,
+    tuples,
+    leadership_only: leadershipOnly,
+    problems,
+  };
 }

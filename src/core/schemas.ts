@@ -217,11 +217,46 @@ export const TupleReportSchema = z.object({
 });
 export type TupleReport = z.infer<typeof TupleReportSchema>;
 
+/** SPEC §8.1: one period of a leadership-only metric, rounded like the window's value. */
+export const LeadershipOnlyPeriodSchema = z.object({
+  /** @example "2026-04-06T00:00:00Z" */
+  period_start: z.string(),
+  /** null when the leadership export has no value of the metric in the period */
+  leadership: DecimalStringSchema.nullable(),
+});
+
+/** A metric the tuple lists under `leadership_only` and only the leadership export holds. */
+export const LeadershipOnlyMetricSchema = z.object({
+  /** @example "m.credits.issued_minor" */
+  metric_id: z.string(),
+  /** the window's aggregate, by the metric's rule, at its precision */
+  leadership: DecimalStringSchema,
+  /** every period of the tuple, in period order */
+  periods: z.array(LeadershipOnlyPeriodSchema),
+});
+export type LeadershipOnlyMetric = z.infer<typeof LeadershipOnlyMetricSchema>;
+
+/**
+ * SPEC §8.2: what leadership sees of a tuple that partners never do. Kept outside the tuple's
+ * entry, so the entry (what /tuples/<id>/report.json publishes and artifact_id hashes) is the
+ * same for both audiences.
+ */
+export const LeadershipOnlyTupleSchema = z.object({
+  tuple_id: z.string(),
+  metrics: z.array(LeadershipOnlyMetricSchema),
+});
+export type LeadershipOnlyTuple = z.infer<typeof LeadershipOnlyTupleSchema>;
+
 export const ReconcileReportSchema = z.object({
   schema: z.literal('readback.reconcile-report/1'),
   status: z.enum(['green', 'red', 'invalid']),
   dictionary_version: z.string().nullable(),
   tuples: z.array(TupleReportSchema),
+  /**
+   * the leadership-only metrics of each tuple whose rows were aggregated and that is not invalid
+   * (absent in reports written before them)
+   */
+  leadership_only: z.array(LeadershipOnlyTupleSchema).optional(),
   /** problems that belong to no tuple (an unreadable dictionary, a duplicate tuple id) */
   problems: z.array(ProblemSchema),
 });

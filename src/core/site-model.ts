@@ -8,7 +8,19 @@ import { groupByClass } from './diff-format.ts';
 import { classifyDictionaryChange, DiffReportSchema, FindingSchema, type DiffReport } from './diff.ts';
 import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { renderMarkdown } from './markdown.ts';
-import { displayValue, type ShownAs, tupleFacts, unitName } from './present.ts';
+import { sha256Hex } from './hash.ts';
+import {
+  bypassColumns,
+  chartPoints,
+  chartX,
+  isCarveOut,
+  leadershipOnlyOf,
+  leadershipTilesCsv,
+  TILE_EXPORT_SUFFIX,
+  type TileSeries,
+  tileSeries,
+} from './leadership.ts';
+import { displayValue, NOT_HELD, type ShownAs, tupleFacts, unitName } from './present.ts';
 import { fillHeadline, type ReadbackContent } from './readback.ts';
 import { type EvaluatedTarget, EvaluatedTargetSchema, evaluateTarget } from './targets.ts';
 import {
@@ -20,6 +32,7 @@ import {
   ReconcileReportSchema,
   TupleReportSchema,
   UnitSchema,
+  type LeadershipOnlyTuple,
   type Manifest,
   type MetricResult,
   type ReconcileReport,
@@ -120,6 +133,52 @@ export const PublishedHeadlineSchema = z.object({
 });
 export type PublishedHeadline = z.infer<typeof PublishedHeadlineSchema>;
 
+/** A value as a table cell shows it: the report's decimal (null: the period holds none) and its display text. */
+export const ShownValueSchema = z.object({ value: z.string().nullable(), display: z.string() });
+
+/**
+ * SPEC §8.1: the per-period table of a tuple, one row per period, with the bypass and freeze ids
+ * always shown. The annex shows both sides and the delta of each metric; the leadership page
+ * leadership's values only (its cells have no partner or delta).
+ */
+export const PeriodTableSchema = z.object({
+  /** what "no bypass" is published as */
+  sentinel: z.string(),
+  columns: z.array(
+    z.object({
+      metric_id: z.string(),
+      label: z.string(),
+      /** listed under leadership_only (the leadership page only) */
+      leadership_only: z.boolean(),
+    }),
+  ),
+  rows: z.array(
+    z.object({
+      period_start: z.string(),
+      /** `period-<YYYYMMDDTHHMMSSZ>`; null on a row whose instant another row already anchors */
+      anchor: AnchorSchema,
+      /** the period's bypass ids, space-separated, or the sentinel */
+      bypass_audit_id: z.string(),
+      /** the freeze ids in the same order, or the sentinel */
+      parent_freeze_id: z.string(),
+      /** a bypass id is among them */
+      carve_out: z.boolean(),
+      /** one per column */
+      cells: z.array(
+        z.object({
+          leadership: ShownValueSchema,
+          partner: ShownValueSchema.optional(),
+          delta: ShownValueSchema.optional(),
+        }),
+      ),
+    }),
+  ),
+});
+export type PeriodTable = z.infer<typeof PeriodTableSchema>;
+
+/** A downloadable file generated from the report (no source file in the workspace). */
+export const GeneratedDownloadSchema = DownloadSchema.omit({ source: true });
+
 /** Everything the annex, the HTML readback and the PDF of one green tuple show. */
 export const TuplePageSchema = z.object({
   tuple_id: z.string(),
@@ -153,8 +212,65 @@ export const TuplePageSchema = z.object({
   readback_href: z.string(),
   /** the latest generated_at of the two manifests: the PDF's creation date, taken from the inputs */
   generated_at: z.string(),
+  /** SPEC §8.1: the annex's per-period table, both sides (the partner export's bypass pairs) */
+  period_table: PeriodTableSchema,
 });
 export type TuplePage = z.infer<typeof TuplePageSchema>;
+
+/** One tile of the leadership page: a metric's window value, its status and its per-period chart. */
+export const LeadershipTileSchema = z.object({
+  metric_id: z.string(),
+  label: z.string(),
+  unit_name: z.string(),
+  /** leadership's value over the window, as the report writes it */
+  value: z.string(),
+  /** with its unit, as the annex shows values */
+  display: z.string(),
+  /** against the partner export's value; `leadership-only` when the partner export does not hold the metric */
+  status: z.enum(['pass', 'fail', 'leadership-only']),
+  leadership_only: z.boolean(),
+  /** @example "/leadership/acme-2026-q2/#m.orders.shipped" */
+  href: z.string(),
+  chart: z.object({
+    width: z.number(),
+    height: z.number(),
+    /** the line through the points, as an SVG polyline's `points` */
+    line: z.string(),
+    /** one per period that has a value, linking to its row of the period table */
+    points: z.array(
+      z.object({
+        x: z.number(),
+        y: z.number(),
+        period_start: z.string(),
+        href: z.string(),
+        display: z.string(),
+        carve_out: z.boolean(),
+      }),
+    ),
+    /** where the carve-out periods sit on the x axis (marked whether or not the period has a value) */
+    carve_outs: z.array(z.object({ x: z.number(), period_start: z.string(), href: z.string() })),
+  }),
+});
+export type LeadershipTile = z.infer<typeof LeadershipTileSchema>;
+
+/** SPEC §8.1: `/leadership/<tuple_id>/`: the internal site only, never a partner's bundle. */
+export const LeadershipPageSchema = z.object({
+  tuple_id: z.string(),
+  partner: z.string(),
+  title: z.string(),
+  status: z.enum(['green', 'red', 'invalid']),
+  window: z.object({ start_inclusive: z.string(), end_exclusive: z.string() }),
+  tuple_revision_hash: z.string(),
+  /** periods whose rows carry a bypass audit id */
+  carve_out_count: z.number().int(),
+  tiles: z.array(LeadershipTileSchema),
+  /** leadership's values, with the leadership export's bypass pairs */
+  period_table: PeriodTableSchema,
+  tile_export: GeneratedDownloadSchema,
+  href: z.string(),
+  annex_href: z.string(),
+});
+export type LeadershipPage = z.infer<typeof LeadershipPageSchema>;
 
 /** One `## Question` of content/faq.md. */
 export const FaqEntrySchema = z.object({
@@ -193,6 +309,8 @@ export const SiteModelSchema = z.object({
   diffs: z.array(DiffPageSchema),
   report: ReconcileReportSchema,
   tuples: z.array(TuplePageSchema),
+  /** one per tuple in `tuples`, with the leadership-only values: what /leadership/ shows */
+  leadership: z.array(LeadershipPageSchema),
   faq: z.array(FaqEntrySchema),
 });
 export type SiteModel = z.infer<typeof SiteModelSchema>;
@@ -295,6 +413,7 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
   const tuples = report.tuples.map((tuple) =>
     tuplePage(tuple, inputs.content.get(tuple.tuple_id)!, entries, siteUrl, versions),
   );
+  const leadership = tuples.map((page) => leadershipPage(page, leadershipOnlyOf(report, page.tuple_id), versions));
   return {
     schema: 'readback.site-model/1',
     site_url: siteUrl,
@@ -308,6 +427,7 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
     diffs,
     report,
     tuples,
+    leadership,
     faq: inputs.faqMarkdown ? parseFaq(inputs.faqMarkdown) : [],
   };
 }
@@ -395,7 +515,7 @@ function tuplePage(
     end_exclusive: tuple.window!.end_exclusive,
     tz_policy: content.manifests.partner.window_tz_policy,
   };
-  const stem = `${id}_${compactInstant(window.start_inclusive)}_${compactInstant(window.end_exclusive)}`;
+  const stem = exportStem(id, window);
   const download = (name: string, source: string, sha256: string): Download => ({
     name,
     href: `/exports/${id}/${name}`,
@@ -461,6 +581,149 @@ function tuplePage(
     pdf_href: `/readback/${id}.pdf`,
     readback_href: `/readback/${id}/`,
     generated_at: generatedAt,
+    period_table: periodTable(tuple, tileSeries(tuple, undefined), metrics, sentinel, 'both'),
+  };
+}
+
+/** What every published name of a tuple's exports starts with: its id and its UTC window. */
+function exportStem(id: string, window: { start_inclusive: string; end_exclusive: string }): string {
+  return `${id}_${compactInstant(window.start_inclusive)}_${compactInstant(window.end_exclusive)}`;
+}
+
+/** Labels and units of the metrics a page shows, from the dictionary version the tuple cites. */
+type MetricFacts = Pick<DisplayedMetric, 'metric_id' | 'label' | 'unit' | 'currency'>;
+
+const shown = (value: string | null, shownAs: ShownAs) => ({
+  value,
+  display: value === null ? NOT_HELD : displayValue(value, shownAs),
+});
+
+/**
+ * SPEC §8.1: a tuple's per-period table. `sides` both: each metric's two values and delta with the
+ * partner export's bypass pairs (the annex); leadership: leadership's values with its own pairs.
+ */
+function periodTable(
+  tuple: TupleReport,
+  series: readonly TileSeries[],
+  facts: readonly MetricFacts[],
+  sentinel: string,
+  sides: 'both' | 'leadership',
+): PeriodTable {
+  const byId = new Map(facts.map((m) => [m.metric_id, m]));
+  const compared = new Map(tuple.metrics.map((m) => [m.metric_id, m.periods ?? []]));
+  const periods = tuple.periods ?? [];
+  const anchors = anchorCarriers(periods, (period) => periodAnchor(period.period_start));
+  return {
+    sentinel,
+    columns: series.map((s) => ({
+      metric_id: s.metric_id,
+      label: byId.get(s.metric_id)!.label,
+      leadership_only: s.leadership_only,
+    })),
+    rows: periods.map((period, index) => {
+      const pairs = sides === 'both' ? period.partner_bypasses : period.leadership_bypasses;
+      return {
+        period_start: period.period_start,
+        anchor: anchors.has(period) ? periodAnchor(period.period_start) : null,
+        ...bypassColumns(pairs, sentinel),
+        carve_out: isCarveOut(pairs, sentinel),
+        cells: series.map((s) => {
+          const shownAs = byId.get(s.metric_id)!;
+          const leadership = shown(s.periods[index]?.leadership ?? null, shownAs);
+          if (sides === 'leadership') return { leadership };
+          const both = compared.get(s.metric_id)?.[index];
+          return {
+            leadership,
+            partner: shown(both?.partner ?? null, shownAs),
+            delta: shown(both?.delta ?? null, shownAs),
+          };
+        }),
+      };
+    }),
+  };
+}
+
+/** SPEC §8.1: `period-<YYYYMMDDTHHMMSSZ>`, the anchor of a period's row. */
+export function periodAnchor(periodStart: string): string {
+  return `period-${compactInstant(periodStart)}`;
+}
+
+const CHART_BOX = { width: 240, height: 64, padding: 6 };
+
+/** SPEC §8.1: the leadership page of one published tuple: its tiles, per-period table and tile export. */
+function leadershipPage(
+  page: TuplePage,
+  leadershipOnly: LeadershipOnlyTuple | undefined,
+  versions: readonly LoadedDictionary[],
+): LeadershipPage {
+  const tuple = page.report;
+  const id = tuple.tuple_id;
+  const href = `/leadership/${id}/`;
+  const dictionary = versions.find((v) => v.dictionary.version === tuple.dictionary_version);
+  const series = tileSeries(tuple, leadershipOnly);
+  const compared = new Map(page.metrics.map((m) => [m.metric_id, m]));
+  const facts: MetricFacts[] = series.map((s) => {
+    const metric = compared.get(s.metric_id) ?? dictionary!.metricsById.get(s.metric_id)!;
+    return { metric_id: s.metric_id, label: metric.label, unit: metric.unit, currency: metric.currency ?? null };
+  });
+  const table = periodTable(tuple, series, facts, page.sentinel, 'leadership');
+  const periodHref = (index: number) => `${href}#${periodAnchor(table.rows[index]!.period_start)}`;
+  const tiles = series.map((s, index): LeadershipTile => {
+    const shownAs = facts[index]!;
+    const at = chartPoints(
+      s.periods.map((p) => p.leadership),
+      CHART_BOX,
+    );
+    const points = at.flatMap((point, i) =>
+      point === null
+        ? []
+        : [
+            {
+              ...point,
+              period_start: table.rows[i]!.period_start,
+              href: periodHref(i),
+              display: table.rows[i]!.cells[index]!.leadership.display,
+              carve_out: table.rows[i]!.carve_out,
+            },
+          ],
+    );
+    return {
+      metric_id: s.metric_id,
+      label: shownAs.label,
+      unit_name: unitName(shownAs),
+      value: s.leadership,
+      display: displayValue(s.leadership, shownAs),
+      status: s.leadership_only ? 'leadership-only' : compared.get(s.metric_id)!.status,
+      leadership_only: s.leadership_only,
+      href: `${href}#${s.metric_id}`,
+      chart: {
+        width: CHART_BOX.width,
+        height: CHART_BOX.height,
+        line: points.map((p) => `${p.x},${p.y}`).join(' '),
+        points,
+        carve_outs: table.rows.flatMap((row, i) =>
+          row.carve_out
+            ? [{ x: chartX(i, table.rows.length, CHART_BOX), period_start: row.period_start, href: periodHref(i) }]
+            : [],
+        ),
+      },
+    };
+  });
+  const csv = leadershipTilesCsv(tuple, series, page.sentinel);
+  const name = `${exportStem(id, page.window)}${TILE_EXPORT_SUFFIX}`;
+  return {
+    tuple_id: id,
+    partner: page.partner,
+    title: page.title,
+    status: tuple.status,
+    window: { start_inclusive: page.window.start_inclusive, end_exclusive: page.window.end_exclusive },
+    tuple_revision_hash: page.tuple_revision_hash,
+    carve_out_count: table.rows.filter((row) => row.carve_out).length,
+    tiles,
+    period_table: table,
+    tile_export: { name, href: `/exports/${id}/${name}`, sha256: sha256Hex(csv) },
+    href,
+    annex_href: `/annex/${id}/`,
   };
 }
 

@@ -12,8 +12,8 @@ import {
   windowParity,
 } from '../core/manifest.ts';
 import { problem, type Problem } from '../core/problems.ts';
-import { assembleReport, type ExportRead, reconcileTuple } from '../core/reconcile.ts';
-import type { Audience, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
+import { assembleReport, type ExportRead, reconcileTupleWithLeadershipOnly } from '../core/reconcile.ts';
+import type { Audience, LeadershipOnlyTuple, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
 import type { TargetPositions } from '../core/targets.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
 import { readExportAnywhere } from './export-reader-pool.ts';
@@ -63,15 +63,20 @@ export async function reconcileWorkspace(options: ReconcileOptions): Promise<Rec
     if (!folders.includes(id)) throw new UnknownTupleError(`no tuple "${id}" under ${join(root, TUPLES_FOLDER)}`);
   }
   const tuples: TupleReport[] = [];
+  const leadershipOnly: LeadershipOnlyTuple[] = [];
   for (const [index, tupleId] of wanted.entries()) {
-    tuples.push(await reconcileTupleFolder(root, tupleId, catalog, options));
+    const reconciled = await reconcileTupleFolder(root, tupleId, catalog, options);
+    tuples.push(reconciled.entry);
+    if (reconciled.leadershipOnly) leadershipOnly.push(reconciled.leadershipOnly);
     options.onProgress?.(index + 1, wanted.length, tupleId);
   }
   // the shared FAQ is checked with the inputs it is published beside
-  return assembleReport(catalog.current?.dictionary.version ?? null, tuples, [
-    ...catalog.problems,
-    ...readFaq(root).problems,
-  ]);
+  return assembleReport(
+    catalog.current?.dictionary.version ?? null,
+    tuples,
+    [...catalog.problems, ...readFaq(root).problems],
+    leadershipOnly,
+  );
 }
 
 async function reconcileTupleFolder(
@@ -79,7 +84,7 @@ async function reconcileTupleFolder(
   tupleId: string,
   catalog: DictionaryCatalog,
   options: ReconcileOptions,
-): Promise<TupleReport> {
+): Promise<ReturnType<typeof reconcileTupleWithLeadershipOnly>> {
   const dir = join(root, TUPLES_FOLDER, tupleId);
   const rel = `${TUPLES_FOLDER}/${tupleId}`;
   const tupleFile = `${rel}/tuple.yaml`;
@@ -185,7 +190,7 @@ async function reconcileTupleFolder(
   const readbackText = existsSync(readbackPath) ? readTextFile(readbackPath, readbackFile, 'BAD_READBACK') : null;
   const readback = readbackText && { file: readbackFile, text: readbackText.value, problems: readbackText.problems };
 
-  return reconcileTuple({
+  return reconcileTupleWithLeadershipOnly({
     readback,
     tupleId,
     config,

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
+import { leadershipTilesCsv, TILE_EXPORT_KEY_COLUMNS, TILE_EXPORT_SUFFIX, tileSeries } from '../core/leadership.ts';
 import { type Located, parseJson } from '../core/located.ts';
 import { parseDictionary } from '../core/dictionary.ts';
 import {
@@ -428,6 +429,16 @@ export function verifySite(dir: string): VerifyResult {
       leadershipSha,
       entry.exports.leadership?.sha256,
     );
+    // the internal site's tile export (a partner's bundle has none): its rows are the report's
+    const tiles = find(TILE_EXPORT_SUFFIX);
+    const sentinel = (dictionary.value as { bypass_sentinel?: unknown }).bypass_sentinel;
+    if (tiles) {
+      const text = readFileSync(join(exportsDir, tiles), 'utf8');
+      const wrong = tileExportMismatch(text, entry, typeof sentinel === 'string' ? sentinel : '');
+      if (wrong) mismatch(exportFile(tiles), `${where}: ${tiles} ${wrong}`);
+      else checked.push(`${where}: ${tiles} holds the report's periods, bypass pairs and leadership values`);
+    } else if (isFolder(join(dir, 'leadership')))
+      mismatch(`exports/${tupleId}`, `${where}: exports/${tupleId}/ lacks the leadership tile export`);
 
     if (!entry.window || !entry.dictionary_version) {
       mismatch(reportFile, `${where}: the report entry has no window or dictionary version`);
@@ -484,6 +495,32 @@ export function verifySite(dir: string): VerifyResult {
       if (!present.includes(file)) mismatch(file, `${file} is listed in ${SITE_SUMS} but missing`);
   }
   return { checked, problems };
+}
+
+/**
+ * Why a tile export is not the one the report entry gives, or null when it is: its rows, bypass
+ * columns and the values of the metrics the entry holds are rebuilt from the entry. The
+ * leadership-only columns are not in a published entry, so they are taken as the file has them.
+ */
+function tileExportMismatch(text: string, entry: TupleReport, sentinel: string): string | null {
+  const lines = text.split('\n');
+  const header = lines[0]!.split(',');
+  const shared = tileSeries(entry, undefined);
+  const sharedIds = new Set(shared.map((s) => s.metric_id));
+  const extras = header.slice(TILE_EXPORT_KEY_COLUMNS.length).flatMap((metricId, offset) => {
+    if (sharedIds.has(metricId)) return [];
+    const column = TILE_EXPORT_KEY_COLUMNS.length + offset;
+    const periods = (entry.periods ?? []).map((period, row) => ({
+      period_start: period.period_start,
+      leadership: lines[row + 1]?.split(',')[column] || null,
+    }));
+    return [{ metric_id: metricId, leadership: '', periods, leadership_only: true }];
+  });
+  const expected = leadershipTilesCsv(entry, [...shared, ...extras], sentinel).split('\n');
+  const line = expected.findIndex((wanted, index) => lines[index] !== wanted);
+  if (line === -1 && lines.length === expected.length) return null;
+  const at = line === -1 ? Math.min(lines.length, expected.length) : line;
+  return `line ${at + 1} is "${lines[at] ?? ''}"; the report gives "${expected[at] ?? ''}"`;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

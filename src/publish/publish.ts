@@ -26,6 +26,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { DEFAULT_SITE_URL } from '../../astro.config.mjs';
 import type { DiffReport } from '../core/diff.ts';
 import { checkDictionary } from '../core/governance.ts';
+import { tupleTilesCsv } from '../core/leadership.ts';
 import { problem, type Problem } from '../core/problems.ts';
 import { reconcileSummary } from '../core/report-format.ts';
 import type { ReconcileReport } from '../core/schemas.ts';
@@ -365,7 +366,8 @@ async function buildAndPublish(
   phase('pdfs (the rest of their time)');
 
   // 6. downloads: the partner export and both manifests byte for byte, each tuple's report entry,
-  //    and the canonical JSON of every dictionary version (its SHA-256 is dictionary_sha256)
+  //    its leadership tile export, and the canonical JSON of every dictionary version (its SHA-256
+  //    is dictionary_sha256)
   for (const tuple of model.tuples) {
     const dir = join(staging, 'exports', tuple.tuple_id);
     mkdirSync(dir, { recursive: true });
@@ -377,6 +379,14 @@ async function buildAndPublish(
       copyFileSync(join(root, file.source), join(dir, file.name));
     mkdirSync(join(staging, 'tuples', tuple.tuple_id), { recursive: true });
     writeFileSync(join(staging, 'tuples', tuple.tuple_id, 'report.json'), tupleReportBytes(tuple.report));
+  }
+  // the leadership tile exports (internal site only), written from the report as their pages were
+  for (const page of model.leadership) {
+    const tuple = model.tuples.find((t) => t.tuple_id === page.tuple_id)!;
+    writeFileSync(
+      join(staging, 'exports', page.tuple_id, page.tile_export.name),
+      tupleTilesCsv(report, tuple.report, tuple.sentinel),
+    );
   }
   mkdirSync(join(staging, 'dictionary'), { recursive: true });
   for (const version of model.versions)

@@ -86,6 +86,22 @@ export function editCell(text: string, row: number, column: string, value: (old:
   return lines.join(eol);
 }
 
+/**
+ * The data rows of a CSV with plain cells grouped by period_start, in the order the periods first
+ * appear: each group lists its rows as `editCell` numbers them (the header is row 0; a row's line is its number + 1).
+ */
+export function periodRows(text: string): { period_start: string; rows: number[] }[] {
+  const lines = text.trimEnd().split(/\r?\n/);
+  const column = lines[0]!.split(',').indexOf('period_start');
+  const groups = new Map<string, number[]>();
+  lines.slice(1).forEach((line, index) => {
+    const period = line.split(',')[column]!;
+    if (!groups.has(period)) groups.set(period, []);
+    groups.get(period)!.push(index + 1);
+  });
+  return [...groups].map(([period_start, rows]) => ({ period_start, rows }));
+}
+
 export interface SyntheticMetric {
   metric_id: string;
   class: 'count' | 'rate' | 'latency' | 'money';
