@@ -22,7 +22,8 @@ Options:
   --json       print { "problems": [...], "published": ... } on stdout
   -h, --help   this text
 
-Settings: READBACK_SITE_URL (an http(s) origin), READBACK_PDF_SIZE (LETTER or A4),
+Settings: READBACK_SITE_URL (an http(s) origin), READBACK_PARTNER_SITE_URL (where each partner
+bundle is deployed: a URL holding {partner_id}; default <site>/partners/{partner_id}), READBACK_PDF_SIZE (LETTER or A4),
 READBACK_TODAY (YYYY-MM-DD), READBACK_ALLOW_ANCHOR_REMOVAL=1, READBACK_TIMINGS=1.
 
 Exit codes: 0 published, 1 red or the site would be wrong, 2 invalid input or settings, 64 usage error,
@@ -69,6 +70,7 @@ async function run(): Promise<number> {
     root,
     out: dist,
     siteUrl: process.env.READBACK_SITE_URL,
+    partnerSiteUrl: process.env.READBACK_PARTNER_SITE_URL,
     today: today(),
     pageSize: size,
     allowAnchorRemoval: process.env.READBACK_ALLOW_ANCHOR_REMOVAL === '1',
