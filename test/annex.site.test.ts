@@ -284,7 +284,8 @@ describe('readback verify', () => {
     const clean = await verifyPdfNumbers(site.dist, pdfText);
     expect(clean.problems).toEqual([]);
     const headlines = model.tuples.flatMap((t) => t.headlines);
-    expect(clean.checked.filter((line) => / headline = /.test(line))).toHaveLength(headlines.length);
+    // each one-pager is checked in the internal site and in its partner's bundle
+    expect(clean.checked.filter((line) => / headline = /.test(line))).toHaveLength(2 * headlines.length);
 
     const tuple = model.tuples[0]!;
     const headline = tuple.headlines[0]!;
@@ -294,15 +295,17 @@ describe('readback verify', () => {
       const text = await pdfText(bytes);
       return text.includes(tuple.tuple_revision_hash) ? text.replace(headline.value, fake) : text;
     });
-    expect(edited.problems).toEqual([
-      expect.objectContaining({
-        code: 'VERIFY_MISMATCH',
-        file: `readback/${tuple.tuple_id}.pdf`,
-        metric_id: headline.metric_id,
-        actual: fake.replace(/\s+/g, ''),
-        expected: headline.value,
-      }),
-    ]);
+    expect(edited.problems).toEqual(
+      ['', `partners/${tuple.partner_id}/`].map((folder) =>
+        expect.objectContaining({
+          code: 'VERIFY_MISMATCH',
+          file: `${folder}readback/${tuple.tuple_id}.pdf`,
+          metric_id: headline.metric_id,
+          actual: fake.replace(/\s+/g, ''),
+          expected: headline.value,
+        }),
+      ),
+    );
   });
 
   describe('every fact a page shows, checked against the published report with SHA256SUMS regenerated', () => {
