@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { partnerSiteUrl, partnerSiteUrlProblems } from '../src/core/partner-bundles.ts';
+import { brokenLinks, folderIndex, type SiteIndex } from '../src/io/links.ts';
 import type { TupleConfig } from '../src/core/schemas.ts';
 import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets, pdfText } from '../src/pdf/links.ts';
@@ -311,6 +312,52 @@ describe('partner bundles', () => {
       expect(page).toContain(`${bundle.site_url}/`);
       expect(page).toContain(bundle.partner);
     }
+  });
+});
+
+describe('the link check of a bundle', () => {
+  // a site holding a bundle at partners/acme/: the internal page links into it, the bundle's pages link within it
+  const index: SiteIndex = {
+    pages: new Map([
+      ['/', new Set<string>()],
+      ['/annex/x/', new Set(['metrics'])],
+      ['/partners/acme/', new Set<string>()],
+      ['/partners/acme/annex/x/', new Set(['metrics'])],
+      ['/partners/acme/readback/x.pdf', new Set<string>()],
+    ]),
+    links: [
+      { from: '/partners/acme/', href: 'annex/x/#metrics' },
+      { from: '/partners/acme/', href: '/partners/acme/annex/x/#metrics' },
+      { from: '/partners/acme/readback/x.pdf', href: 'https://kpi.example.org/partners/acme/annex/x/#metrics' },
+    ],
+  };
+  const bundle = (links: SiteIndex['links']) =>
+    folderIndex({ ...index, links: [...index.links, ...links] }, 'partners/acme');
+
+  it('resolves links below the bundle base URL against the bundle alone', () => {
+    expect(brokenLinks(bundle([]), 'https://kpi.example.org/partners/acme')).toEqual([]);
+    // the same bundle deployed at an origin's root: its links are written from the root
+    const rooted = folderIndex(
+      { pages: index.pages, links: [{ from: '/partners/acme/', href: '/annex/x/#metrics' }] },
+      'partners/acme',
+    );
+    expect(brokenLinks(rooted, 'https://acme.kpi.example.org')).toEqual([]);
+  });
+
+  it('refuses a link that leaves the bundle, even to a page the internal site has', () => {
+    for (const href of ['/annex/x/', '/', 'https://kpi.example.org/annex/x/#metrics', '../../annex/x/'])
+      expect(
+        brokenLinks(bundle([{ from: '/partners/acme/', href }]), 'https://kpi.example.org/partners/acme'),
+        href,
+      ).toEqual([expect.objectContaining({ code: 'BROKEN_LINK', actual: href, file: '/' })]);
+    expect(
+      brokenLinks(
+        bundle([{ from: '/partners/acme/', href: 'annex/x/#nowhere' }]),
+        'https://kpi.example.org/partners/acme',
+      ),
+    ).toEqual([
+      expect.objectContaining({ code: 'BROKEN_LINK', message: expect.stringContaining('no anchor #nowhere') }),
+    ]);
   });
 });
 
