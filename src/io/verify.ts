@@ -203,7 +203,7 @@ function shownValueProblems(
   return problems;
 }
 
-/** The facts of its tuple the annex shows (src/pages/annex/[tuple_id].astro): all but its status and metric count. */
+/** The facts of its tuple the annex shows (src/pages/[...site]/annex/[tuple_id].astro): all but its status and metric count. */
 const ANNEX_FACTS = TUPLE_FACT_FIELDS.filter((field) => field !== 'status' && field !== 'metric_count');
 /** The facts of its tuple the HTML readback shows, besides the headlines' values. */
 const READBACK_FACTS: readonly TupleFactField[] = [
@@ -213,7 +213,7 @@ const READBACK_FACTS: readonly TupleFactField[] = [
   'tuple_revision_hash',
   'artifact_id',
 ];
-/** What the index shows of each tuple (src/pages/index.astro). */
+/** What the index shows of each tuple (src/pages/[...site]/index.astro). */
 const INDEX_FACTS: readonly TupleFactField[] = [
   'start_inclusive',
   'end_exclusive',
