@@ -370,7 +370,8 @@ describe('readback verify', () => {
     const clean = await verifyPdfNumbers(site.dist, pdfText);
     expect(clean.problems).toEqual([]);
     const headlines = model.tuples.flatMap((t) => t.headlines);
-    expect(clean.checked.filter((line) => / headline = /.test(line))).toHaveLength(headlines.length);
+    // each one-pager is checked in the internal site and in its partner's bundle
+    expect(clean.checked.filter((line) => / headline = /.test(line))).toHaveLength(2 * headlines.length);
 
     const tuple = model.tuples[0]!;
     const headline = tuple.headlines[0]!;
@@ -380,15 +381,17 @@ describe('readback verify', () => {
       const text = await pdfText(bytes);
       return text.includes(tuple.tuple_revision_hash) ? text.replace(headline.value, fake) : text;
     });
-    expect(edited.problems).toEqual([
-      expect.objectContaining({
-        code: 'VERIFY_MISMATCH',
-        file: `readback/${tuple.tuple_id}.pdf`,
-        metric_id: headline.metric_id,
-        actual: fake.replace(/\s+/g, ''),
-        expected: headline.value,
-      }),
-    ]);
+    expect(edited.problems).toEqual(
+      ['', `partners/${tuple.partner_id}/`].map((folder) =>
+        expect.objectContaining({
+          code: 'VERIFY_MISMATCH',
+          file: `${folder}readback/${tuple.tuple_id}.pdf`,
+          metric_id: headline.metric_id,
+          actual: fake.replace(/\s+/g, ''),
+          expected: headline.value,
+        }),
+      ),
+    );
   });
 
   describe('every fact a page shows, checked against the published report with SHA256SUMS regenerated', () => {
@@ -508,6 +511,8 @@ describe('readback verify', () => {
   it('reads PDF numbers and footer facts as whole tokens, never as part of a longer one', async () => {
     const tuple = model.tuples.find((t) => t.tuple_id === 'acme-2026-q2')!;
     const file = `readback/${tuple.tuple_id}.pdf`;
+    // the partner's bundle holds its own copy of the one-pager, verified as well
+    const copies = [file, `partners/${tuple.partner_id}/${file}`];
     const headline = tuple.headlines.find((h) => h.value === '96.6%')!;
     expect(headline).toBeDefined();
     const footer = {
@@ -526,16 +531,20 @@ describe('readback verify', () => {
       site.dist,
       reading((text) => text.replace('96.6%', '196.6%')),
     );
-    expect(longer.problems).toEqual([
-      expect.objectContaining({ code: 'VERIFY_MISMATCH', file, metric_id: headline.metric_id, expected: '96.6%' }),
-    ]);
+    expect(longer.problems).toEqual(
+      copies.map((file) =>
+        expect.objectContaining({ code: 'VERIFY_MISMATCH', file, metric_id: headline.metric_id, expected: '96.6%' }),
+      ),
+    );
     const shorter = await verifyPdfNumbers(
       site.dist,
       reading((text) => text.replace('96.6%', '6.6%')),
     );
-    expect(shorter.problems).toEqual([
-      expect.objectContaining({ code: 'VERIFY_MISMATCH', file, metric_id: headline.metric_id, actual: '6.6%' }),
-    ]);
+    expect(shorter.problems).toEqual(
+      copies.map((file) =>
+        expect.objectContaining({ code: 'VERIFY_MISMATCH', file, metric_id: headline.metric_id, actual: '6.6%' }),
+      ),
+    );
 
     for (const [what, edit, expected] of [
       ['tuple revision hash', (t: string) => t.replace(footer.hash, `${footer.hash}0`), tuple.tuple_revision_hash],
@@ -551,14 +560,16 @@ describe('readback verify', () => {
       ],
     ] as const) {
       const edited = await verifyPdfNumbers(site.dist, reading(edit));
-      expect(edited.problems, what).toEqual([
-        expect.objectContaining({
-          code: 'VERIFY_MISMATCH',
-          file,
-          message: expect.stringContaining(`${file} shows the ${what} `),
-          expected,
-        }),
-      ]);
+      expect(edited.problems, what).toEqual(
+        copies.map((file) =>
+          expect.objectContaining({
+            code: 'VERIFY_MISMATCH',
+            file,
+            message: expect.stringContaining(`${file.replace(/^partners\/[^/]+\//, '')} shows the ${what} `),
+            expected,
+          }),
+        ),
+      );
     }
   });
 

@@ -93,7 +93,7 @@ describe('readback command line', () => {
     const { stdout, stderr } = await runCli(['reconcile', '--root', root]);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^ok {2}acme-2026-q2 +green +sha256:[0-9a-f]{12} {2}9 metrics within epsilon$/m);
-    expect(stderr).toContain('2 tuples: 2 green, 0 red, 0 invalid');
+    expect(stderr).toContain('3 tuples: 3 green, 0 red, 0 invalid');
   });
 
   it('accepts a BOM and CRLF line endings, and hashes the bytes as written', async () => {

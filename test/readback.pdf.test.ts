@@ -152,10 +152,9 @@ describe('executive one-pager', () => {
     const pooled: Uint8Array[] = [];
     const overflows: string[] = [];
     await renderOnePagers(
-      tuples,
-      model.site_url,
+      tuples.map((tuple) => ({ tuple, siteUrl: model.site_url })),
       'LETTER',
-      (_tuple, pdf) => pooled.push(pdf),
+      (_job, pdf) => pooled.push(pdf),
       (overflow) => overflows.push(overflow.tupleId),
     );
     expect(overflows).toEqual([]);

@@ -23,7 +23,9 @@ Options:
   --json       print { "problems": [...], "published": ... } on stdout
   -h, --help   this text
 
-Settings: READBACK_SITE_URL (an http(s) origin), READBACK_PDF_SIZE (LETTER or A4),
+Settings: READBACK_SITE_URL (an http(s) origin), READBACK_PARTNER_SITE_URL (where each partner
+bundle is deployed: a URL holding {partner_id}; default <site>/partners/{partner_id}),
+READBACK_PDF_SIZE (LETTER or A4),
 READBACK_TODAY (YYYY-MM-DD), READBACK_ALLOW_ANCHOR_REMOVAL=1, READBACK_TIMINGS=1.
 
 Exit codes: 0 published, 1 red or the site would be wrong, 2 invalid input or settings, 64 usage error,
@@ -61,6 +63,7 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     root,
     out: dist,
     siteUrl: env.READBACK_SITE_URL,
+    partnerSiteUrl: env.READBACK_PARTNER_SITE_URL,
     today: today(env),
     pageSize: size,
     allowAnchorRemoval: env.READBACK_ALLOW_ANCHOR_REMOVAL === '1',

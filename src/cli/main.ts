@@ -77,6 +77,8 @@ and artifact id of a built site from its published files alone, and check that e
 fact (window, run id, dictionary version and SHA-256, hashes, artifact id, status) the index, the
 annex, the HTML readback and the PDF one-pager show is the one in tuples/<tuple_id>/report.json.
 The PDFs are read with pdfjs-dist; where it is not installed, verify says their numbers went unchecked.
+Each partner bundle in DIR (partners/<partner_id>/) is verified as a site of its own; a bundle
+folder given as DIR verifies alone.
 
 Usage:
   readback verify DIR

@@ -21,6 +21,13 @@ import {
   tileSeries,
 } from './leadership.ts';
 import { displayValue, NOT_HELD, type ShownAs, tupleFacts, unitName } from './present.ts';
+import {
+  partnerBundles,
+  partnerIdOf,
+  PartnerBundleSchema,
+  partnerSiteUrl,
+  type PartnerBundle,
+} from './partner-bundles.ts';
 import { fillHeadline, type ReadbackContent } from './readback.ts';
 import { type EvaluatedTarget, EvaluatedTargetSchema, evaluateTarget } from './targets.ts';
 import {
@@ -183,6 +190,8 @@ export const GeneratedDownloadSchema = DownloadSchema.omit({ source: true });
 export const TuplePageSchema = z.object({
   tuple_id: z.string(),
   partner: z.string(),
+  /** the bundle this tuple is published in (SPEC §4, §8.2) */
+  partner_id: z.string(),
   title: z.string(),
   report: TupleReportSchema,
   tuple_revision_hash: z.string(),
@@ -300,8 +309,12 @@ export type DiffPage = z.infer<typeof DiffPageSchema>;
 /** The one object the site renders. */
 export const SiteModelSchema = z.object({
   schema: z.literal('readback.site-model/1'),
-  /** without a trailing slash: @example "https://readback.example.com" */
+  /** without a trailing slash; a partner bundle's may hold a path: @example "https://readback.example.com" */
   site_url: z.string(),
+  /** the partner this site is for (a partner bundle, SPEC §8.2); null for the internal site */
+  partner_id: z.string().nullable(),
+  /** the partner bundles the internal site lists at /partners/ (none in a bundle) */
+  partners: z.array(PartnerBundleSchema),
   current_version: z.string(),
   versions: z.array(DictionaryVersionInfoSchema),
   glossary: z.array(GlossaryEntrySchema),
@@ -343,9 +356,12 @@ export interface SiteModelInputs {
   /** per green tuple id: what was read of it besides the report */
   content: ReadonlyMap<string, TupleContent>;
   faqMarkdown: string | null;
+  /** READBACK_PARTNER_SITE_URL: where each partner bundle is deployed (default `<site>/partners/<partner_id>`) */
+  partnerSiteUrl?: string;
 }
 
-export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
+/** The internal site's model, or (given `bundle`) the model of that partner's bundle before it is narrowed. */
+export function buildSiteModel(inputs: SiteModelInputs, bundle?: PartnerBundle): SiteModel {
   const { history, current, report } = inputs;
   const pending = !history.some((h) => h.dictionary.version === current.dictionary.version);
   const versions = pending ? [...history, current] : [...history];
@@ -399,7 +415,8 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
     for (const metric of tuple.metrics) entries.get(metric.metric_id)?.tuples.push(tuple.tuple_id);
   }
   const diffs: DiffPage[] = [];
-  for (let i = 1; i < versions.length; i++) {
+  // a bundle has no dictionary-diff pages: only the internal site classifies the changes
+  for (let i = 1; i < (bundle ? 0 : versions.length); i++) {
     diffs.push(
       diffPage(
         classifyDictionaryChange(versions[i - 1]!, versions[i]!, {
@@ -417,6 +434,13 @@ export function buildSiteModel(inputs: SiteModelInputs): SiteModel {
   return {
     schema: 'readback.site-model/1',
     site_url: siteUrl,
+    partner_id: bundle?.partner_id ?? null,
+    partners: bundle
+      ? []
+      : partnerBundles(
+          report.tuples.map((t) => ({ tuple_id: t.tuple_id, config: inputs.content.get(t.tuple_id)!.config })),
+          (id) => partnerSiteUrl(siteUrl, id, inputs.partnerSiteUrl),
+        ),
     current_version: current.dictionary.version,
     versions: versions.map((v) => ({
       version: v.dictionary.version,
@@ -548,6 +572,7 @@ function tuplePage(
   return {
     tuple_id: id,
     partner: content.config.partner,
+    partner_id: partnerIdOf(content.config),
     title: content.config.title,
     report: tuple,
     tuple_revision_hash: tuple.tuple_revision_hash!,
@@ -731,6 +756,41 @@ function leadershipPage(
 function targetOf(config: TupleConfig, metric: MetricResult, shownAs: ShownAs): EvaluatedTarget | null {
   const written = config.targets?.[metric.metric_id];
   return written === undefined ? null : evaluateTarget(written, metric.partner, shownAs);
+}
+
+/**
+ * One partner's bundle (SPEC §8.2): the site model of its tuples alone, on its own base URL. The
+ * report holds only its tuple entries (each byte for byte the internal one); the glossary only the
+ * metrics those tuples show, each listing only them and naming no other metric; the dictionary
+ * versions only those they cite; and no dictionary diff.
+ */
+export function buildPartnerSiteModel(inputs: SiteModelInputs, bundle: PartnerBundle): SiteModel {
+  const own = new Set(bundle.tuples);
+  const tuples = inputs.report.tuples.filter((t) => own.has(t.tuple_id));
+  // only what a report is: a field the internal report gains later stays out until it is meant for partners
+  const report: ReconcileReport = {
+    schema: inputs.report.schema,
+    status: inputs.report.status,
+    dictionary_version: inputs.report.dictionary_version,
+    tuples,
+    problems: [],
+  };
+  const model = buildSiteModel({ ...inputs, siteUrl: bundle.site_url, report }, bundle);
+  const shown = new Set(tuples.flatMap((t) => t.metrics.map((m) => m.metric_id)));
+  const cited = new Set(tuples.map((t) => t.dictionary_version));
+  return {
+    ...model,
+    // leadership's pages and tile exports are the internal site's alone
+    leadership: [],
+    versions: model.versions.filter((v) => cited.has(v.version)),
+    glossary: model.glossary
+      .filter((entry) => shown.has(entry.metric_id))
+      .map((entry) => ({
+        ...entry,
+        superseded_by: entry.superseded_by !== null && shown.has(entry.superseded_by) ? entry.superseded_by : null,
+        supersedes: entry.supersedes.filter((id) => shown.has(id)),
+      })),
+  };
 }
 
 /** `content/faq.md`: one entry per `## Question` heading. */

@@ -55,18 +55,35 @@ export async function indexSite(dist: string, pdfLinks: (bytes: Uint8Array) => P
 }
 
 /**
+ * The part of a site's index below `folder` (`partners/acme`), as a site of its own: its pages and
+ * the links found in them, their paths taken from that folder (a partner bundle, SPEC §8.2).
+ */
+export function folderIndex(index: SiteIndex, folder: string): SiteIndex {
+  const prefix = `/${folder}/`;
+  const inside = (path: string) => path.startsWith(prefix);
+  const strip = (path: string) => path.slice(prefix.length - 1);
+  return {
+    pages: new Map([...index.pages].filter(([path]) => inside(path)).map(([path, ids]) => [strip(path), ids])),
+    links: index.links.filter((link) => inside(link.from)).map((link) => ({ ...link, from: strip(link.from) })),
+  };
+}
+
+/**
  * Every link is to the site itself (relative, root-relative or absolute on `siteUrl`), and reaches
- * a page and, if it names one, an anchor. Content never links readers elsewhere.
+ * a page and, if it names one, an anchor. Content never links readers elsewhere. A site served
+ * below a path (a partner bundle at `https://host/partners/acme`) has its files at that path: a
+ * link must stay below it.
  */
 export function brokenLinks(index: SiteIndex, siteUrl: string): Problem[] {
   const broken: Problem[] = [];
   const push = ({ from, href, why }: { from: string; href: string; why: string }) =>
     broken.push(problem('BROKEN_LINK', `${href}: ${why}`, { file: from }, undefined, { actual: href }));
   const base = new URL(`${siteUrl.replace(/\/+$/, '')}/`);
+  const basePath = decodeURIComponent(base.pathname);
   for (const { from, href } of index.links) {
     let url: URL;
     try {
-      url = new URL(href, new URL(from, base));
+      url = new URL(href, new URL(from.slice(1), base));
     } catch {
       push({ from, href, why: 'not a valid URL' });
       continue;
@@ -76,11 +93,12 @@ export function brokenLinks(index: SiteIndex, siteUrl: string): Problem[] {
       push({ from, href, why: `links use only http(s), mailto or relative paths, not ${url.protocol}` });
       continue;
     }
-    if (url.origin !== base.origin) {
-      push({ from, href, why: `links go only to the configured site (${base.origin}) or are relative` });
+    const fullPath = decodeURIComponent(url.pathname);
+    if (url.origin !== base.origin || !fullPath.startsWith(basePath)) {
+      push({ from, href, why: `links go only to the configured site (${base.href}) or are relative` });
       continue;
     }
-    const path = decodeURIComponent(url.pathname);
+    const path = `/${fullPath.slice(basePath.length)}`;
     const ids = index.pages.get(path) ?? index.pages.get(path.endsWith('/') ? path : `${path}/`);
     if (!ids) {
       push({ from, href, why: `no page ${path}` });

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
 import { leadershipTilesCsv, TILE_EXPORT_KEY_COLUMNS, TILE_EXPORT_SUFFIX, tileSeries } from '../core/leadership.ts';
+import { PARTNERS_FOLDER } from '../core/partner-bundles.ts';
 import { type Located, parseJson } from '../core/located.ts';
 import { parseDictionary } from '../core/dictionary.ts';
 import {
@@ -41,9 +42,29 @@ function walk(dir: string, prefix = ''): string[] {
   });
 }
 
-/** `sha256sum` lines for every published file but the list itself, sorted by path. */
+/**
+ * The partner bundles a site holds (SPEC §8.2), as folders relative to it: `partners/<partner_id>`.
+ * Each is a site of its own, with its own SHA256SUMS, verified as one; the site around it lists and
+ * checks only its own files (the `partners/` index page among them).
+ */
+export function partnerBundleFolders(dir: string): string[] {
+  const partners = join(dir, PARTNERS_FOLDER);
+  if (!isFolder(partners)) return [];
+  return readdirSync(partners, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `${PARTNERS_FOLDER}/${entry.name}`)
+    .sort();
+}
+
+/** A site's own files, relative to it: every file but those of the partner bundles it holds. */
+function siteFiles(dir: string): string[] {
+  const bundles = partnerBundleFolders(dir).map((folder) => `${folder}/`);
+  return walk(dir).filter((file) => !bundles.some((bundle) => file.startsWith(bundle)));
+}
+
+/** `sha256sum` lines for every file the site publishes but the list itself (and its bundles' files), sorted by path. */
 export function siteSums(dir: string): string {
-  const files = walk(dir)
+  const files = siteFiles(dir)
     .filter((f) => f !== SITE_SUMS)
     .sort();
   return files.map((file) => `${sha256(readFileSync(join(dir, file)))}  ${file}\n`).join('');
@@ -217,7 +238,7 @@ function shownValueProblems(
   return problems;
 }
 
-/** The facts of its tuple the annex shows (src/pages/annex/[tuple_id].astro): all but its status and metric count. */
+/** The facts of its tuple the annex shows (src/pages/[...site]/annex/[tuple_id].astro): all but its status and metric count. */
 const ANNEX_FACTS = TUPLE_FACT_FIELDS.filter((field) => field !== 'status' && field !== 'metric_count');
 /** The facts of its tuple the HTML readback shows, besides the headlines' values. */
 const READBACK_FACTS: readonly TupleFactField[] = [
@@ -227,7 +248,7 @@ const READBACK_FACTS: readonly TupleFactField[] = [
   'tuple_revision_hash',
   'artifact_id',
 ];
-/** What the index shows of each tuple (src/pages/index.astro). */
+/** What the index shows of each tuple (src/pages/[...site]/index.astro). */
 const INDEX_FACTS: readonly TupleFactField[] = [
   'start_inclusive',
   'end_exclusive',
@@ -355,7 +376,26 @@ function publishedEntries(dir: string): { entries: PublishedEntry[]; problems: P
   return { entries, problems };
 }
 
+/** A check of a partner bundle, told as a check of the site that holds it: its files named from that site. */
+function inFolder(folder: string, result: VerifyResult): VerifyResult {
+  return {
+    checked: result.checked.map((line) => `${folder}/: ${line}`),
+    problems: result.problems.map((p) => (p.file === undefined ? p : { ...p, file: `${folder}/${p.file}` })),
+  };
+}
+
+const merged = (results: readonly VerifyResult[]): VerifyResult => ({
+  checked: results.flatMap((r) => r.checked),
+  problems: results.flatMap((r) => r.problems),
+});
+
+/** `readback verify DIR` but the PDFs' numbers: the site, then each partner bundle in it, as a site of its own. */
 export function verifySite(dir: string): VerifyResult {
+  const bundles = partnerBundleFolders(dir).map((folder) => inFolder(folder, verifyOwnSite(join(dir, folder))));
+  return merged([verifyOwnSite(dir), ...bundles]);
+}
+
+function verifyOwnSite(dir: string): VerifyResult {
   const checked: string[] = [];
   const problems: Problem[] = [];
   const mismatch = (file: string, message: string, facts: ProblemFacts = {}) =>
@@ -485,7 +525,7 @@ export function verifySite(dir: string): VerifyResult {
       const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
       if (match) listed.set(match[2]!, match[1]!);
     }
-    const present = walk(dir).filter((f) => f !== SITE_SUMS);
+    const present = siteFiles(dir).filter((f) => f !== SITE_SUMS);
     for (const file of present) {
       const wanted = listed.get(file);
       if (!wanted) mismatch(file, `${file} is not listed in ${SITE_SUMS}`);
@@ -643,6 +683,13 @@ export type PdfTextReader = (bytes: Uint8Array) => Promise<string>;
  * asynchronous, because reading a PDF's text needs a PDF library: the caller passes one in.
  */
 export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Promise<VerifyResult> {
+  const results = [await verifyOwnPdfNumbers(dir, readText)];
+  for (const folder of partnerBundleFolders(dir))
+    results.push(inFolder(folder, await verifyOwnPdfNumbers(join(dir, folder), readText)));
+  return merged(results);
+}
+
+async function verifyOwnPdfNumbers(dir: string, readText: PdfTextReader): Promise<VerifyResult> {
   const checked: string[] = [];
   const problems: Problem[] = [];
   for (const published of publishedEntries(dir).entries) {

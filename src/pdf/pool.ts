@@ -15,22 +15,27 @@ interface WorkerReply {
   error?: string;
 }
 
+/** One one-pager to render: a tuple, with links built on the base URL of the site it is published in. */
+export interface OnePagerJob {
+  tuple: TuplePage;
+  siteUrl: string;
+}
+
 /** Below this many PDFs, starting workers costs more than it saves. */
 const POOL_THRESHOLD = 6;
 
-export async function renderOnePagers(
-  tuples: readonly TuplePage[],
-  siteUrl: string,
+export async function renderOnePagers<Job extends OnePagerJob>(
+  jobs: readonly Job[],
   size: PageSize,
-  onDone: (tuple: TuplePage, pdf: Uint8Array) => void,
+  onDone: (job: Job, pdf: Uint8Array) => void,
   /** a readback that does not fit one page even in the compact layout: reported, the others still render */
   onOverflow: (overflow: OnePagerOverflowError) => void,
 ): Promise<void> {
-  const workers = Math.min(availableParallelism(), Math.ceil(tuples.length / 2));
-  if (tuples.length < POOL_THRESHOLD || workers < 2) {
-    for (const tuple of tuples) {
+  const workers = Math.min(availableParallelism(), Math.ceil(jobs.length / 2));
+  if (jobs.length < POOL_THRESHOLD || workers < 2) {
+    for (const job of jobs) {
       try {
-        onDone(tuple, await renderOnePager(tuple, siteUrl, size));
+        onDone(job, await renderOnePager(job.tuple, job.siteUrl, size));
       } catch (error) {
         if (!(error instanceof OnePagerOverflowError)) throw error;
         onOverflow(error);
@@ -42,19 +47,19 @@ export async function renderOnePagers(
   const run = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
       const send = () => {
-        if (next >= tuples.length) {
+        if (next >= jobs.length) {
           resolve();
           return;
         }
         const id = next++;
-        worker.postMessage({ id, tuple: tuples[id], siteUrl, size });
+        worker.postMessage({ id, tuple: jobs[id]!.tuple, siteUrl: jobs[id]!.siteUrl, size });
       };
       worker.on('message', (message: WorkerReply) => {
-        const tuple = tuples[message.id]!;
-        if (message.error) return reject(new Error(`rendering ${tuple.tuple_id}: ${message.error}`));
+        const job = jobs[message.id]!;
+        if (message.error) return reject(new Error(`rendering ${job.tuple.tuple_id}: ${message.error}`));
         if (message.overflow)
-          onOverflow(new OnePagerOverflowError(tuple.tuple_id, message.overflow.pages, message.overflow.message));
-        else onDone(tuple, message.pdf!);
+          onOverflow(new OnePagerOverflowError(job.tuple.tuple_id, message.overflow.pages, message.overflow.message));
+        else onDone(job, message.pdf!);
         send();
       });
       worker.on('error', reject);

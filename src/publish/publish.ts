@@ -30,15 +30,17 @@ import { tupleTilesCsv } from '../core/leadership.ts';
 import { problem, type Problem } from '../core/problems.ts';
 import { reconcileSummary } from '../core/report-format.ts';
 import type { ReconcileReport } from '../core/schemas.ts';
-import { buildSiteModel } from '../core/site-model.ts';
+import { PARTNERS_FOLDER, partnerModelPath, partnerSiteUrlProblems } from '../core/partner-bundles.ts';
+import { buildPartnerSiteModel, buildSiteModel, type SiteModel } from '../core/site-model.ts';
 import { replayCommand, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
-import { anchorList, brokenLinks, indexSite } from '../io/links.ts';
+import { anchorList, brokenLinks, folderIndex, indexSite, urlPathOf, type SiteIndex } from '../io/links.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
 import { SITE_SUMS, siteSums, verifyPdfNumbers, verifySite } from '../io/verify.ts';
 import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
+import type { OnePagerJob } from '../pdf/pool.ts';
 import type { OnePagerOverflowError } from '../pdf/render.ts';
 import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
 
@@ -52,6 +54,8 @@ export interface PublishOptions {
   out?: string;
   /** the origin links are built on (default: the one in astro.config.mjs) */
   siteUrl?: string;
+  /** where each partner bundle is deployed: a URL holding `{partner_id}` (default: `<siteUrl>/partners/<partner_id>`) */
+  partnerSiteUrl?: string;
   /** today's UTC date, YYYY-MM-DD: removals are judged against it */
   today: string;
   pageSize?: PageSize;
@@ -122,6 +126,33 @@ export function removedAnchors(
         { actual: anchor },
       ),
     );
+}
+
+/** A site one build publishes: the internal one (folder "") or a partner bundle (`partners/<partner_id>`). */
+interface PublishedSite {
+  folder: string;
+  model: SiteModel;
+}
+
+const bundleFolders = (sites: readonly PublishedSite[]) => new Set(sites.map((site) => site.folder).filter(Boolean));
+
+/** A site's HTML files, without those of the partner bundles inside it. */
+function ownPages(dir: string, sites: readonly PublishedSite[], below = ''): string[] {
+  const bundles = bundleFolders(sites);
+  return readdirSync(join(dir, below), { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((entry) => {
+      const rel = below ? `${below}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) return bundles.has(rel) ? [] : ownPages(dir, sites, rel);
+      return entry.name.endsWith('.html') ? [join(dir, rel)] : [];
+    });
+}
+
+/** What a site's links are checked against: a bundle alone; the internal site with the bundles' pages as targets only. */
+function siteIndex(index: SiteIndex, site: PublishedSite, sites: readonly PublishedSite[]): SiteIndex {
+  if (site.folder) return folderIndex(index, site.folder);
+  const bundles = [...bundleFolders(sites)].map((folder) => `/${folder}/`);
+  return { pages: index.pages, links: index.links.filter((link) => !bundles.some((b) => link.from.startsWith(b))) };
 }
 
 /** How many builds in this process are writing a search index (they share pagefind's one backend). */
@@ -251,7 +282,10 @@ async function buildAndPublish(
   // a build killed between the two renames of the publish step left the old site at dist.previous
   if (!existsSync(dist) && existsSync(`${dist}.previous`)) renameSync(`${dist}.previous`, dist);
 
-  const urlProblems = siteUrlProblems(siteUrl);
+  const urlProblems = [
+    ...siteUrlProblems(siteUrl),
+    ...(options.partnerSiteUrl ? partnerSiteUrlProblems(options.partnerSiteUrl) : []),
+  ];
   if (urlProblems.length > 0) return refuse(urlProblems);
 
   // a folder that is no workspace is said to be one, before anything is read or written
@@ -301,7 +335,7 @@ async function buildAndPublish(
   // 3. the site model: the one object every page and PDF renders
   const inputs = readSiteContent(root, report);
   if (inputs.problems.length > 0) return refuse(inputs.problems);
-  const model = buildSiteModel({
+  const modelInputs = {
     siteUrl,
     report,
     history: catalog.history,
@@ -309,10 +343,21 @@ async function buildAndPublish(
     today: options.today,
     content: inputs.content,
     faqMarkdown: inputs.faqMarkdown,
-  });
+    partnerSiteUrl: options.partnerSiteUrl || undefined,
+  };
+  const model = buildSiteModel(modelInputs);
   const modelBytes = `${JSON.stringify(model, null, 2)}\n`;
   for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
   writeFileSync(folders.model, modelBytes);
+  // SPEC §8.2: each partner's bundle renders a model of its own tuples alone, on its own base URL
+  const sites: PublishedSite[] = [{ folder: '', model }];
+  for (const bundle of model.partners) {
+    const bundleModel = buildPartnerSiteModel(modelInputs, bundle);
+    const path = partnerModelPath(folders.model, bundle.partner_id);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify(bundleModel, null, 2)}\n`);
+    sites.push({ folder: `${PARTNERS_FOLDER}/${bundle.partner_id}`, model: bundleModel });
+  }
   phase('site model');
 
   // 4–5. pages into the staging folder and, at the same time, the executive one-pagers in worker
@@ -323,11 +368,19 @@ async function buildAndPublish(
   // loaded when a build gets this far, so a refused build (and every other command) stays quick
   const [{ buildPages }, { renderOnePagers }] = await Promise.all([import('./pages.ts'), import('../pdf/pool.ts')]);
   const overflows: OnePagerOverflowError[] = [];
+  // every site's one-pagers, each linking to its own annexes: a bundle's PDF is rendered on its base URL
+  const jobs: (OnePagerJob & { file: string })[] = sites.flatMap((site) =>
+    site.model.tuples.map((tuple) => ({
+      tuple,
+      siteUrl: site.model.site_url,
+      file: join(site.folder, 'readback', `${tuple.tuple_id}.pdf`),
+    })),
+  );
+  for (const job of jobs) mkdirSync(dirname(join(pdfFolder, job.file)), { recursive: true });
   const pdfs = renderOnePagers(
-    model.tuples,
-    siteUrl,
+    jobs,
     options.pageSize ?? 'LETTER',
-    (tuple, pdf) => writeFileSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), pdf),
+    (job, pdf) => writeFileSync(join(pdfFolder, job.file), pdf),
     (overflow) => overflows.push(overflow),
   );
   pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
@@ -348,8 +401,9 @@ async function buildAndPublish(
   await pdfs;
   if (overflows.length > 0) {
     // a readback too long for one page: nothing is published, and nothing is cut silently
+    const once = new Map(overflows.map((overflow) => [overflow.tupleId, overflow]));
     return refuse(
-      overflows.map((overflow) =>
+      [...once.values()].map((overflow) =>
         problem(
           'READBACK_OVERFLOW',
           overflow.message,
@@ -360,25 +414,32 @@ async function buildAndPublish(
       ),
     );
   }
-  mkdirSync(join(staging, 'readback'), { recursive: true });
-  for (const tuple of model.tuples)
-    renameSync(join(pdfFolder, `${tuple.tuple_id}.pdf`), join(staging, 'readback', `${tuple.tuple_id}.pdf`));
+  for (const job of jobs) renameSync(join(pdfFolder, job.file), join(staging, job.file));
   phase('pdfs (the rest of their time)');
 
-  // 6. downloads: the partner export and both manifests byte for byte, each tuple's report entry,
-  //    its leadership tile export, and the canonical JSON of every dictionary version (its SHA-256
-  //    is dictionary_sha256)
-  for (const tuple of model.tuples) {
-    const dir = join(staging, 'exports', tuple.tuple_id);
-    mkdirSync(dir, { recursive: true });
-    for (const file of [
-      tuple.downloads.partner_csv,
-      tuple.downloads.leadership_manifest,
-      tuple.downloads.partner_manifest,
-    ])
-      copyFileSync(join(root, file.source), join(dir, file.name));
-    mkdirSync(join(staging, 'tuples', tuple.tuple_id), { recursive: true });
-    writeFileSync(join(staging, 'tuples', tuple.tuple_id, 'report.json'), tupleReportBytes(tuple.report));
+  // 6. downloads, in every site: the partner export and both manifests byte for byte, each tuple's
+  //    report entry (and, internal only, its leadership tile export), and the canonical JSON of every dictionary version it publishes (its SHA-256
+  //    is dictionary_sha256; a bundle's is the internal file, byte for byte)
+  for (const site of sites) {
+    const dir = join(staging, site.folder);
+    for (const tuple of site.model.tuples) {
+      const exports = join(dir, 'exports', tuple.tuple_id);
+      mkdirSync(exports, { recursive: true });
+      for (const file of [
+        tuple.downloads.partner_csv,
+        tuple.downloads.leadership_manifest,
+        tuple.downloads.partner_manifest,
+      ])
+        copyFileSync(join(root, file.source), join(exports, file.name));
+      mkdirSync(join(dir, 'tuples', tuple.tuple_id), { recursive: true });
+      writeFileSync(join(dir, 'tuples', tuple.tuple_id, 'report.json'), tupleReportBytes(tuple.report));
+    }
+    mkdirSync(join(dir, 'dictionary'), { recursive: true });
+    for (const version of site.model.versions)
+      writeFileSync(
+        join(dir, 'dictionary', `${version.version}.json`),
+        catalog.byVersion.get(version.version)!.canonical,
+      );
   }
   // the leadership tile exports (internal site only), written from the report as their pages were
   for (const page of model.leadership) {
@@ -388,33 +449,40 @@ async function buildAndPublish(
       tupleTilesCsv(report, tuple.report, tuple.sentinel),
     );
   }
-  mkdirSync(join(staging, 'dictionary'), { recursive: true });
-  for (const version of model.versions)
-    writeFileSync(
-      join(staging, 'dictionary', `${version.version}.json`),
-      catalog.byVersion.get(version.version)!.canonical,
-    );
   phase('downloads');
 
-  // 7. offline search over the glossary (no external service); pagefind runs one backend per
-  //    process, so with builds running at once in one process the last of them closes it
+  // 7. offline search over the glossary (no external service), one index per site over its own
+  //    pages; pagefind runs one backend per process, so with builds running at once in one process
+  //    the last of them closes it
   const pagefind = await import('pagefind');
   searchIndexBuilds++;
   try {
-    const search = await pagefind.createIndex({});
-    if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
-    await search.index.addDirectory({ path: staging });
-    await search.index.writeFiles({ outputPath: join(staging, 'pagefind') });
+    for (const site of sites) {
+      const dir = join(staging, site.folder);
+      const search = await pagefind.createIndex({});
+      if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
+      // the internal site's index leaves out the bundles inside it: they have their own
+      for (const file of ownPages(dir, sites))
+        await search.index.addHTMLFile({ url: urlPathOf(dir, file), content: readFileSync(file, 'utf8') });
+      await search.index.writeFiles({ outputPath: join(dir, 'pagefind') });
+      await search.index.deleteIndex();
+    }
   } finally {
     if (--searchIndexBuilds === 0) await pagefind.close();
   }
   phase('search index');
 
-  // 8. every link in every page and PDF resolves; no published anchor disappears
+  // 8. every link in every page and PDF resolves inside the site it is in (a bundle's inside that
+  //    bundle, on its own base URL); no published anchor disappears
   const { pdfLinkTargets } = await import('../pdf/links.ts');
   const index = await indexSite(staging, pdfLinkTargets);
-  const broken = brokenLinks(index, siteUrl);
+  const broken = sites.flatMap((site) => brokenLinks(siteIndex(index, site, sites), site.model.site_url));
   if (broken.length > 0) return refuse(broken);
+  for (const site of sites.slice(1)) {
+    const own = anchorList(folderIndex(index, site.folder));
+    writeFileSync(join(staging, site.folder, 'anchors.json'), `${JSON.stringify(own, null, 1)}\n`);
+  }
+  // the internal list holds every anchor of the folder, the bundles' too
   const anchors = anchorList(index);
   const previousAnchors = join(dist, 'anchors.json');
   if (existsSync(previousAnchors) && !options.allowAnchorRemoval) {
@@ -429,7 +497,10 @@ async function buildAndPublish(
   writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
   phase('links and anchors');
 
-  // 9. the auditor's replay: every hash recomputed from the staged files alone, and a sum for every file
+  // 9. the auditor's replay: every hash recomputed from the staged files alone, and a sum for every
+  //    file; each bundle has its own list, and verify checks each bundle as the site it is alone
+  for (const site of sites.slice(1))
+    writeFileSync(join(staging, site.folder, SITE_SUMS), siteSums(join(staging, site.folder)));
   writeFileSync(join(staging, SITE_SUMS), siteSums(staging));
   const verified = verifySite(staging);
   const { pdfText } = await import('../pdf/links.ts');

@@ -1,15 +1,64 @@
 /**
  * What the site renders: the one site model the build wrote (the reconcile report plus the
  * dictionary versions). Pages read it and never recompute a number (STYLE: the site renders results).
+ *
+ * One build renders the internal site and every partner bundle (SPEC §8.2): pages shared by both
+ * take an optional `[...site]` route segment, absent for the internal site and `partners/<id>` for
+ * a bundle, and read that audience's own model, whose links start at its own base path.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { basePathOf, partnerModelPath, PARTNERS_FOLDER } from '../core/partner-bundles.ts';
 import { parseSiteModel, type SiteModel } from '../core/site-model.ts';
 
-let cached: { path: string; model: SiteModel } | undefined;
+const cached = new Map<string, SiteModel>();
 
+function readModel(path: string): SiteModel {
+  let model = cached.get(path);
+  if (!model) cached.set(path, (model = parseSiteModel(JSON.parse(readFileSync(path, 'utf8')), path)));
+  return model;
+}
+
+const internalModelPath = () => process.env.READBACK_SITE_MODEL ?? resolve('.readback/site/model.json');
+
+/** The internal site's model. */
 export function siteModel(): SiteModel {
-  const path = process.env.READBACK_SITE_MODEL ?? resolve('.readback/site/model.json');
-  if (cached?.path !== path) cached = { path, model: parseSiteModel(JSON.parse(readFileSync(path, 'utf8')), path) };
-  return cached.model;
+  return readModel(internalModelPath());
+}
+
+/** The site a page is rendered for, and how its links are written. */
+export interface Audience {
+  /** the `[...site]` route parameter: undefined for the internal site, `partners/<id>` for a bundle */
+  site: string | undefined;
+  model: SiteModel;
+  /** true for the internal site, whose pages may link to what partners never get */
+  internal: boolean;
+  /** a site path (`/annex/acme-2026-q2/`) as this site links to it: below its base URL's path */
+  href: (path: string) => string;
+}
+
+function audienceOf(site: string | undefined, model: SiteModel): Audience {
+  const base = basePathOf(model.site_url);
+  return { site, model, internal: model.partner_id === null, href: (path) => `${base}${path}` };
+}
+
+/** The internal site and every partner bundle. */
+export function audiences(): Audience[] {
+  const internal = siteModel();
+  return [
+    audienceOf(undefined, internal),
+    ...internal.partners.map((bundle) =>
+      audienceOf(
+        `${PARTNERS_FOLDER}/${bundle.partner_id}`,
+        readModel(partnerModelPath(internalModelPath(), bundle.partner_id)),
+      ),
+    ),
+  ];
+}
+
+/** The audience of a page, from its `[...site]` parameter (`Astro.params.site`). */
+export function audience(site: string | undefined): Audience {
+  if (site === undefined) return audienceOf(undefined, siteModel());
+  const partnerId = site.slice(`${PARTNERS_FOLDER}/`.length);
+  return audienceOf(site, readModel(partnerModelPath(internalModelPath(), partnerId)));
 }

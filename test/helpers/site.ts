@@ -31,6 +31,7 @@ export async function buildSite(
     root,
     out,
     siteUrl: env.READBACK_SITE_URL,
+    partnerSiteUrl: env.READBACK_PARTNER_SITE_URL,
     today: env.READBACK_TODAY ?? '2026-11-26',
     allowAnchorRemoval: env.READBACK_ALLOW_ANCHOR_REMOVAL === '1',
     log: (line) => lines.push(line),

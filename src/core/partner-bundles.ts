@@ -1,0 +1,99 @@
+/**
+ * Partner bundles (SPEC §8.2): for each partner_id, a complete site of its own that holds that
+ * partner's tuples and nothing else. The internal site model lists the bundles; each bundle's own
+ * model is the same site model built from that partner's tuples alone, on the bundle's base URL,
+ * so every page, link and PDF of a bundle renders exactly as the internal one does, and nothing
+ * of another partner (or leadership-only) is in the data a bundle's pages can read.
+ */
+import { z } from 'zod';
+import { problem, type Problem } from './problems.ts';
+import type { TupleConfig } from './schemas.ts';
+import { partnerSlug } from './tuple.ts';
+
+/** Where the bundles sit inside the internal site: `partners/<partner_id>/`. */
+export const PARTNERS_FOLDER = 'partners';
+/** What READBACK_PARTNER_SITE_URL must hold, replaced by each bundle's partner_id. */
+export const PARTNER_ID_PLACEHOLDER = '{partner_id}';
+
+/** SPEC §4: the explicit `partner_id`, or the lowercase ASCII slug of `partner`. */
+export function partnerIdOf(config: Pick<TupleConfig, 'partner' | 'partner_id'>): string {
+  return config.partner_id ?? partnerSlug(config.partner);
+}
+
+/** One partner bundle as the internal site lists it. */
+export const PartnerBundleSchema = z.object({
+  partner_id: z.string(),
+  /** the partner's name, as its first tuple (by id) gives it: @example "Acme Logistics" */
+  partner: z.string(),
+  /** the bundle's base URL, without a trailing slash: @example "https://readback.example.com/partners/acme" */
+  site_url: z.string(),
+  /** its tuples, by id */
+  tuples: z.array(z.string()),
+});
+export type PartnerBundle = z.infer<typeof PartnerBundleSchema>;
+
+/**
+ * READBACK_PARTNER_SITE_URL: an http(s) URL holding `{partner_id}` (in its host or path), with
+ * no query, fragment or credentials. A path is allowed, since a bundle is usually served below
+ * some folder (the default is `<site>/partners/<partner_id>`). A trailing slash is optional.
+ */
+export function partnerSiteUrlProblems(template: string): Problem[] {
+  const refuse = (why: string) => [
+    problem(
+      'BAD_SETTING',
+      `READBACK_PARTNER_SITE_URL ${why}, e.g. https://{partner_id}.kpi.example.org or https://partners.example.org/{partner_id}; it is "${template}"`,
+      {},
+      undefined,
+      { actual: template, expected: `an http(s) URL holding ${PARTNER_ID_PLACEHOLDER}, without query or fragment` },
+    ),
+  ];
+  if (!template.includes(PARTNER_ID_PLACEHOLDER)) return refuse(`must hold ${PARTNER_ID_PLACEHOLDER}`);
+  // a partner_id is lowercase letters, digits and hyphens: try the template with one
+  const sample = template.replaceAll(PARTNER_ID_PLACEHOLDER, 'partner-id');
+  let url: URL | null = null;
+  try {
+    url = new URL(sample);
+  } catch {}
+  if (!url || !/^https?:$/.test(url.protocol)) return refuse('must be an http(s) URL');
+  if (url.username || url.password || url.search || url.hash || /[?#]/.test(sample))
+    return refuse('must have no user, query or fragment');
+  // what is written must be what a browser reads: lowercase host, nothing escaped, no ./ or ../
+  if (url.href.replace(/\/+$/, '') !== sample.replace(/\/+$/, ''))
+    return refuse('must be written as a browser reads it (lowercase host, no spaces, no ./ or ../)');
+  if (!`${url.host}${url.pathname}`.includes('partner-id'))
+    return refuse(`must hold ${PARTNER_ID_PLACEHOLDER} in its host or path`);
+  return [];
+}
+
+/** A bundle's base URL, without a trailing slash: the template's, or `<site>/partners/<partner_id>`. */
+export function partnerSiteUrl(siteUrl: string, partnerId: string, template?: string): string {
+  const url = template
+    ? template.replaceAll(PARTNER_ID_PLACEHOLDER, partnerId)
+    : `${siteUrl.replace(/\/+$/, '')}/${PARTNERS_FOLDER}/${partnerId}`;
+  return url.replace(/\/+$/, '');
+}
+
+/** The bundles of a set of tuples: one per partner_id, in partner_id order, each tuple once. */
+export function partnerBundles(
+  tuples: readonly { tuple_id: string; config: Pick<TupleConfig, 'partner' | 'partner_id'> }[],
+  siteUrlOf: (partnerId: string) => string,
+): PartnerBundle[] {
+  const bundles = new Map<string, PartnerBundle>();
+  for (const { tuple_id, config } of [...tuples].sort((a, b) => (a.tuple_id < b.tuple_id ? -1 : 1))) {
+    const id = partnerIdOf(config);
+    const bundle = bundles.get(id) ?? { partner_id: id, partner: config.partner, site_url: siteUrlOf(id), tuples: [] };
+    bundle.tuples.push(tuple_id);
+    bundles.set(id, bundle);
+  }
+  return [...bundles.values()].sort((a, b) => (a.partner_id < b.partner_id ? -1 : 1));
+}
+
+/** The URL path a site's links start with, from its base URL: "" at an origin's root, else "/partners/acme". */
+export function basePathOf(siteUrl: string): string {
+  return new URL(`${siteUrl.replace(/\/+$/, '')}/`).pathname.replace(/\/+$/, '');
+}
+
+/** Where the build leaves a bundle's site model, beside the internal one (the pages read it by partner_id). */
+export function partnerModelPath(internalModelPath: string, partnerId: string): string {
+  return internalModelPath.replace(/[^/\\]*$/, `${PARTNERS_FOLDER}/${partnerId}.json`);
+}
