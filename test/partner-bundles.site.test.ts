@@ -79,6 +79,11 @@ function ownedBy(model: SiteModel, tupleId: string): string[] {
       .filter(distinctive),
     ...csvNumbers(site.root, tupleId, 'leadership'),
     ...csvNumbers(site.root, tupleId, 'partner'),
+    // the per-period table shows each period's values as the annex displays them
+    ...tuple.period_table.rows
+      .flatMap((row) => row.cells.flatMap((cell) => [cell.leadership, cell.partner, cell.delta]))
+      .flatMap((shown) => (shown ? [shown.value, shown.display] : []))
+      .filter((text): text is string => typeof text === 'string' && distinctive(text)),
   ];
 }
 
