@@ -91,6 +91,25 @@ describe('the leadership pages', () => {
         );
       }
     }
+    // each tile shows the partner's target, met or missed as the annex says (tuple.yaml targets)
+    let targeted = 0;
+    for (const tuple of site.model.tuples) {
+      const html = page(`leadership/${tuple.tuple_id}`);
+      for (const metric of tuple.metrics) {
+        const tile = element(html, metric.metric_id, '</li>');
+        if (metric.target === null) {
+          expect(tile).not.toContain('data-target-status');
+          continue;
+        }
+        targeted++;
+        expect(tile).toMatch(
+          new RegExp(
+            `Target ${escapeRegExp(metric.target.display)}: <span[^>]*data-target-status="${metric.target.status}"[^>]*>${metric.target.status}<`,
+          ),
+        );
+      }
+    }
+    expect(targeted).toBeGreaterThan(0);
     // the sample keeps one leadership-only metric with values: globex's service credits
     const credits = leadershipOnlyOf(site.model.report, 'globex-2026-06')!.metrics;
     expect(credits.map((m) => m.metric_id)).toEqual(['m.credits.issued_minor']);
@@ -194,3 +213,7 @@ describe('readback verify and the tile export', () => {
     );
   });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -238,6 +238,8 @@ export const LeadershipTileSchema = z.object({
   /** against the partner export's value; `leadership-only` when the partner export does not hold the metric */
   status: z.enum(['pass', 'fail', 'leadership-only']),
   leadership_only: z.boolean(),
+  /** the partner's SLA target for this metric, met or missed as on the annex; null when none is set */
+  target: EvaluatedTargetSchema.nullable(),
   /** @example "/leadership/acme-2026-q2/#m.orders.shipped" */
   href: z.string(),
   chart: z.object({
@@ -720,6 +722,7 @@ function leadershipPage(
       display: displayValue(s.leadership, shownAs),
       status: s.leadership_only ? 'leadership-only' : compared.get(s.metric_id)!.status,
       leadership_only: s.leadership_only,
+      target: compared.get(s.metric_id)?.target ?? null,
       href: `${href}#${s.metric_id}`,
       chart: {
         width: CHART_BOX.width,
