@@ -189,13 +189,14 @@ function sparklineLegend(tuple: TuplePage, style: Style) {
 }
 
 /** The value first, then the sentence, then its target and its citation in small type. */
-function headlineBlock(tuple: TuplePage, headline: PublishedHeadline, style: Style, compact: boolean) {
+function headlineBlock(tuple: TuplePage, headline: PublishedHeadline, index: number, style: Style, compact: boolean) {
   const target = headline.target;
   const sentence = headline.parts.join(headline.value);
   const box = SPARK_BOX[compact ? 'compact' : 'regular'];
   return h(
     View,
-    { style: style.headline, key: headline.metric_id, wrap: false },
+    // two headlines may cite one metric: the position keys them
+    { style: style.headline, key: `h${index}`, wrap: false },
     h(
       View,
       { style: style.headlineWords },
@@ -259,7 +260,7 @@ export function onePager({ tuple, siteUrl, size, compact = false }: OnePagerProp
           h(Text, null, 'Headlines'),
           sparklineLegend(tuple, style),
         ),
-        ...tuple.headlines.map((headline) => headlineBlock(tuple, headline, style, compact)),
+        ...tuple.headlines.map((headline, index) => headlineBlock(tuple, headline, index, style, compact)),
       ),
       tuple.body_text
         ? h(
