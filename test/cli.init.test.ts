@@ -39,6 +39,7 @@ describe('readback init', () => {
       `content/tuples/${TUPLE}/partner.manifest.json`,
       `content/tuples/${TUPLE}/readback.md`,
       'content/faq.md',
+      'readback.config.yaml',
       '.github/workflows/readback.yml',
       '.gitignore',
       'package.json',

@@ -17,6 +17,7 @@ Writes into DIR (default: the current folder; created when missing):
   dictionary/history/                  that release and its SHA256SUMS
   content/tuples/example-2026-q1/      one tuple: tuple.yaml, both exports, their manifests, readback.md
   content/faq.md                       the questions the readback pages answer
+  readback.config.yaml                 the site's title, URLs, accent colour and logo
   .github/workflows/readback.yml       CI: dictionary check, reconcile, build, verify
   .gitignore                           dist/ and .readback/
   package.json                         only when DIR has none: readback as a development dependency

@@ -6,7 +6,7 @@
  * of another partner (or leadership-only) is in the data a bundle's pages can read.
  */
 import { z } from 'zod';
-import { problem, type Problem } from './problems.ts';
+import { problem, type Problem, type SourceLocation } from './problems.ts';
 import type { TupleConfig } from './schemas.ts';
 import { partnerSlug } from './tuple.ts';
 
@@ -37,12 +37,15 @@ export type PartnerBundle = z.infer<typeof PartnerBundleSchema>;
  * no query, fragment or credentials. A path is allowed, since a bundle is usually served below
  * some folder (the default is `<site>/partners/<partner_id>`). A trailing slash is optional.
  */
-export function partnerSiteUrlProblems(template: string): Problem[] {
+export function partnerSiteUrlProblems(
+  template: string,
+  source: { name: string; at: SourceLocation } = { name: 'READBACK_PARTNER_SITE_URL', at: {} },
+): Problem[] {
   const refuse = (why: string) => [
     problem(
       'BAD_SETTING',
-      `READBACK_PARTNER_SITE_URL ${why}, e.g. https://{partner_id}.kpi.example.org or https://partners.example.org/{partner_id}; it is "${template}"`,
-      {},
+      `${source.name} ${why}, e.g. https://{partner_id}.kpi.example.org or https://partners.example.org/{partner_id}; it is "${template}"`,
+      source.at,
       undefined,
       { actual: template, expected: `an http(s) URL holding ${PARTNER_ID_PLACEHOLDER}, without query or fragment` },
     ),

@@ -29,6 +29,7 @@ import {
   type PartnerBundle,
 } from './partner-bundles.ts';
 import { fillHeadline, type ReadbackContent } from './readback.ts';
+import type { SiteSettings } from './settings.ts';
 import { type EvaluatedTarget, EvaluatedTargetSchema, evaluateTarget } from './targets.ts';
 import {
   AggregationSchema,
@@ -309,8 +310,20 @@ export const DiffPageSchema = DiffReportSchema.extend({ findings: z.array(DiffPa
 export type DiffPage = z.infer<typeof DiffPageSchema>;
 
 /** The one object the site renders. */
+/** What readback.config.yaml sets for every page of every site (src/core/settings.ts). */
+export const SiteLookSchema = z.object({
+  /** the program's name in every header; null: "Readback" */
+  title: z.string().nullable(),
+  /** the colour of links and marks, #rrggbb; null: Readback's own */
+  accent: z.string().nullable(),
+  /** the logo as published at each site's root, and the workspace file it is copied from */
+  logo: z.object({ href: z.string(), source: z.string() }).nullable(),
+});
+export type SiteLook = z.infer<typeof SiteLookSchema>;
+
 export const SiteModelSchema = z.object({
   schema: z.literal('readback.site-model/1'),
+  look: SiteLookSchema,
   /** without a trailing slash; a partner bundle's may hold a path: @example "https://readback.example.com" */
   site_url: z.string(),
   /** the partner this site is for (a partner bundle, SPEC §8.2); null for the internal site */
@@ -360,6 +373,8 @@ export interface SiteModelInputs {
   faqMarkdown: string | null;
   /** READBACK_PARTNER_SITE_URL: where each partner bundle is deployed (default `<site>/partners/<partner_id>`) */
   partnerSiteUrl?: string;
+  /** readback.config.yaml's title, accent and logo */
+  settings?: SiteSettings;
 }
 
 /** The internal site's model, or (given `bundle`) the model of that partner's bundle before it is narrowed. */
@@ -433,8 +448,14 @@ export function buildSiteModel(inputs: SiteModelInputs, bundle?: PartnerBundle):
     tuplePage(tuple, inputs.content.get(tuple.tuple_id)!, entries, siteUrl, versions),
   );
   const leadership = tuples.map((page) => leadershipPage(page, leadershipOnlyOf(report, page.tuple_id), versions));
+  const logo = inputs.settings?.logo;
   return {
     schema: 'readback.site-model/1',
+    look: {
+      title: inputs.settings?.title ?? null,
+      accent: inputs.settings?.accent ?? null,
+      logo: logo ? { href: `/logo${/\.[A-Za-z]+$/.exec(logo)![0].toLowerCase()}`, source: logo } : null,
+    },
     site_url: siteUrl,
     partner_id: bundle?.partner_id ?? null,
     partners: bundle

@@ -27,7 +27,9 @@ import { DEFAULT_SITE_URL } from '../../astro.config.mjs';
 import type { DiffReport } from '../core/diff.ts';
 import { checkDictionary } from '../core/governance.ts';
 import { tupleTilesCsv } from '../core/leadership.ts';
-import { problem, type Problem } from '../core/problems.ts';
+import { problem, type Problem, type SourceLocation } from '../core/problems.ts';
+import { SETTINGS_FILE } from '../core/settings.ts';
+import { readSettings } from '../io/settings.ts';
 import { reconcileSummary } from '../core/report-format.ts';
 import type { ReconcileReport } from '../core/schemas.ts';
 import { PARTNERS_FOLDER, partnerModelPath, partnerSiteUrlProblems } from '../core/partner-bundles.ts';
@@ -90,7 +92,10 @@ export interface PublishResult {
 }
 
 /** The site's routes sit at the root of its origin, so the site URL is exactly an http(s) origin. */
-export function siteUrlProblems(siteUrl: string): Problem[] {
+export function siteUrlProblems(
+  siteUrl: string,
+  source: { name: string; at: SourceLocation } = { name: 'READBACK_SITE_URL', at: {} },
+): Problem[] {
   let url: URL | null = null;
   try {
     url = new URL(siteUrl);
@@ -100,8 +105,8 @@ export function siteUrlProblems(siteUrl: string): Problem[] {
   return [
     problem(
       'SITE_URL_NOT_ORIGIN',
-      `READBACK_SITE_URL must be an http(s) origin such as https://kpi.example.org (no path, query or fragment), not "${siteUrl}"`,
-      {},
+      `${source.name} must be an http(s) origin such as https://kpi.example.org (no path, query or fragment), not "${siteUrl}"`,
+      source.at,
       undefined,
       { actual: siteUrl, expected: 'an http(s) origin' },
     ),
@@ -270,7 +275,6 @@ async function buildAndPublish(
   folders: BuildFolders,
   result: PublishResult,
 ): Promise<PublishResult> {
-  const siteUrl = (options.siteUrl || DEFAULT_SITE_URL).replace(/\/+$/, '');
   const log = options.log ?? (() => {});
   const refuse = (problems: readonly Problem[]) => ({ ...result, problems: [...problems] });
   let phaseStarted = performance.now();
@@ -282,11 +286,25 @@ async function buildAndPublish(
   // a build killed between the two renames of the publish step left the old site at dist.previous
   if (!existsSync(dist) && existsSync(`${dist}.previous`)) renameSync(`${dist}.previous`, dist);
 
+  // the program's settings (readback.config.yaml); READBACK_SITE_URL and READBACK_PARTNER_SITE_URL override theirs
+  const settingsRead = readSettings(root);
+  if (settingsRead.problems.length > 0) return refuse(settingsRead.problems);
+  const settings = settingsRead.settings;
+  const siteUrl = (options.siteUrl || settings.site_url || DEFAULT_SITE_URL).replace(/\/+$/, '');
+  const partnerTemplate = options.partnerSiteUrl || settings.partner_site_url || undefined;
+  const fromSettings = (key: 'site_url' | 'partner_site_url', overridden: string | undefined) =>
+    overridden ? undefined : { name: `${key} in ${SETTINGS_FILE}`, at: settingsRead.at(key) };
   const urlProblems = [
-    ...siteUrlProblems(siteUrl),
-    ...(options.partnerSiteUrl ? partnerSiteUrlProblems(options.partnerSiteUrl) : []),
+    ...siteUrlProblems(siteUrl, fromSettings('site_url', options.siteUrl)),
+    ...(partnerTemplate
+      ? partnerSiteUrlProblems(partnerTemplate, fromSettings('partner_site_url', options.partnerSiteUrl))
+      : []),
   ];
   if (urlProblems.length > 0) return refuse(urlProblems);
+  if (siteUrl === DEFAULT_SITE_URL)
+    log(
+      `note: the site URL is the example ${DEFAULT_SITE_URL}, so the one-pagers' links point there; set site_url in ${SETTINGS_FILE} (or READBACK_SITE_URL) to where dist/ is deployed`,
+    );
 
   // a folder that is no workspace is said to be one, before anything is read or written
   const missing = workspaceProblems(root);
@@ -343,7 +361,8 @@ async function buildAndPublish(
     today: options.today,
     content: inputs.content,
     faqMarkdown: inputs.faqMarkdown,
-    partnerSiteUrl: options.partnerSiteUrl || undefined,
+    partnerSiteUrl: partnerTemplate,
+    settings,
   };
   const model = buildSiteModel(modelInputs);
   const modelBytes = `${JSON.stringify(model, null, 2)}\n`;
@@ -422,6 +441,9 @@ async function buildAndPublish(
   //    is dictionary_sha256; a bundle's is the internal file, byte for byte)
   for (const site of sites) {
     const dir = join(staging, site.folder);
+    // the program's logo (readback.config.yaml), at every site's root
+    const logo = site.model.look.logo;
+    if (logo) copyFileSync(join(root, logo.source), join(dir, logo.href));
     for (const tuple of site.model.tuples) {
       const exports = join(dir, 'exports', tuple.tuple_id);
       mkdirSync(exports, { recursive: true });
