@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { PUBLISHED_SCHEMAS, schemaFileName, schemaFiles } from '../src/core/json-schemas.ts';
+import { partnerBundleFolders } from '../src/io/verify.ts';
 import { runCli } from './helpers/cli.ts';
 import { useBuiltSite } from './helpers/site.ts';
 import { copyWorkspace, editCell, editExport, MINIMAL_EXAMPLE, REPO_ROOT } from './helpers/workspace.ts';
@@ -79,8 +81,23 @@ describe('the JSON Schemas of the artifacts', () => {
   });
 });
 
-describe('a published tuple report', () => {
+describe('a built site', () => {
   const site = useBuiltSite();
+  it('publishes every schema at /schemas/<name>-<major>.json, in each partner bundle too, listed in SHA256SUMS', () => {
+    const bundles = partnerBundleFolders(site.dist);
+    expect(bundles.length).toBeGreaterThan(0);
+    for (const folder of ['', ...bundles]) {
+      const dir = join(site.dist, folder);
+      expect(readdirSync(join(dir, 'schemas')).sort(), folder).toEqual(readdirSync(SCHEMAS).sort());
+      const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8');
+      for (const name of readdirSync(SCHEMAS)) {
+        const bytes = readFileSync(join(dir, 'schemas', name));
+        expect(bytes, `${folder}/schemas/${name}`).toEqual(readFileSync(join(SCHEMAS, name)));
+        expect(sums).toContain(`${createHash('sha256').update(bytes).digest('hex')}  schemas/${name}\n`);
+      }
+    }
+  });
+
   it('is one entry of the reconcile report: valid inside it', () => {
     const tuples = readdirSync(join(site.dist, 'tuples'));
     expect(tuples.length).toBeGreaterThan(0);

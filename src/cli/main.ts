@@ -16,7 +16,8 @@ import { EXIT_SOFTWARE, EXIT_USAGE, type Io, unexpectedFailure, UsageError } fro
 import { progressReporter } from '../io/progress.ts';
 import { formatReconcile, reconcileSummary } from '../core/report-format.ts';
 
-const HELP: Record<string, string> = {
+/** Every `readback help COMMAND` text, by command (`main`: `readback --help`). */
+export const HELP: Record<string, string> = {
   main: `readback — reconcile leadership and partner KPI exports, then publish what agrees.
 
 Usage:

@@ -9,27 +9,105 @@ import { epsilonFor, type LoadedDictionary } from './dictionary.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 import type { Dictionary, Metric } from './schemas.ts';
 
+/** Every rule: its class, the smallest version bump it needs, whether it needs an intent note, and the change it names. */
 export const RULES = {
-  LABEL_CHANGED: { class: 'cosmetic', bump: 'patch', noteRequired: false },
-  OWNER_CHANGED: { class: 'cosmetic', bump: 'patch', noteRequired: false },
-  DEFINITION_REWORDED: { class: 'clarifying', bump: 'minor', noteRequired: true },
+  LABEL_CHANGED: {
+    class: 'cosmetic',
+    bump: 'patch',
+    noteRequired: false,
+    means: '`label` changed (the old label stays searchable in the label history)',
+  },
+  OWNER_CHANGED: { class: 'cosmetic', bump: 'patch', noteRequired: false, means: '`owner` changed' },
+  DEFINITION_REWORDED: { class: 'clarifying', bump: 'minor', noteRequired: true, means: '`definition` text reworded' },
   /** a money metric's minor units get the currency they were always of: shown as money from now on */
-  CURRENCY_ADDED: { class: 'clarifying', bump: 'minor', noteRequired: true },
-  METRIC_ADDED: { class: 'additive', bump: 'minor', noteRequired: false },
-  METRIC_DEPRECATED: { class: 'additive', bump: 'minor', noteRequired: true },
-  DEPRECATION_CHANGED: { class: 'additive', bump: 'minor', noteRequired: true },
-  SUNSET_MOVED_EARLIER: { class: 'breaking', bump: 'major', noteRequired: true },
-  EPSILON_TIGHTENED: { class: 'policy', bump: 'minor', noteRequired: true },
-  EPSILON_WIDENED: { class: 'breaking', bump: 'major', noteRequired: true },
-  PRECISION_CHANGED: { class: 'policy', bump: 'minor', noteRequired: true },
-  SEMANTICS_CHANGED: { class: 'forbidden', bump: 'none', noteRequired: false },
-  METRIC_REMOVED_BEFORE_SUNSET: { class: 'forbidden', bump: 'none', noteRequired: false },
-  METRIC_REMOVED_AFTER_SUNSET: { class: 'breaking', bump: 'major', noteRequired: false },
-  ID_REUSED: { class: 'forbidden', bump: 'none', noteRequired: false },
-  ROUNDING_CHANGED: { class: 'breaking', bump: 'major', noteRequired: false },
-  SENTINEL_CHANGED: { class: 'breaking', bump: 'major', noteRequired: false },
-  VERSION_BUMP_INSUFFICIENT: { class: 'error', bump: 'none', noteRequired: false },
-  HISTORY_EDITED: { class: 'error', bump: 'none', noteRequired: false },
+  CURRENCY_ADDED: {
+    class: 'clarifying',
+    bump: 'minor',
+    noteRequired: true,
+    means: 'a money metric without a `currency` gets one: its minor units are shown as that currency from now on',
+  },
+  METRIC_ADDED: { class: 'additive', bump: 'minor', noteRequired: false, means: 'a new `metric_id`' },
+  METRIC_DEPRECATED: {
+    class: 'additive',
+    bump: 'minor',
+    noteRequired: true,
+    means: '`deprecated_after` set (optionally with `superseded_by`)',
+  },
+  DEPRECATION_CHANGED: {
+    class: 'additive',
+    bump: 'minor',
+    noteRequired: true,
+    means: 'the sunset moved later or withdrawn, or `superseded_by` changed',
+  },
+  SUNSET_MOVED_EARLIER: {
+    class: 'breaking',
+    bump: 'major',
+    noteRequired: true,
+    means: '`deprecated_after` moved earlier',
+  },
+  EPSILON_TIGHTENED: {
+    class: 'policy',
+    bump: 'minor',
+    noteRequired: true,
+    means: 'the epsilon (or its class default) made smaller',
+  },
+  EPSILON_WIDENED: {
+    class: 'breaking',
+    bump: 'major',
+    noteRequired: true,
+    means: 'the epsilon (or its class default) made larger',
+  },
+  PRECISION_CHANGED: { class: 'policy', bump: 'minor', noteRequired: true, means: '`precision` changed' },
+  SEMANTICS_CHANGED: {
+    class: 'forbidden',
+    bump: 'none',
+    noteRequired: false,
+    means:
+      '`unit`, `aggregation`, `weight_metric_id`, `class`, `formula_ref` or a given `currency` of an existing id changed: mint a new id and deprecate the old one',
+  },
+  METRIC_REMOVED_BEFORE_SUNSET: {
+    class: 'forbidden',
+    bump: 'none',
+    noteRequired: false,
+    means: 'an id removed without `deprecated_after`, or before that date',
+  },
+  METRIC_REMOVED_AFTER_SUNSET: {
+    class: 'breaking',
+    bump: 'major',
+    noteRequired: false,
+    means: 'an id removed after its `deprecated_after`',
+  },
+  ID_REUSED: {
+    class: 'forbidden',
+    bump: 'none',
+    noteRequired: false,
+    means: 'an id of an earlier version comes back with other semantics',
+  },
+  ROUNDING_CHANGED: {
+    class: 'breaking',
+    bump: 'major',
+    noteRequired: false,
+    means: 'the dictionary-wide `rounding` changed',
+  },
+  SENTINEL_CHANGED: {
+    class: 'breaking',
+    bump: 'major',
+    noteRequired: false,
+    means: 'the dictionary-wide `bypass_sentinel` changed',
+  },
+  VERSION_BUMP_INSUFFICIENT: {
+    class: 'error',
+    bump: 'none',
+    noteRequired: false,
+    means: 'the version went backwards, or rose less than the largest bump the changes need',
+  },
+  HISTORY_EDITED: {
+    class: 'error',
+    bump: 'none',
+    noteRequired: false,
+    means:
+      'a file in `dictionary/history/` edited after its release, or not recorded in `dictionary/history/SHA256SUMS`',
+  },
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -26,6 +26,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { DEFAULT_SITE_URL } from '../../astro.config.mjs';
 import type { DiffReport } from '../core/diff.ts';
 import { checkDictionary } from '../core/governance.ts';
+import { schemaFiles } from '../core/json-schemas.ts';
 import { tupleTilesCsv } from '../core/leadership.ts';
 import { problem, type Problem, type SourceLocation } from '../core/problems.ts';
 import { SETTINGS_FILE } from '../core/settings.ts';
@@ -437,8 +438,8 @@ async function buildAndPublish(
   phase('pdfs (the rest of their time)');
 
   // 6. downloads, in every site: the partner export and both manifests byte for byte, each tuple's
-  //    report entry (and, internal only, its leadership tile export), and the canonical JSON of every dictionary version it publishes (its SHA-256
-  //    is dictionary_sha256; a bundle's is the internal file, byte for byte)
+  //    report entry (and, internal only, its leadership tile export), the canonical JSON of every dictionary version it publishes (its SHA-256
+  //    is dictionary_sha256; a bundle's is the internal file, byte for byte), and the JSON Schemas
   for (const site of sites) {
     const dir = join(staging, site.folder);
     // the program's logo (readback.config.yaml), at every site's root
@@ -462,6 +463,9 @@ async function buildAndPublish(
         join(dir, 'dictionary', `${version.version}.json`),
         catalog.byVersion.get(version.version)!.canonical,
       );
+    // the JSON Schemas of the artifacts, public definitions: every site, each bundle too
+    mkdirSync(join(dir, 'schemas'), { recursive: true });
+    for (const [name, text] of schemaFiles()) writeFileSync(join(dir, 'schemas', name), text);
   }
   // the leadership tile exports (internal site only), written from the report as their pages were
   for (const page of model.leadership) {
