@@ -1,6 +1,7 @@
 /** The Astro pages of one build, rendered from the site model at `modelPath` (see astro-worker.ts). */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { siblingModule } from '../io/sibling-module.ts';
 
 export interface PagesOptions {
   /** Readback's own Astro project: src/pages and astro.config.mjs */
@@ -19,7 +20,7 @@ export interface PagesOptions {
 export function buildPages(options: PagesOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = fork(
-      fileURLToPath(new URL('./astro-worker.ts', import.meta.url)),
+      fileURLToPath(siblingModule('astro-worker', import.meta.url)),
       [JSON.stringify({ root: options.root, outDir: options.outDir, site: options.site, workDir: options.workDir })],
       {
         cwd: options.workDir,
