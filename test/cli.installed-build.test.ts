@@ -8,11 +8,13 @@
  * registry's package documents to resolve them, which an offline npm cache does not hold, and a
  * test must not need the network. Only `dependencies` are linked, so a module the build needs that
  * is declared only for development is missing here, as it would be for a user.
+ *
+ * Two builds: one as npm installs the package (writable), one with the package folder unwritable.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
 /** node on PATH is the one running the tests (the repository pins Node 24), as a user's own would be */
@@ -71,13 +73,34 @@ function addTuples(root: string, ids: string[]): void {
   }
 }
 
-it('builds and verifies a workspace from the installed package', { timeout: 180_000 }, () => {
-  const consumer = tempDir('readback-repo-');
-  writeFileSync(join(consumer, 'package.json'), '{ "name": "kpi-readbacks", "private": true }\n');
-  const installed = packAndInstall(consumer);
-  const readback = (...args: string[]) =>
-    spawnSync(join(consumer, 'node_modules', '.bin', 'readback'), args, { cwd: consumer, env, encoding: 'utf8' });
+let consumer: string;
+let installed: string;
 
+beforeAll(() => {
+  consumer = tempDir('readback-repo-');
+  writeFileSync(join(consumer, 'package.json'), '{ "name": "kpi-readbacks", "private": true }\n');
+  installed = packAndInstall(consumer);
+});
+
+/** The installed `readback`, run as a user's repository runs it (its bin link, its cwd). */
+const readback = (...args: string[]) =>
+  spawnSync(join(consumer, 'node_modules', '.bin', 'readback'), args, { cwd: consumer, env, encoding: 'utf8' });
+
+function expectPublished(build: ReturnType<typeof readback>, dist: string, tuples: number): void {
+  expect(build.stderr).not.toContain('MODULE_NOT_FOUND');
+  expect(build.stderr).not.toContain('ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING');
+  expect(build.stderr).toContain(`published ${dist} (${tuples} tuple`);
+  expect(build.status).toBe(0);
+}
+
+function expectVerified(dist: string): void {
+  const verify = readback('verify', dist);
+  expect(verify.stderr).not.toContain('were not checked'); // pdfjs-dist came with the package
+  expect(verify.stderr).toMatch(/^\d+ checks passed, 0 mismatches$/m);
+  expect(verify.status).toBe(0);
+}
+
+it('builds and verifies a workspace from the installed package', { timeout: 120_000 }, () => {
   const init = readback('init');
   expect(init.stderr + init.stdout).not.toContain('ERR_');
   expect(init.status).toBe(0);
@@ -86,13 +109,8 @@ it('builds and verifies a workspace from the installed package', { timeout: 180_
   addTuples(consumer, tuples);
   tuples.unshift(readdirSync(join(consumer, 'content', 'tuples')).sort()[0]!);
 
-  const build = readback('build');
-  expect(build.stderr).not.toContain('MODULE_NOT_FOUND');
-  expect(build.stderr).not.toContain('ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING');
-  expect(build.stderr).toContain(`published ${join(consumer, 'dist')} (3 tuples`);
-  expect(build.status).toBe(0);
-
   const dist = join(consumer, 'dist');
+  expectPublished(readback('build'), dist, 3);
   const [partner, ...others] = readdirSync(join(dist, 'partners'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
@@ -112,9 +130,26 @@ it('builds and verifies a workspace from the installed package', { timeout: 180_
   // the build's working folder and Astro's caches are gone from the installed package
   expect(readdirSync(join(installed, '.readback', 'astro'))).toEqual([]);
   expect(existsSync(join(installed, 'node_modules'))).toBe(false);
-
-  const verify = readback('verify', 'dist');
-  expect(verify.stderr).not.toContain('were not checked'); // pdfjs-dist came with the package
-  expect(verify.stderr).toMatch(/^\d+ checks passed, 0 mismatches$/m);
-  expect(verify.status).toBe(0);
+  expectVerified('dist');
 });
+
+it(
+  'builds from a copy of its pages in the workspace when the package folder cannot be written',
+  { timeout: 120_000 },
+  () => {
+    expect(readback('init', 'other').status).toBe(0);
+    const workspace = join(consumer, 'other');
+    // where the build would make its working folder in the package is not a folder: it cannot be written
+    rmSync(join(installed, '.readback'), { recursive: true, force: true });
+    writeFileSync(join(installed, '.readback'), '');
+    try {
+      expectPublished(readback('build', '--root', 'other'), join(workspace, 'dist'), 1);
+      expect(readFileSync(join(installed, '.readback'), 'utf8')).toBe('');
+    } finally {
+      rmSync(join(installed, '.readback'));
+    }
+    // the copy was made in the workspace, and went with the build
+    expect(readdirSync(join(workspace, '.readback', 'astro'))).toEqual([]);
+    expectVerified(join('other', 'dist'));
+  },
+);

@@ -42,6 +42,7 @@ import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '..
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerJob } from '../pdf/pool.ts';
 import type { OnePagerOverflowError } from '../pdf/render.ts';
+import { astroWorkFolder } from './astro-project.ts';
 import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
@@ -168,7 +169,7 @@ interface BuildFolders {
   pdfs: string;
   /** the site model the pages and PDFs render */
   model: string;
-  /** Astro's working folder (see pages.ts) */
+  /** Astro's working folder (see pages.ts and astro-project.ts) */
   astro: string;
 }
 
@@ -179,7 +180,7 @@ function buildFolders(root: string, build: string): BuildFolders {
     site: join(staging, 'dist'),
     pdfs: join(staging, 'readback-pdf'),
     model: join(staging, 'model.json'),
-    astro: join(PACKAGE_ROOT, '.readback', 'astro', build),
+    astro: astroWorkFolder(PACKAGE_ROOT, root, build),
   };
 }
 
