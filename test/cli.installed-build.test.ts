@@ -80,7 +80,7 @@ beforeAll(() => {
   consumer = tempDir('readback-repo-');
   writeFileSync(join(consumer, 'package.json'), '{ "name": "kpi-readbacks", "private": true }\n');
   installed = packAndInstall(consumer);
-});
+}, 180_000); // npm pack compiles lib/
 
 /** The installed `readback`, run as a user's repository runs it (its bin link, its cwd). */
 const readback = (...args: string[]) =>
