@@ -154,7 +154,7 @@ async function reconcileCommand(args: string[], io: Io): Promise<number> {
   return STATUS_EXIT_CODE[report.status];
 }
 
-/** The one-pagers' numbers, when a PDF reader is installed (pdfjs-dist is a development dependency); null when not. */
+/** The one-pagers' numbers, read with pdfjs-dist (a dependency); null where an installation lacks it. */
 async function verifyPdfs(dir: string): Promise<VerifyResult | null> {
   let pdfText: PdfTextReader;
   try {

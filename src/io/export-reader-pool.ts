@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ExportAccumulator, type ExportReadContext, type ExportSummary } from '../core/exports.ts';
 import { type ExportReadResult, readExport } from './csv-reader.ts';
+import { siblingModule } from './sibling-module.ts';
 
 /** Exports at least this large are read in a worker. */
 export const WORKER_THRESHOLD_BYTES = 8 << 20;
@@ -30,9 +31,7 @@ export async function readExportAnywhere(
     const read = await readExport(path, file, accumulator);
     return { read, summary: accumulator.finish(read.problems.length > 0) };
   }
-  // the compiled package (lib/) runs .js files, a checkout runs the .ts sources
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const worker = new Worker(new URL(`./export-worker${extension}`, import.meta.url), {
+  const worker = new Worker(siblingModule('export-worker', import.meta.url), {
     resourceLimits: { maxYoungGenerationSizeMb: 24 },
   });
   try {

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TuplePage } from '../core/site-model.ts';
+import { siblingModule } from '../io/sibling-module.ts';
 import type { PageSize } from './one-pager.ts';
 import { OnePagerOverflowError, renderOnePager } from './render.ts';
 
@@ -65,7 +66,7 @@ export async function renderOnePagers<Job extends OnePagerJob>(
       worker.on('error', reject);
       send();
     });
-  const pool = Array.from({ length: workers }, () => new Worker(new URL('./worker.ts', import.meta.url)));
+  const pool = Array.from({ length: workers }, () => new Worker(siblingModule('worker', import.meta.url)));
   try {
     await Promise.all(pool.map(run));
   } finally {

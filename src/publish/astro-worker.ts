@@ -5,6 +5,7 @@
  * folder of its own, and a fresh process also gives every build a fresh module graph.
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'astro';
 
 const { root, outDir, site, workDir } = JSON.parse(process.argv[2]!) as Record<string, string>;
@@ -18,7 +19,10 @@ process.once('disconnect', abandoned);
 
 let outcome: { ok: boolean; error?: string };
 try {
-  await build({ root, outDir, site, logLevel: 'warn' });
+  // Astro's and Vite's caches (default: under the project's node_modules/) stay in this build's
+  // own working folder too: the installed package is never written to by them, and builds share none
+  const cacheDir = join(workDir!, 'cache');
+  await build({ root, outDir, site, logLevel: 'warn', cacheDir, vite: { cacheDir: join(cacheDir, 'vite') } });
   outcome = { ok: true };
 } catch (error) {
   outcome = { ok: false, error: String((error as Error).stack ?? error) };

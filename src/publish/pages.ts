@@ -1,6 +1,8 @@
 /** The Astro pages of one build, rendered from the site model at `modelPath` (see astro-worker.ts). */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { siblingModule } from '../io/sibling-module.ts';
+import { astroProjectRoot } from './astro-project.ts';
 
 export interface PagesOptions {
   /** Readback's own Astro project: src/pages and astro.config.mjs */
@@ -10,7 +12,8 @@ export interface PagesOptions {
   modelPath: string;
   /**
    * Astro's working folder for this build alone: its compiled pages land in `<workDir>/.astro/`.
-   * Inside `root`, so those chunks find the project's dependencies; never inside `outDir`, so
+   * Inside `root`, so those chunks find the project's dependencies, or, when the package cannot be
+   * written, elsewhere with a copy of the project (astro-project.ts); never inside `outDir`, so
    * nothing of them can be published.
    */
   workDir: string;
@@ -19,8 +22,15 @@ export interface PagesOptions {
 export function buildPages(options: PagesOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = fork(
-      fileURLToPath(new URL('./astro-worker.ts', import.meta.url)),
-      [JSON.stringify({ root: options.root, outDir: options.outDir, site: options.site, workDir: options.workDir })],
+      fileURLToPath(siblingModule('astro-worker', import.meta.url)),
+      [
+        JSON.stringify({
+          root: astroProjectRoot(options.root, options.workDir),
+          outDir: options.outDir,
+          site: options.site,
+          workDir: options.workDir,
+        }),
+      ],
       {
         cwd: options.workDir,
         // the pages find the model through the child's own environment (src/site/data.ts)

@@ -45,6 +45,7 @@ import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '..
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerJob } from '../pdf/pool.ts';
 import type { OnePagerOverflowError } from '../pdf/render.ts';
+import { astroWorkFolder } from './astro-project.ts';
 import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
@@ -174,7 +175,7 @@ interface BuildFolders {
   pdfs: string;
   /** the site model the pages and PDFs render */
   model: string;
-  /** Astro's working folder (see pages.ts) */
+  /** Astro's working folder (see pages.ts and astro-project.ts) */
   astro: string;
 }
 
@@ -185,7 +186,7 @@ function buildFolders(root: string, build: string): BuildFolders {
     site: join(staging, 'dist'),
     pdfs: join(staging, 'readback-pdf'),
     model: join(staging, 'model.json'),
-    astro: join(PACKAGE_ROOT, '.readback', 'astro', build),
+    astro: astroWorkFolder(PACKAGE_ROOT, root, build),
   };
 }
 
