@@ -4,13 +4,13 @@
  */
 import { resolve } from 'node:path';
 import { exitCodeOf, formatProblem, problem } from '../core/problems.ts';
-import { type Io, today } from '../io/context.ts';
+import { type Io, today, UsageError } from '../io/context.ts';
 import { pageSizeOf } from '../pdf/page-size.ts';
 
 export const BUILD_HELP = `readback build — check, reconcile and publish a workspace's site.
 
 Usage:
-  readback build [--root DIR] [--out DIR] [--json]
+  readback build [--root DIR] [--out DIR] [--tuple ID]... [--json]
 
 Checks the dictionary, reconciles every tuple, then builds the site and the one-pagers into a
 staging folder, checks every link, anchor and hash, and only then replaces the published folder.
@@ -20,6 +20,9 @@ published folder: while one runs (it holds <out>.lock), another is refused with 
 Options:
   --root DIR   the workspace (default: the current directory)
   --out DIR    the published folder (default: <root>/dist)
+  --tuple ID   refresh only this tuple (repeatable) in the published folder: it is reconciled and
+               published again, with its partner's bundle, and every other tuple stays exactly as
+               published, so one partner's red export holds back no other partner
   --json       print { "problems": [...], "published": ... } on stdout
   -h, --help   this text
 
@@ -34,6 +37,7 @@ Exit codes: 0 published, 1 red or the site would be wrong, 2 invalid input or se
 export interface BuildArgs {
   root?: string;
   out?: string;
+  tuple?: string[];
   json?: boolean;
   env: NodeJS.ProcessEnv;
 }
@@ -59,7 +63,9 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   }
   // the site builder (Astro, react-pdf) is loaded only by the command that uses it
   const { publish } = await import('../publish/publish.ts');
+  const { UnknownTupleError } = await import('../io/reconcile-workspace.ts');
   const result = await publish({
+    refreshTuples: args.tuple,
     root,
     out: dist,
     siteUrl: env.READBACK_SITE_URL,
@@ -70,6 +76,10 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     log: say,
     onPhase:
       env.READBACK_TIMINGS === '1' ? (step, seconds) => say(`timing ${step}: ${seconds.toFixed(2)} s`) : undefined,
+  }).catch((error: unknown) => {
+    // a --tuple the workspace does not hold is a usage error, not a fault
+    if (error instanceof UnknownTupleError) throw new UsageError(error.message);
+    throw error;
   });
   if (args.json)
     io.stdout.write(`${JSON.stringify({ problems: result.problems, published: result.published }, null, 2)}\n`);

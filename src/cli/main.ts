@@ -24,7 +24,7 @@ Usage:
   readback init [DIR]
   readback reconcile [--root DIR] [--tuple ID]... [--json | --format F]
   readback dictionary check|diff|release [--root DIR] [--format F]
-  readback build [--root DIR] [--out DIR] [--json]
+  readback build [--root DIR] [--out DIR] [--tuple ID]... [--json]
   readback manifest write --audience A --tuple ID --run ID --start T --end T --dictionary V FILE
   readback verify DIR
   readback preview [DIR] [--port N]
@@ -224,6 +224,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const { values, positionals } = parse(rest, {
           root: { type: 'string' },
           out: { type: 'string' },
+          tuple: { type: 'string', multiple: true },
           json: { type: 'boolean' },
         } as const);
         if (values.help) {

@@ -47,6 +47,7 @@ import type { OnePagerJob } from '../pdf/pool.ts';
 import type { OnePagerOverflowError } from '../pdf/render.ts';
 import { astroWorkFolder } from './astro-project.ts';
 import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
+import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -67,6 +68,11 @@ export interface PublishOptions {
   allowAnchorRemoval?: boolean;
   /** the replay command written into failure artifacts and tickets (default: `--root` as given) */
   replayFor?: (tupleId: string) => string;
+  /**
+   * refresh only these tuples in the published site (`readback build --tuple`): every other tuple
+   * stays as published, byte for byte
+   */
+  refreshTuples?: readonly string[];
   /** lines for people as the build goes: the reconcile summary, where artifacts were written */
   log?: (line: string) => void;
   /** how long each step took, in seconds (the benchmark reads these) */
@@ -335,20 +341,25 @@ async function buildAndPublish(
   phase('dictionary check');
 
   // 2. reconcile: every tuple green, or nothing is published
-  const report = await reconcileWorkspace({ root, catalog });
-  result.report = report;
-  result.artifacts = writeReconcileArtifacts(root, report, (tuple) =>
+  //    (with --tuple: the named tuples, and every other one as the published site has it)
+  const refreshed = options.refreshTuples?.length ? new Set(options.refreshTuples) : null;
+  const published = refreshed ? readPublishedReport(dist) : null;
+  if (published && !published.report) return refuse(published.problems);
+  const fresh = await reconcileWorkspace({ root, catalog, tupleIds: options.refreshTuples });
+  result.report = fresh;
+  result.artifacts = writeReconcileArtifacts(root, fresh, (tuple) =>
     (options.replayFor ?? ((id) => replayCommand(root, id)))(tuple.tuple_id),
   );
-  log(reconcileSummary(report));
-  if (report.status !== 'green') {
+  log(reconcileSummary(fresh));
+  const report = refreshed && published?.report ? mergeRefreshed(published.report, fresh, refreshed) : fresh;
+  if (fresh.status !== 'green') {
     log(`report: ${join(root, result.artifacts.report)}`);
     for (const failure of result.artifacts.failures) log(`failure artifact: ${join(root, failure)}`);
     for (const ticket of result.artifacts.tickets) {
       const nobody = result.artifacts.unaddressed.get(ticket);
       log(`owner ticket: ${join(root, ticket)}${nobody ? ` (addressed to nobody: ${nobody})` : ''}`);
     }
-    return refuse([...report.problems, ...report.tuples.flatMap((t) => t.problems)]);
+    return refuse([...fresh.problems, ...fresh.tuples.flatMap((t) => t.problems)]);
   }
   phase('reconcile');
 
@@ -476,6 +487,15 @@ async function buildAndPublish(
       tupleTilesCsv(report, tuple.report, tuple.sentinel),
     );
   }
+  // the whole report the internal site was built from, so a later --tuple build can keep the rest
+  writeFileSync(join(staging, PUBLISHED_REPORT), `${JSON.stringify(report, null, 2)}\n`);
+  if (refreshed)
+    keepPublishedTuples(
+      dist,
+      staging,
+      sites.map((site) => ({ folder: site.folder, tuples: site.model.tuples.map((t) => t.tuple_id) })),
+      refreshed,
+    );
   phase('downloads');
 
   // 7. offline search over the glossary (no external service), one index per site over its own
