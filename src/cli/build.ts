@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { exitCodeOf, formatProblem, problem } from '../core/problems.ts';
 import { type Io, today, UsageError } from '../io/context.ts';
+import { progressReporter } from '../io/progress.ts';
 import { pageSizeOf } from '../pdf/page-size.ts';
 
 export const BUILD_HELP = `readback build — check, reconcile and publish a workspace's site.
@@ -64,8 +65,10 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   // the site builder (Astro, react-pdf) is loaded only by the command that uses it
   const { publish } = await import('../publish/publish.ts');
   const { UnknownTupleError } = await import('../io/reconcile-workspace.ts');
+  const progress = progressReporter(io.stderr, 'building', Date.now, env);
   const result = await publish({
     refreshTuples: args.tuple,
+    onProgress: (step, done, total, item) => progress.update(done, total, item, step),
     root,
     out: dist,
     siteUrl: env.READBACK_SITE_URL,
@@ -73,14 +76,20 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     today: today(env),
     pageSize: size,
     allowAnchorRemoval: env.READBACK_ALLOW_ANCHOR_REMOVAL === '1',
-    log: say,
+    // a line for people first clears the progress line it would otherwise run into
+    log: (line) => {
+      progress.done();
+      say(line);
+    },
     onPhase:
       env.READBACK_TIMINGS === '1' ? (step, seconds) => say(`timing ${step}: ${seconds.toFixed(2)} s`) : undefined,
-  }).catch((error: unknown) => {
-    // a --tuple the workspace does not hold is a usage error, not a fault
-    if (error instanceof UnknownTupleError) throw new UsageError(error.message);
-    throw error;
-  });
+  })
+    .catch((error: unknown) => {
+      // a --tuple the workspace does not hold is a usage error, not a fault
+      if (error instanceof UnknownTupleError) throw new UsageError(error.message);
+      throw error;
+    })
+    .finally(() => progress.done());
   if (args.json)
     io.stdout.write(`${JSON.stringify({ problems: result.problems, published: result.published }, null, 2)}\n`);
   if (result.published) {

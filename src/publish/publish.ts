@@ -73,6 +73,8 @@ export interface PublishOptions {
    * stays as published, byte for byte
    */
   refreshTuples?: readonly string[];
+  /** how far a long step is, for a progress line: reconciling tuples, rendering one-pagers */
+  onProgress?: (step: string, done: number, total: number, item: string) => void;
   /** lines for people as the build goes: the reconcile summary, where artifacts were written */
   log?: (line: string) => void;
   /** how long each step took, in seconds (the benchmark reads these) */
@@ -345,7 +347,12 @@ async function buildAndPublish(
   const refreshed = options.refreshTuples?.length ? new Set(options.refreshTuples) : null;
   const published = refreshed ? readPublishedReport(dist) : null;
   if (published && !published.report) return refuse(published.problems);
-  const fresh = await reconcileWorkspace({ root, catalog, tupleIds: options.refreshTuples });
+  const fresh = await reconcileWorkspace({
+    root,
+    catalog,
+    tupleIds: options.refreshTuples,
+    onProgress: (done, total, item) => options.onProgress?.('reconciling', done, total, item),
+  });
   result.report = fresh;
   result.artifacts = writeReconcileArtifacts(root, fresh, (tuple) =>
     (options.replayFor ?? ((id) => replayCommand(root, id)))(tuple.tuple_id),
@@ -409,10 +416,14 @@ async function buildAndPublish(
     })),
   );
   for (const job of jobs) mkdirSync(dirname(join(pdfFolder, job.file)), { recursive: true });
+  let rendered = 0;
   const pdfs = renderOnePagers(
     jobs,
     options.pageSize ?? 'LETTER',
-    (job, pdf) => writeFileSync(join(pdfFolder, job.file), pdf),
+    (job, pdf) => {
+      writeFileSync(join(pdfFolder, job.file), pdf);
+      options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
+    },
     (overflow) => overflows.push(overflow),
   );
   pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
