@@ -8,33 +8,6 @@ import { type Io, today, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
 import { pageSizeOf } from '../pdf/page-size.ts';
 
-export const BUILD_HELP = `readback build — check, reconcile and publish a workspace's site.
-
-Usage:
-  readback build [--root DIR] [--out DIR] [--tuple ID]... [--json]
-
-Checks the dictionary, reconciles every tuple, then builds the site and the one-pagers into a
-staging folder, checks every link, anchor and hash, and only then replaces the published folder.
-Any problem stops the build and leaves the published folder as it was. One build at a time per
-published folder: while one runs (it holds <out>.lock), another is refused with BUILD_IN_PROGRESS.
-
-Options:
-  --root DIR   the workspace (default: the current directory)
-  --out DIR    the published folder (default: <root>/dist)
-  --tuple ID   refresh only this tuple (repeatable) in the published folder: it is reconciled and
-               published again, with its partner's bundle, and every other tuple stays exactly as
-               published, so one partner's red export holds back no other partner
-  --json       print { "problems": [...], "published": ... } on stdout
-  -h, --help   this text
-
-Settings: READBACK_SITE_URL (an http(s) origin), READBACK_PARTNER_SITE_URL (where each partner
-bundle is deployed: a URL holding {partner_id}; default <site>/partners/{partner_id}),
-READBACK_PDF_SIZE (LETTER or A4),
-READBACK_TODAY (YYYY-MM-DD), READBACK_ALLOW_ANCHOR_REMOVAL=1, READBACK_TIMINGS=1.
-
-Exit codes: 0 published, 1 red or the site would be wrong, 2 invalid input or settings, 64 usage error,
-70 a fault in Readback itself (READBACK_DEBUG=1 shows where).`;
-
 export interface BuildArgs {
   root?: string;
   out?: string;

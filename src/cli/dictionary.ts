@@ -1,41 +1,13 @@
 /** `readback dictionary check|diff|release` (SPEC §6–§7). */
 import { resolve } from 'node:path';
-import { DIFF_FORMATS, type DiffFormat, formatDiff } from '../core/diff-format.ts';
+import { formatDiff } from '../core/diff-format.ts';
+import { parseFormat } from './format.ts';
 import { classifyDictionaryChange } from '../core/diff.ts';
 import { checkDictionary } from '../core/governance.ts';
 import { formatProblem } from '../core/problems.ts';
 import { readHistoryIntegrity, writeRelease } from '../io/dictionary-history.ts';
 import { compareSemver, CURRENT_DICTIONARY, loadDictionaryCatalog } from '../io/workspace.ts';
 import { type Io, today, UsageError } from '../io/context.ts';
-
-export const DICTIONARY_HELP = `readback dictionary — govern the metric dictionary.
-
-Usage:
-  readback dictionary check   [--root DIR] [--format F]
-  readback dictionary diff    [FROM] [TO] [--root DIR] [--format F]
-  readback dictionary release [--root DIR]
-
-check     classifies every change from the newest file in dictionary/history/ to
-          dictionary/metrics.yaml and verifies the history files are unedited.
-          Exit 0 ok, 1 violations (forbidden change, missing intent note, insufficient
-          version bump, edited history), 2 unreadable dictionary.
-diff      the classified diff of two versions (default: newest history → current). Exit 0.
-release   after a passing check, freezes dictionary/metrics.yaml into
-          dictionary/history/<version>.yaml and records its SHA-256. Exit 0, or 1 if refused.
-
-Options:
-  --root DIR    the workspace (default: the current directory)
-  --format F    text (default), json, markdown, junit or github
-  -h, --help    this text
-
-Removals are judged against today's UTC date; set READBACK_TODAY=YYYY-MM-DD to pin it.`;
-
-export function parseFormat(value: string | undefined): DiffFormat {
-  const format = value ?? 'text';
-  if (!(DIFF_FORMATS as readonly string[]).includes(format))
-    throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')}, not "${format}"`);
-  return format as DiffFormat;
-}
 
 export interface DictionaryArgs {
   subcommand: string | undefined;

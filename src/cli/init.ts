@@ -7,25 +7,6 @@ import { draftManifest } from '../core/manifest.ts';
 import { type Io, UsageError } from '../io/context.ts';
 import { writeRelease } from '../io/dictionary-history.ts';
 
-export const INIT_HELP = `readback init — write a new workspace that reconciles green and builds at once.
-
-Usage:
-  readback init [DIR]
-
-Writes into DIR (default: the current folder; created when missing):
-  dictionary/metrics.yaml              a small metric dictionary, released as 1.0.0
-  dictionary/history/                  that release and its SHA256SUMS
-  content/tuples/example-2026-q1/      one tuple: tuple.yaml, both exports, their manifests, readback.md
-  content/faq.md                       the questions the readback pages answer
-  readback.config.yaml                 the site's title, URLs, accent colour and logo
-  .github/workflows/readback.yml       CI: dictionary check, reconcile, build, verify
-  .gitignore                           dist/ and .readback/
-  package.json                         only when DIR has none: readback as a development dependency
-
-Never overwrites a file: when any of them exists, nothing is written.
-
-Exit codes: 0 written, 64 usage error (a file would be overwritten, DIR is not a folder).`;
-
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TEMPLATE = join(PACKAGE_ROOT, 'templates', 'init');
 const TUPLE = 'example-2026-q1';

@@ -5,31 +5,6 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { draftManifest, type ManifestDraft } from '../core/manifest.ts';
 import { type Io, UsageError } from '../io/context.ts';
 
-export const MANIFEST_HELP = `readback manifest write — write an export's manifest (its sidecar) with the file's SHA-256.
-
-Usage:
-  readback manifest write --audience leadership|partner --tuple ID --run ID
-                          --start T --end T --dictionary VERSION [--generated-at T] FILE
-
-FILE is the export just written: content/tuples/<ID>/leadership.csv or partner.csv (a subfolder
-of the tuple folder is allowed). The manifest is written beside the tuple folder's other files as
-content/tuples/<ID>/<audience>.manifest.json, replacing an earlier one.
-
-Options:
-  --audience A        leadership or partner; FILE must be named <audience>.csv
-  --tuple ID          the tuple id; FILE must be inside a folder of that name
-  --run ID            the export run's id; both exports of a tuple carry the same one
-  --start T           the window's first instant, UTC with a Z suffix (2026-04-06T00:00:00Z)
-  --end T             the instant the window ends, excluded; later than --start
-  --dictionary V      the dictionary version the export was computed with (2.1.0)
-  --generated-at T    when the export was written (default: now, to the second)
-  -h, --help          this text
-
-Refuses what reconcile would refuse: an offset instead of Z, an empty window, a file outside the
-tuple folder or named for the other audience.
-
-Exit codes: 0 written, 2 refused (each reason is listed), 64 usage error.`;
-
 const OPTION_OF: Record<keyof ManifestDraft, string> = {
   audience: '--audience',
   tuple_id: '--tuple',

@@ -4,21 +4,6 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { type Io, UsageError } from '../io/context.ts';
 
-export const PREVIEW_HELP = `readback preview — serve a built site on this machine, for a look before publishing.
-
-Usage:
-  readback preview [DIR] [--port N]
-
-DIR is the built site (default: dist). It is served on 127.0.0.1 only, at the printed URL; a
-partner bundle (DIR/partners/<partner_id>) can be previewed on its own the same way. Ctrl-C stops
-it.
-
-Options:
-  --port N      the port (default: a free one)
-  -h, --help    this text
-
-Exit codes: 0 stopped with Ctrl-C, 64 usage error (no such folder, a port in use).`;
-
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
