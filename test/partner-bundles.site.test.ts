@@ -156,6 +156,18 @@ describe('partner bundles', () => {
     }
   });
 
+  it("greets the partner on its bundle's home page and names only the dictionary versions its tuples cite", () => {
+    const model = site.model;
+    for (const bundle of model.partners) {
+      const own = model.tuples.filter((t) => bundle.tuples.includes(t.tuple_id));
+      const home = readFileSync(join(bundleDir(bundle.partner_id), 'index.html'), 'utf8');
+      expect(home).toContain(`Readbacks for ${own[0]!.partner}`);
+      const cited = new Set(own.map((t) => t.report.dictionary_version));
+      for (const version of model.versions.map((v) => v.version).filter((v) => !cited.has(v)))
+        expect(home, `${bundle.partner_id} names ${version}`).not.toContain(`>${version}<`);
+    }
+  });
+
   it('holds nothing of another partner and nothing leadership-only, in any file, search index and PDFs included', async () => {
     const model = site.model;
     const leadershipOnly = new Set(model.tuples.flatMap((t) => configOf(t.tuple_id).leadership_only ?? []));
