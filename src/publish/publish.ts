@@ -520,6 +520,10 @@ async function buildAndPublish(
   mkdirSync(dirname(lastModel), { recursive: true });
   writeFileSync(`${lastModel}.${basename(folders.staging)}`, modelBytes);
   renameSync(`${lastModel}.${basename(folders.staging)}`, lastModel);
+  // and its bundles' models, where the pages look for them beside it (src/site/data.ts)
+  const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
+  rmSync(lastBundles, { recursive: true, force: true });
+  if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
   result.published = {
     dist,
     tuples: model.tuples.length,
