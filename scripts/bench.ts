@@ -3,18 +3,21 @@
  * build against a bare Astro build of as many pages, and one warm PDF render. Prints the figures
  * and writes them to docs/PERFORMANCE.md. Figures, not assertions: nothing here fails on a number.
  *
- *   npm run bench                     # 100k, 1M and 5M rows per side, and the 1,000 × 200 site
+ *   npm run bench                     # 100k, 1M and 5M rows per side, the 1,000 × 200 site, the PDF
  *   npm run bench -- --rows 100000    # one size only
  *   npm run bench -- --no-site        # skip the site build
  *   npm run bench -- --no-rows        # only the site build and the PDF
- *   npm run bench -- --repeat 5       # reconcile and DuckDB 5 times per size (median; default 3)
+ *   npm run bench -- --only site      # only the site build (also: rows, pdf; comma-separated)
+ *   npm run bench -- --partners 1     # the site's 200 tuples under one partner (default 50, 4 tuples each)
+ *   npm run bench -- --repeat 5       # every measurement 5 times (median; default 3)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freshRoot, writeDictionary, writeTuple } from './bench/generate.ts';
+import { freshRoot, writeDictionary, writeProgram, writeTuple } from './bench/generate.ts';
+import { treeRssMb } from './bench/peak-rss.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -22,14 +25,23 @@ const { values } = parseArgs({
     rows: { type: 'string' },
     'no-site': { type: 'boolean' },
     'no-rows': { type: 'boolean' },
+    only: { type: 'string' },
+    partners: { type: 'string' },
+    tuples: { type: 'string' },
     out: { type: 'string' },
     scratch: { type: 'string' },
     repeat: { type: 'string' },
   },
 });
-/** reconcile and DuckDB run this many times per size; the median is reported (this machine varies ±25 % run to run) */
+/** every measurement runs this many times; the median is reported (this machine varies ±25 % run to run) */
 const repeat = Math.max(1, Number(values.repeat ?? 3));
-const sizes = values['no-rows'] ? [] : (values.rows ?? '100000,1000000,5000000').split(',').map(Number);
+const only = values.only ? new Set(values.only.split(',')) : null;
+const part = { rows: only ? only.has('rows') : !values['no-rows'], site: only ? only.has('site') : !values['no-site'] };
+const pdfPart = only ? only.has('pdf') : true;
+const sizes = part.rows ? (values.rows ?? '100000,1000000,5000000').split(',').map(Number) : [];
+/** the program-scale site: 1,000 metrics; tuples spread over partners in turn, each partner a bundle */
+const siteTuples = Math.max(1, Number(values.tuples ?? 200));
+const sitePartners = Math.min(siteTuples, Math.max(1, Number(values.partners ?? 50)));
 const scratch = resolve(values.scratch ?? '/tmp/readback-bench');
 const sampleDictionary = join(projectRoot, 'dictionary', 'history', '1.0.0.yaml');
 const node = process.execPath;
@@ -120,50 +132,122 @@ for (const size of sizes) {
 
 let siteLines: string[] = [];
 let pdfModel = '';
-if (!values['no-site']) {
+if (part.site) {
   const root = freshRoot(join(scratch, 'site'));
   writeDictionary(root, sampleDictionary, 1000 - 9);
-  say('generating 1,000 metrics × 200 tuples…');
-  for (let t = 0; t < 200; t++) await writeTuple(root, `bench-${String(t).padStart(3, '0')}`, 24, 24);
-  const build = timed(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', root], {
-    env: { READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1', READBACK_TIMINGS: '1' },
+  const program = { tuples: siteTuples, partners: sitePartners, leadershipEvery: 3 };
+  say(`generating 1,000 metrics × ${siteTuples} tuples over ${sitePartners} partners…`);
+  await writeProgram(root, program);
+  // the same tuples under one partner: one bundle instead of many, to tell what the bundles cost
+  const onePartner = sitePartners > 1 ? freshRoot(join(scratch, 'site-one-partner')) : null;
+  if (onePartner) {
+    writeDictionary(onePartner, sampleDictionary, 1000 - 9);
+    await writeProgram(onePartner, { ...program, partners: 1 });
+  }
+  const runs: { full: Build; one: Build | null; bare: number }[] = [];
+  let pages = 0;
+  let bundlePages = 0;
+  let onePartnerPages = 0;
+  for (let run = 1; run <= repeat; run++) {
+    const full = await measuredBuild(root);
+    if (run === 1) {
+      pages = htmlFiles(join(root, 'dist'));
+      bundlePages = htmlFiles(join(root, 'dist', 'partners'));
+    }
+    const one = onePartner ? await measuredBuild(onePartner) : null;
+    if (onePartner && run === 1) onePartnerPages = htmlFiles(join(onePartner, 'dist'));
+    const bare = bareAstro(pages);
+    runs.push({ full, one, bare });
+    say(
+      `site run ${run}/${repeat}: full build ${s(full.ms)} (peak RSS ${full.peakMb.toFixed(0)} MB), bare Astro ${s(bare)}: ${(full.ms / bare).toFixed(2)}×${one ? `; one partner ${s(one.ms)}` : ''}`,
+    );
+  }
+  const pagesAlone = timed(node, [
+    join(projectRoot, 'scripts', 'bench', 'pages-once.ts'),
+    join(root, '.readback', 'site', 'model.json'),
+  ]).ms;
+  const mid = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const each = (list: number[], format: (n: number) => string) =>
+    list.length > 1 ? ` (${list.map(format).join(', ')})` : '';
+  const seconds = (n: number) => (n / 1000).toFixed(2);
+  const times = (n: number) => `${n.toFixed(2)}×`;
+  const full = runs.map((r) => r.full.ms);
+  const bare = runs.map((r) => r.bare);
+  const ratios = runs.map((r) => r.full.ms / r.bare);
+  const peaks = runs.map((r) => r.full.peakMb);
+  const ratio = mid(ratios);
+  const stepNames = [...runs[0]!.full.steps.keys()];
+  const stepOf = (build: Build | null, name: string) => build?.steps.get(name) ?? NaN;
+  const ones = runs.flatMap((r) => (r.one ? [r.one.ms] : []));
+  const bundles = sitePartners;
+  siteLines = [
+    `| **full build**, ${pages} HTML pages (${bundlePages} of them in the ${bundles} partner bundles) and ${siteTuples * 2} PDFs | **${s(mid(full))}**${each(full, seconds)} |`,
+    `| bare Astro build of ${pages} trivial pages | ${s(mid(bare))}${each(bare, seconds)} |`,
+    `| full build ÷ bare Astro (target ≤ 3×) | **${times(ratio)}**${each(ratios, (n) => n.toFixed(2))}: ${ratio <= 3 ? 'within' : 'over'} 3× |`,
+    `| peak RSS of the build (its process, the Astro process and the PDF threads, sampled every 0.1 s) | ${mid(peaks).toFixed(0)} MB${each(peaks, (n) => n.toFixed(0))} |`,
+    ...(ones.length > 0
+      ? [
+          `| the same workspace with every tuple under one partner (1 bundle, ${onePartnerPages} HTML pages) | ${s(mid(ones))}${each(ones, seconds)} |`,
+          `| what ${bundles} bundles cost over one bundle of the same tuples (median of the differences) | ${s(mid(runs.map((r) => r.full.ms - r.one!.ms)))} |`,
+        ]
+      : []),
+    `| Astro pages alone (${pages} pages from the site model, no PDFs beside them; a process of its own, one run) | ${s(pagesAlone)} (**${(pagesAlone / mid(bare)).toFixed(2)}×** bare) |`,
+  ];
+  const stepLines = stepNames.map((name) => {
+    const own = mid(runs.map((r) => stepOf(r.full, name)));
+    const one = ones.length > 0 ? ` | ${s(mid(runs.map((r) => stepOf(r.one, name))))}` : '';
+    return `| ${name} | ${s(own)}${one} |`;
   });
-  say(
-    build.stderr
-      .split('\n')
-      .filter((l) => l.startsWith('timing'))
-      .join('\n'),
+  siteLines.push(
+    '',
+    `The build's steps (\`READBACK_TIMINGS=1\`), medians:`,
+    '',
+    ones.length > 0 ? `| step | ${bundles} partners | 1 partner |\n|---|---:|---:|` : '| step | time |\n|---|---:|',
+    ...stepLines,
   );
-  const pages = Number(
-    execFileSync('sh', ['-c', `find ${join(root, 'dist')} -name index.html | wc -l`])
-      .toString()
-      .trim(),
-  );
-  const bare = bareAstro(pages);
-  // the build's own step timings (READBACK_TIMINGS=1): "timing <step>: <seconds> s"
+  for (const line of siteLines) say(line);
+  pdfModel = join(root, '.readback', 'site', 'model.json');
+}
+
+interface Build {
+  ms: number;
+  /** the largest resident memory of the build and everything it started, at any sample */
+  peakMb: number;
+  /** the build's own step timings (READBACK_TIMINGS=1): "timing <step>: <seconds> s" */
+  steps: Map<string, number>;
+}
+
+/** `npm run build` on a workspace, from an empty output folder, timed and its memory sampled. */
+async function measuredBuild(root: string): Promise<Build> {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  const started = performance.now();
+  const child = spawn(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', root], {
+    cwd: projectRoot,
+    env: { ...process.env, READBACK_TODAY: '2026-11-26', ASTRO_TELEMETRY_DISABLED: '1', READBACK_TIMINGS: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let peakMb = 0;
+  const sampler = setInterval(() => (peakMb = Math.max(peakMb, treeRssMb(child.pid!))), 100);
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  clearInterval(sampler);
+  const ms = performance.now() - started;
+  if (code !== 0) throw new Error(`the build of ${root} failed: ${stderr}`);
   const steps = new Map(
-    build.stderr
+    stderr
       .split('\n')
       .flatMap((l) =>
         /^timing (.+): ([\d.]+) s$/.exec(l) ? [[RegExp.$1, Number(RegExp.$2) * 1000] as [string, number]] : [],
       ),
   );
-  const step = (name: string) => steps.get(name) ?? NaN;
-  const pagesAndPdfs = step('astro pages (PDFs rendering beside them)') + step('pdfs (the rest of their time)');
-  const core = step('dictionary check') + step('reconcile') + step('site model') + pagesAndPdfs;
-  const pagesAlone = timed(node, [
-    join(projectRoot, 'scripts', 'bench', 'pages-once.ts'),
-    join(root, '.readback', 'site', 'model.json'),
-  ]).ms;
-  siteLines = [
-    ...[...steps].map(([name, ms]) => `| ${name} | ${s(ms)} |`),
-    `| Astro pages alone (${pages} pages from the site model, no PDFs beside them; a process of its own) | ${s(pagesAlone)} (**${(pagesAlone / bare).toFixed(2)}×** bare) |`,
-    `| check + reconcile + site model + Astro pages + 200 PDFs | ${s(core)} (**${(core / bare).toFixed(2)}×** bare) |`,
-    `| full build (the above + downloads + search index + link and anchor check + verify + swap) | ${s(build.ms)} (${(build.ms / bare).toFixed(2)}× bare) |`,
-    `| bare Astro build of ${pages} trivial pages | ${s(bare)} |`,
-  ];
-  for (const line of siteLines) say(line);
-  pdfModel = join(root, '.readback', 'site', 'model.json');
+  return { ms, peakMb, steps };
+}
+
+/** How many HTML files a folder holds, at any depth. */
+function htmlFiles(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html')).length;
 }
 
 function bareAstro(pages: number): number {
@@ -182,7 +266,8 @@ function bareAstro(pages: number): number {
   return ms;
 }
 
-if (!pdfModel) {
+let pdf: { warmMs: number; coldMs: number } | null = null;
+if (pdfPart && !pdfModel) {
   // no site step: build the bundled sample to get a site model to render from
   const sample = freshRoot(join(scratch, 'sample'));
   cpSync(join(projectRoot, 'dictionary'), join(sample, 'dictionary'), { recursive: true });
@@ -192,9 +277,11 @@ if (!pdfModel) {
   });
   pdfModel = join(sample, '.readback', 'site', 'model.json');
 }
-const pdf = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'pdf-once.ts'), pdfModel]).stdout);
+if (pdfPart) {
+  pdf = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'pdf-once.ts'), pdfModel]).stdout);
+  say(`one-pager PDF: ${pdf!.warmMs.toFixed(0)} ms warm (first ${pdf!.coldMs.toFixed(0)} ms)`);
+}
 rmSync(scratch, { recursive: true, force: true });
-say(`one-pager PDF: ${pdf.warmMs.toFixed(0)} ms warm (first ${pdf.coldMs.toFixed(0)} ms)`);
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const out = values.out ?? join(projectRoot, 'docs', 'PERFORMANCE.md');
@@ -231,27 +318,33 @@ ${rows.join('\n')}`
     : (earlier('Reconcile of one tuple') ?? '## Reconcile of one tuple, 8 metrics, both exports\n\n(skipped)');
 const siteSection =
   siteLines.length > 0
-    ? `## Site build, 1,000 metrics × 200 tuples
+    ? `## Site build, 1,000 metrics × ${siteTuples} tuples over ${sitePartners} partners
 
-Measured ${measured}.
+Measured ${measured}. ${siteTuples} tuples of 24 rows, tuple *t* belonging to partner *t* mod ${sitePartners}
+(each partner a bundle of its own), every third tuple with a leadership-only metric; every
+build from an empty output folder. Times are the median of ${repeat} runs (each run in brackets),
+each run alternating the builds and the bare build.
 
 | what | time |
 |---|---:|
 ${siteLines.join('\n')}`
-    : (earlier('Site build') ?? '## Site build, 1,000 metrics × 200 tuples\n\n(skipped)');
+    : (earlier('Site build') ?? '## Site build\n\n(skipped)');
+const pdfSection = pdf
+  ? `## PDF
+
+Measured ${measured}. One executive one-pager, warm: ${pdf.warmMs.toFixed(0)} ms (the first render in a process, with font loading: ${pdf.coldMs.toFixed(0)} ms).`
+  : (earlier('PDF') ?? '## PDF\n\n(skipped)');
 const report = `Last run of \`npm run bench\` (scripts/bench.ts): ${measured}, on
 ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), ${platform()} ${release()}, Node ${process.version}.
 Files are read from the page cache. Reproduce with \`npm run bench\`
-(or \`npm run bench -- --rows 1000000 --no-site\` for one size); a part a run skips keeps its
-earlier figures, with their date.
+(or \`npm run bench -- --rows 1000000 --no-site\` for one size, \`npm run bench -- --only site\`
+for the site alone); a part a run skips keeps its earlier figures, with their date.
 
 ${rowsSection}
 
 ${siteSection}
 
-## PDF
-
-One executive one-pager, warm: ${pdf.warmMs.toFixed(0)} ms (the first render in a process, with font loading: ${pdf.coldMs.toFixed(0)} ms).
+${pdfSection}
 `;
 const figures = `${START}\n${report}${END}`;
 const next =

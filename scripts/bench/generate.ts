@@ -13,18 +13,34 @@ function manifest(audience: string, tupleId: string, sha256: string, end: string
   return `${JSON.stringify({ schema: 'readback.export-manifest/1', audience, tuple_id: tupleId, run_id: 'run-bench', window_tz_policy: 'UTC', start_inclusive: '2026-01-01T00:00:00Z', end_exclusive: end, dictionary_version: '1.0.0', file: `${audience}.csv`, sha256, generated_at: '2027-01-01T00:00:00Z' }, null, 2)}\n`;
 }
 
-/** Writes one tuple whose two exports have `rows` rows each (8 metrics, a `region` dimension). */
+/** Who a synthetic tuple belongs to, and whether leadership sees a metric the partner export omits. */
+export interface TupleOptions {
+  /** the partner's name (default "Bench Partner"); its slug is the bundle's partner_id unless `partnerId` is given */
+  partner?: string;
+  partnerId?: string;
+  /** the leadership export carries one more metric, `m.credits.issued_minor`, listed as leadership_only */
+  leadershipOnly?: boolean;
+}
+
+const LEADERSHIP_ONLY_METRIC = 'm.credits.issued_minor';
+
+/**
+ * Writes one tuple whose two exports have `rows` rows each (8 metrics, a `region` dimension).
+ * Without a leadership-only metric both exports have the same bytes.
+ */
 export async function writeTuple(
   root: string,
   tupleId: string,
   rows: number,
   periods = 8760,
+  options: TupleOptions = {},
 ): Promise<{ bytes: number }> {
   const dir = join(root, 'content', 'tuples', tupleId);
   mkdirSync(dir, { recursive: true });
+  const extra = options.leadershipOnly ? [LEADERSHIP_ONLY_METRIC] : [];
   writeFileSync(
     join(dir, 'tuple.yaml'),
-    `tuple_id: ${tupleId}\npartner: Bench Partner\ntitle: Bench readback ${tupleId}\ndimensions: [region]\nleadership_only: []\nbypasses: {}\n`,
+    `tuple_id: ${tupleId}\npartner: ${options.partner ?? 'Bench Partner'}\n${options.partnerId ? `partner_id: ${options.partnerId}\n` : ''}title: Bench readback ${tupleId}\ndimensions: [region]\nleadership_only: [${extra.join(', ')}]\nbypasses: {}\n`,
   );
   writeFileSync(
     join(dir, 'readback.md'),
@@ -34,33 +50,62 @@ export async function writeTuple(
   const timestamps = Array.from({ length: Math.min(periods, rows) }, (_, p) =>
     new Date(START + p * HOUR).toISOString().replace('.000Z', 'Z'),
   );
-  let bytes = 0;
-  const hash = createHash('sha256');
-  const path = join(dir, 'leadership.csv');
-  const out = createWriteStream(path);
-  let buffer = `period_start,bypass_audit_id,parent_freeze_id,region,${METRICS_HEADER}\n`;
+  const header = `period_start,bypass_audit_id,parent_freeze_id,region,${METRICS_HEADER}`;
+  const sides = [
+    { file: 'leadership.csv', header: [header, ...extra].join(','), extra: extra.length > 0 },
+    ...(extra.length > 0 ? [{ file: 'partner.csv', header, extra: false }] : []),
+  ].map((side) => ({
+    ...side,
+    out: createWriteStream(join(dir, side.file)),
+    hash: createHash('sha256'),
+    buffer: `${side.header}\n`,
+    bytes: 0,
+  }));
+  const flush = async (side: (typeof sides)[number], last: boolean) => {
+    side.hash.update(side.buffer);
+    side.bytes += Buffer.byteLength(side.buffer);
+    if (last) {
+      side.out.end(side.buffer);
+      await once(side.out, 'finish');
+    } else if (!side.out.write(side.buffer)) await once(side.out, 'drain');
+    side.buffer = '';
+  };
   for (let i = 0; i < rows; i++) {
     const p = Math.floor(i / perPeriod);
     const r = i % perPeriod;
     // last_observed metrics depend only on the period, so every row of a period agrees
-    buffer += `${timestamps[p]},,,r${r},${1000 + (i % 97)},99.${String(i % 100).padStart(2, '0')},${100 + (i % 300)},${500 + (i % 13)},9${i % 10}.${i % 10},${p % 7},${40 + (p % 11)},${123456789012 + i}\n`;
-    if (buffer.length > 1 << 16) {
-      hash.update(buffer);
-      bytes += Buffer.byteLength(buffer);
-      if (!out.write(buffer)) await once(out, 'drain');
-      buffer = '';
+    const line = `${timestamps[p]},,,r${r},${1000 + (i % 97)},99.${String(i % 100).padStart(2, '0')},${100 + (i % 300)},${500 + (i % 13)},9${i % 10}.${i % 10},${p % 7},${40 + (p % 11)},${123456789012 + i}`;
+    for (const side of sides) {
+      side.buffer += side.extra ? `${line},${25000 * (i % 3)}\n` : `${line}\n`;
+      if (side.buffer.length > 1 << 16) await flush(side, false);
     }
   }
-  hash.update(buffer);
-  bytes += Buffer.byteLength(buffer);
-  out.end(buffer);
-  await once(out, 'finish');
-  const sha = hash.digest('hex');
-  writeFileSync(join(dir, 'partner.csv'), readFileSync(path));
+  for (const side of sides) await flush(side, true);
+  if (sides.length === 1) writeFileSync(join(dir, 'partner.csv'), readFileSync(join(dir, 'leadership.csv')));
+  const sha = sides.map((side) => side.hash.digest('hex'));
   const end = new Date(START + Math.max(timestamps.length, 1) * HOUR).toISOString().replace('.000Z', 'Z');
-  writeFileSync(join(dir, 'leadership.manifest.json'), manifest('leadership', tupleId, sha, end));
-  writeFileSync(join(dir, 'partner.manifest.json'), manifest('partner', tupleId, sha, end));
-  return { bytes };
+  writeFileSync(join(dir, 'leadership.manifest.json'), manifest('leadership', tupleId, sha[0]!, end));
+  writeFileSync(join(dir, 'partner.manifest.json'), manifest('partner', tupleId, sha.at(-1)!, end));
+  return { bytes: sides.at(-1)!.bytes };
+}
+
+/**
+ * The program-scale site workspace: `tuples` tuples of 24 rows over 24 periods, spread over
+ * `partners` partners in turn (tuple t belongs to partner t mod `partners`), so each partner gets
+ * a bundle of its own; every `leadershipEvery`-th tuple (0: none) has a leadership-only metric.
+ */
+export async function writeProgram(
+  root: string,
+  { tuples, partners, leadershipEvery }: { tuples: number; partners: number; leadershipEvery: number },
+): Promise<void> {
+  const width = String(Math.max(partners - 1, 1)).length;
+  for (let t = 0; t < tuples; t++) {
+    const partner = String(t % Math.max(1, partners)).padStart(width, '0');
+    await writeTuple(root, `bench-${String(t).padStart(3, '0')}`, 24, 24, {
+      ...(partners > 1 ? { partner: `Bench Partner ${partner}`, partnerId: `partner-${partner}` } : {}),
+      leadershipOnly: leadershipEvery > 0 && t % leadershipEvery === 0,
+    });
+  }
 }
 
 /** The sample dictionary (1.0.0) plus `extra` synthetic metrics, so the glossary can be large. */

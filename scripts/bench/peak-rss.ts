@@ -3,7 +3,7 @@
  * spawned by a large parent reports the parent's peak; VmHWM in /proc/self/status belongs to the
  * new address space and is the child's own.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function peakRssMb(): number {
   try {
@@ -13,4 +13,26 @@ export function peakRssMb(): number {
     // not Linux: fall back to getrusage
   }
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/**
+ * The resident memory of a running process and every process below it (its children's children
+ * too), in MB, read from /proc now: the benchmark samples a build with it, since a build runs
+ * Astro in a child process and the PDFs in worker threads. 0 where /proc is missing. Pages two
+ * processes share (Node's own code) count twice, so this is an upper bound.
+ */
+export function treeRssMb(pid: number): number {
+  let kb = 0;
+  const visit = (id: string) => {
+    try {
+      kb += Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${id}/status`, 'utf8'))?.[1] ?? 0);
+      for (const task of readdirSync(`/proc/${id}/task`))
+        for (const child of readFileSync(`/proc/${id}/task/${task}/children`, 'utf8').split(' '))
+          if (child.trim()) visit(child.trim());
+    } catch {
+      // the process ended while it was read
+    }
+  };
+  visit(String(pid));
+  return kb / 1024;
 }

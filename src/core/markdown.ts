@@ -15,6 +15,20 @@ const schema = {
 
 const processor = remark().use(remarkRehype).use(rehypeSanitize, schema).use(rehypeStringify);
 
+/**
+ * Rendered texts by their markdown: the site model renders the same dictionary definitions once
+ * for the internal site and again for every partner bundle (a program's 1,000 definitions × 50
+ * bundles). The rendering is a pure function of the text, so a text is rendered once.
+ */
+const rendered = new Map<string, string>();
+const RENDERED_KEPT = 20_000;
+
 export function renderMarkdown(markdown: string): string {
-  return String(processor.processSync(markdown)).trim();
+  let html = rendered.get(markdown);
+  if (html === undefined) {
+    html = String(processor.processSync(markdown)).trim();
+    if (rendered.size >= RENDERED_KEPT) rendered.clear();
+    rendered.set(markdown, html);
+  }
+  return html;
 }

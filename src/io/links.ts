@@ -35,21 +35,49 @@ export function urlPathOf(dist: string, file: string): string {
   return rel.endsWith('/index.html') ? `/${rel.slice(0, -'index.html'.length)}` : `/${rel}`;
 }
 
-export async function indexSite(dist: string, pdfLinks: (bytes: Uint8Array) => Promise<string[]>): Promise<SiteIndex> {
+/** One file of a site: its url path, the anchor ids in it and the links it holds. */
+async function indexFile(
+  dist: string,
+  file: string,
+  pdfLinks: (bytes: Uint8Array) => Promise<string[]>,
+): Promise<{ path: string; ids: Set<string>; links: SiteIndex['links'] }> {
+  const path = urlPathOf(dist, file);
+  const ids = new Set<string>();
+  const links: SiteIndex['links'] = [];
+  if (file.endsWith('.html')) {
+    const html = readFileSync(file, 'utf8');
+    for (const match of html.matchAll(/\sid="([^"]*)"/g)) ids.add(decodeEntities(match[1]!));
+    for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g))
+      links.push({ from: path, href: decodeEntities(match[1]!) });
+  } else if (file.endsWith('.pdf')) {
+    for (const href of await pdfLinks(readFileSync(file))) links.push({ from: path, href });
+  }
+  return { path, ids, links };
+}
+
+/**
+ * The index of every file in `dist`. With `later`, the files below its folders (relative to
+ * `dist`) are indexed only once `until` has settled, so the rest is read while something else
+ * still writes there (the search index); the index is the one the whole folder gives then.
+ */
+export async function indexSite(
+  dist: string,
+  pdfLinks: (bytes: Uint8Array) => Promise<string[]>,
+  later?: { folders: readonly string[]; until: Promise<unknown> },
+): Promise<SiteIndex> {
+  const deferred = (later?.folders ?? []).map((folder) => `${join(dist, folder)}${sep}`);
+  const read = new Map<string, Awaited<ReturnType<typeof indexFile>>>();
+  if (later) {
+    for (const file of walk(dist).sort())
+      if (!deferred.some((folder) => file.startsWith(folder))) read.set(file, await indexFile(dist, file, pdfLinks));
+    await later.until;
+  }
   const pages = new Map<string, Set<string>>();
   const links: SiteIndex['links'] = [];
   for (const file of walk(dist).sort()) {
-    const path = urlPathOf(dist, file);
-    const ids = new Set<string>();
-    if (file.endsWith('.html')) {
-      const html = readFileSync(file, 'utf8');
-      for (const match of html.matchAll(/\sid="([^"]*)"/g)) ids.add(decodeEntities(match[1]!));
-      for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g))
-        links.push({ from: path, href: decodeEntities(match[1]!) });
-    } else if (file.endsWith('.pdf')) {
-      for (const href of await pdfLinks(readFileSync(file))) links.push({ from: path, href });
-    }
-    pages.set(path, ids);
+    const indexed = read.get(file) ?? (await indexFile(dist, file, pdfLinks));
+    pages.set(indexed.path, indexed.ids);
+    for (const link of indexed.links) links.push(link);
   }
   return { pages, links };
 }

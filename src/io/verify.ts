@@ -315,10 +315,42 @@ const shownAs = (published: PublishedEntry, metric: MetricResult): ShownAs => ({
 function publishedCurrencies(dir: string, version: string | null): ReadonlyMap<string, string> {
   const file = `dictionary/${version}.json`;
   if (version === null || !existsSync(join(dir, file))) return new Map();
-  const loaded = parseDictionary(readFileSync(join(dir, file), 'utf8'), file).loaded;
-  return new Map(
-    (loaded?.dictionary.metrics ?? []).flatMap((m) => (m.currency ? [[m.metric_id, m.currency] as const] : [])),
-  );
+  const text = readFileSync(join(dir, file), 'utf8');
+  // every tuple of every site cites one of a few versions: each distinct file is parsed once
+  const key = sha256(text);
+  let currencies = currenciesByContent.get(key);
+  if (!currencies) {
+    const loaded = parseDictionary(text, file).loaded;
+    currencies = new Map(
+      (loaded?.dictionary.metrics ?? []).flatMap((m) => (m.currency ? [[m.metric_id, m.currency] as const] : [])),
+    );
+    if (currenciesByContent.size >= 64) currenciesByContent.delete(currenciesByContent.keys().next().value!);
+    currenciesByContent.set(key, currencies);
+  }
+  return currencies;
+}
+
+/** The currencies of dictionary files already parsed, by the SHA-256 of their text (the newest 64). */
+const currenciesByContent = new Map<string, ReadonlyMap<string, string>>();
+
+/** A site's `dictionary/<version>.json` files, each read and parsed once for all its tuples. */
+function dictionaryReader(
+  dir: string,
+): (file: string) => { bytes: Buffer; read: Located<unknown>; canonical: string | null } {
+  const read = new Map<string, { bytes: Buffer; read: Located<unknown>; canonical: string | null }>();
+  return (file) => {
+    let entry = read.get(file);
+    if (!entry) {
+      const json = readPublishedJson(dir, file);
+      entry = {
+        bytes: readFileSync(join(dir, file)),
+        read: json,
+        canonical: json.value === null ? null : canonicalJson(json.value),
+      };
+      read.set(file, entry);
+    }
+    return entry;
+  };
 }
 
 /**
@@ -412,6 +444,7 @@ function verifyOwnSite(dir: string): VerifyResult {
   problems.push(...published.problems);
   if (problems.some((p) => p.code === 'NOT_A_SITE')) return { checked, problems };
   const entries = new Map(published.entries.map((published) => [published.tupleId, published]));
+  const dictionaryFiles = dictionaryReader(dir);
   for (const { tupleId, entry, raw } of published.entries) {
     const where = `tuple ${tupleId}`;
     const reportFile = `tuples/${tupleId}/report.json`;
@@ -426,15 +459,14 @@ function verifyOwnSite(dir: string): VerifyResult {
       );
       continue;
     }
-    const dictionaryBytes = readFileSync(dictionaryPath);
     const dictionaryFile = `dictionary/${entry.dictionary_version}.json`;
-    const dictionary = readPublishedJson(dir, dictionaryFile);
+    const { bytes: dictionaryBytes, read: dictionary, canonical } = dictionaryFiles(dictionaryFile);
     problems.push(...dictionary.problems);
     if (dictionary.value === null) continue;
     expect(
       dictionaryFile,
       `${where}: dictionary/${entry.dictionary_version}.json is canonical JSON`,
-      canonicalJson(dictionary.value),
+      canonical,
       dictionaryBytes.toString('utf8'),
     );
     const dictionarySha = sha256(dictionaryBytes);
@@ -526,13 +558,14 @@ function verifyOwnSite(dir: string): VerifyResult {
       if (match) listed.set(match[2]!, match[1]!);
     }
     const present = siteFiles(dir).filter((f) => f !== SITE_SUMS);
+    const presentSet = new Set(present);
     for (const file of present) {
       const wanted = listed.get(file);
       if (!wanted) mismatch(file, `${file} is not listed in ${SITE_SUMS}`);
       else expect(file, `${file} matches ${SITE_SUMS}`, sha256(readFileSync(join(dir, file))), wanted);
     }
     for (const file of listed.keys())
-      if (!present.includes(file)) mismatch(file, `${file} is listed in ${SITE_SUMS} but missing`);
+      if (!presentSet.has(file)) mismatch(file, `${file} is listed in ${SITE_SUMS} but missing`);
   }
   return { checked, problems };
 }
@@ -692,6 +725,7 @@ export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Pr
 async function verifyOwnPdfNumbers(dir: string, readText: PdfTextReader): Promise<VerifyResult> {
   const checked: string[] = [];
   const problems: Problem[] = [];
+  const labelsOf = new Map<string | null, Map<string, string>>();
   for (const published of publishedEntries(dir).entries) {
     const { tupleId, entry } = published;
     const file = `readback/${tupleId}.pdf`;
@@ -722,7 +756,8 @@ async function verifyOwnPdfNumbers(dir: string, readText: PdfTextReader): Promis
     citedFields(text, entry, file, checked, problems);
     const metrics = new Map<string, MetricResult>(entry.metrics.map((m) => [m.metric_id, m]));
     const targets = annexTargets(readPage(dir, `annex/${tupleId}/index.html`));
-    const labels = publishedLabels(dir, entry.dictionary_version);
+    const version = entry.dictionary_version;
+    const labels = labelsOf.get(version) ?? labelsOf.set(version, publishedLabels(dir, version)).get(version)!;
     const heading = text.indexOf('HEADLINES');
     let from = heading === -1 ? 0 : heading + 'HEADLINES'.length;
     for (const citation of text.matchAll(CITATION)) {

@@ -13,27 +13,36 @@ function openPdf(bytes: Uint8Array) {
   }).promise;
 }
 
-export async function pdfLinkTargets(bytes: Uint8Array): Promise<string[]> {
+/** What one reading of a PDF gives: its link targets and its text, each when asked for. */
+async function readPdf(
+  bytes: Uint8Array,
+  want: { links: boolean; text: boolean },
+): Promise<{ links: string[]; text: string }> {
   const doc = await openPdf(bytes);
-  const targets: string[] = [];
+  const links: string[] = [];
+  const runs: string[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
-    for (const annotation of await page.getAnnotations()) {
-      if (annotation.subtype === 'Link' && annotation.url) targets.push(annotation.url as string);
-    }
+    if (want.links)
+      for (const annotation of await page.getAnnotations()) {
+        if (annotation.subtype === 'Link' && annotation.url) links.push(annotation.url as string);
+      }
+    if (want.text) for (const item of (await page.getTextContent()).items) if ('str' in item) runs.push(item.str);
   }
   await doc.destroy();
-  return targets;
+  return { links, text: runs.join(' ') };
+}
+
+export async function pdfLinkTargets(bytes: Uint8Array): Promise<string[]> {
+  return (await readPdf(bytes, { links: true, text: false })).links;
 }
 
 /** Every page's text runs, in reading order, separated by spaces. */
 export async function pdfText(bytes: Uint8Array): Promise<string> {
-  const doc = await openPdf(bytes);
-  const runs: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const page = await doc.getPage(n);
-    for (const item of (await page.getTextContent()).items) if ('str' in item) runs.push(item.str);
-  }
-  await doc.destroy();
-  return runs.join(' ');
+  return (await readPdf(bytes, { links: false, text: true })).text;
+}
+
+/** Both at once, from one reading: the build checks the links and then verifies the text's numbers. */
+export function pdfLinksAndText(bytes: Uint8Array): Promise<{ links: string[]; text: string }> {
+  return readPdf(bytes, { links: true, text: true });
 }

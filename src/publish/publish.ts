@@ -10,7 +10,7 @@
  * for Astro's compiled pages (pages.ts). Both folders are removed when the build ends, whatever
  * the outcome, and the lock is released.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -513,27 +513,44 @@ async function buildAndPublish(
   //    pages; pagefind runs one backend per process, so with builds running at once in one process
   //    the last of them closes it
   const pagefind = await import('pagefind');
-  searchIndexBuilds++;
-  try {
-    for (const site of sites) {
-      const dir = join(staging, site.folder);
-      const search = await pagefind.createIndex({});
-      if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
-      // the internal site's index leaves out the bundles inside it: they have their own
-      for (const file of ownPages(dir, sites))
-        await search.index.addHTMLFile({ url: urlPathOf(dir, file), content: readFileSync(file, 'utf8') });
-      await search.index.writeFiles({ outputPath: join(dir, 'pagefind') });
-      await search.index.deleteIndex();
+  const searchIndex = (async () => {
+    searchIndexBuilds++;
+    try {
+      for (const site of sites) {
+        const dir = join(staging, site.folder);
+        const search = await pagefind.createIndex({});
+        if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
+        // the internal site's index leaves out the bundles inside it: they have their own
+        for (const file of ownPages(dir, sites))
+          await search.index.addHTMLFile({ url: urlPathOf(dir, file), content: readFileSync(file, 'utf8') });
+        await search.index.writeFiles({ outputPath: join(dir, 'pagefind') });
+        await search.index.deleteIndex();
+      }
+    } finally {
+      if (--searchIndexBuilds === 0) await pagefind.close();
     }
-  } finally {
-    if (--searchIndexBuilds === 0) await pagefind.close();
-  }
-  phase('search index');
+  })();
+  searchIndex.catch(() => {}); // awaited through the link index below
 
   // 8. every link in every page and PDF resolves inside the site it is in (a bundle's inside that
-  //    bundle, on its own base URL); no published anchor disappears
-  const { pdfLinkTargets } = await import('../pdf/links.ts');
-  const index = await indexSite(staging, pdfLinkTargets);
+  //    bundle, on its own base URL); no published anchor disappears. The pages and PDFs are read
+  //    while pagefind (a process of its own) writes the search indexes, whose files are indexed
+  //    once they are written; each PDF is read once, for its links and for the text verify checks
+  const { pdfLinksAndText, pdfText } = await import('../pdf/links.ts');
+  const pdfTexts = new Map<string, string>();
+  const pdfLinks = async (bytes: Uint8Array) => {
+    const read = await pdfLinksAndText(bytes);
+    pdfTexts.set(createHash('sha256').update(bytes).digest('hex'), read.text);
+    return read.links;
+  };
+  const index = await indexSite(staging, pdfLinks, {
+    folders: sites.map((site) => join(site.folder, 'pagefind')),
+    until: searchIndex,
+  }).catch(async (error: unknown) => {
+    await searchIndex.catch(() => {}); // it writes into the staging folder, which goes when the build ends
+    throw error;
+  });
+  phase('search index, and the pages and PDFs read for links beside it');
   const broken = sites.flatMap((site) => brokenLinks(siteIndex(index, site, sites), site.model.site_url));
   if (broken.length > 0) return refuse(broken);
   for (const site of sites.slice(1)) {
@@ -561,8 +578,11 @@ async function buildAndPublish(
     writeFileSync(join(staging, site.folder, SITE_SUMS), siteSums(join(staging, site.folder)));
   writeFileSync(join(staging, SITE_SUMS), siteSums(staging));
   const verified = verifySite(staging);
-  const { pdfText } = await import('../pdf/links.ts');
-  const pdfNumbers = await verifyPdfNumbers(staging, pdfText);
+  // the text of a PDF read above, when its bytes are the ones read then
+  const pdfNumbers = await verifyPdfNumbers(
+    staging,
+    async (bytes) => pdfTexts.get(createHash('sha256').update(bytes).digest('hex')) ?? pdfText(bytes),
+  );
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
   phase('verify');
@@ -578,6 +598,10 @@ async function buildAndPublish(
   mkdirSync(dirname(lastModel), { recursive: true });
   writeFileSync(`${lastModel}.${basename(folders.staging)}`, modelBytes);
   renameSync(`${lastModel}.${basename(folders.staging)}`, lastModel);
+  // and its bundles' models, where the pages look for them beside it (src/site/data.ts)
+  const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
+  rmSync(lastBundles, { recursive: true, force: true });
+  if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
   result.published = {
     dist,
     tuples: model.tuples.length,
