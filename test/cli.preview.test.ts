@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { fileFor } from '../src/cli/preview.ts';
 import { REPO_ROOT, tempDir } from './helpers/workspace.ts';
@@ -47,6 +47,23 @@ describe('readback preview', () => {
     expect((await fetch(`${url}report.json`)).headers.get('content-type')).toContain('application/json');
     expect((await fetch(`${url}nothing/`)).status).toBe(404);
     expect((await fetch(`${url}%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
+    preview.stop();
+    expect(await preview.exit).toBe(0);
+  });
+
+  it('serves a partner bundle on its own at the path its links start from, every link of its pages resolving', async () => {
+    const bundles = join(inject('sampleRoot'), 'dist', 'partners');
+    const partnerId = readdirSync(bundles).find((name) => !name.endsWith('.html'))!;
+    const preview = startPreview([join(bundles, partnerId)]);
+    const url = await preview.url;
+    expect(url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/partners/${partnerId}/$`));
+    const origin = new URL(url).origin;
+    expect((await fetch(origin, { redirect: 'manual' })).headers.get('location')).toBe(`/partners/${partnerId}/`);
+    const pages = [url];
+    const home = await (await fetch(url)).text();
+    for (const [, href] of home.matchAll(/href="(\/[^"#]*)/g)) pages.push(`${origin}${href}`);
+    expect(pages.length).toBeGreaterThan(3);
+    for (const page of pages) expect((await fetch(page)).status, page).toBe(200);
     preview.stop();
     expect(await preview.exit).toBe(0);
   });

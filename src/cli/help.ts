@@ -147,8 +147,9 @@ Usage:
   readback preview [DIR] [--port N]
 
 DIR is the built site (default: dist). It is served on 127.0.0.1 only, at the printed URL; a
-partner bundle (DIR/partners/<partner_id>) can be previewed on its own the same way. Ctrl-C stops
-it.
+partner bundle (dist/partners/<partner_id>) can be previewed on its own the same way, served at
+the path its links start from (its base URL's path, /partners/<partner_id>/ by default). Ctrl-C
+stops it.
 
 Options:
   --port N      the port (default: a free one)

@@ -1,5 +1,5 @@
 /** `readback preview`: a built site served on 127.0.0.1, for a look before publishing. */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { type Io, UsageError } from '../io/context.ts';
@@ -41,9 +41,30 @@ export function fileFor(root: string, urlPath: string): string | null {
   return null;
 }
 
-export function previewServer(root: string): Server {
+/**
+ * The path a built site's links start from: `/` for a site at the root of its origin, or the path
+ * of a partner bundle's base URL (`/partners/<partner_id>/` by default), read from the home page's
+ * own link to itself.
+ */
+export function sitePathOf(root: string): string {
+  const home = join(root, 'index.html');
+  if (!existsSync(home)) return '/';
+  const brand = /<a class="brand" href="(\/[^"]*)"/.exec(readFileSync(home, 'utf8'));
+  return brand && brand[1]!.endsWith('/') ? brand[1]! : '/';
+}
+
+export function previewServer(root: string, base = '/'): Server {
   return createServer((request, response) => {
-    const file = request.method === 'GET' || request.method === 'HEAD' ? fileFor(root, request.url ?? '/') : null;
+    const url = request.url ?? '/';
+    // the site is served where its links expect it; the bare origin leads there
+    if (base !== '/' && (url === '/' || url === base.slice(0, -1))) {
+      response.writeHead(302, { location: base });
+      response.end();
+      return;
+    }
+    const inSite = base === '/' ? url : url.startsWith(base) ? url.slice(base.length - 1) : null;
+    const file =
+      inSite !== null && (request.method === 'GET' || request.method === 'HEAD') ? fileFor(root, inSite) : null;
     if (!file) {
       const notFound = fileFor(root, '/404.html');
       response.writeHead(request.method === 'GET' || request.method === 'HEAD' ? 404 : 405, {
@@ -54,7 +75,7 @@ export function previewServer(root: string): Server {
       return;
     }
     // a folder asked for without its trailing slash: redirect, so its relative links resolve as deployed
-    const path = (request.url ?? '/').split('?')[0]!;
+    const path = url.split('?')[0]!;
     if (file.endsWith(`${sep}index.html`) && !path.endsWith('/') && !path.endsWith('index.html')) {
       response.writeHead(301, { location: `${path}/` });
       response.end();
@@ -84,7 +105,8 @@ export async function previewCommand(
   const port = options.port === undefined ? 0 : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be a port number from 0 to 65535, not "${options.port}"`);
-  const server = previewServer(root);
+  const base = sitePathOf(root);
+  const server = previewServer(root, base);
   await new Promise<void>((done, fail) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       fail(error.code === 'EADDRINUSE' ? new UsageError(`port ${port} is in use; give another with --port`) : error),
@@ -92,7 +114,7 @@ export async function previewCommand(
     server.listen(port, '127.0.0.1', done);
   });
   const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/`;
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}${base}`;
   io.stdout.write(`${url}\n`);
   io.stderr.write(`serving ${root} at ${url} (Ctrl-C stops)\n`);
   await stopped;
