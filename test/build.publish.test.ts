@@ -121,6 +121,11 @@ describe('npm run build as a command', () => {
     expect(help.stdout).toBe(spawnBuild(copyWorkspace(), {}, ['--help']).stdout);
     expect((await runCli(['--help'])).stdout).toContain('readback build [--root DIR] [--out DIR]');
     expect((await runCli(['build', 'extra'])).code).toBe(64);
+    // a mistyped folder is a usage error, and nothing is written for it
+    const missing = join(tempDir(), 'no-such-workspace');
+    expect((await runCli(['build', '--root', missing])).code).toBe(64);
+    expect((await runCli(['verify', join(missing, 'dist')])).code).toBe(64);
+    expect(existsSync(missing)).toBe(false);
   });
 });
 

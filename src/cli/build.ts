@@ -2,11 +2,14 @@
  * `readback build` (and `npm run build`): publish() on a workspace, its refusals printed with
  * their codes, its exit code chosen from them.
  */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { exitCodeOf, formatProblem, problem } from '../core/problems.ts';
 import { type Io, today, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
 import { pageSizeOf } from '../pdf/page-size.ts';
+
+const counted = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 export interface BuildArgs {
   root?: string;
@@ -20,6 +23,9 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   const say = (line: string) => io.stderr.write(`${line}\n`);
   const env = args.env;
   const root = resolve(io.cwd, args.root ?? '.');
+  // nothing is written for a folder that is not there (a mistyped --root)
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new UsageError(`--root ${args.root ?? '.'}: no such folder (${root})`);
   const dist = resolve(io.cwd, args.out ?? resolve(root, 'dist'));
   // settings that cannot work are refused before anything is read or written
   const size = pageSizeOf(env.READBACK_PDF_SIZE);
@@ -68,7 +74,7 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   if (result.published) {
     const p = result.published;
     say(
-      `published ${p.dist} (${p.tuples} tuples, ${p.metrics} metrics, ${p.links} links checked, ${p.hashes} hashes verified)`,
+      `published ${p.dist} (${counted(p.tuples, 'tuple')}, ${counted(p.metrics, 'metric')}, ${counted(p.links, 'link')} checked, ${counted(p.hashes, 'hash', 'hashes')} verified)`,
     );
     return 0;
   }

@@ -136,7 +136,8 @@ Writes into DIR (default: the current folder; created when missing):
   readback.config.yaml                 the site's title, URLs, accent colour and logo
   .github/workflows/readback.yml       CI: dictionary check, reconcile, build, verify
   .gitignore                           dist/ and .readback/
-  package.json                         only when DIR has none: readback as a development dependency
+  package.json                         only when DIR has none: readback as a development dependency,
+                                       installed from vendor/readback-<version>.tgz
 
 Never overwrites a file: when any of them exists, nothing is written.
 

@@ -54,13 +54,18 @@ function createSha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+function packageVersion(): string {
+  return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+}
+
 function packageJson(): string {
-  const version = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+  const version = packageVersion();
   const manifest = {
     private: true,
     type: 'module',
     scripts: { reconcile: 'readback reconcile', build: 'readback build', preview: 'readback preview dist' },
-    devDependencies: { readback: `^${version}` },
+    // Readback is not on the npm registry: its packed tarball, committed beside the data, is what npm ci installs
+    devDependencies: { readback: `file:vendor/readback-${version}.tgz` },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
@@ -91,7 +96,12 @@ export function initCommand(positionals: string[], io: Io): number {
       ...[...files.keys(), ...history].sort().map((name) => `  ${name}`),
       '',
       'Next:',
-      ...(writePackage ? ['  npm install    (installs readback, as the package.json written here says)'] : []),
+      ...(writePackage
+        ? [
+            `  copy readback-${packageVersion()}.tgz to vendor/ (npm pack in a Readback checkout makes it) and commit it`,
+            '  npm install    (installs readback from vendor/, as the package.json written here says)',
+          ]
+        : []),
       `  npx readback reconcile${shown}    (green: both exports agree)`,
       `  npx readback build${shown}    (the site and the one-pagers, in dist/)`,
       `  npx readback preview ${dirArg === '.' ? 'dist' : join(dirArg, 'dist')}    (a look at them)`,

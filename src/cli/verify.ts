@@ -1,7 +1,8 @@
 /** `readback verify DIR`: every hash and every number a built site shows, replayed from its files. */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatProblem } from '../core/problems.ts';
-import type { Io } from '../io/context.ts';
+import { type Io, UsageError } from '../io/context.ts';
 import { type PdfTextReader, verifyPdfNumbers, verifySite, type VerifyResult } from '../io/verify.ts';
 
 /** The one-pagers' numbers, read with pdfjs-dist (a dependency); null where an installation lacks it. */
@@ -17,6 +18,7 @@ async function verifyPdfs(dir: string): Promise<VerifyResult | null> {
 
 export async function verifyCommand(dirArg: string, io: Io): Promise<number> {
   const dir = resolve(io.cwd, dirArg);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dirArg}: no such folder (${dir})`);
   const result = verifySite(dir);
   const pdf = await verifyPdfs(dir);
   const problems = [...result.problems, ...(pdf?.problems ?? [])];

@@ -193,7 +193,8 @@ function reconcileGithub(report: ReconcileReport, context: ReconcileFormatContex
     const properties = [
       ...(problem.file ? [`file=${githubProperty(jobPath(problem.file, context))}`] : []),
       ...(problem.line ? [`line=${problem.line}`] : []),
-      ...(problem.column ? [`col=${problem.column}`] : []),
+      // a CSV problem's column is the field number, not the character GitHub would mark: the line only
+      ...(problem.column && !problem.file?.endsWith('.csv') ? [`col=${problem.column}`] : []),
       `title=${githubProperty(`${problem.code}${tuple ? ` ${tuple.tuple_id}` : ''}${problem.metric_id ? ` ${problem.metric_id}` : ''}`)}`,
     ];
     return `::error ${properties.join(',')}::${githubData(problem.message)}`;

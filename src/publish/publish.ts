@@ -311,14 +311,14 @@ async function buildAndPublish(
       : []),
   ];
   if (urlProblems.length > 0) return refuse(urlProblems);
-  if (siteUrl === DEFAULT_SITE_URL)
-    log(
-      `note: the site URL is the example ${DEFAULT_SITE_URL}, so the one-pagers' links point there; set site_url in ${SETTINGS_FILE} (or READBACK_SITE_URL) to where dist/ is deployed`,
-    );
 
   // a folder that is no workspace is said to be one, before anything is read or written
   const missing = workspaceProblems(root);
   if (missing.length > 0) return refuse(missing);
+  if (siteUrl === DEFAULT_SITE_URL)
+    log(
+      `note: the site URL is the example ${DEFAULT_SITE_URL}, so the one-pagers' links point there; set site_url in ${SETTINGS_FILE} (or READBACK_SITE_URL) to where dist/ is deployed`,
+    );
 
   // 1. dictionary check: a forbidden or unexplained change stops the build
   const catalog = loadDictionaryCatalog(root);
