@@ -1,7 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 
-// SPEC §8: links in pages and PDFs are absolute, built from this URL.
+// docs/reference/site.md: links in pages and PDFs are absolute, built from this URL.
 export const DEFAULT_SITE_URL = 'https://readback.example.com';
 
 export default defineConfig({

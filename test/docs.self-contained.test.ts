@@ -28,8 +28,20 @@ describe('user-facing text', () => {
     expect(offending).toEqual([]);
   });
 
+  it('in everything the package ships (sources and their comments included) names no document outside it', () => {
+    const shipped = [
+      ...files('src', /\.(ts|astro|mjs)$/),
+      ...files('templates', /./),
+      ...files('bin', /./),
+      'astro.config.mjs',
+      'content/faq.md',
+    ];
+    const offending = shipped.filter((file) => OUTSIDE.test(readFileSync(join(REPO_ROOT, file), 'utf8')));
+    expect(offending).toEqual([]);
+  });
+
   it('in every --help names no document outside the repository', async () => {
-    for (const topic of ['main', 'reconcile', 'dictionary', 'verify']) {
+    for (const topic of ['main', 'reconcile', 'dictionary', 'verify', 'build', 'init', 'manifest', 'preview']) {
       const { stdout } = await runCli(topic === 'main' ? ['--help'] : ['help', topic]);
       expect(stdout.length, topic).toBeGreaterThan(50);
       expect(stdout, topic).not.toMatch(OUTSIDE);

@@ -1,4 +1,4 @@
-/** Synthetic, SPEC-valid workspaces for the benchmark: any number of rows, metrics and tuples. */
+/** Synthetic, valid workspaces for the benchmark: any number of rows, metrics and tuples. */
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-/** `readback dictionary check|diff|release` (SPEC §6–§7). */
+/** `readback dictionary check|diff|release` (docs/reference/cli.md–§7). */
 import { resolve } from 'node:path';
 import { formatDiff } from '../core/diff-format.ts';
 import { parseFormat } from './format.ts';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `readback` command line (SPEC §6). Parses arguments, calls io + core, prints, picks the exit code. */
+/** The `readback` command line (docs/reference/cli.md). Parses arguments, calls io + core, prints, picks the exit code. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT_SOFTWARE, EXIT_USAGE, type Io, unexpectedFailure, UsageError } from '../io/context.ts';
 import { HELP } from './help.ts';

@@ -1,4 +1,4 @@
-/** SPEC §5: exact aggregation rules, one streaming state per metric and export. */
+/** docs/reference/checks.md: exact aggregation rules, one streaming state per metric and export. */
 import {
   addDecimal,
   type CellValue,
@@ -114,7 +114,7 @@ export interface RowValues extends DecimalSlots {
   kind: Uint8Array;
 }
 
-/** An empty cell (SPEC §4: null). The other kinds are decimal.ts's NOT_A_NUMBER, SMALL and LARGE. */
+/** An empty cell (docs/reference/workspace.md: null). The other kinds are decimal.ts's NOT_A_NUMBER, SMALL and LARGE. */
 export const EMPTY = 3;
 
 export function newRowValues(fields: number): RowValues {
@@ -262,7 +262,7 @@ export function observeAt(
 
 /**
  * Folds `from` into `into`: afterwards `into` is what observing both states' cells in one state
- * gives. Reconcile observes each cell once, into its period's state (SPEC §8.1), and folds the
+ * gives. Reconcile observes each cell once, into its period's state (docs/reference/site.md), and folds the
  * periods into the window's aggregate.
  */
 export function mergeAggregate(into: AggregateState, from: AggregateState): void {

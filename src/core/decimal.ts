@@ -1,6 +1,6 @@
 /**
  * Exact decimal arithmetic on scaled bigints. A KPI value is never a binary float:
- * `units / 10^scale` is the number, both parts exact. SPEC §5 requires exact
+ * `units / 10^scale` is the number, both parts exact. docs/reference/checks.md requires exact
  * aggregation and a single rounding step; this module is the only place numbers
  * are parsed, rounded and formatted.
  */
@@ -12,7 +12,7 @@ export interface Decimal {
   readonly scale: number;
 }
 
-/** A plain decimal as SPEC §4 allows it in an export: `-?\d+(\.\d+)?`. */
+/** A plain decimal as docs/reference/workspace.md allows it in an export: `-?\d+(\.\d+)?`. */
 export const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export type RoundingMode = 'half_up' | 'half_even';

@@ -1,4 +1,4 @@
-/** SPEC §3: reading and checking one version of the metric dictionary. */
+/** docs/reference/workspace.md: reading and checking one version of the metric dictionary. */
 import { type Decimal, parseDecimal, normalizeScale } from './decimal.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 import { parseYaml, validate } from './located.ts';
@@ -169,7 +169,7 @@ export interface Epsilon {
   written: string;
 }
 
-/** SPEC §3: the metric's override, else its class default; basis points become percentage points. */
+/** docs/reference/workspace.md: the metric's override, else its class default; basis points become percentage points. */
 export function epsilonFor(metric: Metric, dictionary: Dictionary): Epsilon {
   const classDefault = dictionary.classes[metric.class];
   const own = metric.epsilon !== undefined || metric.epsilon_bp !== undefined;
@@ -188,7 +188,7 @@ export function epsilonFor(metric: Metric, dictionary: Dictionary): Epsilon {
   return { value, source, written: `epsilon: "${spec.epsilon}"` };
 }
 
-/** SPEC §3: a metric past `deprecated_after` may not appear in an export whose window starts after that date. */
+/** docs/reference/workspace.md: a metric past `deprecated_after` may not appear in an export whose window starts after that date. */
 export function isDeprecatedForWindow(metric: Metric, windowStartMs: number): boolean {
   if (!metric.deprecated_after) return false;
   const firstDayAfter = Date.parse(`${metric.deprecated_after}T00:00:00Z`) + 86_400_000;

@@ -1,4 +1,4 @@
-/** SPEC §7: one diff, five formats. Every finding carries its rule id and fingerprint in each. */
+/** docs/reference/dictionary-changes.md: one diff, five formats. Every finding carries its rule id and fingerprint in each. */
 import { githubData, githubProperty, markdownCell, OUTPUT_FORMATS, type OutputFormat, xml } from './ci-text.ts';
 import { CLASS_ORDER, type DiffReport, type Finding } from './diff.ts';
 

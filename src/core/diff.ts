@@ -1,5 +1,5 @@
 /**
- * SPEC §7: classifying every change between two dictionary versions. Identity follows the
+ * docs/reference/dictionary-changes.md: classifying every change between two dictionary versions. Identity follows the
  * OpenTelemetry rule: unit, aggregation, weight, class and formula_ref are part of what an id
  * names; label and wording are not.
  */
@@ -461,7 +461,7 @@ export function versionBump(from: string, to: string): Bump | 'backwards' {
   return 'none';
 }
 
-/** Below 1.0.0 a minor bump counts as major (SPEC §7). */
+/** Below 1.0.0 a minor bump counts as major (docs/reference/dictionary-changes.md). */
 export function bumpSatisfies(actual: Bump | 'backwards', required: Bump, toVersion: string): boolean {
   if (actual === 'backwards') return false;
   const effective: Bump = toVersion.startsWith('0.') && actual === 'minor' ? 'major' : actual;

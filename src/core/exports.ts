@@ -1,6 +1,6 @@
 /**
- * SPEC §4–§5: checking one export's header and rows while they stream past, and
- * folding them into per-period aggregates of each metric (SPEC §8.1), which make the window's.
+ * docs/reference/workspace.md–§5: checking one export's header and rows while they stream past, and
+ * folding them into per-period aggregates of each metric (docs/reference/site.md), which make the window's.
  * Memory grows with periods × metrics and with the rows that carry a bypass, never with rows.
  */
 import { EMPTY, newAggregate, newRowValues, type AggregateState } from './aggregate.ts';
@@ -46,7 +46,7 @@ export interface BypassPair {
   line: number;
 }
 
-/** SPEC §8.1: one period of an export. */
+/** docs/reference/site.md: one period of an export. */
 export interface PeriodValues {
   /** period_start as this export first writes it */
   periodText: string;
@@ -78,7 +78,7 @@ export interface ExportSummary {
   /** per period_start instant (nanoseconds), in the order first read: the period's values (complete once `finish` returned) */
   periods: Map<bigint, PeriodValues>;
   /**
-   * SPEC §5 step 6: per row key (`rowKey`: the period_start instant and the declared dimension
+   * docs/reference/checks.md step 6: per row key (`rowKey`: the period_start instant and the declared dimension
    * values), the (bypass, freeze) pairs that carry a bypass or freeze id
    */
   bypassPairs: Map<string, Map<string, BypassPair>>;
@@ -152,7 +152,7 @@ export class ExportAccumulator {
       this.#summary.problems.push(problem(code, message, { file: this.#context.file, line, column }, metricId));
   }
 
-  /** SPEC §5 step 4: the header row. */
+  /** docs/reference/checks.md step 4: the header row. */
   header(fields: readonly string[], line: number): void {
     const { dictionary, window, dimensions } = this.#context;
     this.#summary.headerSeen = true;
@@ -248,13 +248,13 @@ export class ExportAccumulator {
     }
   }
 
-  /** SPEC §5 steps 5–6: one data row, as strings. */
+  /** docs/reference/checks.md steps 5–6: one data row, as strings. */
   row(fields: readonly string[], line: number): void {
     this.#stringRow.fields = fields;
     this.record(this.#stringRow, line);
   }
 
-  /** SPEC §5 steps 5–6: one data row. */
+  /** docs/reference/checks.md steps 5–6: one data row. */
   record(row: Row, line: number): void {
     const summary = this.#summary;
     summary.rows++;
@@ -303,7 +303,7 @@ export class ExportAccumulator {
       }
     }
     if (period === null) return;
-    // SPEC §8.1: each cell goes to its period's aggregate; the window's is folded from them in finish()
+    // docs/reference/site.md: each cell goes to its period's aggregate; the window's is folded from them in finish()
     const number = this.#periodNumberOf(period, periodText, line);
     const stores = this.#slotStores;
     for (let c = 0; c < columns.length; c++) {
@@ -442,7 +442,7 @@ export class ExportAccumulator {
 }
 
 /**
- * SPEC §5 step 6: a row key, the period_start instant (so 00:00:00Z and 00:00:00.000Z are one
+ * docs/reference/checks.md step 6: a row key, the period_start instant (so 00:00:00Z and 00:00:00.000Z are one
  * period) and the declared dimension values.
  */
 export function rowKey(period: bigint, dimensions: readonly string[]): string {

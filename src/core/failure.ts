@@ -1,4 +1,4 @@
-/** SPEC §6: the failure artifact and owner tickets a red tuple leaves behind. Pure text. */
+/** docs/reference/cli.md: the failure artifact and owner tickets a red tuple leaves behind. Pure text. */
 import { absDecimal, compareDecimal, type Decimal, parseDecimal } from './decimal.ts';
 import { formatProblem, PROBLEMS, type Problem } from './problems.ts';
 import { z } from 'zod';
@@ -68,7 +68,7 @@ export function failureArtifact(entry: TupleReport, replayCommand: string): Fail
 export const LARGEST_PERIODS_SHOWN = 5;
 
 /**
- * SPEC §8.1: the periods of a metric whose delta is largest, largest first (earlier periods first
+ * docs/reference/site.md: the periods of a metric whose delta is largest, largest first (earlier periods first
  * among equals). A period with a value on one side only counts that value as its delta here.
  */
 export function largestPeriodDeltas(
@@ -182,7 +182,7 @@ export function tupleOwnedProblems(entry: TupleReport): Problem[] {
 }
 
 /**
- * SPEC §4: the ticket for a tuple's red problems that belong to no metric, addressed to the
+ * docs/reference/workspace.md: the ticket for a tuple's red problems that belong to no metric, addressed to the
  * tuple's `owner`; without one it says that it addresses nobody and where to name someone.
  */
 export function tupleTicket(

@@ -1,4 +1,4 @@
-/** SPEC §7: `dictionary check` — the newest release against the current dictionary, plus frozen-history integrity. */
+/** docs/reference/dictionary-changes.md: `dictionary check` — the newest release against the current dictionary, plus frozen-history integrity. */
 import { classifyDictionaryChange, type DiffReport, fingerprint, type Finding } from './diff.ts';
 import type { LoadedDictionary } from './dictionary.ts';
 

@@ -1,4 +1,4 @@
-/** SPEC §5: hashes an auditor can recompute with standard tools. */
+/** docs/reference/checks.md: hashes an auditor can recompute with standard tools. */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
@@ -110,7 +110,7 @@ function canonicalPrimitive(value: unknown): string {
   return canonicalJson(value);
 }
 
-/** The seven fields the tuple revision hash is taken over (SPEC §5). */
+/** The seven fields the tuple revision hash is taken over (docs/reference/checks.md). */
 export const TUPLE_REVISION_FIELDS = [
   'tuple_id',
   'start_inclusive',

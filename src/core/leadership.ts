@@ -1,5 +1,5 @@
 /**
- * SPEC §8.1: what the leadership tiles and their export show, taken from the reconcile report
+ * docs/reference/site.md: what the leadership tiles and their export show, taken from the reconcile report
  * alone: the bypass columns of a period, the tile export's bytes, and a chart's geometry.
  */
 import { parseDecimal, rescale } from './decimal.ts';
@@ -61,7 +61,7 @@ export function tileSeries(entry: TupleReport, leadershipOnly: LeadershipOnlyTup
 }
 
 /**
- * SPEC §8.1: the tile export, one row per period of the tuple: period_start, the period's bypass
+ * docs/reference/site.md: the tile export, one row per period of the tuple: period_start, the period's bypass
  * and freeze ids (bypassColumns, leadership's pairs), then leadership's value of each metric as
  * the report writes it (minor units for money; an empty cell where the period has no value).
  */

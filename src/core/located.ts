@@ -1,6 +1,6 @@
 /**
  * Parsing YAML and JSON text into values while keeping where each value was written,
- * so that a schema violation can be reported at file:line:column (SPEC §6).
+ * so that a schema violation can be reported at file:line:column (docs/reference/cli.md).
  */
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -88,7 +88,7 @@ export function parseYaml(text: string, file: string, code: ProblemCode, options
 }
 
 /**
- * Control and bidirectional-override characters in any key or string value (SPEC §4's rule for
+ * Control and bidirectional-override characters in any key or string value (docs/reference/workspace.md's rule for
  * cells, applied to every text input): they can make one id display as another. Multi-line
  * values (markdown definitions, notes) may hold tabs and line breaks.
  */

@@ -1,4 +1,4 @@
-/** SPEC §4–§5 steps 1–2: export manifests and window parity. */
+/** docs/reference/workspace.md–§5 steps 1–2: export manifests and window parity. */
 import type { ExportWindow } from './exports.ts';
 import { parseJson, validate } from './located.ts';
 import { findingKey, problem, type Problem, type SourceLocation } from './problems.ts';
@@ -78,7 +78,7 @@ export function parseManifest(text: string, file: string, audience: Audience): M
   return { audience, file, manifest: problems.length === 0 ? manifest : null, problems, at };
 }
 
-/** The file an audience's export is written to (SPEC §2 layout). */
+/** The file an audience's export is written to (docs/reference/workspace.md layout). */
 export function exportFileName(audience: Audience): string {
   return `${audience}.csv`;
 }

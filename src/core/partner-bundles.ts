@@ -1,5 +1,5 @@
 /**
- * Partner bundles (SPEC §8.2): for each partner_id, a complete site of its own that holds that
+ * Partner bundles (docs/reference/site.md): for each partner_id, a complete site of its own that holds that
  * partner's tuples and nothing else. The internal site model lists the bundles; each bundle's own
  * model is the same site model built from that partner's tuples alone, on the bundle's base URL,
  * so every page, link and PDF of a bundle renders exactly as the internal one does, and nothing
@@ -15,7 +15,7 @@ export const PARTNERS_FOLDER = 'partners';
 /** What READBACK_PARTNER_SITE_URL must hold, replaced by each bundle's partner_id. */
 export const PARTNER_ID_PLACEHOLDER = '{partner_id}';
 
-/** SPEC §4: the explicit `partner_id`, or the lowercase ASCII slug of `partner`. */
+/** docs/reference/workspace.md: the explicit `partner_id`, or the lowercase ASCII slug of `partner`. */
 export function partnerIdOf(config: Pick<TupleConfig, 'partner' | 'partner_id'>): string {
   return config.partner_id ?? partnerSlug(config.partner);
 }

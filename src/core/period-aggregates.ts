@@ -1,5 +1,5 @@
 /**
- * SPEC §8.1: one metric's aggregate in every period of an export, held in typed arrays indexed by
+ * docs/reference/site.md: one metric's aggregate in every period of an export, held in typed arrays indexed by
  * the period's number (periods numbered in the order first read). A period costs a few words per
  * metric instead of an `AggregateState` object: running sums are doubles at one scale while they
  * are exact (aggregate.ts's fast path), and only a period whose values leave that path (more than
@@ -374,7 +374,7 @@ export class PeriodAggregates {
   }
 
   /**
-   * SPEC §8.1: period number `period`'s aggregate rounded once like the window's and written
+   * docs/reference/site.md: period number `period`'s aggregate rounded once like the window's and written
    * as the report writes it (`formatDecimal`); null when the period holds no value that makes an
    * aggregate.
    */
@@ -464,7 +464,7 @@ export class PeriodAggregates {
         break;
       }
       case LAST_OBSERVED: {
-        // the value of the latest period holding one, with its conflict (SPEC §5: last_observed)
+        // the value of the latest period holding one, with its conflict (docs/reference/checks.md: last_observed)
         const instants = this.#periods.instants;
         let latest = -1;
         for (let period = 0; period < count; period++) {

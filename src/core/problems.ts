@@ -1,5 +1,5 @@
 /**
- * The one vocabulary of findings, from a manifest to the published site (SPEC §5, §6). A problem
+ * The one vocabulary of findings, from a manifest to the published site (docs/reference/checks.md, §6). A problem
  * is data, never an exception: every check returns the problems it found and the run goes on to
  * report all of them. Every code any part of Readback reports is a row of `PROBLEMS`; the zod
  * enum, a tuple's status, the step order, the exit code and what reconcile may still compare are
@@ -16,7 +16,7 @@ import { z } from 'zod';
 export type Severity = 'invalid' | 'red' | 'publish';
 
 /**
- * What reconcile no longer compares once a problem is found (SPEC §5: every problem is reported,
+ * What reconcile no longer compares once a problem is found (docs/reference/checks.md: every problem is reported,
  * but none is the echo of another):
  * - `rows`: rows were left out of both the aggregates and the bypass pairs
  * - `metric`: that metric's aggregate is meaningless (its `metric_id` says which)
@@ -25,7 +25,7 @@ export type Severity = 'invalid' | 'red' | 'publish';
 export type LeavesOut = 'rows' | 'metric' | 'bypass-pairs';
 
 export interface ProblemRule {
-  /** 0 the workspace's own files; 1–7 the SPEC §5 steps; 8 building and publishing the site */
+  /** 0 the workspace's own files; 1–7 the docs/reference/checks.md steps; 8 building and publishing the site */
   step: number;
   severity: Severity;
   leavesOut?: LeavesOut;
@@ -302,7 +302,7 @@ export function findingKey(p: Problem): string {
 
 export type TupleStatus = 'green' | 'red' | 'invalid';
 
-/** SPEC §5: invalid beats red beats green; a problem found publishing counts as red. */
+/** docs/reference/checks.md: invalid beats red beats green; a problem found publishing counts as red. */
 export function statusOf(problems: readonly Problem[]): TupleStatus {
   if (problems.some((p) => PROBLEMS[p.code].severity === 'invalid')) return 'invalid';
   return problems.length > 0 ? 'red' : 'green';

@@ -1,5 +1,5 @@
 /**
- * SPEC §8: `readback.md`, the executive readback's words. Its front matter lists headlines
+ * docs/reference/site.md: `readback.md`, the executive readback's words. Its front matter lists headlines
  * `{ metric_id, text }`; every number on the page comes from the reconciled data, so a number
  * typed into a headline is an error.
  */

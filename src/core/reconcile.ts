@@ -1,5 +1,5 @@
 /**
- * SPEC §5: reconcile one tuple from what was read of it. Pure: the reader (src/io) streams
+ * docs/reference/checks.md: reconcile one tuple from what was read of it. Pure: the reader (src/io) streams
  * the files into ExportAccumulators and hands the results here.
  */
 import { finishAggregate } from './aggregate.ts';
@@ -73,7 +73,7 @@ const PAIRS_UNREADABLE = codesWhere((rule) => rule.leavesOut === 'bypass-pairs')
 const isStepOne = (p: Problem) => PROBLEMS[p.code].step === 1;
 
 /**
- * The tuple's report entry, and what leadership alone sees of it (SPEC §8.2): the values of its
+ * The tuple's report entry, and what leadership alone sees of it (docs/reference/site.md): the values of its
  * `leadership_only` metrics, aggregated from the same streaming pass with each metric's rule. They
  * stay out of the entry, which both audiences get; null when the tuple is invalid or its rows
  * were not aggregated.
@@ -83,7 +83,7 @@ export function reconcileTupleWithLeadershipOnly(inputs: TupleInputs): {
   leadershipOnly: LeadershipOnlyTuple | null;
 } {
   const { config, manifests, dictionary } = inputs;
-  // SPEC §5 order: step 1 (manifests, files, checksums), step 2, step 3, then what reading found
+  // docs/reference/checks.md order: step 1 (manifests, files, checksums), step 2, step 3, then what reading found
   const reads = AUDIENCES.map((audience) => inputs.exports[audience]);
   const problems: Problem[] = [
     ...inputs.configProblems,
@@ -111,7 +111,7 @@ export function reconcileTupleWithLeadershipOnly(inputs: TupleInputs): {
     );
 
   const metrics: MetricResult[] = [];
-  // SPEC §5: every problem found is reported, so steps 6 and 7 run whatever steps 3–5 found, on
+  // docs/reference/checks.md: every problem found is reported, so steps 6 and 7 run whatever steps 3–5 found, on
   // data read whole and never on data an earlier problem already explains (no problem is an echo
   // of another). Window parity comes "before any row is compared": other windows, runs or tuples
   // are not compared at all.
@@ -197,7 +197,7 @@ export function reconcileTupleWithLeadershipOnly(inputs: TupleInputs): {
     problems: inStepOrder(problems),
     periods: tuplePeriods(periods, pairsWhole ? [leadership!, partner!] : null),
   };
-  // key order of SPEC §6's example: artifact_id right after the hash, then the rest
+  // key order of docs/reference/cli.md's example: artifact_id right after the hash, then the rest
   const { tuple_id, status, tuple_revision_hash, ...rest } = entry;
   return {
     entry: { tuple_id, status, tuple_revision_hash, artifact_id: artifactId(entry), ...rest },
@@ -206,7 +206,7 @@ export function reconcileTupleWithLeadershipOnly(inputs: TupleInputs): {
 }
 
 /**
- * SPEC §8.2: the metrics tuple.yaml lists under `leadership_only` that only the leadership export
+ * docs/reference/site.md: the metrics tuple.yaml lists under `leadership_only` that only the leadership export
  * holds, each with its window value and every period's, rounded as the compared metrics are. A
  * metric whose aggregate cannot be made (no value at all, say) is left out: nothing is compared
  * for it, so nothing about it may make the entry both audiences see red or invalid.
@@ -259,7 +259,7 @@ function readbackProblems(
   ];
 }
 
-/** SPEC §6: the SHA-256 of the entry's canonical JSON without its artifact_id. */
+/** docs/reference/cli.md: the SHA-256 of the entry's canonical JSON without its artifact_id. */
 export function artifactId(entry: Omit<TupleReport, 'artifact_id'> | TupleReport): string {
   const { artifact_id: _ignored, ...rest } = entry as TupleReport;
   return canonicalSha256(rest);
@@ -380,7 +380,7 @@ function pairsByPeriod(summary: ExportSummary): Map<bigint, Map<string, BypassPa
   return byPeriod;
 }
 
-/** SPEC §8.1: the tuple's periods with each export's pairs in them (none when the pairs could not be judged). */
+/** docs/reference/site.md: the tuple's periods with each export's pairs in them (none when the pairs could not be judged). */
 function tuplePeriods(periods: readonly TuplePeriodKey[], sides: readonly ExportSummary[] | null): TuplePeriod[] {
   const [leadership, partner] = (sides ?? []).map(pairsByPeriod);
   const listed = (pairs: Map<string, BypassPair> | undefined) =>
@@ -415,7 +415,7 @@ interface TuplePeriodKey {
   partnerLine: number;
 }
 
-/** SPEC §8.1: every period either export holds, in period order. */
+/** docs/reference/site.md: every period either export holds, in period order. */
 function periodsOf(leadership: ExportSummary, partner: ExportSummary): TuplePeriodKey[] {
   const instants = [...new Set([...leadership.periods.keys(), ...partner.periods.keys()])];
   instants.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
@@ -466,7 +466,7 @@ function compareMetrics(
     const pass = compareDecimal(delta, epsilon) <= 0;
     const perPeriod = comparePeriods(metric.metric_id, leadership, partner, periods, epsilon);
     const periodsPass = perPeriod.every((period) => period.status === 'pass');
-    // key order of SPEC §6's example, then what the site shows besides
+    // key order of docs/reference/cli.md's example, then what the site shows besides
     const result: MetricResult = {
       metric_id: metric.metric_id,
       leadership: formatDecimal(leadershipValue),
@@ -495,7 +495,7 @@ function compareMetrics(
   }
 }
 
-/** SPEC §8.1: each period's aggregate on both sides, rounded like the window's, compared within epsilon. */
+/** docs/reference/site.md: each period's aggregate on both sides, rounded like the window's, compared within epsilon. */
 function comparePeriods(
   metricId: string,
   leadership: ExportSummary,

@@ -1,16 +1,16 @@
 /**
- * zod schemas: the single source of the input and output types (SPEC §3, §4, §6).
+ * zod schemas: the single source of the input and output types (docs/reference/workspace.md, §4, §6).
  * Inputs are strict objects, so a misspelt key is reported instead of silently ignored.
  */
 import { z } from 'zod';
 import { CURRENCY_CODE } from './money.ts';
 import { ProblemSchema } from './problems.ts';
 
-/** SPEC §3: opaque, stable; the CSV header, the URL anchor and the citation. */
+/** docs/reference/workspace.md: opaque, stable; the CSV header, the URL anchor and the citation. */
 export const METRIC_ID = /^[a-z][a-z0-9_.-]{1,63}$/;
-/** SPEC §4 */
+/** docs/reference/workspace.md */
 export const TUPLE_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
-/** SPEC §4: a bypass audit id (also used for parent freeze ids). */
+/** docs/reference/workspace.md: a bypass audit id (also used for parent freeze ids). */
 export const AUDIT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 /** RFC 3339 full-date */
@@ -100,7 +100,7 @@ export const TupleConfigSchema = z.strictObject({
   partner: z.string().min(1),
   title: z.string().min(1),
   /**
-   * where a red problem that is no metric's goes (SPEC §4): window or run parity, bypass parity
+   * where a red problem that is no metric's goes (docs/reference/workspace.md): window or run parity, bypass parity
    * @example "team:partner-ops <ops@example.com>"
    */
   owner: optional(z.string().min(1)),
@@ -143,7 +143,7 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 
 const DecimalStringSchema = z.string().regex(/^-?\d+(\.\d+)?$/);
 
-/** SPEC §8.1: one period of a metric, both sides rounded to the metric's precision like the window's values. */
+/** docs/reference/site.md: one period of a metric, both sides rounded to the metric's precision like the window's values. */
 export const PeriodValueSchema = z.object({
   /** @example "2026-04-06T00:00:00Z" */
   period_start: z.string(),
@@ -170,7 +170,7 @@ export const MetricResultSchema = z.object({
   owner: z.string(),
   label: z.string(),
   unit: UnitSchema,
-  /** SPEC §8.1: every period of the tuple, in period order (absent in reports written before them) */
+  /** docs/reference/site.md: every period of the tuple, in period order (absent in reports written before them) */
   periods: z.array(PeriodValueSchema).optional(),
 });
 export type MetricResult = z.infer<typeof MetricResultSchema>;
@@ -183,7 +183,7 @@ export const BypassRowSchema = z.object({
 
 export const BypassPairSchema = z.object({ bypass_audit_id: z.string(), parent_freeze_id: z.string() });
 
-/** SPEC §8.1: one period of the tuple with the (bypass, freeze) pairs each export carries in it. */
+/** docs/reference/site.md: one period of the tuple with the (bypass, freeze) pairs each export carries in it. */
 export const TuplePeriodSchema = z.object({
   period_start: z.string(),
   leadership_bypasses: z.array(BypassPairSchema),
@@ -212,12 +212,12 @@ export const TupleReportSchema = z.object({
   bypasses: z.array(BypassRowSchema),
   metrics: z.array(MetricResultSchema),
   problems: z.array(ProblemSchema),
-  /** SPEC §8.1: every period either export holds, in period order (empty when rows were not compared) */
+  /** docs/reference/site.md: every period either export holds, in period order (empty when rows were not compared) */
   periods: z.array(TuplePeriodSchema).optional(),
 });
 export type TupleReport = z.infer<typeof TupleReportSchema>;
 
-/** SPEC §8.1: one period of a leadership-only metric, rounded like the window's value. */
+/** docs/reference/site.md: one period of a leadership-only metric, rounded like the window's value. */
 export const LeadershipOnlyPeriodSchema = z.object({
   /** @example "2026-04-06T00:00:00Z" */
   period_start: z.string(),
@@ -237,7 +237,7 @@ export const LeadershipOnlyMetricSchema = z.object({
 export type LeadershipOnlyMetric = z.infer<typeof LeadershipOnlyMetricSchema>;
 
 /**
- * SPEC §8.2: what leadership sees of a tuple that partners never do. Kept outside the tuple's
+ * docs/reference/site.md: what leadership sees of a tuple that partners never do. Kept outside the tuple's
  * entry, so the entry (what /tuples/<id>/report.json publishes and artifact_id hashes) is the
  * same for both audiences.
  */

@@ -1,5 +1,5 @@
 /**
- * The one object the site renders (SPEC §8): the reconcile report plus what the glossary needs
+ * The one object the site renders (docs/reference/site.md): the reconcile report plus what the glossary needs
  * from every dictionary version. Built once per build; pages only read it.
  */
 import { z } from 'zod';
@@ -145,7 +145,7 @@ export type PublishedHeadline = z.infer<typeof PublishedHeadlineSchema>;
 export const ShownValueSchema = z.object({ value: z.string().nullable(), display: z.string() });
 
 /**
- * SPEC §8.1: the per-period table of a tuple, one row per period, with the bypass and freeze ids
+ * docs/reference/site.md: the per-period table of a tuple, one row per period, with the bypass and freeze ids
  * always shown. The annex shows both sides and the delta of each metric; the leadership page
  * leadership's values only (its cells have no partner or delta).
  */
@@ -191,7 +191,7 @@ export const GeneratedDownloadSchema = DownloadSchema.omit({ source: true });
 export const TuplePageSchema = z.object({
   tuple_id: z.string(),
   partner: z.string(),
-  /** the bundle this tuple is published in (SPEC §4, §8.2) */
+  /** the bundle this tuple is published in (docs/reference/workspace.md, §8.2) */
   partner_id: z.string(),
   title: z.string(),
   report: TupleReportSchema,
@@ -222,7 +222,7 @@ export const TuplePageSchema = z.object({
   readback_href: z.string(),
   /** the latest generated_at of the two manifests: the PDF's creation date, taken from the inputs */
   generated_at: z.string(),
-  /** SPEC §8.1: the annex's per-period table, both sides (the partner export's bypass pairs) */
+  /** docs/reference/site.md: the annex's per-period table, both sides (the partner export's bypass pairs) */
   period_table: PeriodTableSchema,
 });
 export type TuplePage = z.infer<typeof TuplePageSchema>;
@@ -265,7 +265,7 @@ export const LeadershipTileSchema = z.object({
 });
 export type LeadershipTile = z.infer<typeof LeadershipTileSchema>;
 
-/** SPEC §8.1: `/leadership/<tuple_id>/`: the internal site only, never a partner's bundle. */
+/** docs/reference/site.md: `/leadership/<tuple_id>/`: the internal site only, never a partner's bundle. */
 export const LeadershipPageSchema = z.object({
   tuple_id: z.string(),
   partner: z.string(),
@@ -326,7 +326,7 @@ export const SiteModelSchema = z.object({
   look: SiteLookSchema,
   /** without a trailing slash; a partner bundle's may hold a path: @example "https://readback.example.com" */
   site_url: z.string(),
-  /** the partner this site is for (a partner bundle, SPEC §8.2); null for the internal site */
+  /** the partner this site is for (a partner bundle, docs/reference/site.md); null for the internal site */
   partner_id: z.string().nullable(),
   /** the partner bundles the internal site lists at /partners/ (none in a bundle) */
   partners: z.array(PartnerBundleSchema),
@@ -495,7 +495,7 @@ function anchorCarriers<Row>(rowsInPageOrder: readonly Row[], anchorOf: (row: Ro
   return carriers;
 }
 
-/** SPEC §8: one #<metric_id> anchor per metric on a diff page, on its first row as the page groups them. */
+/** docs/reference/site.md: one #<metric_id> anchor per metric on a diff page, on its first row as the page groups them. */
 export function diffPage(diff: DiffReport): DiffPage {
   const carriers = anchorCarriers(
     groupByClass(diff.findings).flatMap(([, findings]) => findings),
@@ -571,7 +571,7 @@ function tuplePage(
   });
   const headlines = content.readback.headlines.map((h) => {
     const metric = byId.get(h.metric_id)!;
-    // SPEC §8 / DECISIONS: headlines show the partner export's value, the number partners can download
+    // docs/reference/site.md / DECISIONS: headlines show the partner export's value, the number partners can download
     const value = metric.display.partner;
     const words = {
       unit: metric.unit_name,
@@ -647,7 +647,7 @@ const shown = (value: string | null, shownAs: ShownAs) => ({
 });
 
 /**
- * SPEC §8.1: a tuple's per-period table. `sides` both: each metric's two values and delta with the
+ * docs/reference/site.md: a tuple's per-period table. `sides` both: each metric's two values and delta with the
  * partner export's bypass pairs (the annex); leadership: leadership's values with its own pairs.
  */
 function periodTable(
@@ -691,14 +691,14 @@ function periodTable(
   };
 }
 
-/** SPEC §8.1: `period-<YYYYMMDDTHHMMSSZ>`, the anchor of a period's row. */
+/** docs/reference/site.md: `period-<YYYYMMDDTHHMMSSZ>`, the anchor of a period's row. */
 export function periodAnchor(periodStart: string): string {
   return `period-${compactInstant(periodStart)}`;
 }
 
 const CHART_BOX = { width: 240, height: 64, padding: 6 };
 
-/** SPEC §8.1: the leadership page of one published tuple: its tiles, per-period table and tile export. */
+/** docs/reference/site.md: the leadership page of one published tuple: its tiles, per-period table and tile export. */
 function leadershipPage(
   page: TuplePage,
   leadershipOnly: LeadershipOnlyTuple | undefined,
@@ -783,7 +783,7 @@ function targetOf(config: TupleConfig, metric: MetricResult, shownAs: ShownAs): 
 }
 
 /**
- * One partner's bundle (SPEC §8.2): the site model of its tuples alone, on its own base URL. The
+ * One partner's bundle (docs/reference/site.md): the site model of its tuples alone, on its own base URL. The
  * report holds only its tuple entries (each byte for byte the internal one); the glossary only the
  * metrics those tuples show, each listing only them and naming no other metric; the dictionary
  * versions only those they cite; and no dictionary diff.

@@ -1,5 +1,5 @@
 /**
- * Byte-level hygiene csv-parse does not enforce (SPEC §4, issue "hostile input"): one line-ending
+ * Byte-level hygiene csv-parse does not enforce (docs/reference/workspace.md, issue "hostile input"): one line-ending
  * style per file, and no control or bidirectional-override characters in any cell (a NUL, or a
  * U+202E that makes "BYP-1" display as "1-PYB", is never legitimate in an export).
  * Streams: feed text chunks in order; the first problem found is kept.

@@ -1,4 +1,4 @@
-/** SPEC §4: RFC 3339 UTC timestamps with a `Z` suffix. */
+/** docs/reference/workspace.md: RFC 3339 UTC timestamps with a `Z` suffix. */
 
 const UTC_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
 const RFC3339_ANY_OFFSET = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -26,7 +26,7 @@ export function parseUtcInstant(text: string): bigint | null {
 }
 
 /**
- * Why an RFC 3339 timestamp that is not in the form SPEC §4 asks for (`YYYY-MM-DDTHH:MM:SSZ`) was
+ * Why an RFC 3339 timestamp that is not in the form docs/reference/workspace.md asks for (`YYYY-MM-DDTHH:MM:SSZ`) was
  * refused, or null when it is not RFC 3339 at all (or is in that form).
  */
 export function rfc3339Variant(text: string): string | null {

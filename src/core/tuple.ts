@@ -1,4 +1,4 @@
-/** SPEC §4: `tuple.yaml`. */
+/** docs/reference/workspace.md: `tuple.yaml`. */
 import { parseYaml, validate } from './located.ts';
 import { problem, type Problem } from './problems.ts';
 import { TUPLE_ID, type TupleConfig, TupleConfigSchema } from './schemas.ts';

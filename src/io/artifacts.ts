@@ -1,4 +1,4 @@
-/** Writes the reconcile report, failure artifacts and owner tickets under `.readback/reconcile/` (SPEC §6). */
+/** Writes the reconcile report, failure artifacts and owner tickets under `.readback/reconcile/` (docs/reference/cli.md). */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {

@@ -2,7 +2,7 @@
  * Streams one export once: each chunk of bytes is hashed (SHA-256) and read by the byte path
  * (core/csv-bytes.ts), or, from wherever the byte path hands over, by the reference reader
  * (strict UTF-8 decoder, byte guard, csv-parse); records feed the core's ExportAccumulator
- * (SPEC §4–§5).
+ * (docs/reference/workspace.md–§5).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

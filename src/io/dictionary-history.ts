@@ -1,4 +1,4 @@
-/** Frozen dictionary history (SPEC §2, §7): integrity sums and `dictionary release`. */
+/** Frozen dictionary history (docs/reference/workspace.md, §7): integrity sums and `dictionary release`. */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * The published site's link graph: every page, its anchors, and every link in pages and PDFs
- * (SPEC §8: links resolve, anchors are stable).
+ * (docs/reference/site.md: links resolve, anchors are stable).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -84,7 +84,7 @@ export async function indexSite(
 
 /**
  * The part of a site's index below `folder` (`partners/acme`), as a site of its own: its pages and
- * the links found in them, their paths taken from that folder (a partner bundle, SPEC §8.2).
+ * the links found in them, their paths taken from that folder (a partner bundle, docs/reference/site.md).
  */
 export function folderIndex(index: SiteIndex, folder: string): SiteIndex {
   const prefix = `/${folder}/`;

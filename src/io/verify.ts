@@ -1,5 +1,5 @@
 /**
- * `readback verify DIR` (SPEC §6): recompute, from a built site alone, every tuple revision hash,
+ * `readback verify DIR` (docs/reference/cli.md): recompute, from a built site alone, every tuple revision hash,
  * dictionary_sha256, download hash and artifact id, as an auditor would.
  */
 import { createHash } from 'node:crypto';
@@ -43,7 +43,7 @@ function walk(dir: string, prefix = ''): string[] {
 }
 
 /**
- * The partner bundles a site holds (SPEC §8.2), as folders relative to it: `partners/<partner_id>`.
+ * The partner bundles a site holds (docs/reference/site.md), as folders relative to it: `partners/<partner_id>`.
  * Each is a site of its own, with its own SHA256SUMS, verified as one; the site around it lists and
  * checks only its own files (the `partners/` index page among them).
  */
@@ -70,7 +70,7 @@ export function siteSums(dir: string): string {
   return files.map((file) => `${sha256(readFileSync(join(dir, file)))}  ${file}\n`).join('');
 }
 
-/** The values a page shows for a metric, each next to the report's own (SPEC §8: pages render, never recompute). */
+/** The values a page shows for a metric, each next to the report's own (docs/reference/site.md: pages render, never recompute). */
 const SHOWN_FIELDS = ['leadership', 'partner', 'delta', 'epsilon'] as const;
 type ShownField = (typeof SHOWN_FIELDS)[number];
 /** What a page may show of a metric: its four values, and its status as written. */

@@ -1,4 +1,4 @@
-/** Finding a Readback workspace's files (SPEC §2) and reading its dictionaries. */
+/** Finding a Readback workspace's files (docs/reference/workspace.md) and reading its dictionaries. */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseDictionary, type LoadedDictionary } from '../core/dictionary.ts';
@@ -83,7 +83,7 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
 }
 
 /**
- * What makes a folder a workspace with something to reconcile (SPEC §2): NOT_A_WORKSPACE when it
+ * What makes a folder a workspace with something to reconcile (docs/reference/workspace.md): NOT_A_WORKSPACE when it
  * has neither the dictionary nor the tuples folder (nothing may be written into it), NO_TUPLES when
  * it has a dictionary but no tuple folder. A missing dictionary beside tuples is BAD_DICTIONARY,
  * found by loadDictionaryCatalog.

@@ -1,5 +1,5 @@
 /**
- * The executive one-pager (SPEC §8): a projection of the same site model the annex renders.
+ * The executive one-pager (docs/reference/site.md): a projection of the same site model the annex renders.
  * Written with createElement so Node runs it without a JSX step.
  */
 import { createElement as h, type ReactElement } from 'react';

@@ -40,7 +40,7 @@ function registerFonts(): void {
   fontsReady = true;
 }
 
-/** A readback too long for one page even in the compact layout (SPEC §8: the PDF is one page). */
+/** A readback too long for one page even in the compact layout (docs/reference/site.md: the PDF is one page). */
 export class OnePagerOverflowError extends Error {
   readonly tupleId: string;
   readonly pages: number;

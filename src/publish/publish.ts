@@ -388,7 +388,7 @@ async function buildAndPublish(
   const modelBytes = `${JSON.stringify(model, null, 2)}\n`;
   for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
   writeFileSync(folders.model, modelBytes);
-  // SPEC §8.2: each partner's bundle renders a model of its own tuples alone, on its own base URL
+  // docs/reference/site.md: each partner's bundle renders a model of its own tuples alone, on its own base URL
   const sites: PublishedSite[] = [{ folder: '', model }];
   for (const bundle of model.partners) {
     const bundleModel = buildPartnerSiteModel(modelInputs, bundle);

@@ -2,7 +2,7 @@
  * What the site renders: the one site model the build wrote (the reconcile report plus the
  * dictionary versions). Pages read it and never recompute a number (STYLE: the site renders results).
  *
- * One build renders the internal site and every partner bundle (SPEC §8.2): pages shared by both
+ * One build renders the internal site and every partner bundle (docs/reference/site.md): pages shared by both
  * take an optional `[...site]` route segment, absent for the internal site and `partners/<id>` for
  * a bundle, and read that audience's own model, whose links start at its own base path.
  */
