@@ -104,7 +104,7 @@ function printed(problems: readonly Problem[], folders: Record<string, string> =
   return text;
 }
 
-const fence = (text: string) => `\`\`\`text\n${text}\n\`\`\``;
+const fence = (text: string, language = 'text') => `\`\`\`${language}\n${text}\n\`\`\``;
 
 interface Example {
   /** how the input came about: a corpus case's name or a sentence */
@@ -363,6 +363,7 @@ export async function generatedSections(): Promise<Map<string, string>> {
     ['diff-examples', diffExamples()],
     ['cli', cliSection()],
     ['schemas', schemasTable()],
+    ['ci-workflow', fence(readFileSync(join(REPO_ROOT, 'templates/init/.github/workflows/readback.yml'), 'utf8').trimEnd(), 'yaml')],
   ]);
 }
 
