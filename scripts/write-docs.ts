@@ -363,7 +363,10 @@ export async function generatedSections(): Promise<Map<string, string>> {
     ['diff-examples', diffExamples()],
     ['cli', cliSection()],
     ['schemas', schemasTable()],
-    ['ci-workflow', fence(readFileSync(join(REPO_ROOT, 'templates/init/.github/workflows/readback.yml'), 'utf8').trimEnd(), 'yaml')],
+    [
+      'ci-workflow',
+      fence(readFileSync(join(REPO_ROOT, 'templates/init/.github/workflows/readback.yml'), 'utf8').trimEnd(), 'yaml'),
+    ],
   ]);
 }
 
