@@ -10,7 +10,7 @@
  * for Astro's compiled pages (pages.ts). Both folders are removed when the build ends, whatever
  * the outcome, and the lock is released.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -44,6 +44,7 @@ import { SITE_SUMS, siteSums, verifyPdfNumbers, verifySite } from '../io/verify.
 import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerJob } from '../pdf/pool.ts';
+import { PdfReadings } from '../pdf/readings.ts';
 import type { OnePagerOverflowError } from '../pdf/render.ts';
 import { astroWorkFolder } from './astro-project.ts';
 import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
@@ -417,11 +418,15 @@ async function buildAndPublish(
   );
   for (const job of jobs) mkdirSync(dirname(join(pdfFolder, job.file)), { recursive: true });
   let rendered = 0;
+  // what each PDF's render thread read back from it, by the SHA-256 of its bytes, for the link
+  // check and verify below (a file changed since has other bytes and is read again)
+  const readings = new PdfReadings();
   const pdfs = renderOnePagers(
     jobs,
     options.pageSize ?? 'LETTER',
-    (job, pdf) => {
+    (job, pdf, reading) => {
       writeFileSync(join(pdfFolder, job.file), pdf);
+      readings.remember(pdf, reading);
       options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
     },
     (overflow) => overflows.push(overflow),
@@ -535,14 +540,9 @@ async function buildAndPublish(
   // 8. every link in every page and PDF resolves inside the site it is in (a bundle's inside that
   //    bundle, on its own base URL); no published anchor disappears. The pages and PDFs are read
   //    while pagefind (a process of its own) writes the search indexes, whose files are indexed
-  //    once they are written; each PDF is read once, for its links and for the text verify checks
-  const { pdfLinksAndText, pdfText } = await import('../pdf/links.ts');
-  const pdfTexts = new Map<string, string>();
-  const pdfLinks = async (bytes: Uint8Array) => {
-    const read = await pdfLinksAndText(bytes);
-    pdfTexts.set(createHash('sha256').update(bytes).digest('hex'), read.text);
-    return read.links;
-  };
+  //    once they are written; each PDF's links and text are those its render thread read from
+  //    the same bytes
+  const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
   const index = await indexSite(staging, pdfLinks, {
     folders: sites.map((site) => join(site.folder, 'pagefind')),
     until: searchIndex,
@@ -578,11 +578,8 @@ async function buildAndPublish(
     writeFileSync(join(staging, site.folder, SITE_SUMS), siteSums(join(staging, site.folder)));
   writeFileSync(join(staging, SITE_SUMS), siteSums(staging));
   const verified = verifySite(staging);
-  // the text of a PDF read above, when its bytes are the ones read then
-  const pdfNumbers = await verifyPdfNumbers(
-    staging,
-    async (bytes) => pdfTexts.get(createHash('sha256').update(bytes).digest('hex')) ?? pdfText(bytes),
-  );
+  // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
+  const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
   phase('verify');
