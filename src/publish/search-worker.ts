@@ -13,13 +13,22 @@ export interface SearchSite {
   pages: { url: string; file: string }[];
 }
 
+/** Pages sent to pagefind before the answer to the first of them. */
+const IN_FLIGHT = 32;
+
 const pagefind = await import('pagefind');
 try {
   for (const site of workerData as SearchSite[]) {
     const search = await pagefind.createIndex({});
     if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
-    for (const page of site.pages)
-      await search.index.addHTMLFile({ url: page.url, content: readFileSync(page.file, 'utf8') });
+    // pagefind's process takes its messages in the order sent, one at a time: a few pages are kept
+    // on their way, so it never waits for the next one (and the pages are not all in memory at once)
+    const sent: Promise<unknown>[] = [];
+    for (const page of site.pages) {
+      if (sent.length >= IN_FLIGHT) await sent.shift();
+      sent.push(search.index.addHTMLFile({ url: page.url, content: readFileSync(page.file, 'utf8') }));
+    }
+    await Promise.all(sent);
     await search.index.writeFiles({ outputPath: site.outputPath });
     await search.index.deleteIndex();
   }
