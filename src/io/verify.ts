@@ -423,11 +423,28 @@ const merged = (results: readonly VerifyResult[]): VerifyResult => ({
 
 /** `readback verify DIR` but the PDFs' numbers: the site, then each partner bundle in it, as a site of its own. */
 export function verifySite(dir: string): VerifyResult {
-  const bundles = partnerBundleFolders(dir).map((folder) => inFolder(folder, verifyOwnSite(join(dir, folder))));
-  return merged([verifyOwnSite(dir), ...bundles]);
+  return verifySiteThenSums(dir)();
 }
 
-function verifyOwnSite(dir: string): VerifyResult {
+/**
+ * verifySite in two steps, for a build that checks its pages while other files (the search index)
+ * are still being written: every site's hashes and shown values now, and every file against its
+ * SHA256SUMS in the function returned, once all are written. Its result is verifySite's.
+ */
+export function verifySiteThenSums(dir: string): () => VerifyResult {
+  const folders = ['', ...partnerBundleFolders(dir)];
+  const contents = folders.map((folder) => verifyOwnContent(join(dir, folder)));
+  return () =>
+    merged(
+      folders.map((folder, n) => {
+        const own = contents[n]!.notASite ? contents[n]! : merged([contents[n]!, verifyOwnSums(join(dir, folder))]);
+        return folder ? inFolder(folder, own) : own;
+      }),
+    );
+}
+
+/** A check's findings as it goes: what matched, and a VERIFY_MISMATCH for what did not. */
+function findings() {
   const checked: string[] = [];
   const problems: Problem[] = [];
   const mismatch = (file: string, message: string, facts: ProblemFacts = {}) =>
@@ -440,9 +457,14 @@ function verifyOwnSite(dir: string): VerifyResult {
         expected: String(wanted),
       });
   };
+  return { checked, problems, mismatch, expect };
+}
+
+function verifyOwnContent(dir: string): VerifyResult & { notASite: boolean } {
+  const { checked, problems, mismatch, expect } = findings();
   const published = publishedEntries(dir);
   problems.push(...published.problems);
-  if (problems.some((p) => p.code === 'NOT_A_SITE')) return { checked, problems };
+  if (problems.some((p) => p.code === 'NOT_A_SITE')) return { checked, problems, notASite: true };
   const entries = new Map(published.entries.map((published) => [published.tupleId, published]));
   const dictionaryFiles = dictionaryReader(dir);
   for (const { tupleId, entry, raw } of published.entries) {
@@ -549,7 +571,12 @@ function verifyOwnSite(dir: string): VerifyResult {
   // the index lists every tuple: its window, dictionary, status, hashes and metric count
   const index = new Set(published.entries.flatMap(({ entry }) => factKeys(entry, INDEX_FACTS)));
   problems.push(...shownValueProblems('index.html', readPage(dir, 'index.html'), entries, undefined, index, checked));
-  // every published file, not only the ones a hash names, against the list the build wrote
+  return { checked, problems, notASite: false };
+}
+
+/** Every published file, not only the ones a hash names, against the list the build wrote. */
+function verifyOwnSums(dir: string): VerifyResult {
+  const { checked, problems, mismatch, expect } = findings();
   const sumsPath = join(dir, SITE_SUMS);
   if (existsSync(sumsPath)) {
     const listed = new Map<string, string>();

@@ -7,11 +7,13 @@ import { Worker } from 'node:worker_threads';
 import type { TuplePage } from '../core/site-model.ts';
 import { siblingModule } from '../io/sibling-module.ts';
 import type { PageSize } from './one-pager.ts';
-import { OnePagerOverflowError, renderOnePager } from './render.ts';
+import type { PdfReading } from './readings.ts';
+import { OnePagerOverflowError, renderAndReadOnePager } from './render.ts';
 
 interface WorkerReply {
   id: number;
   pdf?: Uint8Array;
+  reading?: PdfReading;
   overflow?: { pages: number; message: string };
   error?: string;
 }
@@ -28,7 +30,8 @@ const POOL_THRESHOLD = 6;
 export async function renderOnePagers<Job extends OnePagerJob>(
   jobs: readonly Job[],
   size: PageSize,
-  onDone: (job: Job, pdf: Uint8Array) => void,
+  /** a rendered PDF, with its links and text as pdfjs-dist reads them from these bytes */
+  onDone: (job: Job, pdf: Uint8Array, reading: PdfReading) => void,
   /** a readback that does not fit one page even in the compact layout: reported, the others still render */
   onOverflow: (overflow: OnePagerOverflowError) => void,
 ): Promise<void> {
@@ -36,7 +39,8 @@ export async function renderOnePagers<Job extends OnePagerJob>(
   if (jobs.length < POOL_THRESHOLD || workers < 2) {
     for (const job of jobs) {
       try {
-        onDone(job, await renderOnePager(job.tuple, job.siteUrl, size));
+        const rendered = await renderAndReadOnePager(job.tuple, job.siteUrl, size);
+        onDone(job, rendered.pdf, rendered.reading);
       } catch (error) {
         if (!(error instanceof OnePagerOverflowError)) throw error;
         onOverflow(error);
@@ -60,7 +64,7 @@ export async function renderOnePagers<Job extends OnePagerJob>(
         if (message.error) return reject(new Error(`rendering ${job.tuple.tuple_id}: ${message.error}`));
         if (message.overflow)
           onOverflow(new OnePagerOverflowError(job.tuple.tuple_id, message.overflow.pages, message.overflow.message));
-        else onDone(job, message.pdf!);
+        else onDone(job, message.pdf!, message.reading!);
         send();
       });
       worker.on('error', reject);

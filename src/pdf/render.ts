@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Font, renderToBuffer } from '@react-pdf/renderer';
 import type { TuplePage } from '../core/site-model.ts';
 import { onePager, type PageSize } from './one-pager.ts';
+import { readPdf, type PdfReading } from './readings.ts';
 import { woffToSfnt } from './woff.ts';
 
 /** The @fontsource .woff, decompressed once into a cache file named by its content. */
@@ -83,4 +84,14 @@ export async function renderOnePager(tuple: TuplePage, siteUrl: string, size: Pa
     pages,
     `the executive one-pager of ${tuple.tuple_id} runs to ${pages} pages even in its compact layout (${tuple.headlines.length} headline(s), ${tuple.carve_outs.length} carve-out week(s)); a readback is one page: shorten the headlines or the text of content/tuples/${tuple.tuple_id}/readback.md`,
   );
+}
+
+/** A one-pager and what reading it back gives (its links and text), both from the thread that rendered it. */
+export async function renderAndReadOnePager(
+  tuple: TuplePage,
+  siteUrl: string,
+  size: PageSize,
+): Promise<{ pdf: Buffer; reading: PdfReading }> {
+  const pdf = await renderOnePager(tuple, siteUrl, size);
+  return { pdf, reading: await readPdf(pdf) };
 }

@@ -10,7 +10,7 @@
  * for Astro's compiled pages (pages.ts). Both folders are removed when the build ends, whatever
  * the outcome, and the lock is released.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -23,6 +23,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { DEFAULT_SITE_URL } from '../../astro.config.mjs';
 import type { DiffReport } from '../core/diff.ts';
 import { checkDictionary } from '../core/governance.ts';
@@ -40,14 +41,17 @@ import { readHistoryIntegrity } from '../io/dictionary-history.ts';
 import { anchorList, brokenLinks, folderIndex, indexSite, urlPathOf, type SiteIndex } from '../io/links.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
-import { SITE_SUMS, siteSums, verifyPdfNumbers, verifySite } from '../io/verify.ts';
+import { SITE_SUMS, siteSums, verifyPdfNumbers, verifySiteThenSums } from '../io/verify.ts';
 import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerJob } from '../pdf/pool.ts';
+import { PdfReadings } from '../pdf/readings.ts';
 import type { OnePagerOverflowError } from '../pdf/render.ts';
+import { siblingModule } from '../io/sibling-module.ts';
 import { astroWorkFolder } from './astro-project.ts';
 import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
+import type { SearchSite } from './search-worker.ts';
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -170,8 +174,25 @@ function siteIndex(index: SiteIndex, site: PublishedSite, sites: readonly Publis
   return { pages: index.pages, links: index.links.filter((link) => !bundles.some((b) => link.from.startsWith(b))) };
 }
 
-/** How many builds in this process are writing a search index (they share pagefind's one backend). */
-let searchIndexBuilds = 0;
+/** The search indexes, written in a worker thread (search-worker.ts); settles once every one is written. */
+function writeSearchIndexes(searchSites: SearchSite[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(siblingModule('search-worker', import.meta.url), { workerData: searchSites });
+    let settled = false;
+    worker.on('message', (message: { done?: true; error?: string }) => {
+      settled = true;
+      if (message.error) reject(new Error(message.error));
+      else resolve();
+    });
+    worker.on('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the search index worker stopped (exit code ${code})`));
+    });
+  });
+}
 
 /** The folders one build writes before it publishes, none shared with another build. */
 interface BuildFolders {
@@ -417,11 +438,15 @@ async function buildAndPublish(
   );
   for (const job of jobs) mkdirSync(dirname(join(pdfFolder, job.file)), { recursive: true });
   let rendered = 0;
+  // what each PDF's render thread read back from it, by the SHA-256 of its bytes, for the link
+  // check and verify below (a file changed since has other bytes and is read again)
+  const readings = new PdfReadings();
   const pdfs = renderOnePagers(
     jobs,
     options.pageSize ?? 'LETTER',
-    (job, pdf) => {
+    (job, pdf, reading) => {
       writeFileSync(join(pdfFolder, job.file), pdf);
+      readings.remember(pdf, reading);
       options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
     },
     (overflow) => overflows.push(overflow),
@@ -510,47 +535,40 @@ async function buildAndPublish(
   phase('downloads');
 
   // 7. offline search over the glossary (no external service), one index per site over its own
-  //    pages; pagefind runs one backend per process, so with builds running at once in one process
-  //    the last of them closes it
-  const pagefind = await import('pagefind');
-  const searchIndex = (async () => {
-    searchIndexBuilds++;
-    try {
-      for (const site of sites) {
-        const dir = join(staging, site.folder);
-        const search = await pagefind.createIndex({});
-        if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
-        // the internal site's index leaves out the bundles inside it: they have their own
-        for (const file of ownPages(dir, sites))
-          await search.index.addHTMLFile({ url: urlPathOf(dir, file), content: readFileSync(file, 'utf8') });
-        await search.index.writeFiles({ outputPath: join(dir, 'pagefind') });
-        await search.index.deleteIndex();
-      }
-    } finally {
-      if (--searchIndexBuilds === 0) await pagefind.close();
-    }
-  })();
+  //    pages (the internal site's leaves out the bundles inside it: they have their own), written
+  //    by a worker thread, so pagefind's process is kept busy while this thread checks the site
+  const searchIndex = writeSearchIndexes(
+    sites.map((site) => {
+      const dir = join(staging, site.folder);
+      return {
+        outputPath: join(dir, 'pagefind'),
+        pages: ownPages(dir, sites).map((file) => ({ url: urlPathOf(dir, file), file })),
+      };
+    }),
+  );
   searchIndex.catch(() => {}); // awaited through the link index below
 
-  // 8. every link in every page and PDF resolves inside the site it is in (a bundle's inside that
-  //    bundle, on its own base URL); no published anchor disappears. The pages and PDFs are read
-  //    while pagefind (a process of its own) writes the search indexes, whose files are indexed
-  //    once they are written; each PDF is read once, for its links and for the text verify checks
-  const { pdfLinksAndText, pdfText } = await import('../pdf/links.ts');
-  const pdfTexts = new Map<string, string>();
-  const pdfLinks = async (bytes: Uint8Array) => {
-    const read = await pdfLinksAndText(bytes);
-    pdfTexts.set(createHash('sha256').update(bytes).digest('hex'), read.text);
-    return read.links;
+  // 8–9. while pagefind (a process of its own) writes the search indexes: the auditor's replay of
+  //    every hash and shown value from the staged files alone (each bundle as the site it is alone;
+  //    nothing it reads is written after this), the PDFs' numbers, and every page and PDF read for
+  //    its links; the search index's files are read for links once they are written. Each PDF's
+  //    links and text are those its render thread read from the same bytes
+  const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
+  const beside = async () => {
+    const thenSums = verifySiteThenSums(staging);
+    // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
+    const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
+    const index = await indexSite(staging, pdfLinks, {
+      folders: sites.map((site) => join(site.folder, 'pagefind')),
+      until: searchIndex,
+    });
+    return { thenSums, pdfNumbers, index };
   };
-  const index = await indexSite(staging, pdfLinks, {
-    folders: sites.map((site) => join(site.folder, 'pagefind')),
-    until: searchIndex,
-  }).catch(async (error: unknown) => {
+  const { thenSums, pdfNumbers, index } = await beside().catch(async (error: unknown) => {
     await searchIndex.catch(() => {}); // it writes into the staging folder, which goes when the build ends
     throw error;
   });
-  phase('search index, and the pages and PDFs read for links beside it');
+  phase('search index, and beside it the site verified and read for links');
   const broken = sites.flatMap((site) => brokenLinks(siteIndex(index, site, sites), site.model.site_url));
   if (broken.length > 0) return refuse(broken);
   for (const site of sites.slice(1)) {
@@ -572,20 +590,15 @@ async function buildAndPublish(
   writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
   phase('links and anchors');
 
-  // 9. the auditor's replay: every hash recomputed from the staged files alone, and a sum for every
-  //    file; each bundle has its own list, and verify checks each bundle as the site it is alone
+  // 9. a sum for every file, each bundle with its own list, and every file checked against it;
+  //    what verify found above is reported here, after the links, as a whole
   for (const site of sites.slice(1))
     writeFileSync(join(staging, site.folder, SITE_SUMS), siteSums(join(staging, site.folder)));
   writeFileSync(join(staging, SITE_SUMS), siteSums(staging));
-  const verified = verifySite(staging);
-  // the text of a PDF read above, when its bytes are the ones read then
-  const pdfNumbers = await verifyPdfNumbers(
-    staging,
-    async (bytes) => pdfTexts.get(createHash('sha256').update(bytes).digest('hex')) ?? pdfText(bytes),
-  );
+  const verified = thenSums();
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
-  phase('verify');
+  phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
 
   // 10. publish: the old site is replaced only once the new one is complete
   const previous = `${dist}.previous`;

@@ -1,0 +1,40 @@
+/**
+ * A worker thread that writes a build's search indexes with pagefind (src/publish/publish.ts):
+ * one index per site, over the pages it is given, in order. In a thread of its own, the pages keep
+ * flowing to pagefind's process while the build's thread checks the site; and the pagefind module
+ * here, with its one backend process, is this build's alone.
+ */
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** One site's index: where pagefind writes it, and the site's own pages, each with its url path. */
+export interface SearchSite {
+  outputPath: string;
+  pages: { url: string; file: string }[];
+}
+
+/** Pages sent to pagefind before the answer to the first of them. */
+const IN_FLIGHT = 32;
+
+const pagefind = await import('pagefind');
+try {
+  for (const site of workerData as SearchSite[]) {
+    const search = await pagefind.createIndex({});
+    if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
+    // pagefind's process takes its messages in the order sent, one at a time: a few pages are kept
+    // on their way, so it never waits for the next one (and the pages are not all in memory at once)
+    const sent: Promise<unknown>[] = [];
+    for (const page of site.pages) {
+      if (sent.length >= IN_FLIGHT) await sent.shift();
+      sent.push(search.index.addHTMLFile({ url: page.url, content: readFileSync(page.file, 'utf8') }));
+    }
+    await Promise.all(sent);
+    await search.index.writeFiles({ outputPath: site.outputPath });
+    await search.index.deleteIndex();
+  }
+  parentPort!.postMessage({ done: true });
+} catch (error) {
+  parentPort!.postMessage({ error: String((error as Error).stack ?? error) });
+} finally {
+  await pagefind.close();
+}
