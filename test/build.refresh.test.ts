@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../src/core/problems.ts';
@@ -7,26 +6,10 @@ import { publish } from '../src/publish/publish.ts';
 import { tupleOwnPaths } from '../src/publish/refresh.ts';
 import { runCli } from './helpers/cli.ts';
 import { buildSite, copyBuiltSample } from './helpers/site.ts';
-import { copyWorkspace, editCell, editExport } from './helpers/workspace.ts';
+import { copyWorkspace, editCell, editExport, fileSums } from './helpers/workspace.ts';
 
 const ACME = 'acme-2026-q2';
 const GLOBEX = 'globex-2026-06';
-
-function sums(dir: string, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const name of readdirSync(join(dir, prefix))) {
-    const path = join(prefix, name);
-    if (statSync(join(dir, path)).isDirectory()) for (const [k, v] of sums(dir, path)) out.set(k, v);
-    else
-      out.set(
-        path,
-        createHash('sha256')
-          .update(readFileSync(join(dir, path)))
-          .digest('hex'),
-      );
-  }
-  return out;
-}
 
 const refresh = (root: string, tuples: string[]) =>
   publish({ root, out: join(root, 'dist'), today: '2026-11-26', refreshTuples: tuples, log: () => {} });
@@ -45,12 +28,12 @@ describe('readback build --tuple', () => {
     const root = copyWorkspace();
     const first = await buildSite(root);
     expect(first.status, first.stderr).toBe(0);
-    const before = sums(first.dist);
+    const before = fileSums(first.dist);
 
     // nothing changed: a refresh publishes the very same site
     const same = await refresh(root, [ACME]);
     expect(same.problems).toEqual([]);
-    expect(sums(first.dist)).toEqual(before);
+    expect(fileSums(first.dist)).toEqual(before);
 
     // acme's exports change (both sides agree); globex's partner export goes red
     for (const audience of ['leadership', 'partner'] as const)
@@ -62,12 +45,12 @@ describe('readback build --tuple', () => {
     );
     const full = await buildSite(root);
     expect(full.status).toBe(1); // a whole build is held back by globex
-    expect(sums(first.dist)).toEqual(before);
+    expect(fileSums(first.dist)).toEqual(before);
 
     const result = await refresh(root, [ACME]);
     expect(result.problems).toEqual([]);
     expect(result.published).not.toBeNull();
-    const after = sums(first.dist);
+    const after = fileSums(first.dist);
     const others = [...before.keys()].filter((f) => !ownedBy([f], ACME).length);
     const kept = [GLOBEX, 'initech-2026-06'].flatMap((id) => ownedBy(before.keys(), id));
     expect(kept.length).toBeGreaterThan(20);
@@ -94,12 +77,12 @@ describe('readback build --tuple', () => {
     const unknown = await runCli(['build', '--root', root, '--tuple', 'no-such-tuple']);
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain('no-such-tuple');
-    const before = sums(dist);
+    const before = fileSums(dist);
     editExport(root, ACME, 'partner', (text) =>
       editCell(text, 1, 'm.orders.shipped', (old) => String(Number(old) + 1)),
     );
     const red = await refresh(root, [ACME]);
     expect(exitCodeOf(red.problems)).toBe(1);
-    expect(sums(dist)).toEqual(before);
+    expect(fileSums(dist)).toEqual(before);
   }, 120_000);
 });

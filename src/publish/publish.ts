@@ -50,6 +50,7 @@ import type { OnePagerOverflowError } from '../pdf/render.ts';
 import { siblingModule } from '../io/sibling-module.ts';
 import { astroWorkFolder } from './astro-project.ts';
 import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
+import { ONE_PAGER_CACHE_FOLDER as ONE_PAGER_CACHE, OnePagerCache, toolIdentity } from './one-pager-cache.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchSite } from './search-worker.ts';
 
@@ -96,6 +97,8 @@ export interface Published {
 export interface PublishResult {
   /** every problem that stopped the build, in the order found; empty when it published */
   problems: Problem[];
+  /** one-pagers rendered by this build, and reused from an earlier one (same page, URL, size and tool) */
+  onePagers?: { rendered: number; reused: number };
   published: Published | null;
   /** the reconcile report, once reconcile ran */
   report: ReconcileReport | null;
@@ -441,12 +444,29 @@ async function buildAndPublish(
   // what each PDF's render thread read back from it, by the SHA-256 of its bytes, for the link
   // check and verify below (a file changed since has other bytes and is read again)
   const readings = new PdfReadings();
+  // one-pagers an earlier build rendered from the same page, URL, size and tool are reused as they are
+  const size = options.pageSize ?? 'LETTER';
+  const cache = new OnePagerCache(join(root, ONE_PAGER_CACHE), toolIdentity(PACKAGE_ROOT));
+  const keys = new Map(jobs.map((job) => [job, cache.key({ tuple: job.tuple, siteUrl: job.siteUrl, size })]));
+  const toRender: typeof jobs = [];
+  for (const job of jobs) {
+    const cached = cache.get(keys.get(job)!);
+    if (!cached) {
+      toRender.push(job);
+      continue;
+    }
+    writeFileSync(join(pdfFolder, job.file), cached.pdf);
+    readings.remember(cached.pdf, cached.reading);
+    options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
+  }
+  result.onePagers = { rendered: toRender.length, reused: jobs.length - toRender.length };
   const pdfs = renderOnePagers(
-    jobs,
-    options.pageSize ?? 'LETTER',
+    toRender,
+    size,
     (job, pdf, reading) => {
       writeFileSync(join(pdfFolder, job.file), pdf);
       readings.remember(pdf, reading);
+      cache.put(keys.get(job as (typeof jobs)[number])!, pdf, reading);
       options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
     },
     (overflow) => overflows.push(overflow),
@@ -615,6 +635,7 @@ async function buildAndPublish(
   const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
   rmSync(lastBundles, { recursive: true, force: true });
   if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
+  cache.prune();
   result.published = {
     dist,
     tuples: model.tuples.length,

@@ -1,6 +1,6 @@
 /** Builds throw-away Readback workspaces on disk for tests. */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,4 +192,21 @@ export function syntheticWorkspace(spec: SyntheticWorkspace): { root: string; tu
   }
   writeFileSync(join(dir, 'readback.md'), `---\ntuple_id: ${tupleId}\nheadlines: []\n---\n`);
   return { root, tupleId };
+}
+
+/** The SHA-256 of every file under `dir`, by path relative to it: to compare two published folders byte for byte. */
+export function fileSums(dir: string, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of readdirSync(join(dir, prefix))) {
+    const path = join(prefix, name);
+    if (statSync(join(dir, path)).isDirectory()) for (const [k, v] of fileSums(dir, path)) out.set(k, v);
+    else
+      out.set(
+        path,
+        createHash('sha256')
+          .update(readFileSync(join(dir, path)))
+          .digest('hex'),
+      );
+  }
+  return out;
 }

@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ONE_PAGER_CACHE_FOLDER } from '../src/publish/one-pager-cache.ts';
+import { buildSite } from './helpers/site.ts';
+import { copyWorkspace, editCell, editExport, fileSums } from './helpers/workspace.ts';
+
+const ACME = 'acme-2026-q2';
+
+describe('one-pagers reused by content', () => {
+  it('renders only what changed, and publishes what a clean build publishes, byte for byte', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    const all = first.result.onePagers!.rendered;
+    expect(first.result.onePagers).toEqual({ rendered: all, reused: 0 });
+    expect(all).toBeGreaterThanOrEqual(6); // three tuples, each in the internal site and its bundle
+    const before = fileSums(first.dist);
+
+    const again = await buildSite(root);
+    expect(again.result.onePagers).toEqual({ rendered: 0, reused: all });
+    expect(fileSums(again.dist)).toEqual(before);
+
+    // acme's exports change (both sides agree): its two one-pagers are rendered, the rest reused
+    for (const audience of ['leadership', 'partner'] as const)
+      editExport(root, ACME, audience, (text) =>
+        editCell(text, 1, 'm.orders.shipped', (old) => String(Number(old) + 10)),
+      );
+    const changed = await buildSite(root);
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.result.onePagers).toEqual({ rendered: 2, reused: all - 2 });
+    // the same workspace built with no cache at all
+    const clean = copyWorkspace(root);
+    const { rmSync } = await import('node:fs');
+    rmSync(join(clean, '.readback'), { recursive: true, force: true });
+    rmSync(join(clean, 'dist'), { recursive: true, force: true });
+    const fresh = await buildSite(clean);
+    expect(fresh.result.onePagers).toEqual({ rendered: all, reused: 0 });
+    expect(fileSums(changed.dist)).toEqual(fileSums(fresh.dist));
+  }, 240_000);
+
+  it('renders again a cached one-pager whose bytes are not the ones recorded', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    const cache = join(root, ONE_PAGER_CACHE_FOLDER);
+    const pdfs = readdirSync(cache).filter((name) => name.endsWith('.pdf'));
+    expect(pdfs.length).toBe(first.result.onePagers!.rendered);
+    const tampered = join(cache, pdfs[0]!);
+    writeFileSync(tampered, Buffer.concat([readFileSync(tampered), Buffer.from('%tampered\n')]));
+    const again = await buildSite(root);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.result.onePagers).toEqual({ rendered: 1, reused: pdfs.length - 1 });
+    expect(fileSums(again.dist)).toEqual(fileSums(first.dist));
+  }, 240_000);
+});
