@@ -71,6 +71,32 @@ describe('readback.config.yaml', () => {
     expect(links.every((link) => link.startsWith('https://other.example/'))).toBe(true);
   }, 120_000);
 
+  it('refuses a logo that is a symlink, an export, or an SVG that could run in the site', async () => {
+    const root = copyWorkspace(MINIMAL_EXAMPLE);
+    const { symlinkSync } = await import('node:fs');
+    writeFileSync(join(root, 'secret.txt'), 'not for partners\n');
+    symlinkSync(join(root, 'secret.txt'), join(root, 'logo.png'));
+    writeFileSync(
+      join(root, 'script.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("/reconcile-report.json")</script></svg>',
+    );
+    writeFileSync(join(root, 'handler.svg'), '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>');
+    const cases: [string, RegExp][] = [
+      ['logo.png', /symbolic link/],
+      ['content/tuples/globex-2026-w27/leadership.csv', /must be an image|holds exports/],
+      ['script.svg', /<script>/],
+      ['handler.svg', /event handler/],
+    ];
+    for (const [logo, why] of cases) {
+      writeFileSync(join(root, SETTINGS_FILE), `logo: ${logo}\n`);
+      const refused = await buildSite(root);
+      expect(refused.status, logo).toBe(2);
+      expect(refused.result.problems).toEqual([expect.objectContaining({ code: 'BAD_SETTING', line: 1, column: 7 })]);
+      expect(refused.result.problems[0]!.message).toMatch(why);
+      expect(existsSync(join(root, 'dist')), logo).toBe(false);
+    }
+  });
+
   it('refuses a bad setting before anything is built, located in the file; warns on the example URL', async () => {
     const root = copyWorkspace(MINIMAL_EXAMPLE);
     writeFileSync(join(root, SETTINGS_FILE), 'title: Globex\nsite_url: https://kpi.globex.example/readback\n');

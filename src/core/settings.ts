@@ -79,3 +79,21 @@ export function parseSettings(text: string, file = SETTINGS_FILE): SettingsRead 
   }
   return { settings: problems.length === 0 ? settings : {}, problems, at };
 }
+
+/**
+ * Why an SVG logo is refused, or null. The logo is published at each site's root, where a browser
+ * opening it directly would run its scripts in the site's origin: no script, event handler,
+ * foreign content, entity, or link out of the file.
+ */
+export function svgLogoProblem(svg: string): string | null {
+  const active = [
+    [/<script\b/i, 'a <script> element'],
+    [/\son[a-z]+\s*=/i, 'an event handler attribute (on…=)'],
+    [/<foreignObject\b/i, 'a <foreignObject> element'],
+    [/javascript:/i, 'a javascript: link'],
+    [/<!ENTITY\b/i, 'an entity declaration'],
+    [/(?:xlink:)?href\s*=\s*["'](?!#)/i, 'a link out of the file (href other than #…)'],
+  ] as const;
+  const found = active.find(([pattern]) => pattern.test(svg));
+  return found ? `holds ${found[1]}; a logo must be a plain drawing` : null;
+}
