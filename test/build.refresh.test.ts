@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../src/core/problems.ts';
@@ -84,5 +84,13 @@ describe('readback build --tuple', () => {
     const red = await refresh(root, [ACME]);
     expect(exitCodeOf(red.problems)).toBe(1);
     expect(fileSums(dist)).toEqual(before);
+
+    // a kept tuple whose partner changed is not kept: it must be refreshed too
+    const moved = copyBuiltSample();
+    const yaml = join(moved.root, 'content', 'tuples', 'globex-2026-06', 'tuple.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^partner: .*$/m, 'partner: Acme Logistics'));
+    const refused = await refresh(moved.root, [ACME]);
+    expect(refused.problems.map((p) => p.code)).toContain('NOT_A_SITE');
+    expect(refused.problems[0]!.message).toContain('did its partner change');
   }, 120_000);
 });

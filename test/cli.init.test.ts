@@ -66,6 +66,17 @@ describe('readback init', () => {
     writeFileSync(join(withPackage, 'package.json'), '{"name":"kpi-program"}\n');
     expect((await runCli(['init'], withPackage)).code).toBe(0);
     expect(readFileSync(join(withPackage, 'package.json'), 'utf8')).toBe('{"name":"kpi-program"}\n');
+    // a dangling symlink, or a file where a folder goes, is found before anything is written
+    const { symlinkSync } = await import('node:fs');
+    const dangling = tempDir();
+    symlinkSync(join(dangling, 'nowhere'), join(dangling, 'readback.config.yaml'));
+    expect((await runCli(['init'], dangling)).code).toBe(64);
+    expect(filesUnder(dangling)).toEqual(['readback.config.yaml']); // the link alone, as it was
+    const blocked = tempDir();
+    writeFileSync(join(blocked, 'content'), 'a file, not a folder');
+    const refusedBlocked = await runCli(['init'], blocked);
+    expect(refusedBlocked.code).toBe(64);
+    expect(filesUnder(blocked)).toEqual(['content']);
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, '');
     expect((await runCli(['init', file])).code).toBe(64);

@@ -45,6 +45,15 @@ describe('readback preview', () => {
     const redirected = await fetch(`${url}annex/acme`, { redirect: 'manual' });
     expect([redirected.status, redirected.headers.get('location')]).toEqual([301, '/annex/acme/']);
     expect((await fetch(`${url}report.json`)).headers.get('content-type')).toContain('application/json');
+    // never a redirect to another host ("//host/…" is a scheme-relative URL)
+    const { request } = await import('node:http');
+    const location = await new Promise<string | undefined>((done) =>
+      request(`${url}annex/acme`, { path: '//annex/acme' }, (response) => {
+        response.resume();
+        done(response.headers.location);
+      }).end(),
+    );
+    expect(location).toBe('/annex/acme/');
     expect((await fetch(`${url}nothing/`)).status).toBe(404);
     expect((await fetch(`${url}%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
     preview.stop();

@@ -1,6 +1,6 @@
 /** `readback init`: a new workspace that reconciles green and builds at once. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { draftManifest } from '../core/manifest.ts';
@@ -70,6 +70,20 @@ function packageJson(): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
+/** A file is there (a dangling symlink too), or one of its folders is a file: writing it would fail or overwrite. */
+function occupied(dir: string, name: string): boolean {
+  try {
+    if (lstatSync(join(dir, name), { throwIfNoEntry: false })) return true;
+  } catch {
+    return true; // ENOTDIR: a folder on its way is a file
+  }
+  const parts = name.split('/').slice(0, -1);
+  return parts.some((_, i) => {
+    const stat = lstatSync(join(dir, ...parts.slice(0, i + 1)), { throwIfNoEntry: false });
+    return stat !== undefined && !stat.isDirectory();
+  });
+}
+
 export function initCommand(positionals: string[], io: Io): number {
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   const dirArg = positionals[0] ?? '.';
@@ -77,7 +91,7 @@ export function initCommand(positionals: string[], io: Io): number {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${dirArg} is not a folder`);
   const files = workspaceFiles();
   const history = ['dictionary/history/1.0.0.yaml', 'dictionary/history/SHA256SUMS'];
-  const taken = [...files.keys(), ...history].filter((name) => existsSync(join(dir, name)));
+  const taken = [...files.keys(), ...history].filter((name) => occupied(dir, name));
   if (taken.length > 0)
     throw new UsageError(
       `init would overwrite ${taken.length} file${taken.length === 1 ? '' : 's'} in ${dirArg} (${taken.join(', ')}); nothing was written: init writes a new workspace only`,

@@ -77,7 +77,8 @@ export function previewServer(root: string, base = '/'): Server {
     // a folder asked for without its trailing slash: redirect, so its relative links resolve as deployed
     const path = url.split('?')[0]!;
     if (file.endsWith(`${sep}index.html`) && !path.endsWith('/') && !path.endsWith('index.html')) {
-      response.writeHead(301, { location: `${path}/` });
+      // a path on this server only: leading slashes or backslashes collapsed, so "//host" never leaves it
+      response.writeHead(301, { location: `/${path.replace(/^[/\\]+/, '')}/` });
       response.end();
       return;
     }

@@ -1,23 +1,41 @@
 /** Renders one-pagers to PDF bytes with fonts embedded from npm packages (no network). */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Font, renderToBuffer } from '@react-pdf/renderer';
 import type { TuplePage } from '../core/site-model.ts';
 import { onePager, type PageSize } from './one-pager.ts';
 import { readPdf, type PdfReading } from './readings.ts';
 import { woffToSfnt } from './woff.ts';
 
-/** The @fontsource .woff, decompressed once into a cache file named by its content. */
+let fontFolder: string | null = null;
+
+/** A folder for the decompressed fonts that only this user can write: its own, or a fresh one. */
+function privateFontFolder(): string {
+  const uid = process.getuid?.() ?? 0;
+  const folder = join(tmpdir(), `readback-fonts-${uid}`);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(folder);
+  // a folder someone else made (or a symlink) in a shared temporary folder is not trusted
+  if (stat.isDirectory() && !stat.isSymbolicLink() && stat.uid === uid && (stat.mode & 0o022) === 0) return folder;
+  return mkdtempSync(join(tmpdir(), 'readback-fonts-'));
+}
+
+/**
+ * The @fontsource .woff, decompressed: derived from the .woff every time (it takes a few
+ * milliseconds), and the file react-pdf loads is rewritten whenever it is not exactly those bytes.
+ */
 function decompressed(woffPath: string): string {
-  const woff = readFileSync(woffPath);
-  const dir = join(tmpdir(), 'readback-fonts');
-  const path = join(dir, `${createHash('sha256').update(woff).digest('hex').slice(0, 16)}-nogsub.ttf`);
-  if (!existsSync(path)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path, woffToSfnt(woff, true));
+  fontFolder ??= privateFontFolder();
+  const bytes = woffToSfnt(readFileSync(woffPath), true);
+  const path = join(fontFolder, `${basename(woffPath, '.woff')}-nogsub.ttf`);
+  const existing = existsSync(path) ? readFileSync(path) : null;
+  if (!existing || !existing.equals(bytes)) {
+    const temporary = `${path}.${process.pid}.${threadId}.tmp`;
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, path);
   }
   return path;
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { PdfReading } from '../pdf/readings.ts';
 
 /** In the workspace: what earlier builds rendered (like the rest of .readback/, never published). */
@@ -29,22 +29,59 @@ export function toolIdentity(packageRoot: string): string {
     hash.update(`${relative(packageRoot, file)}\0`);
     hash.update(readFileSync(file));
   }
-  const require = createRequire(join(packageRoot, 'package.json'));
-  for (const name of [
+  // every package the renderer and pdf.js load, at the version installed (a lockfile update to any
+  // of them, pinned or not, renders again), and the Node.js that runs them (its zlib deflates)
+  for (const line of dependencyClosure(join(packageRoot, 'package.json'), [
     '@react-pdf/renderer',
-    '@fontsource/inter',
-    '@fontsource/jetbrains-mono',
     'pdfjs-dist',
     'react',
-  ]) {
-    let version = 'missing';
-    try {
-      version = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
-    } catch {}
-    hash.update(`${name}@${version}\0`);
-  }
+    '@fontsource/inter',
+    '@fontsource/jetbrains-mono',
+  ]))
+    hash.update(`${line}\0`);
+  hash.update(`node ${process.versions.node} zlib ${process.versions.zlib}\0`);
   hash.update(readFileSync(join(packageRoot, 'package.json')));
   return hash.digest('hex');
+}
+
+/** The package.json of `name` as `from` (a package.json path) would load it, or null. */
+function packageJsonOf(name: string, from: string): string | null {
+  const require = createRequire(from);
+  try {
+    return require.resolve(`${name}/package.json`);
+  } catch {}
+  try {
+    // a package whose exports hide its package.json: walk up from its entry point
+    let dir = dirname(require.resolve(name));
+    for (; dir !== dirname(dir); dir = dirname(dir)) {
+      const candidate = join(dir, 'package.json');
+      if (existsSync(candidate) && JSON.parse(readFileSync(candidate, 'utf8')).name === name) return candidate;
+    }
+  } catch {}
+  // as Node looks a package up: node_modules/<name> in each folder up from the one asking
+  for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** `name@version` of each package reachable from `roots` through dependencies, sorted. */
+export function dependencyClosure(from: string, roots: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  const queue = roots.map((name) => ({ name, from }));
+  while (queue.length > 0) {
+    const { name, from: parent } = queue.shift()!;
+    const path = packageJsonOf(name, parent);
+    const manifest = path ? JSON.parse(readFileSync(path, 'utf8')) : null;
+    const id = `${name}@${manifest?.version ?? 'missing'}`;
+    if (seen.has(`${name}\0${path}`)) continue;
+    seen.set(`${name}\0${path}`, id);
+    if (path)
+      for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }))
+        queue.push({ name: dependency, from: path });
+  }
+  return [...new Set(seen.values())].sort();
 }
 
 export class OnePagerCache {

@@ -50,6 +50,7 @@ import type { OnePagerOverflowError } from '../pdf/render.ts';
 import { siblingModule } from '../io/sibling-module.ts';
 import { astroWorkFolder } from './astro-project.ts';
 import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
+import type { PdfReading } from '../pdf/readings.ts';
 import { ONE_PAGER_CACHE_FOLDER as ONE_PAGER_CACHE, OnePagerCache, toolIdentity } from './one-pager-cache.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchSite } from './search-worker.ts';
@@ -449,6 +450,7 @@ async function buildAndPublish(
   const cache = new OnePagerCache(join(root, ONE_PAGER_CACHE), toolIdentity(PACKAGE_ROOT));
   const keys = new Map(jobs.map((job) => [job, cache.key({ tuple: job.tuple, siteUrl: job.siteUrl, size })]));
   const toRender: typeof jobs = [];
+  const toCache: [key: string, pdf: Uint8Array, reading: PdfReading][] = [];
   for (const job of jobs) {
     const cached = cache.get(keys.get(job)!);
     if (!cached) {
@@ -466,7 +468,8 @@ async function buildAndPublish(
     (job, pdf, reading) => {
       writeFileSync(join(pdfFolder, job.file), pdf);
       readings.remember(pdf, reading);
-      cache.put(keys.get(job as (typeof jobs)[number])!, pdf, reading);
+      // kept for later builds only once this one has verified what it publishes
+      toCache.push([keys.get(job as (typeof jobs)[number])!, pdf, reading]);
       options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
     },
     (overflow) => overflows.push(overflow),
@@ -545,13 +548,15 @@ async function buildAndPublish(
   }
   // the whole report the internal site was built from, so a later --tuple build can keep the rest
   writeFileSync(join(staging, PUBLISHED_REPORT), `${JSON.stringify(report, null, 2)}\n`);
-  if (refreshed)
-    keepPublishedTuples(
+  if (refreshed) {
+    const moved = keepPublishedTuples(
       dist,
       staging,
       sites.map((site) => ({ folder: site.folder, tuples: site.model.tuples.map((t) => t.tuple_id) })),
       refreshed,
     );
+    if (moved.length > 0) return refuse(moved);
+  }
   phase('downloads');
 
   // 7. offline search over the glossary (no external service), one index per site over its own
@@ -635,6 +640,7 @@ async function buildAndPublish(
   const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
   rmSync(lastBundles, { recursive: true, force: true });
   if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
+  for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
   cache.prune();
   result.published = {
     dist,

@@ -92,7 +92,20 @@ export function keepPublishedTuples(
   staging: string,
   sites: readonly { folder: string; tuples: readonly string[] }[],
   refreshed: ReadonlySet<string>,
-): void {
+): Problem[] {
+  // a kept tuple must be where it was published: one whose partner changed is refreshed, not kept
+  const moved = sites.flatMap((site) =>
+    site.tuples
+      .filter((id) => !refreshed.has(id) && !existsSync(join(previousDist, site.folder, 'tuples', id)))
+      .map((id) =>
+        problem(
+          'NOT_A_SITE',
+          `tuple ${id} is not published in ${site.folder || 'the internal site'} of the published site (did its partner change?): name it with --tuple too, or build the whole workspace`,
+          { file: join(site.folder, 'tuples', id) },
+        ),
+      ),
+  );
+  if (moved.length > 0) return moved;
   for (const site of sites) {
     for (const tupleId of site.tuples) {
       if (refreshed.has(tupleId)) continue;
@@ -104,4 +117,5 @@ export function keepPublishedTuples(
       }
     }
   }
+  return [];
 }
