@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../src/core/problems.ts';
@@ -92,5 +92,11 @@ describe('readback build --tuple', () => {
     const refused = await refresh(moved.root, [ACME]);
     expect(refused.problems.map((p) => p.code)).toContain('NOT_A_SITE');
     expect(refused.problems[0]!.message).toContain('did its partner change');
+
+    // a kept tuple whose folder is gone is a refusal with its code, not a fault
+    const gone = copyBuiltSample();
+    rmSync(join(gone.root, 'content', 'tuples', 'initech-2026-06'), { recursive: true });
+    const missing = await refresh(gone.root, [ACME]);
+    expect(missing.problems.map((p) => p.code)).toEqual(['NOT_A_SITE']);
   }, 120_000);
 });

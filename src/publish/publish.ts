@@ -396,7 +396,20 @@ async function buildAndPublish(
   phase('reconcile');
 
   // 3. the site model: the one object every page and PDF renders
-  const inputs = readSiteContent(root, report);
+  let inputs: ReturnType<typeof readSiteContent>;
+  try {
+    inputs = readSiteContent(root, report);
+  } catch (error) {
+    // with --tuple, the kept tuples' pages are read from the workspace as they are now, unchecked
+    if (!refreshed) throw error;
+    return refuse([
+      problem(
+        'NOT_A_SITE',
+        `the workspace files of a tuple kept as published cannot be read (${(error as Error).message.split('\n')[0]}): restore them, name that tuple with --tuple too, or build the whole workspace`,
+        {},
+      ),
+    ]);
+  }
   if (inputs.problems.length > 0) return refuse(inputs.problems);
   const modelInputs = {
     siteUrl,
