@@ -5,11 +5,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { exitCodeOf, formatProblem, problem } from '../core/problems.ts';
+import { counted } from '../core/report-format.ts';
 import { type Io, today, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
 import { pageSizeOf } from '../pdf/page-size.ts';
-
-const counted = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 export interface BuildArgs {
   root?: string;

@@ -66,8 +66,9 @@ export function formatReconcile(
   }
 }
 
-function counted(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** "1 tuple", "3 tuples", "2 hashes" */
+export function counted(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`;
 }
 
 function verdictLine(report: ReconcileReport): string {
