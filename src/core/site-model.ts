@@ -515,6 +515,24 @@ export function compactInstant(instant: string): string {
   return instant.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
+/**
+ * A tuple's page as a site on base URL `to` holds it, from the one on `from`: its headlines link to
+ * the annex of the site they are published in, and nothing else on it names a base URL. Equal to
+ * what {@link buildSiteModel} makes on `to` exactly when the two sites show the tuple alike (the
+ * build compares before it reuses one one-pager for the other, src/pdf/rebase.ts).
+ */
+export function tuplePageOnBase(tuple: TuplePage, from: string, to: string): TuplePage {
+  return {
+    ...tuple,
+    headlines: tuple.headlines.map((headline) => ({
+      ...headline,
+      annex_href: headline.annex_href.startsWith(`${from}/`)
+        ? `${to}/${headline.annex_href.slice(from.length + 1)}`
+        : headline.annex_href,
+    })),
+  };
+}
+
 function tuplePage(
   tuple: TupleReport,
   content: TupleContent,

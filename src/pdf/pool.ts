@@ -8,20 +8,24 @@ import type { TuplePage } from '../core/site-model.ts';
 import { siblingModule } from '../io/sibling-module.ts';
 import type { PageSize } from './one-pager.ts';
 import type { PdfReading } from './readings.ts';
-import { OnePagerOverflowError, renderAndReadOnePager } from './render.ts';
+import { OnePagerOverflowError, renderAndReadWithCopies } from './render.ts';
 
 interface WorkerReply {
   id: number;
-  pdf?: Uint8Array;
-  reading?: PdfReading;
+  /** the job's one-pager, then its copies' */
+  results?: { pdf: Uint8Array; reading: PdfReading; drawn: boolean }[];
   overflow?: { pages: number; message: string };
   error?: string;
 }
 
-/** One one-pager to render: a tuple, with links built on the base URL of the site it is published in. */
+/**
+ * One one-pager to render: a tuple, with links built on the base URL of the site it is published
+ * in; and its copies, the same page in other sites, whose links alone differ (src/pdf/render.ts).
+ */
 export interface OnePagerJob {
   tuple: TuplePage;
   siteUrl: string;
+  copies?: readonly OnePagerJob[];
 }
 
 /** Below this many PDFs, starting workers costs more than it saves. */
@@ -30,17 +34,23 @@ const POOL_THRESHOLD = 6;
 export async function renderOnePagers<Job extends OnePagerJob>(
   jobs: readonly Job[],
   size: PageSize,
-  /** a rendered PDF, with its links and text as pdfjs-dist reads them from these bytes */
-  onDone: (job: Job, pdf: Uint8Array, reading: PdfReading) => void,
+  /**
+   * a rendered PDF (a job's, then each of its copies'), with its links and text as pdfjs-dist
+   * reads them from these bytes, and whether it was drawn (a copy is usually made from its job's)
+   */
+  onDone: (job: Job, pdf: Uint8Array, reading: PdfReading, drawn: boolean) => void,
   /** a readback that does not fit one page even in the compact layout: reported, the others still render */
   onOverflow: (overflow: OnePagerOverflowError) => void,
 ): Promise<void> {
   const workers = Math.min(availableParallelism(), Math.ceil(jobs.length / 2));
+  const done = (job: Job, results: readonly { pdf: Uint8Array; reading: PdfReading; drawn: boolean }[]) =>
+    [job, ...((job.copies ?? []) as Job[])].forEach((each, i) =>
+      onDone(each, results[i]!.pdf, results[i]!.reading, results[i]!.drawn),
+    );
   if (jobs.length < POOL_THRESHOLD || workers < 2) {
     for (const job of jobs) {
       try {
-        const rendered = await renderAndReadOnePager(job.tuple, job.siteUrl, size);
-        onDone(job, rendered.pdf, rendered.reading);
+        done(job, await renderAndReadWithCopies(job, job.copies ?? [], size));
       } catch (error) {
         if (!(error instanceof OnePagerOverflowError)) throw error;
         onOverflow(error);
@@ -57,14 +67,21 @@ export async function renderOnePagers<Job extends OnePagerJob>(
           return;
         }
         const id = next++;
-        worker.postMessage({ id, tuple: jobs[id]!.tuple, siteUrl: jobs[id]!.siteUrl, size });
+        const { tuple, siteUrl, copies = [] } = jobs[id]!;
+        worker.postMessage({
+          id,
+          tuple,
+          siteUrl,
+          copies: copies.map((c) => ({ tuple: c.tuple, siteUrl: c.siteUrl })),
+          size,
+        });
       };
       worker.on('message', (message: WorkerReply) => {
         const job = jobs[message.id]!;
         if (message.error) return reject(new Error(`rendering ${job.tuple.tuple_id}: ${message.error}`));
         if (message.overflow)
           onOverflow(new OnePagerOverflowError(job.tuple.tuple_id, message.overflow.pages, message.overflow.message));
-        else onDone(job, message.pdf!, message.reading!);
+        else done(job, message.results!);
         send();
       });
       worker.on('error', reject);

@@ -7,7 +7,9 @@ import { basename, join } from 'node:path';
 import { Font, renderToBuffer } from '@react-pdf/renderer';
 import type { TuplePage } from '../core/site-model.ts';
 import { onePager, type PageSize } from './one-pager.ts';
+import { pdfPrintedLinkTargets } from './links.ts';
 import { readPdf, type PdfReading } from './readings.ts';
+import { rebaseLinks } from './rebase.ts';
 import { woffToSfnt } from './woff.ts';
 
 let fontFolder: string | null = null;
@@ -112,4 +114,39 @@ export async function renderAndReadOnePager(
 ): Promise<{ pdf: Buffer; reading: PdfReading }> {
   const pdf = await renderOnePager(tuple, siteUrl, size);
   return { pdf, reading: await readPdf(pdf) };
+}
+
+/** One one-pager to draw: a tuple's page, with its links on the base URL of the site it is published in. */
+export interface OnePagerDraft {
+  tuple: TuplePage;
+  siteUrl: string;
+}
+
+/**
+ * A one-pager and its copies in other sites, each with its reading. Each copy is the first's
+ * tuple page as another site holds it, differing only in the base URL of its links (the caller
+ * compares the site models, src/core/site-model.ts `tuplePageOnBase`), so it is not drawn again:
+ * its links are rebased (src/pdf/rebase.ts), its text is the first's (the page's streams are the
+ * same bytes), and its links are read back from its own bytes and must be the first's, rebased.
+ * A copy that cannot be made so is drawn.
+ */
+export async function renderAndReadWithCopies(
+  first: OnePagerDraft,
+  copies: readonly OnePagerDraft[],
+  size: PageSize,
+): Promise<{ pdf: Buffer; reading: PdfReading; drawn: boolean }[]> {
+  const drawn = await renderAndReadOnePager(first.tuple, first.siteUrl, size);
+  const results = [{ ...drawn, drawn: true }];
+  for (const copy of copies) {
+    const from = `${first.siteUrl}/`;
+    const expected = drawn.reading.links.map((link) =>
+      link.startsWith(from) ? `${copy.siteUrl}/${link.slice(from.length)}` : link,
+    );
+    const rebased = rebaseLinks(drawn.pdf, first.siteUrl, copy.siteUrl);
+    const links = rebased ? await pdfPrintedLinkTargets(rebased) : null;
+    if (rebased && links && links.length === expected.length && links.every((link, i) => link === expected[i]))
+      results.push({ pdf: rebased, reading: { links, text: drawn.reading.text }, drawn: false });
+    else results.push({ ...(await renderAndReadOnePager(copy.tuple, copy.siteUrl, size)), drawn: true });
+  }
+  return results;
 }

@@ -1,16 +1,20 @@
 /** A worker thread that renders one-pagers for the build's pool (src/pdf/pool.ts). */
 import { parentPort } from 'node:worker_threads';
-import type { TuplePage } from '../core/site-model.ts';
 import type { PageSize } from './one-pager.ts';
-import { OnePagerOverflowError, renderAndReadOnePager } from './render.ts';
+import { OnePagerOverflowError, renderAndReadWithCopies, type OnePagerDraft } from './render.ts';
 
-parentPort!.on('message', async (job: { id: number; tuple: TuplePage; siteUrl: string; size: PageSize }) => {
+type Job = OnePagerDraft & { id: number; size: PageSize; copies: OnePagerDraft[] };
+
+parentPort!.on('message', async (job: Job) => {
   try {
     // read back here too (links and text), so the build's thread never parses the PDF again
-    const rendered = await renderAndReadOnePager(job.tuple, job.siteUrl, job.size);
-    // a Buffer may share a pooled ArrayBuffer, which cannot be transferred: hand over a copy
-    const pdf = new Uint8Array(rendered.pdf);
-    parentPort!.postMessage({ id: job.id, pdf, reading: rendered.reading }, [pdf.buffer]);
+    const rendered = await renderAndReadWithCopies(job, job.copies, job.size);
+    // a Buffer may share a pooled ArrayBuffer, which cannot be transferred: hand over copies
+    const results = rendered.map(({ pdf, reading, drawn }) => ({ pdf: new Uint8Array(pdf), reading, drawn }));
+    parentPort!.postMessage(
+      { id: job.id, results },
+      results.map((r) => r.pdf.buffer),
+    );
   } catch (error) {
     if (error instanceof OnePagerOverflowError)
       parentPort!.postMessage({ id: job.id, overflow: { pages: error.pages, message: error.message } });

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PdfReading } from '../pdf/readings.ts';
 
 /** In the workspace: what earlier builds rendered (like the rest of .readback/, never published). */
@@ -22,10 +23,16 @@ function filesUnder(dir: string): string[] {
   );
 }
 
-/** What draws a one-pager: this package's sources (and compiled lib/), its version, and the renderer's and fonts'. */
-export function toolIdentity(packageRoot: string): string {
+/** The folder of the code running now: the package's src/ (from a checkout) or its compiled lib/ (installed). */
+const RUNNING_CODE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * What draws a one-pager: the code running now (every file of src/ or lib/, whichever this is;
+ * the other is not what draws), the package's version, and the renderer's and fonts'.
+ */
+export function toolIdentity(packageRoot: string, code = RUNNING_CODE): string {
   const hash = createHash('sha256');
-  for (const file of [...filesUnder(join(packageRoot, 'src')), ...filesUnder(join(packageRoot, 'lib'))].sort()) {
+  for (const file of filesUnder(code).sort()) {
     hash.update(`${relative(packageRoot, file)}\0`);
     hash.update(readFileSync(file));
   }

@@ -24,6 +24,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_SITE_URL } from '../../astro.config.mjs';
 import type { DiffReport } from '../core/diff.ts';
 import { checkDictionary } from '../core/governance.ts';
@@ -35,7 +36,7 @@ import { readSettings } from '../io/settings.ts';
 import { reconcileSummary } from '../core/report-format.ts';
 import type { ReconcileReport } from '../core/schemas.ts';
 import { PARTNERS_FOLDER, partnerModelPath, partnerSiteUrlProblems } from '../core/partner-bundles.ts';
-import { buildPartnerSiteModel, buildSiteModel, type SiteModel } from '../core/site-model.ts';
+import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel } from '../core/site-model.ts';
 import { replayCommand, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
 import { anchorList, brokenLinks, folderIndex, indexSite, urlPathOf, type SiteIndex } from '../io/links.ts';
@@ -99,7 +100,11 @@ export interface PublishResult {
   /** every problem that stopped the build, in the order found; empty when it published */
   problems: Problem[];
   /** one-pagers rendered by this build, and reused from an earlier one (same page, URL, size and tool) */
-  onePagers?: { rendered: number; reused: number };
+  /**
+   * one-pagers made by this build, reused from an earlier one, and (of those made) drawn by the
+   * renderer: a bundle's copy of a one-pager is usually made from the internal one's bytes
+   */
+  onePagers?: { rendered: number; reused: number; drawn: number };
   published: Published | null;
   /** the reconcile report, once reconcile ran */
   report: ReconcileReport | null;
@@ -176,6 +181,24 @@ function siteIndex(index: SiteIndex, site: PublishedSite, sites: readonly Publis
   if (site.folder) return folderIndex(index, site.folder);
   const bundles = [...bundleFolders(sites)].map((folder) => `/${folder}/`);
   return { pages: index.pages, links: index.links.filter((link) => !bundles.some((b) => link.from.startsWith(b))) };
+}
+
+/**
+ * The one-pagers to draw, a partner bundle's copy of a tuple's one-pager attached to the internal
+ * site's as a copy when its page there is the same but for the base URL of its links: it is then
+ * made from the internal one's bytes (src/pdf/render.ts) instead of drawn again.
+ */
+function withCopies<Job extends OnePagerJob & { site: string }>(jobs: readonly Job[]): Job[] {
+  const internal = new Map(jobs.filter((job) => job.site === '').map((job) => [job.tuple.tuple_id, job]));
+  const copies = new Map<Job, Job[]>();
+  const alone: Job[] = [];
+  for (const job of jobs) {
+    const first = job.site === '' ? undefined : internal.get(job.tuple.tuple_id);
+    if (first && isDeepStrictEqual(tuplePageOnBase(first.tuple, first.siteUrl, job.siteUrl), job.tuple))
+      copies.set(first, [...(copies.get(first) ?? []), job]);
+    else alone.push(job);
+  }
+  return alone.map((job) => (copies.has(job) ? { ...job, copies: copies.get(job)! } : job));
 }
 
 /** The search indexes, written in a worker thread (search-worker.ts); settles once every one is written. */
@@ -446,10 +469,11 @@ async function buildAndPublish(
   const [{ buildPages }, { renderOnePagers }] = await Promise.all([import('./pages.ts'), import('../pdf/pool.ts')]);
   const overflows: OnePagerOverflowError[] = [];
   // every site's one-pagers, each linking to its own annexes: a bundle's PDF is rendered on its base URL
-  const jobs: (OnePagerJob & { file: string })[] = sites.flatMap((site) =>
+  const jobs: (OnePagerJob & { site: string; file: string })[] = sites.flatMap((site) =>
     site.model.tuples.map((tuple) => ({
       tuple,
       siteUrl: site.model.site_url,
+      site: site.folder,
       file: join(site.folder, 'readback', `${tuple.tuple_id}.pdf`),
     })),
   );
@@ -461,28 +485,30 @@ async function buildAndPublish(
   // one-pagers an earlier build rendered from the same page, URL, size and tool are reused as they are
   const size = options.pageSize ?? 'LETTER';
   const cache = new OnePagerCache(join(root, ONE_PAGER_CACHE), toolIdentity(PACKAGE_ROOT));
-  const keys = new Map(jobs.map((job) => [job, cache.key({ tuple: job.tuple, siteUrl: job.siteUrl, size })]));
-  const toRender: typeof jobs = [];
+  const keys = new Map(jobs.map((job) => [job.file, cache.key({ tuple: job.tuple, siteUrl: job.siteUrl, size })]));
+  const uncached: typeof jobs = [];
   const toCache: [key: string, pdf: Uint8Array, reading: PdfReading][] = [];
   for (const job of jobs) {
-    const cached = cache.get(keys.get(job)!);
+    const cached = cache.get(keys.get(job.file)!);
     if (!cached) {
-      toRender.push(job);
+      uncached.push(job);
       continue;
     }
     writeFileSync(join(pdfFolder, job.file), cached.pdf);
     readings.remember(cached.pdf, cached.reading);
     options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
   }
-  result.onePagers = { rendered: toRender.length, reused: jobs.length - toRender.length };
+  result.onePagers = { rendered: uncached.length, reused: jobs.length - uncached.length, drawn: 0 };
+  const toRender = withCopies(uncached);
   const pdfs = renderOnePagers(
     toRender,
     size,
-    (job, pdf, reading) => {
+    (job, pdf, reading, drawn) => {
+      if (drawn) result.onePagers!.drawn++;
       writeFileSync(join(pdfFolder, job.file), pdf);
       readings.remember(pdf, reading);
       // kept for later builds only once this one has verified what it publishes
-      toCache.push([keys.get(job as (typeof jobs)[number])!, pdf, reading]);
+      toCache.push([keys.get((job as (typeof jobs)[number]).file)!, pdf, reading]);
       options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
     },
     (overflow) => overflows.push(overflow),
