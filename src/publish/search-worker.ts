@@ -16,17 +16,35 @@ export interface SearchSite {
 /** Pages sent to pagefind before the answer to the first of them. */
 const IN_FLIGHT = 32;
 
+/** What marks a page's searchable part; once a site has one, pagefind leaves out every page without it. */
+const BODY = 'data-pagefind-body';
+
+/**
+ * The pages pagefind indexes, each with its HTML: those with a marked body when any has one (the
+ * glossary's metric pages), else all. The others are not sent: pagefind would parse each and
+ * leave it out. A page whose text merely mentions the marker is sent, and pagefind decides.
+ */
+function* searched(pages: SearchSite['pages']): Generator<{ url: string; content: string }> {
+  const marked: { url: string; content: string }[] = [];
+  for (const page of pages) {
+    const content = readFileSync(page.file, 'utf8');
+    if (content.includes(BODY)) marked.push({ url: page.url, content });
+  }
+  if (marked.length > 0) yield* marked;
+  else for (const page of pages) yield { url: page.url, content: readFileSync(page.file, 'utf8') };
+}
+
 const pagefind = await import('pagefind');
 try {
   for (const site of workerData as SearchSite[]) {
     const search = await pagefind.createIndex({});
     if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
     // pagefind's process takes its messages in the order sent, one at a time: a few pages are kept
-    // on their way, so it never waits for the next one (and the pages are not all in memory at once)
+    // on their way, so it never waits for the next one
     const sent: Promise<unknown>[] = [];
-    for (const page of site.pages) {
+    for (const page of searched(site.pages)) {
       if (sent.length >= IN_FLIGHT) await sent.shift();
-      sent.push(search.index.addHTMLFile({ url: page.url, content: readFileSync(page.file, 'utf8') }));
+      sent.push(search.index.addHTMLFile(page));
     }
     await Promise.all(sent);
     await search.index.writeFiles({ outputPath: site.outputPath });
