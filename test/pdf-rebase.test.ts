@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tuplePageOnBase, type SiteModel } from '../src/core/site-model.ts';
-import { pdfLinkTargets, pdfPrintedLinkTargets, pdfText } from '../src/pdf/links.ts';
+import { pdfLinksAndText, pdfLinkTargets, pdfPrintedLinkTargets, pdfText } from '../src/pdf/links.ts';
 import { rebaseLinks } from '../src/pdf/rebase.ts';
-import { renderOnePager } from '../src/pdf/render.ts';
+import { readOwnPdf, renderOnePager } from '../src/pdf/render.ts';
 import { useBuiltSite } from './helpers/site.ts';
 
 const site = useBuiltSite();
@@ -91,5 +91,20 @@ describe('one-pagers moved onto another base URL', () => {
     expect(rebaseLinks(Buffer.from(shifted, 'latin1'), model.site_url, to)).toBeNull();
     // pdfkit writes a base beyond ASCII as UTF-16
     expect(rebaseLinks(pdf, model.site_url, 'https://bücher.example')).toBeNull();
+  }, 60_000);
+});
+
+describe('reading a one-pager just drawn', () => {
+  it('reads every link, even one a printed copy would not show', async () => {
+    const tuple = model.tuples[0]!;
+    const pdf = await renderOnePager(tuple, model.site_url, 'LETTER');
+    const full = await pdfLinksAndText(pdf);
+    expect(await readOwnPdf(pdf)).toEqual(full);
+    // one link flagged for the screen only (0 instead of 4: the same length, so the file stays whole)
+    const text = pdf.toString('latin1');
+    const at = text.indexOf('/F 4\n>>\nendobj');
+    const screenOnly = Buffer.from(`${text.slice(0, at)}/F 0${text.slice(at + 4)}`, 'latin1');
+    expect((await pdfPrintedLinkTargets(screenOnly)).length).toBe(full.links.length - 1);
+    expect(await readOwnPdf(screenOnly)).toEqual(full);
   }, 60_000);
 });

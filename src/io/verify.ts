@@ -23,6 +23,7 @@ import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
 import { type MetricResult, TARGET, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
 import { evaluateTarget, TARGET_WORDS, targetSentence } from '../core/targets.ts';
 import { readTextFile } from './text-file.ts';
+import { decodeText } from '../core/text.ts';
 
 export interface VerifyResult {
   /** what was recomputed and matched, one line each */
@@ -345,7 +346,7 @@ function dictionaryReader(
       entry = {
         bytes: readFileSync(join(dir, file)),
         read: json,
-        canonical: json.value === null ? null : canonicalJson(json.value),
+        canonical: json.value === null ? null : canonicalOf(json.value),
       };
       read.set(file, entry);
     }
@@ -358,11 +359,36 @@ function dictionaryReader(
  * mark, no key written twice), so verify never reads another value than a careful auditor would.
  */
 function readPublishedJson(dir: string, file: string): Located<unknown> {
-  const text = readTextFile(join(dir, file), file, 'VERIFY_MISMATCH', { bom: 'refuse' });
-  if (text.value === null) return text;
-  const parsed = parseJson(text.value, file, 'VERIFY_MISMATCH');
-  return { value: parsed.value, problems: parsed.problems };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(dir, file));
+  } catch {
+    return readTextFile(join(dir, file), file, 'VERIFY_MISMATCH', { bom: 'refuse' }); // its problem
+  }
+  // the same bytes under the same name read alike: a file every bundle copies, or two checks
+  // read, is parsed once (its value is only read, never changed)
+  const key = `${file}\0${createHash('sha256').update(bytes).digest('hex')}`;
+  const known = jsonByContent.get(key);
+  if (known) return known;
+  const text = decodeText(bytes, file, 'VERIFY_MISMATCH', { bom: 'refuse' });
+  const parsed = text.value === null ? text : parseJson(text.value, file, 'VERIFY_MISMATCH');
+  const read = { value: parsed.value, problems: parsed.problems };
+  jsonByContent.set(key, read);
+  if (jsonByContent.size > 1024) jsonByContent.delete(jsonByContent.keys().next().value!);
+  return read;
 }
+
+/** The canonical JSON of a value read above (the same value for the same bytes: written once). */
+const canonicals = new WeakMap<object, string>();
+function canonicalOf(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return canonicalJson(value);
+  let canonical = canonicals.get(value);
+  if (canonical === undefined) canonicals.set(value, (canonical = canonicalJson(value)));
+  return canonical;
+}
+
+/** Strict readings of published JSON files, by name and the SHA-256 of their bytes (the newest 1,024). */
+const jsonByContent = new Map<string, Located<unknown>>();
 
 const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
 

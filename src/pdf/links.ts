@@ -51,7 +51,13 @@ export async function pdfPrintedLinkTargets(bytes: Uint8Array): Promise<string[]
   return (await readPdf(bytes, { links: true, text: false, intent: 'print' })).links;
 }
 
-/** Both at once, from one reading: the build checks the links and then verifies the text's numbers. */
-export function pdfLinksAndText(bytes: Uint8Array): Promise<{ links: string[]; text: string }> {
-  return readPdf(bytes, { links: true, text: true });
+/**
+ * Both at once, from one reading: the build checks the links and then verifies the text's numbers.
+ * With `print`, the links a printed copy shows (see pdfPrintedLinkTargets).
+ */
+export function pdfLinksAndText(
+  bytes: Uint8Array,
+  intent: 'display' | 'print' = 'display',
+): Promise<{ links: string[]; text: string }> {
+  return readPdf(bytes, { links: true, text: true, intent });
 }

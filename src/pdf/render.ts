@@ -113,7 +113,25 @@ export async function renderAndReadOnePager(
   size: PageSize,
 ): Promise<{ pdf: Buffer; reading: PdfReading }> {
   const pdf = await renderOnePager(tuple, siteUrl, size);
-  return { pdf, reading: await readPdf(pdf) };
+  return { pdf, reading: await readOwnPdf(pdf) };
+}
+
+/**
+ * What pdf.js reads from a one-pager just drawn. The renderer writes each link as an annotation
+ * object of its own, outside every compressed stream, flagged printable (/F 4); when every link
+ * in the file is so, the links a printed copy shows are all of them, and reading those spares
+ * pdf.js reading the text under each link. Otherwise the file is read as any other.
+ */
+export async function readOwnPdf(pdf: Buffer): Promise<PdfReading> {
+  const text = pdf.toString('latin1');
+  const links = text.split('\n/Subtype /Link\n').length - 1;
+  const printable = text.match(/\n\/Subtype \/Link\n(?:\/(?!F |Subtype )[^\n]*\n)*\/F 4\n>>\nendobj\n/g)?.length ?? 0;
+  if (links === printable) {
+    const { pdfLinksAndText } = await import('./links.ts');
+    const reading = await pdfLinksAndText(pdf, 'print');
+    if (reading.links.length === links) return reading;
+  }
+  return readPdf(pdf);
 }
 
 /** One one-pager to draw: a tuple's page, with its links on the base URL of the site it is published in. */

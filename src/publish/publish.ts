@@ -446,16 +446,16 @@ async function buildAndPublish(
     settings,
   };
   const model = buildSiteModel(modelInputs);
-  const modelBytes = `${JSON.stringify(model, null, 2)}\n`;
   for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
-  writeFileSync(folders.model, modelBytes);
+  // without indentation: the pages' process parses it, and a program's model runs to tens of megabytes
+  writeFileSync(folders.model, `${JSON.stringify(model)}\n`);
   // docs/reference/site.md: each partner's bundle renders a model of its own tuples alone, on its own base URL
   const sites: PublishedSite[] = [{ folder: '', model }];
   for (const bundle of model.partners) {
     const bundleModel = buildPartnerSiteModel(modelInputs, bundle);
     const path = partnerModelPath(folders.model, bundle.partner_id);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${JSON.stringify(bundleModel, null, 2)}\n`);
+    writeFileSync(path, `${JSON.stringify(bundleModel)}\n`);
     sites.push({ folder: `${PARTNERS_FOLDER}/${bundle.partner_id}`, model: bundleModel });
   }
   phase('site model');
@@ -673,8 +673,7 @@ async function buildAndPublish(
   // the model of the site last published from this workspace, for tools that read it (replaced whole)
   const lastModel = join(root, '.readback', 'site', 'model.json');
   mkdirSync(dirname(lastModel), { recursive: true });
-  writeFileSync(`${lastModel}.${basename(folders.staging)}`, modelBytes);
-  renameSync(`${lastModel}.${basename(folders.staging)}`, lastModel);
+  renameSync(folders.model, lastModel);
   // and its bundles' models, where the pages look for them beside it (src/site/data.ts)
   const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
   rmSync(lastBundles, { recursive: true, force: true });
