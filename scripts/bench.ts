@@ -219,7 +219,9 @@ interface Build {
 
 /** `npm run build` on a workspace, from an empty output folder, timed and its memory sampled. */
 async function measuredBuild(root: string): Promise<Build> {
+  // a clean build: no output folder, and nothing kept from an earlier one (its one-pagers)
   rmSync(join(root, 'dist'), { recursive: true, force: true });
+  rmSync(join(root, '.readback'), { recursive: true, force: true });
   const started = performance.now();
   const child = spawn(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', root], {
     cwd: projectRoot,
