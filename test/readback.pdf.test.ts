@@ -156,6 +156,7 @@ describe('executive one-pager', () => {
       'LETTER',
       (_job, pdf) => pooled.push(pdf),
       (overflow) => overflows.push(overflow.tupleId),
+      2, // worker threads, whatever this machine's cores
     );
     expect(overflows).toEqual([]);
     expect(pooled).toHaveLength(7);

@@ -41,8 +41,14 @@ export async function renderOnePagers<Job extends OnePagerJob>(
   onDone: (job: Job, pdf: Uint8Array, reading: PdfReading, drawn: boolean) => void,
   /** a readback that does not fit one page even in the compact layout: reported, the others still render */
   onOverflow: (overflow: OnePagerOverflowError) => void,
+  /**
+   * threads to render on: the build's pages render in a process of their own meanwhile, on a core
+   * of their own, so the one-pagers take the others (on two cores, this thread alone, which only
+   * waits for the pages: another thread would slow the pages more than it speeds the one-pagers)
+   */
+  threads = availableParallelism() - 1,
 ): Promise<void> {
-  const workers = Math.min(availableParallelism(), Math.ceil(jobs.length / 2));
+  const workers = Math.min(threads, Math.ceil(jobs.length / 2));
   const done = (job: Job, results: readonly { pdf: Uint8Array; reading: PdfReading; drawn: boolean }[]) =>
     [job, ...((job.copies ?? []) as Job[])].forEach((each, i) =>
       onDone(each, results[i]!.pdf, results[i]!.reading, results[i]!.drawn),
