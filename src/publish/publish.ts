@@ -42,7 +42,7 @@ import { readHistoryIntegrity } from '../io/dictionary-history.ts';
 import { anchorList, brokenLinks, folderIndex, indexSite, urlPathOf, type SiteIndex } from '../io/links.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
-import { SITE_SUMS, siteSums, verifyPdfNumbers, verifySiteThenSums } from '../io/verify.ts';
+import { SITE_SUMS, verifyPdfNumbers, type VerifyResult } from '../io/verify.ts';
 import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerJob } from '../pdf/pool.ts';
@@ -55,6 +55,7 @@ import type { PdfReading } from '../pdf/readings.ts';
 import { ONE_PAGER_CACHE_FOLDER as ONE_PAGER_CACHE, OnePagerCache, toolIdentity } from './one-pager-cache.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchSite } from './search-worker.ts';
+import type { SitesComplete, VerifyReply } from './verify-worker.ts';
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -199,6 +200,35 @@ function withCopies<Job extends OnePagerJob & { site: string }>(jobs: readonly J
     else alone.push(job);
   }
   return alone.map((job) => (copies.has(job) ? { ...job, copies: copies.get(job)! } : job));
+}
+
+/**
+ * The staged site verified in a worker thread (verify-worker.ts): its hashes and shown values at
+ * once, beside the link check; `complete` once every file but the sums is written, which writes
+ * each site's SHA256SUMS (`folders` bundles first, the internal site last) and checks every file.
+ */
+function startVerifying(staging: string): {
+  complete: (folders: string[]) => Promise<VerifyResult>;
+  stop: () => Promise<void>;
+} {
+  const worker = new Worker(siblingModule('verify-worker', import.meta.url), { workerData: staging });
+  const reply = new Promise<VerifyResult>((resolve, reject) => {
+    worker.once('message', (message: VerifyReply) =>
+      'error' in message ? reject(new Error(message.error)) : resolve(message.result),
+    );
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the verify worker stopped (exit code ${code})`)));
+  });
+  reply.catch(() => {}); // awaited by complete; a build refused before it need not hear it
+  return {
+    complete: (folders) => {
+      worker.postMessage({ folders } satisfies SitesComplete);
+      return reply;
+    },
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
 }
 
 /** The search indexes, written in a worker thread (search-worker.ts); settles once every one is written. */
@@ -618,74 +648,79 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const beside = async () => {
-    const thenSums = verifySiteThenSums(staging);
-    // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
-    const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
-    const index = await indexSite(staging, pdfLinks, {
-      folders: sites.map((site) => join(site.folder, 'pagefind')),
-      until: searchIndex,
+  const verifying = startVerifying(staging);
+  try {
+    return await checkAndPublish();
+  } finally {
+    await verifying.stop();
+  }
+
+  async function checkAndPublish(): Promise<PublishResult> {
+    const beside = async () => {
+      // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
+      const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
+      const index = await indexSite(staging, pdfLinks, {
+        folders: sites.map((site) => join(site.folder, 'pagefind')),
+        until: searchIndex,
+      });
+      return { pdfNumbers, index };
+    };
+    const { pdfNumbers, index } = await beside().catch(async (error: unknown) => {
+      await searchIndex.catch(() => {}); // it writes into the staging folder, which goes when the build ends
+      throw error;
     });
-    return { thenSums, pdfNumbers, index };
-  };
-  const { thenSums, pdfNumbers, index } = await beside().catch(async (error: unknown) => {
-    await searchIndex.catch(() => {}); // it writes into the staging folder, which goes when the build ends
-    throw error;
-  });
-  phase('search index, and beside it the site verified and read for links');
-  const broken = sites.flatMap((site) => brokenLinks(siteIndex(index, site, sites), site.model.site_url));
-  if (broken.length > 0) return refuse(broken);
-  for (const site of sites.slice(1)) {
-    const own = anchorList(folderIndex(index, site.folder));
-    writeFileSync(join(staging, site.folder, 'anchors.json'), `${JSON.stringify(own, null, 1)}\n`);
-  }
-  // the internal list holds every anchor of the folder, the bundles' too
-  const anchors = anchorList(index);
-  const previousAnchors = join(dist, 'anchors.json');
-  if (existsSync(previousAnchors) && !options.allowAnchorRemoval) {
-    const retired = new Set(
-      model.diffs.flatMap((d) =>
-        d.findings.filter((f) => f.rule === 'METRIC_REMOVED_AFTER_SUNSET').map((f) => f.metric_id),
-      ),
-    );
-    const lost = removedAnchors(JSON.parse(readFileSync(previousAnchors, 'utf8')) as string[], anchors, retired);
-    if (lost.length > 0) return refuse(lost);
-  }
-  writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
-  phase('links and anchors');
+    phase('search index, and beside it the site verified and read for links');
+    const broken = sites.flatMap((site) => brokenLinks(siteIndex(index, site, sites), site.model.site_url));
+    if (broken.length > 0) return refuse(broken);
+    for (const site of sites.slice(1)) {
+      const own = anchorList(folderIndex(index, site.folder));
+      writeFileSync(join(staging, site.folder, 'anchors.json'), `${JSON.stringify(own, null, 1)}\n`);
+    }
+    // the internal list holds every anchor of the folder, the bundles' too
+    const anchors = anchorList(index);
+    const previousAnchors = join(dist, 'anchors.json');
+    if (existsSync(previousAnchors) && !options.allowAnchorRemoval) {
+      const retired = new Set(
+        model.diffs.flatMap((d) =>
+          d.findings.filter((f) => f.rule === 'METRIC_REMOVED_AFTER_SUNSET').map((f) => f.metric_id),
+        ),
+      );
+      const lost = removedAnchors(JSON.parse(readFileSync(previousAnchors, 'utf8')) as string[], anchors, retired);
+      if (lost.length > 0) return refuse(lost);
+    }
+    writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
+    phase('links and anchors');
 
-  // 9. a sum for every file, each bundle with its own list, and every file checked against it;
-  //    what verify found above is reported here, after the links, as a whole
-  for (const site of sites.slice(1))
-    writeFileSync(join(staging, site.folder, SITE_SUMS), siteSums(join(staging, site.folder)));
-  writeFileSync(join(staging, SITE_SUMS), siteSums(staging));
-  const verified = thenSums();
-  const unverified = [...verified.problems, ...pdfNumbers.problems];
-  if (unverified.length > 0) return refuse(unverified);
-  phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
+    // 9. a sum for every file, each bundle with its own list, and every file checked against it;
+    //    what verify found above is reported here, after the links, as a whole
+    const verified = await verifying.complete([...sites.slice(1), sites[0]!].map((site) => site.folder));
+    const unverified = [...verified.problems, ...pdfNumbers.problems];
+    if (unverified.length > 0) return refuse(unverified);
+    phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
 
-  // 10. publish: the old site is replaced only once the new one is complete
-  const previous = `${dist}.previous`;
-  rmSync(previous, { recursive: true, force: true });
-  if (existsSync(dist)) renameSync(dist, previous);
-  renameSync(staging, dist);
-  rmSync(previous, { recursive: true, force: true });
-  // the model of the site last published from this workspace, for tools that read it (replaced whole)
-  const lastModel = join(root, '.readback', 'site', 'model.json');
-  mkdirSync(dirname(lastModel), { recursive: true });
-  renameSync(folders.model, lastModel);
-  // and its bundles' models, where the pages look for them beside it (src/site/data.ts)
-  const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
-  rmSync(lastBundles, { recursive: true, force: true });
-  if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
-  for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
-  cache.prune();
-  result.published = {
-    dist,
-    tuples: model.tuples.length,
-    metrics: model.glossary.length,
-    links: index.links.length,
-    hashes: verified.checked.length + pdfNumbers.checked.length,
-  };
-  return result;
+    // 10. publish: the old site is replaced only once the new one is complete
+    const previous = `${dist}.previous`;
+    rmSync(previous, { recursive: true, force: true });
+    if (existsSync(dist)) renameSync(dist, previous);
+    renameSync(staging, dist);
+    rmSync(previous, { recursive: true, force: true });
+    // the model of the site last published from this workspace, for tools that read it (replaced whole)
+    const lastModel = join(root, '.readback', 'site', 'model.json');
+    mkdirSync(dirname(lastModel), { recursive: true });
+    renameSync(folders.model, lastModel);
+    // and its bundles' models, where the pages look for them beside it (src/site/data.ts)
+    const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
+    rmSync(lastBundles, { recursive: true, force: true });
+    if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
+    for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
+    cache.prune();
+    result.published = {
+      dist,
+      tuples: model.tuples.length,
+      metrics: model.glossary.length,
+      links: index.links.length,
+      hashes: verified.checked.length + pdfNumbers.checked.length,
+    };
+    return result;
+  }
 }
