@@ -1,24 +1,29 @@
 /**
  * `npm run bench`: measures reconcile against its floors (sha256sum, csv-parse alone), the site
- * build against a bare Astro build of as many pages, and one warm PDF render. Prints the figures
- * and writes them to docs/PERFORMANCE.md. Figures, not assertions: nothing here fails on a number.
+ * build against a bare Astro build of as many pages, one warm PDF render, and the command line's
+ * start-up (`readback --help` and a reconcile of the bundled sample, compiled as installed). Prints
+ * the figures and writes them to docs/PERFORMANCE.md. Figures, not assertions: nothing here fails
+ * on a number.
  *
  *   npm run bench                     # 100k, 1M and 5M rows per side, the 1,000 × 200 site, the PDF
  *   npm run bench -- --rows 100000    # one size only
  *   npm run bench -- --no-site        # skip the site build
  *   npm run bench -- --no-rows        # only the site build and the PDF
- *   npm run bench -- --only site      # only the site build (also: rows, pdf; comma-separated)
+ *   npm run bench -- --only site      # only the site build (also: rows, pdf, startup; comma-separated)
+ *   npm run bench -- --only startup   # only the start-up of `readback --help` and `readback reconcile`
+ *   npm run bench -- --startup-runs 40  # each start-up command 40 times (median; default 20)
  *   npm run bench -- --partners 1     # the site's 200 tuples under one partner (default 50, 4 tuples each)
  *   npm run bench -- --repeat 5       # every measurement 5 times (median; default 3)
  *   npm run bench -- --only program --repeat 1   # 2,000 tuples × 200 metrics over 500 partners
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpus, freemem, platform, release, totalmem } from 'node:os';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freshRoot, writeDictionary, writeProgram, writeTuple } from './bench/generate.ts';
 import { treeRssMb, waitedChildrenCpuMs } from './bench/peak-rss.ts';
+import { measureStartup, type StartupFigure } from './bench/startup.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -35,6 +40,7 @@ const { values } = parseArgs({
     'program-tuples': { type: 'string' },
     'program-metrics': { type: 'string' },
     'program-partners': { type: 'string' },
+    'startup-runs': { type: 'string' },
   },
 });
 /** every measurement runs this many times; the median is reported (this machine varies ±25 % run to run) */
@@ -47,6 +53,9 @@ const part = {
   program: only ? only.has('program') : false,
 };
 const pdfPart = only ? only.has('pdf') : true;
+const startupPart = only ? only.has('startup') : true;
+/** start-up takes a fraction of a second a run, and this machine's noise needs many runs */
+const startupRuns = Math.max(1, Number(values['startup-runs'] ?? 20));
 const sizes = part.rows ? (values.rows ?? '100000,1000000,5000000').split(',').map(Number) : [];
 /** the program-scale site: 1,000 metrics; tuples spread over partners in turn, each partner a bundle */
 const siteTuples = Math.max(1, Number(values.tuples ?? 200));
@@ -55,7 +64,8 @@ const sitePartners = Math.min(siteTuples, Math.max(1, Number(values.partners ?? 
 const programTuples = Math.max(1, Number(values['program-tuples'] ?? 2000));
 const programMetrics = Math.max(9, Number(values['program-metrics'] ?? 200));
 const programPartners = Math.min(programTuples, Math.max(1, Number(values['program-partners'] ?? 500)));
-const scratch = resolve(values.scratch ?? '/tmp/readback-bench');
+/** this run's own scratch folder (removed at the end): two runs at once never share or delete one */
+const scratch = resolve(values.scratch ?? mkdtempSync(join(tmpdir(), 'readback-bench-')));
 const sampleDictionary = join(projectRoot, 'dictionary', 'history', '1.0.0.yaml');
 const node = process.execPath;
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -83,7 +93,7 @@ const hasDuckDb = await import('@duckdb/node-api' as string).then(
   () => true,
   () => false,
 );
-if (!hasDuckDb) say('DuckDB comparison skipped: npm i --no-save @duckdb/node-api to include it');
+if (!hasDuckDb && sizes.length > 0) say('DuckDB comparison skipped: npm i --no-save @duckdb/node-api to include it');
 
 for (const size of sizes) {
   const root = freshRoot(join(scratch, `rows-${size}`));
@@ -347,6 +357,11 @@ if (pdfPart) {
   pdf = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'pdf-once.ts'), pdfModel]).stdout);
   say(`one-pager PDF: ${pdf!.warmMs.toFixed(0)} ms warm (first ${pdf!.coldMs.toFixed(0)} ms)`);
 }
+let startup: StartupFigure[] | null = null;
+if (startupPart) {
+  say(`start-up: compiling lib/ and running each command ${startupRuns} times…`);
+  startup = measureStartup({ projectRoot, scratch: join(scratch, 'startup'), runs: startupRuns });
+}
 rmSync(scratch, { recursive: true, force: true });
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -413,17 +428,38 @@ const pdfSection = pdf
 
 Measured ${measured}. One executive one-pager, warm: ${pdf.warmMs.toFixed(0)} ms (the first render in a process, with font loading: ${pdf.coldMs.toFixed(0)} ms).`
   : (earlier('PDF') ?? '## PDF\n\n(skipped)');
+/** median and range of a list of milliseconds, in ms */
+const msRange = (list: number[]) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = sorted[Math.floor(sorted.length / 2)]!;
+  return `${middle.toFixed(0)} ms${sorted.length > 1 ? ` (${sorted[0]!.toFixed(0)}–${sorted.at(-1)!.toFixed(0)})` : ''}`;
+};
+const startupSection = startup
+  ? `## Start-up, as installed
+
+Measured ${measured}. The compiled lib/ in a package folder under node_modules (as installed), each
+command a whole process, ${startupRuns} runs of each, alternating; the median, fastest–slowest in
+brackets. CPU is user + system time of every thread, in the 10 ms steps the shell's \`times\` gives.
+
+| command | wall | CPU |
+|---|---:|---:|
+${startup.map((f) => `| ${f.label} | ${msRange(f.wall)} | ${msRange(f.cpu)} |`).join('\n')}`
+  : (earlier('Start-up, as installed') ?? '## Start-up, as installed\n\n(skipped)');
+for (const f of startup ?? []) say(`${f.label}: wall ${msRange(f.wall)}, CPU ${msRange(f.cpu)}`);
 const report = `Last run of \`npm run bench\` (scripts/bench.ts): ${measured}, on
 ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), ${platform()} ${release()}, Node ${process.version}.
 Files are read from the page cache. Reproduce with \`npm run bench\`
 (or \`npm run bench -- --rows 1000000 --no-site\` for one size, \`npm run bench -- --only site\`
-for the site alone); a part a run skips keeps its earlier figures, with their date.
+for the site alone, \`npm run bench -- --only startup\` for the start-up alone); a part a run
+skips keeps its earlier figures, with their date.
 
 ${rowsSection}
 
 ${siteSection}
 ${programSection ? `\n${programSection}\n` : ''}
 ${pdfSection}
+
+${startupSection}
 `;
 const figures = `${START}\n${report}${END}`;
 const next =

@@ -16,6 +16,8 @@ it('npm run bench works end to end on a tiny size and writes its table', () => {
       '--no-site',
       '--repeat',
       '1',
+      '--startup-runs',
+      '1',
       '--out',
       out,
       '--scratch',
@@ -27,4 +29,9 @@ it('npm run bench works end to end on a tiny size and writes its table', () => {
   const text = readFileSync(out, 'utf8');
   expect(text).toMatch(/^\| 2,000 \| .* \| \d+ MB \| [^|]+ \|$/m);
   expect(text).toMatch(/One executive one-pager, warm: \d+ ms/);
+  // the start-up of the compiled package: both commands, with the compile cache warm and cold
+  expect(text).toMatch(/^\| `readback --help`, compile cache warm \| \d+ ms \| \d+ ms \|$/m);
+  expect(text).toMatch(
+    /^\| `readback reconcile` of the bundled sample, compile cache cold \(first run\) \| \d+ ms \| \d+ ms \|$/m,
+  );
 });

@@ -277,7 +277,9 @@ export function validate<S extends z.ZodType>(
   // would only echo it
   const forbidden = forbiddenCharacterProblems(parsed.value, parsed, file, code);
   if (forbidden.length > 0) return { value: null, problems: forbidden };
-  const result = schema.safeParse(parsed.value);
+  // each document is checked once: zod's generated fast path (code compiled per object schema)
+  // would cost more to build than it saves, most of all when a command starts
+  const result = schema.safeParse(parsed.value, { jitless: true });
   if (result.success) return { value: result.data, problems: [] };
   const issues = result.error.issues.map((issue) => ({
     issue,

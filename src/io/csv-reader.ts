@@ -7,11 +7,21 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { CsvError } from 'csv-parse';
 import { type ByteHandover, type ByteRecordSink, CsvByteTokenizer } from '../core/csv-bytes.ts';
 import type { ExportAccumulator } from '../core/exports.ts';
 import { problem, type Problem } from '../core/problems.ts';
-import { FROM_THE_START, GuardError, InvalidUtf8Error, ReferenceReader } from './reference-reader.ts';
+import type { ReferenceReader } from './reference-reader.ts';
+
+type ReferenceModule = typeof import('./reference-reader.ts');
+/**
+ * The reference reader (and csv-parse with it) is loaded the first time an export needs it: a
+ * plain export is read by the byte path alone, and a command that reads only such exports starts
+ * faster without it. Only the reference reader throws its errors and csv-parse's, so before it is
+ * loaded no error can be one of them.
+ */
+let referenceModule: ReferenceModule | null = null;
+const loadReferenceReader = async (): Promise<ReferenceModule> =>
+  (referenceModule ??= await import('./reference-reader.ts'));
 
 /** The longest record csv-parse will buffer: a multi-megabyte cell is refused, not held. */
 export const MAX_RECORD_BYTES = 1 << 20;
@@ -55,13 +65,18 @@ export async function readExport(
     },
   };
   let bytePath = options.referenceReader ? null : new CsvByteTokenizer(sink);
-  let reference = bytePath ? null : new ReferenceReader(sink, FROM_THE_START, MAX_RECORD_BYTES);
+  let reference: ReferenceReader | null = null;
   const takeOver = async (handover: ByteHandover): Promise<void> => {
     bytePath = null;
+    const { ReferenceReader } = await loadReferenceReader();
     reference = new ReferenceReader(sink, handover, MAX_RECORD_BYTES);
     await reference.write(handover.bytes);
   };
   try {
+    if (!bytePath) {
+      const { FROM_THE_START, ReferenceReader } = await loadReferenceReader();
+      reference = new ReferenceReader(sink, FROM_THE_START, MAX_RECORD_BYTES);
+    }
     for await (const chunk of chunksOf(path, chunkBytes)) {
       hash.update(chunk);
       if (bytePath) {
@@ -107,6 +122,17 @@ async function* chunksOf(path: string, size: number): AsyncGenerator<Buffer> {
 
 /** `recordLine` is where the record being parsed began (an unclosed quote is reported where it opened). */
 function csvProblem(error: unknown, file: string, recordLine: number): Problem {
+  const found = referenceModule && readerProblem(referenceModule, error, file, recordLine);
+  return found ?? problem('BAD_CSV', `could not read the file: ${(error as Error).message}`, { file });
+}
+
+/** A problem for an error the reference reader or csv-parse threw, else null. */
+function readerProblem(
+  { CsvError, GuardError, InvalidUtf8Error }: ReferenceModule,
+  error: unknown,
+  file: string,
+  recordLine: number,
+): Problem | null {
   if (error instanceof InvalidUtf8Error) {
     return problem('BAD_CSV', `invalid UTF-8 at byte ${error.offset}; exports must be UTF-8 text`, {
       file,
@@ -119,7 +145,7 @@ function csvProblem(error: unknown, file: string, recordLine: number): Problem {
     return problem(code, error.finding.message, { file, line: error.finding.line, column: error.finding.field });
   }
   if (error instanceof CsvError) {
-    const e = error as CsvError & { lines?: number; column?: number };
+    const e = error as InstanceType<typeof CsvError> & { lines?: number; column?: number };
     const reason = e.message.replace(/\s+on line \d+\.?$/, '').replace(/\s+at line \d+\.?$/, '');
     const expected =
       e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
@@ -138,5 +164,5 @@ function csvProblem(error: unknown, file: string, recordLine: number): Problem {
       column,
     });
   }
-  return problem('BAD_CSV', `could not read the file: ${(error as Error).message}`, { file });
+  return null;
 }

@@ -11,6 +11,9 @@ import { StringRow } from '../core/row.ts';
 import { TextGuard, type TextGuardFinding } from '../core/text-guard.ts';
 import { firstInvalidUtf8 } from '../core/utf8.ts';
 
+// csv-parse's error too, for whoever loads this module when it needs it (io/csv-reader.ts)
+export { CsvError };
+
 /** Bytes that are not UTF-8: where the first one is in the file, and its line and CSV field as the guard counts them. */
 export class InvalidUtf8Error extends Error {
   readonly offset: number;

@@ -1,7 +1,7 @@
 /** Finding a Readback workspace's files (docs/reference/workspace.md) and reading its dictionaries. */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { parseDictionary, type LoadedDictionary } from '../core/dictionary.ts';
+import { type DictionaryResult, parseDictionary, type LoadedDictionary } from '../core/dictionary.ts';
 import { problem, type Problem, type SourceLocation } from '../core/problems.ts';
 import { SEMVER } from '../core/schemas.ts';
 import { readTextFile } from './text-file.ts';
@@ -35,6 +35,16 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
   const problems: Problem[] = [];
   const byVersion = new Map<string, LoadedDictionary>();
   const history: LoadedDictionary[] = [];
+  // the working copy is usually the very text of the latest release: a text is parsed and checked
+  // once (the result depends on the text alone, and on the file's name only where it is shown)
+  const readTexts = new Map<string, LoadedDictionary>();
+  const read = (text: string, file: string): DictionaryResult => {
+    const known = readTexts.get(text);
+    if (known) return { loaded: { ...known, file }, problems: [] };
+    const result = parseDictionary(text, file);
+    if (result.loaded) readTexts.set(text, result.loaded);
+    return result;
+  };
   const historyDir = join(root, HISTORY_FOLDER);
   const files = existsSync(historyDir)
     ? readdirSync(historyDir)
@@ -44,7 +54,7 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
   for (const name of files) {
     const file = `${HISTORY_FOLDER}/${name}`;
     const text = readTextFile(join(historyDir, name), file, 'BAD_DICTIONARY');
-    const result = text.value === null ? { loaded: null, problems: text.problems } : parseDictionary(text.value, file);
+    const result = text.value === null ? { loaded: null, problems: text.problems } : read(text.value, file);
     problems.push(...result.problems);
     if (!result.loaded) continue;
     const version = name.slice(0, -'.yaml'.length);
@@ -73,7 +83,7 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
   } else {
     const text = readTextFile(currentPath, CURRENT_DICTIONARY, 'BAD_DICTIONARY');
     const result =
-      text.value === null ? { loaded: null, problems: text.problems } : parseDictionary(text.value, CURRENT_DICTIONARY);
+      text.value === null ? { loaded: null, problems: text.problems } : read(text.value, CURRENT_DICTIONARY);
     problems.push(...result.problems);
     current = result.loaded;
     // a frozen history file wins over the working copy of the same version
