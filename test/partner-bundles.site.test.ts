@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { partnerSiteUrl, partnerSiteUrlProblems } from '../src/core/partner-bundles.ts';
-import { brokenLinks, folderIndex, type SiteIndex } from '../src/io/links.ts';
+import { brokenLinks, splitIndex, type SiteIndex } from '../src/io/links.ts';
 import type { TupleConfig } from '../src/core/schemas.ts';
 import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets, pdfText } from '../src/pdf/links.ts';
@@ -349,15 +349,14 @@ describe('the link check of a bundle', () => {
     ],
   };
   const bundle = (links: SiteIndex['links']) =>
-    folderIndex({ ...index, links: [...index.links, ...links] }, 'partners/acme');
+    splitIndex({ ...index, links: [...index.links, ...links] }, ['partners/acme']).inner.get('partners/acme')!;
 
   it('resolves links below the bundle base URL against the bundle alone', () => {
     expect(brokenLinks(bundle([]), 'https://kpi.example.org/partners/acme')).toEqual([]);
     // the same bundle deployed at an origin's root: its links are written from the root
-    const rooted = folderIndex(
-      { pages: index.pages, links: [{ from: '/partners/acme/', href: '/annex/x/#metrics' }] },
+    const rooted = splitIndex({ pages: index.pages, links: [{ from: '/partners/acme/', href: '/annex/x/#metrics' }] }, [
       'partners/acme',
-    );
+    ]).inner.get('partners/acme')!;
     expect(brokenLinks(rooted, 'https://acme.kpi.example.org')).toEqual([]);
   });
 
@@ -375,6 +374,23 @@ describe('the link check of a bundle', () => {
     ).toEqual([
       expect.objectContaining({ code: 'BROKEN_LINK', message: expect.stringContaining('no anchor #nowhere') }),
     ]);
+  });
+});
+
+describe('a site index split among its bundles', () => {
+  it('gives each bundle its own pages and links, and the site around them every page and its own links', () => {
+    const pages = ['/', '/annex/x/', '/partners/', '/partners/ac/', '/partners/ac/annex/x/', '/partners/acme/'];
+    const index: SiteIndex = {
+      pages: new Map(pages.map((path) => [path, new Set([path])])),
+      links: pages.map((from) => ({ from, href: 'x' })),
+    };
+    const { outer, inner } = splitIndex(index, ['partners/ac', 'partners/acme']);
+    expect(outer.pages).toBe(index.pages);
+    expect(outer.links.map((l) => l.from)).toEqual(['/', '/annex/x/', '/partners/']);
+    // a folder whose name begins another's takes only its own paths
+    expect([...inner.get('partners/ac')!.pages.keys()]).toEqual(['/', '/annex/x/']);
+    expect(inner.get('partners/ac')!.links.map((l) => l.from)).toEqual(['/', '/annex/x/']);
+    expect([...inner.get('partners/acme')!.pages]).toEqual([['/', new Set(['/partners/acme/'])]]);
   });
 });
 

@@ -100,3 +100,20 @@ export function basePathOf(siteUrl: string): string {
 export function partnerModelPath(internalModelPath: string, partnerId: string): string {
   return internalModelPath.replace(/[^/\\]*$/, `${PARTNERS_FOLDER}/${partnerId}.json`);
 }
+
+/**
+ * Which of `folders` (site-relative, such as `partners/acme`) holds `path` (site-relative, `/`
+ * separated, with or without a leading `/`), and the path from inside it; undefined for a path
+ * in none. One set lookup per folder level, so a site of hundreds of bundles is split in one pass.
+ */
+export function folderHolding(
+  path: string,
+  folders: ReadonlySet<string>,
+): { folder: string; rest: string } | undefined {
+  const start = path.startsWith('/') ? 1 : 0;
+  for (let slash = path.indexOf('/', start); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+    const folder = path.slice(start, slash);
+    if (folders.has(folder)) return { folder, rest: path.slice(slash) };
+  }
+  return undefined;
+}

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { folderHolding } from '../core/partner-bundles.ts';
 import { problem, type Problem } from '../core/problems.ts';
 
 export interface SiteIndex {
@@ -65,11 +66,12 @@ export async function indexSite(
   pdfLinks: (bytes: Uint8Array) => Promise<string[]>,
   later?: { folders: readonly string[]; until: Promise<unknown> },
 ): Promise<SiteIndex> {
-  const deferred = (later?.folders ?? []).map((folder) => `${join(dist, folder)}${sep}`);
+  const deferred = new Set(later?.folders ?? []);
   const read = new Map<string, Awaited<ReturnType<typeof indexFile>>>();
   if (later) {
     for (const file of walk(dist).sort())
-      if (!deferred.some((folder) => file.startsWith(folder))) read.set(file, await indexFile(dist, file, pdfLinks));
+      if (!folderHolding(relative(dist, file).split(sep).join('/'), deferred))
+        read.set(file, await indexFile(dist, file, pdfLinks));
     await later.until;
   }
   const pages = new Map<string, Set<string>>();
@@ -83,17 +85,33 @@ export async function indexSite(
 }
 
 /**
- * The part of a site's index below `folder` (`partners/acme`), as a site of its own: its pages and
- * the links found in them, their paths taken from that folder (a partner bundle, docs/reference/site.md).
+ * A site's index split among the sites inside it (its partner bundles, at folders such as
+ * `partners/acme`), in one pass over its pages and links: each inner site's own index, its paths
+ * taken from its folder (docs/reference/site.md), and the outer site's, which holds every page
+ * (the inner sites are deployed inside it) and the links of its own pages only.
  */
-export function folderIndex(index: SiteIndex, folder: string): SiteIndex {
-  const prefix = `/${folder}/`;
-  const inside = (path: string) => path.startsWith(prefix);
-  const strip = (path: string) => path.slice(prefix.length - 1);
-  return {
-    pages: new Map([...index.pages].filter(([path]) => inside(path)).map(([path, ids]) => [strip(path), ids])),
-    links: index.links.filter((link) => inside(link.from)).map((link) => ({ ...link, from: strip(link.from) })),
+export function splitIndex(
+  index: SiteIndex,
+  folders: readonly string[],
+): { outer: SiteIndex; inner: Map<string, SiteIndex> } {
+  const inner = new Map<string, SiteIndex>(folders.map((folder) => [folder, { pages: new Map(), links: [] }]));
+  const names = new Set(folders);
+  /** the inner site a path is in, and the path from its folder; null for the outer site's own */
+  const placed = (path: string): [SiteIndex, string] | null => {
+    const held = folderHolding(path, names);
+    return held ? [inner.get(held.folder)!, held.rest] : null;
   };
+  const outer: SiteIndex = { pages: index.pages, links: [] };
+  for (const [path, ids] of index.pages) {
+    const at = placed(path);
+    if (at) at[0].pages.set(at[1], ids);
+  }
+  for (const link of index.links) {
+    const at = placed(link.from);
+    if (at) at[0].links.push({ ...link, from: at[1] });
+    else outer.links.push(link);
+  }
+  return { outer, inner };
 }
 
 /**

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
 import { leadershipTilesCsv, TILE_EXPORT_KEY_COLUMNS, TILE_EXPORT_SUFFIX, tileSeries } from '../core/leadership.ts';
-import { PARTNERS_FOLDER } from '../core/partner-bundles.ts';
+import { folderHolding, PARTNERS_FOLDER } from '../core/partner-bundles.ts';
 import { type Located, parseJson } from '../core/located.ts';
 import { parseDictionary } from '../core/dictionary.ts';
 import {
@@ -59,8 +59,8 @@ export function partnerBundleFolders(dir: string): string[] {
 
 /** A site's own files, relative to it: every file but those of the partner bundles it holds. */
 function siteFiles(dir: string): string[] {
-  const bundles = partnerBundleFolders(dir).map((folder) => `${folder}/`);
-  return walk(dir).filter((file) => !bundles.some((bundle) => file.startsWith(bundle)));
+  const bundles = new Set(partnerBundleFolders(dir));
+  return walk(dir).filter((file) => !folderHolding(file, bundles));
 }
 
 /** `sha256sum` lines for every file the site publishes but the list itself (and its bundles' files), sorted by path. */

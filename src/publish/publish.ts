@@ -39,7 +39,7 @@ import { PARTNERS_FOLDER, partnerModelPath, partnerSiteUrlProblems } from '../co
 import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel } from '../core/site-model.ts';
 import { replayCommand, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
-import { anchorList, brokenLinks, folderIndex, indexSite, urlPathOf, type SiteIndex } from '../io/links.ts';
+import { anchorList, brokenLinks, indexSite, splitIndex, urlPathOf } from '../io/links.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
 import { SITE_SUMS, verifyPdfNumbers, type VerifyResult } from '../io/verify.ts';
@@ -175,13 +175,6 @@ function ownPages(dir: string, sites: readonly PublishedSite[], below = ''): str
       if (entry.isDirectory()) return bundles.has(rel) ? [] : ownPages(dir, sites, rel);
       return entry.name.endsWith('.html') ? [join(dir, rel)] : [];
     });
-}
-
-/** What a site's links are checked against: a bundle alone; the internal site with the bundles' pages as targets only. */
-function siteIndex(index: SiteIndex, site: PublishedSite, sites: readonly PublishedSite[]): SiteIndex {
-  if (site.folder) return folderIndex(index, site.folder);
-  const bundles = [...bundleFolders(sites)].map((folder) => `/${folder}/`);
-  return { pages: index.pages, links: index.links.filter((link) => !bundles.some((b) => link.from.startsWith(b))) };
 }
 
 /**
@@ -660,7 +653,7 @@ async function buildAndPublish(
       // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
       const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
       const index = await indexSite(staging, pdfLinks, {
-        folders: sites.map((site) => join(site.folder, 'pagefind')),
+        folders: sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind')),
         until: searchIndex,
       });
       return { pdfNumbers, index };
@@ -670,10 +663,13 @@ async function buildAndPublish(
       throw error;
     });
     phase('search index, and beside it the site verified and read for links');
-    const broken = sites.flatMap((site) => brokenLinks(siteIndex(index, site, sites), site.model.site_url));
+    const split = splitIndex(index, [...bundleFolders(sites)]);
+    // what a site's links are checked against: a bundle alone; the internal site with the bundles' pages as targets only
+    const siteIndex = (site: PublishedSite) => (site.folder ? split.inner.get(site.folder)! : split.outer);
+    const broken = sites.flatMap((site) => brokenLinks(siteIndex(site), site.model.site_url));
     if (broken.length > 0) return refuse(broken);
     for (const site of sites.slice(1)) {
-      const own = anchorList(folderIndex(index, site.folder));
+      const own = anchorList(siteIndex(site));
       writeFileSync(join(staging, site.folder, 'anchors.json'), `${JSON.stringify(own, null, 1)}\n`);
     }
     // the internal list holds every anchor of the folder, the bundles' too
