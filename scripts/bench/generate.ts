@@ -1,6 +1,6 @@
 /** Synthetic, valid workspaces for the benchmark: any number of rows, metrics and tuples. */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 
@@ -81,7 +81,8 @@ export async function writeTuple(
     }
   }
   for (const side of sides) await flush(side, true);
-  if (sides.length === 1) writeFileSync(join(dir, 'partner.csv'), readFileSync(join(dir, 'leadership.csv')));
+  // copied, not read into memory: an export may be larger than a Buffer holds (2 GiB)
+  if (sides.length === 1) copyFileSync(join(dir, 'leadership.csv'), join(dir, 'partner.csv'));
   const sha = sides.map((side) => side.hash.digest('hex'));
   const end = new Date(START + Math.max(timestamps.length, 1) * HOUR).toISOString().replace('.000Z', 'Z');
   writeFileSync(join(dir, 'leadership.manifest.json'), manifest('leadership', tupleId, sha[0]!, end));

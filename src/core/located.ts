@@ -178,8 +178,11 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
  * did. A syntax error and a duplicate key are reported with their line and column.
  */
 export function parseJson(text: string, file: string, code: ProblemCode): Parsed {
-  const keys = new Map<string, number>();
+  // where each key is written, by its path: found when a problem is first located (most documents
+  // have none, and a report of thousands of keys would pay for every path)
+  let keys: Map<string, number> | null = null;
   const at = (path: readonly PropertyKey[]) => {
+    if (!keys) scanJsonKeys(text, (keys = new Map()));
     const offset = keys.get(JSON.stringify(path));
     return offset === undefined ? undefined : lineColumnAt(text, offset);
   };
@@ -208,7 +211,7 @@ export function parseJson(text: string, file: string, code: ProblemCode): Parsed
     };
   }
   const problems: Problem[] = [];
-  for (const duplicate of scanJsonKeys(text, keys)) {
+  for (const duplicate of scanJsonKeys(text)) {
     problems.push(
       problem(
         code,
@@ -223,13 +226,13 @@ export function parseJson(text: string, file: string, code: ProblemCode): Parsed
 }
 
 /**
- * One pass over valid JSON text (JSON.parse has accepted it): records where each key is written,
- * by its path, into `keys`, and returns every key written a second time in its object. Iterative,
+ * One pass over valid JSON text (JSON.parse has accepted it): returns every key written a second
+ * time in its object and, given `keys`, records where each key is written, by its path. Iterative,
  * so deep nesting cannot exhaust the stack.
  */
 function scanJsonKeys(
   text: string,
-  keys: Map<string, number>,
+  keys?: Map<string, number>,
 ): { key: string; path: (string | number)[]; offset: number }[] {
   const duplicates: { key: string; path: (string | number)[]; offset: number }[] = [];
   // one frame per open object or array: the keys seen and the current key, or the current index
@@ -243,10 +246,11 @@ function scanJsonKeys(
       for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
       const frame = stack[stack.length - 1];
       if (!frame?.object || !expectKey) continue;
-      const key = JSON.parse(text.slice(start, i + 1)) as string;
-      const path = containerPath();
-      if (frame.seen.has(key)) duplicates.push({ key, path, offset: start });
-      else keys.set(JSON.stringify([...path, key]), start);
+      // a key without escapes is its text; one with escapes is read as JSON reads it
+      const raw = text.slice(start + 1, i);
+      const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+      if (frame.seen.has(key)) duplicates.push({ key, path: containerPath(), offset: start });
+      else keys?.set(JSON.stringify([...containerPath(), key]), start);
       frame.seen.add(key);
       frame.key = key;
       expectKey = false;
