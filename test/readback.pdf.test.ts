@@ -166,6 +166,27 @@ describe('executive one-pager', () => {
     }
   });
 
+  it('renders the same bytes when a worker joins this thread halfway (the pages finished)', async () => {
+    const tuples = Array.from({ length: 12 }, (_, i) => model.tuples[i % model.tuples.length]!);
+    const pooled: Uint8Array[] = [];
+    let release!: () => void;
+    const pagesDone = new Promise<void>((resolve) => (release = resolve));
+    await renderOnePagers(
+      tuples.map((tuple) => ({ tuple, siteUrl: model.site_url })),
+      'LETTER',
+      (_job, pdf) => {
+        pooled.push(pdf);
+        if (pooled.length === 1) release(); // a core frees up after the first one-pager
+      },
+      () => {},
+      1, // this thread alone at first
+      { threads: 1, when: pagesDone },
+    );
+    expect(pooled).toHaveLength(12);
+    const direct = await Promise.all(model.tuples.map((t) => renderOnePager(t, model.site_url, 'LETTER')));
+    for (const pdf of pooled) expect(direct.some((d) => Buffer.compare(Buffer.from(pdf), d) === 0)).toBe(true);
+  });
+
   it('has no numeric table: every digit on the page belongs to a headline, an id, a hash or a date', async () => {
     const tuple = model.tuples[0]!;
     const facts = await pdfFacts(readFileSync(join(site.dist, 'readback', `${tuple.tuple_id}.pdf`)));

@@ -47,14 +47,24 @@ export async function renderOnePagers<Job extends OnePagerJob>(
    * waits for the pages: another thread would slow the pages more than it speeds the one-pagers)
    */
   threads = availableParallelism() - 1,
+  /**
+   * a core that frees up later (the pages' process ending): once `when` settles, `threads` more
+   * worker threads take the one-pagers still waiting, if there are enough to pay for starting them
+   */
+  later?: { threads: number; when: Promise<unknown> },
 ): Promise<void> {
-  const workers = Math.min(threads, Math.ceil(jobs.length / 2));
   const done = (job: Job, results: readonly { pdf: Uint8Array; reading: PdfReading; drawn: boolean }[]) =>
     [job, ...((job.copies ?? []) as Job[])].forEach((each, i) =>
       onDone(each, results[i]!.pdf, results[i]!.reading, results[i]!.drawn),
     );
-  if (jobs.length < POOL_THRESHOLD || workers < 2) {
-    for (const job of jobs) {
+  // one queue for every thread: each takes the next job when it is free (the order of the results
+  // does not matter: each render is a pure function of its job)
+  let next = 0;
+  let failed = false;
+  const take = () => (failed || next >= jobs.length ? -1 : next++);
+  const inThisThread = async () => {
+    for (let id = take(); id !== -1; id = take()) {
+      const job = jobs[id]!;
       try {
         done(job, await renderAndReadWithCopies(job, job.copies ?? [], size));
       } catch (error) {
@@ -62,17 +72,18 @@ export async function renderOnePagers<Job extends OnePagerJob>(
         onOverflow(error);
       }
     }
-    return;
-  }
-  let next = 0;
-  const run = (worker: Worker) =>
+  };
+  const pool: Worker[] = [];
+  const inWorker = () =>
     new Promise<void>((resolve, reject) => {
+      const worker = new Worker(siblingModule('worker', import.meta.url));
+      pool.push(worker);
       const send = () => {
-        if (next >= jobs.length) {
+        const id = take();
+        if (id === -1) {
           resolve();
           return;
         }
-        const id = next++;
         const { tuple, siteUrl, copies = [] } = jobs[id]!;
         worker.postMessage({
           id,
@@ -91,12 +102,28 @@ export async function renderOnePagers<Job extends OnePagerJob>(
         send();
       });
       worker.on('error', reject);
+      // a worker that stops before the queue is empty (no answer will come): settled, never awaited forever
+      worker.on('exit', (code) => reject(new Error(`a one-pager worker stopped (exit code ${code})`)));
       send();
     });
-  const pool = Array.from({ length: workers }, () => new Worker(siblingModule('worker', import.meta.url)));
+  const workers = Math.min(threads, Math.ceil(jobs.length / 2));
+  const runs =
+    jobs.length < POOL_THRESHOLD || workers < 2 ? [inThisThread()] : Array.from({ length: workers }, () => inWorker());
+  if (later)
+    runs.push(
+      later.when.then(() =>
+        jobs.length - next >= POOL_THRESHOLD
+          ? Promise.all(Array.from({ length: later.threads }, () => inWorker())).then(() => {})
+          : undefined,
+      ),
+    );
   try {
-    await Promise.all(pool.map(run));
+    await Promise.all(runs);
+  } catch (error) {
+    failed = true; // the other threads stop taking jobs
+    throw error;
   } finally {
+    await Promise.all(runs.map((run) => run.catch(() => {})));
     await Promise.all(pool.map((w) => w.terminate()));
   }
 }

@@ -523,6 +523,11 @@ async function buildAndPublish(
   }
   result.onePagers = { rendered: uncached.length, reused: jobs.length - uncached.length, drawn: 0 };
   const toRender = withCopies(uncached);
+  // when the pages are built their core is free: the one-pagers still waiting take it as well
+  let pagesBuilt!: (built: boolean) => void;
+  const pagesDone = new Promise<void>((resolve, reject) => {
+    pagesBuilt = (built) => (built ? resolve() : reject(new Error('the pages were not built')));
+  });
   const pdfs = renderOnePagers(
     toRender,
     size,
@@ -535,6 +540,8 @@ async function buildAndPublish(
       options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
     },
     (overflow) => overflows.push(overflow),
+    undefined,
+    { threads: 1, when: pagesDone },
   );
   pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
   try {
@@ -546,9 +553,11 @@ async function buildAndPublish(
       workDir: folders.astro,
     });
   } catch (error) {
+    pagesBuilt(false); // the one-pagers stop: nothing will be published
     await pdfs.catch(() => {}); // they write into the staging folder, which goes when the build ends
     throw error;
   }
+  pagesBuilt(true);
   phase('astro pages (PDFs rendering beside them)');
 
   await pdfs;
