@@ -42,6 +42,24 @@ describe('a manifest', () => {
     ]);
   });
 
+  it('that is not JSON is one located problem, and a reconcile reports it (its keys are never looked for)', async () => {
+    // a comma outside any object, then a string never closed: where a key is written is only
+    // looked for in text JSON.parse accepted
+    for (const text of ['{"file": 1},2', `${manifestText('partner').slice(0, 40)}`]) {
+      const read = parseManifest(text, 'p.json', 'partner');
+      expect(read.manifest).toBeNull();
+      expect(read.problems).toEqual([expect.objectContaining({ code: 'BAD_MANIFEST', file: 'p.json' })]);
+      expect(read.at?.('file')).toEqual({ file: 'p.json', line: 1, column: 1 });
+      const root = copyWorkspace(BASE);
+      writeFileSync(join(root, TUPLE, 'partner.manifest.json'), text);
+      const report = await reconcileWorkspace({ root });
+      expect(report.tuples[0]!.problems).toEqual([
+        expect.objectContaining({ code: 'BAD_MANIFEST', file: `${TUPLE}/partner.manifest.json` }),
+      ]);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('refuses invalid UTF-8 where the byte is, instead of reading U+FFFD', () => {
     const bytes = Buffer.from('{\n  "run_id": "run-\xff"\n}', 'latin1');
     const decoded = decodeText(bytes, 'm.json', 'BAD_MANIFEST');

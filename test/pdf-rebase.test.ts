@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tuplePageOnBase, type SiteModel } from '../src/core/site-model.ts';
 import { pdfLinksAndText, pdfLinkTargets, pdfPrintedLinkTargets, pdfText } from '../src/pdf/links.ts';
 import { rebaseLinks } from '../src/pdf/rebase.ts';
-import { readOwnPdf, renderOnePager } from '../src/pdf/render.ts';
+import { readOwnPdf, renderAndReadWithCopies, renderOnePager } from '../src/pdf/render.ts';
 import { useBuiltSite } from './helpers/site.ts';
 
 const site = useBuiltSite();
@@ -91,6 +91,32 @@ describe('one-pagers moved onto another base URL', () => {
     expect(rebaseLinks(Buffer.from(shifted, 'latin1'), model.site_url, to)).toBeNull();
     // pdfkit writes a base beyond ASCII as UTF-16
     expect(rebaseLinks(pdf, model.site_url, 'https://bücher.example')).toBeNull();
+  }, 60_000);
+});
+
+describe('a one-pager with a link target beyond ASCII', () => {
+  it('is drawn for the other site: pdfkit writes that target as UTF-16, which neither the rewrite nor pdf.js reads', async () => {
+    const internal = model.tuples[0]!;
+    const from = model.site_url;
+    // the ids a target is made of are ASCII today; a page with another target is still never copied wrong
+    const tuple = {
+      ...internal,
+      headlines: internal.headlines.map((headline, i) =>
+        i === 0 ? { ...headline, annex_href: `${from}/annex/${internal.tuple_id}/#é` } : headline,
+      ),
+    };
+    const to = 'https://partners.example.org/acme';
+    const pdf = await renderOnePager(tuple, from, 'LETTER');
+    expect(pdf.toString('latin1')).toContain('/URI (\xfe\xff');
+    expect(rebaseLinks(pdf, from, to)).toBeNull();
+    const bundle = tuplePageOnBase(tuple, from, to);
+    const [, copy] = await renderAndReadWithCopies(
+      { tuple, siteUrl: from },
+      [{ tuple: bundle, siteUrl: to }],
+      'LETTER',
+    );
+    expect(copy!.drawn).toBe(true);
+    expect(copy!.pdf.equals(await renderOnePager(bundle, to, 'LETTER'))).toBe(true);
   }, 60_000);
 });
 

@@ -179,9 +179,12 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
  */
 export function parseJson(text: string, file: string, code: ProblemCode): Parsed {
   // where each key is written, by its path: found when a problem is first located (most documents
-  // have none, and a report of thousands of keys would pay for every path)
+  // have none, and a report of thousands of keys would pay for every path); only in text JSON.parse
+  // accepted, which the scan relies on (an unclosed string would have it run past the end)
   let keys: Map<string, number> | null = null;
+  let valid = false;
   const at = (path: readonly PropertyKey[]) => {
+    if (!valid) return undefined;
     if (!keys) scanJsonKeys(text, (keys = new Map()));
     const offset = keys.get(JSON.stringify(path));
     return offset === undefined ? undefined : lineColumnAt(text, offset);
@@ -198,6 +201,7 @@ export function parseJson(text: string, file: string, code: ProblemCode): Parsed
   let value: unknown;
   try {
     value = JSON.parse(text);
+    valid = true;
   } catch (error) {
     const message = String((error as Error).message);
     const position = /position (\d+)/.exec(message);

@@ -68,6 +68,9 @@ export function rebaseLinks(pdf: Uint8Array, from: string, to: string): Buffer |
     let chunk = text.slice(at, end);
     if (!chunk.startsWith(`${number} 0 obj\n`) || !chunk.endsWith('endobj\n')) return null;
     const action = URI_ACTION.exec(chunk);
+    // a target written otherwise (as UTF-16, for one beyond ASCII) is not rewritten, and pdf.js
+    // does not read it as a link either, so the caller's check of the links could not tell
+    if (action ? action[2]!.startsWith('\xfe\xff') : chunk.includes('\n/S /URI\n')) return null;
     if (action && action[2]!.startsWith(oldPrefix))
       chunk = `${number} 0 obj\n<<\n/S /URI\n/URI (${newPrefix}${action[2]!.slice(oldPrefix.length)})\n>>\nendobj\n`;
     offsets.set(number, length);
