@@ -19,27 +19,50 @@ export interface PagesOptions {
   workDir: string;
 }
 
-export function buildPages(options: PagesOptions): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = fork(
-      fileURLToPath(siblingModule('astro-worker', import.meta.url)),
-      [
-        JSON.stringify({
-          root: astroProjectRoot(options.root, options.workDir),
-          outDir: options.outDir,
-          site: options.site,
-          workDir: options.workDir,
-        }),
-      ],
-      {
-        cwd: options.workDir,
-        // the pages find the model through the child's own environment (src/site/data.ts)
-        env: { ...process.env, READBACK_SITE_MODEL: options.modelPath, ASTRO_TELEMETRY_DISABLED: '1' },
-        // nothing of the parent's flags (a test runner's loaders); Node runs the .ts file itself
-        execArgv: [],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+/** Where the pages' process learns that the site model is written: a file made once it all is. */
+export const modelReadyPath = (modelPath: string) => `${modelPath}.ready`;
+
+/** The Astro pages of one build, started: `done` settles when they are built; `abandon` stops them. */
+export interface PagesBuild {
+  /** the pages' process */
+  pid: number;
+  done: Promise<void>;
+  /** stops the process if it still runs, and settles once it has ended */
+  abandon: () => Promise<void>;
+}
+
+/**
+ * Starts building the pages before the site model is written: Astro compiles the pages meanwhile
+ * and waits, when a page first reads the model (src/site/data.ts), until `modelReadyPath` exists.
+ * The caller writes that file once every site's model is written.
+ */
+export function startPages(options: PagesOptions): PagesBuild {
+  const child = fork(
+    fileURLToPath(siblingModule('astro-worker', import.meta.url)),
+    [
+      JSON.stringify({
+        root: astroProjectRoot(options.root, options.workDir),
+        outDir: options.outDir,
+        site: options.site,
+        workDir: options.workDir,
+      }),
+    ],
+    {
+      cwd: options.workDir,
+      // the pages find the model through the child's own environment (src/site/data.ts)
+      env: {
+        ...process.env,
+        READBACK_SITE_MODEL: options.modelPath,
+        READBACK_SITE_MODEL_READY: modelReadyPath(options.modelPath),
+        ASTRO_TELEMETRY_DISABLED: '1',
       },
-    );
+      // nothing of the parent's flags (a test runner's loaders); Node runs the .ts file itself
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const done = new Promise<void>((resolve, reject) => {
     let outcome: { ok: boolean; error?: string } | undefined;
     child.once('message', (message: { ok: boolean; error?: string }) => (outcome = message));
     child.once('error', reject);
@@ -49,4 +72,13 @@ export function buildPages(options: PagesOptions): Promise<void> {
       else reject(new Error(`building the pages: Astro stopped with ${signal ?? `exit code ${code}`}`));
     });
   });
+  done.catch(() => {}); // awaited by the caller, or abandoned
+  return {
+    pid: child.pid!,
+    done,
+    abandon: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await ended;
+    },
+  };
 }

@@ -340,9 +340,12 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       for (const folder of [abandoned.staging, abandoned.astro]) rmSync(folder, { recursive: true, force: true });
     }
   }
+  // what a build started and must stop however it ends (its pages' process)
+  const stops: (() => Promise<void>)[] = [];
   try {
-    return await buildAndPublish(options, root, dist, folders, result);
+    return await buildAndPublish(options, root, dist, folders, result, stops);
   } finally {
+    for (const stop of stops) await stop();
     rmSync(folders.staging, { recursive: true, force: true });
     rmSync(folders.astro, { recursive: true, force: true });
     lock.release();
@@ -355,6 +358,7 @@ async function buildAndPublish(
   dist: string,
   folders: BuildFolders,
   result: PublishResult,
+  stops: (() => Promise<void>)[],
 ): Promise<PublishResult> {
   const log = options.log ?? (() => {});
   const refuse = (problems: readonly Problem[]) => ({ ...result, problems: [...problems] });
@@ -441,6 +445,23 @@ async function buildAndPublish(
   }
   phase('reconcile');
 
+  // 4. the pages start now, in a process of their own: Astro compiles them while this thread
+  //    builds the site model, and renders them once the model is written (src/publish/pages.ts)
+  for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
+  // loaded when a build gets this far, so a refused build (and every other command) stays quick
+  const [{ startPages, modelReadyPath }, { renderOnePagers }] = await Promise.all([
+    import('./pages.ts'),
+    import('../pdf/pool.ts'),
+  ]);
+  const pages = startPages({
+    root: PACKAGE_ROOT,
+    outDir: folders.site,
+    site: siteUrl,
+    modelPath: folders.model,
+    workDir: folders.astro,
+  });
+  stops.push(pages.abandon);
+
   // 3. the site model: the one object every page and PDF renders
   let inputs: ReturnType<typeof readSiteContent>;
   try {
@@ -469,7 +490,6 @@ async function buildAndPublish(
     settings,
   };
   const model = buildSiteModel(modelInputs);
-  for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
   // without indentation: the pages' process parses it, and a program's model runs to tens of megabytes
   writeFileSync(folders.model, `${JSON.stringify(model)}\n`);
   // docs/reference/site.md: each partner's bundle renders a model of its own tuples alone, on its own base URL
@@ -481,15 +501,15 @@ async function buildAndPublish(
     writeFileSync(path, `${JSON.stringify(bundleModel)}\n`);
     sites.push({ folder: `${PARTNERS_FOLDER}/${bundle.partner_id}`, model: bundleModel });
   }
+  // every model is written: the pages' process may read them now
+  writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
 
-  // 4–5. pages into the staging folder and, at the same time, the executive one-pagers in worker
-  //      threads (both render the one site model; the PDFs wait beside the staging folder, which
-  //      Astro empties when it starts, and move in once the pages are built)
+  // 4–5. pages into the staging folder and, at the same time, the executive one-pagers (both
+  //      render the one site model; the PDFs wait beside the staging folder, which Astro empties
+  //      when it starts, and move in once the pages are built)
   const staging = folders.site;
   const pdfFolder = folders.pdfs;
-  // loaded when a build gets this far, so a refused build (and every other command) stays quick
-  const [{ buildPages }, { renderOnePagers }] = await Promise.all([import('./pages.ts'), import('../pdf/pool.ts')]);
   const overflows: OnePagerOverflowError[] = [];
   // every site's one-pagers, each linking to its own annexes: a bundle's PDF is rendered on its base URL
   const jobs: (OnePagerJob & { site: string; file: string })[] = sites.flatMap((site) =>
@@ -545,13 +565,7 @@ async function buildAndPublish(
   );
   pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
   try {
-    await buildPages({
-      root: PACKAGE_ROOT,
-      outDir: staging,
-      site: siteUrl,
-      modelPath: folders.model,
-      workDir: folders.astro,
-    });
+    await pages.done;
   } catch (error) {
     pagesBuilt(false); // the one-pagers stop: nothing will be published
     await pdfs.catch(() => {}); // they write into the staging folder, which goes when the build ends

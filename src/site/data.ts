@@ -6,7 +6,7 @@
  * take an optional `[...site]` route segment, absent for the internal site and `partners/<id>` for
  * a bundle, and read that audience's own model, whose links start at its own base path.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { basePathOf, partnerModelPath, PARTNERS_FOLDER } from '../core/partner-bundles.ts';
 import { parseSiteModel, type SiteModel } from '../core/site-model.ts';
@@ -15,8 +15,30 @@ const cached = new Map<string, SiteModel>();
 
 function readModel(path: string): SiteModel {
   let model = cached.get(path);
-  if (!model) cached.set(path, (model = parseSiteModel(JSON.parse(readFileSync(path, 'utf8')), path)));
+  if (!model) {
+    modelWritten();
+    cached.set(path, (model = parseSiteModel(JSON.parse(readFileSync(path, 'utf8')), path)));
+  }
   return model;
+}
+
+/**
+ * A build starts its pages before it has written the site model (src/publish/pages.ts): the
+ * first page to read it waits here, the process having nothing else to do, until the build says
+ * every model is written (the file READBACK_SITE_MODEL_READY names). The build stops this
+ * process if it ends without writing them.
+ */
+function modelWritten(): void {
+  const ready = process.env.READBACK_SITE_MODEL_READY;
+  if (!ready) return;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  // waiting blocks this process's events (its parent's going away among them): a build that died
+  // leaves this process to another parent, and then it stops
+  const parent = process.ppid;
+  while (!existsSync(ready)) {
+    if (process.ppid !== parent) process.exit(1);
+    Atomics.wait(pause, 0, 0, 20);
+  }
 }
 
 const internalModelPath = () => process.env.READBACK_SITE_MODEL ?? resolve('.readback/site/model.json');

@@ -1,0 +1,87 @@
+/**
+ * The pages' process starts before the site model is written and waits for it: a build that ends
+ * without writing it stops that process, and so does a build that dies.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { astroWorkFolder } from '../src/publish/astro-project.ts';
+import { startPages } from '../src/publish/pages.ts';
+import { tempDir } from './helpers/workspace.ts';
+
+const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function gone(pid: number, withinMs: number): Promise<boolean> {
+  for (const started = Date.now(); Date.now() - started < withinMs;)
+    if (alive(pid)) await new Promise((r) => setTimeout(r, 100));
+    else return true;
+  return !alive(pid);
+}
+
+function pagesOptions(name: string) {
+  const scratch = tempDir();
+  const workDir = astroWorkFolder(PACKAGE_ROOT, scratch, `test-${name}-${process.pid}`);
+  mkdirSync(workDir, { recursive: true });
+  return {
+    options: {
+      root: PACKAGE_ROOT,
+      outDir: join(scratch, 'dist'),
+      site: 'https://readback.example.com',
+      // never written: the pages wait for it
+      modelPath: join(scratch, 'model.json'),
+      workDir,
+    },
+    cleanup: () => rmSync(workDir, { recursive: true, force: true }),
+  };
+}
+
+describe('the pages started before the site model', () => {
+  it('are stopped by a build that ends without writing the model', async () => {
+    const { options, cleanup } = pagesOptions('abandoned');
+    try {
+      const pages = startPages(options);
+      expect(alive(pages.pid)).toBe(true);
+      await new Promise((r) => setTimeout(r, 4000)); // Astro compiles the pages, then waits
+      expect(alive(pages.pid)).toBe(true);
+      await pages.abandon();
+      expect(alive(pages.pid)).toBe(false);
+      await expect(pages.done).rejects.toThrow(/Astro stopped with SIGKILL/);
+    } finally {
+      cleanup();
+    }
+  }, 30_000);
+
+  it('stop by themselves when the build that started them dies', async () => {
+    const { options, cleanup } = pagesOptions('orphaned');
+    let pid = 0;
+    try {
+      // a build process that starts its pages, waits until they wait for the model, and dies
+      const script = `import { startPages } from ${JSON.stringify(join(PACKAGE_ROOT, 'src/publish/pages.ts'))};
+const pages = startPages(${JSON.stringify(options)});
+console.log(pages.pid);
+setTimeout(() => process.kill(process.pid, 'SIGKILL'), 6000);`;
+      const build = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      build.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      await new Promise((r) => build.once('exit', r));
+      pid = Number(out.trim());
+      expect(pid).toBeGreaterThan(0);
+      expect(await gone(pid, 5000)).toBe(true);
+    } finally {
+      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL'); // never left behind, even when this fails
+      cleanup();
+    }
+  }, 30_000);
+});
