@@ -63,30 +63,32 @@ function siteFiles(dir: string): string[] {
   return walk(dir).filter((file) => !folderHolding(file, bundles));
 }
 
+/**
+ * SHA-256s a build remembers for the files it has hashed, each with the file as it was (its
+ * device, inode, size and change times): the build writes a site's sums and then checks them, and
+ * a file that has not changed since is not read twice. `readback verify` hashes every file afresh.
+ */
+export type FileHashes = Map<string, { stamp: string; hash: string }>;
+
 /** `sha256sum` lines for every file the site publishes but the list itself (and its bundles' files), sorted by path. */
-export function siteSums(dir: string): string {
+export function siteSums(dir: string, hashes?: FileHashes): string {
   const files = siteFiles(dir)
     .filter((f) => f !== SITE_SUMS)
     .sort();
-  return files.map((file) => `${fileSha256(join(dir, file))}  ${file}\n`).join('');
+  return files.map((file) => `${fileSha256(join(dir, file), hashes)}  ${file}\n`).join('');
 }
 
-/**
- * A file's SHA-256, remembered for the file as it is (its device, inode, size and change times):
- * the build writes a site's sums and then checks them in one thread, and a file that has not
- * changed since is not read twice. A file written since has another change time, and is read.
- */
-function fileSha256(path: string): string {
+/** A file's SHA-256: read now, or as remembered in `hashes` when the file has not changed since. */
+function fileSha256(path: string, hashes?: FileHashes): string {
+  if (!hashes) return sha256(readFileSync(path));
   const stat = statSync(path, { bigint: true });
   const stamp = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-  const known = fileHashes.get(path);
+  const known = hashes.get(path);
   if (known?.stamp === stamp) return known.hash;
   const hash = sha256(readFileSync(path));
-  fileHashes.set(path, { stamp, hash });
-  if (fileHashes.size > 100_000) fileHashes.delete(fileHashes.keys().next().value!);
+  hashes.set(path, { stamp, hash });
   return hash;
 }
-const fileHashes = new Map<string, { stamp: string; hash: string }>();
 
 /** The values a page shows for a metric, each next to the report's own (docs/reference/site.md: pages render, never recompute). */
 const SHOWN_FIELDS = ['leadership', 'partner', 'delta', 'epsilon'] as const;
@@ -474,13 +476,15 @@ export function verifySite(dir: string): VerifyResult {
  * are still being written: every site's hashes and shown values now, and every file against its
  * SHA256SUMS in the function returned, once all are written. Its result is verifySite's.
  */
-export function verifySiteThenSums(dir: string): () => VerifyResult {
+export function verifySiteThenSums(dir: string, hashes?: FileHashes): () => VerifyResult {
   const folders = ['', ...partnerBundleFolders(dir)];
   const contents = folders.map((folder) => verifyOwnContent(join(dir, folder)));
   return () =>
     merged(
       folders.map((folder, n) => {
-        const own = contents[n]!.notASite ? contents[n]! : merged([contents[n]!, verifyOwnSums(join(dir, folder))]);
+        const own = contents[n]!.notASite
+          ? contents[n]!
+          : merged([contents[n]!, verifyOwnSums(join(dir, folder), hashes)]);
         return folder ? inFolder(folder, own) : own;
       }),
     );
@@ -618,7 +622,7 @@ function verifyOwnContent(dir: string): VerifyResult & { notASite: boolean } {
 }
 
 /** Every published file, not only the ones a hash names, against the list the build wrote. */
-function verifyOwnSums(dir: string): VerifyResult {
+function verifyOwnSums(dir: string, hashes?: FileHashes): VerifyResult {
   const { checked, problems, mismatch, expect } = findings();
   const sumsPath = join(dir, SITE_SUMS);
   if (existsSync(sumsPath)) {
@@ -632,7 +636,7 @@ function verifyOwnSums(dir: string): VerifyResult {
     for (const file of present) {
       const wanted = listed.get(file);
       if (!wanted) mismatch(file, `${file} is not listed in ${SITE_SUMS}`);
-      else expect(file, `${file} matches ${SITE_SUMS}`, fileSha256(join(dir, file)), wanted);
+      else expect(file, `${file} matches ${SITE_SUMS}`, fileSha256(join(dir, file), hashes), wanted);
     }
     for (const file of listed.keys())
       if (!presentSet.has(file)) mismatch(file, `${file} is listed in ${SITE_SUMS} but missing`);

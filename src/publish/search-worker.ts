@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { hasMarkedBody } from './search-pages.ts';
 
 /** One site's index: where pagefind writes it, and the site's own pages, each with its url path. */
 export interface SearchSite {
@@ -16,19 +17,16 @@ export interface SearchSite {
 /** Pages sent to pagefind before the answer to the first of them. */
 const IN_FLIGHT = 32;
 
-/** What marks a page's searchable part; once a site has one, pagefind leaves out every page without it. */
-const BODY = 'data-pagefind-body';
-
 /**
- * The pages pagefind indexes, each with its HTML: those with a marked body when any has one (the
- * glossary's metric pages), else all. The others are not sent: pagefind would parse each and
- * leave it out. A page whose text merely mentions the marker is sent, and pagefind decides.
+ * The pages pagefind indexes, each with its HTML (search-pages.ts). The others are not sent:
+ * pagefind would parse each and leave it out.
  */
 function* searched(pages: SearchSite['pages']): Generator<{ url: string; content: string }> {
+  // a page's HTML is kept only while it may be sent: when no page is marked, all are read again
   const marked: { url: string; content: string }[] = [];
   for (const page of pages) {
     const content = readFileSync(page.file, 'utf8');
-    if (content.includes(BODY)) marked.push({ url: page.url, content });
+    if (hasMarkedBody(content)) marked.push({ url: page.url, content });
   }
   if (marked.length > 0) yield* marked;
   else for (const page of pages) yield { url: page.url, content: readFileSync(page.file, 'utf8') };

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { SITE_SUMS, siteSums, verifySiteThenSums, type VerifyResult } from '../io/verify.ts';
+import { type FileHashes, SITE_SUMS, siteSums, verifySiteThenSums, type VerifyResult } from '../io/verify.ts';
 
 /** What the build sends once every file but the sums is written: the sites, bundles first. */
 export interface SitesComplete {
@@ -18,12 +18,14 @@ export interface SitesComplete {
 export type VerifyReply = { result: VerifyResult } | { error: string };
 
 const dir = workerData as string;
+// the sums written here are then checked here: a file unchanged since is not read again
+const hashes: FileHashes = new Map();
 try {
-  const thenSums = verifySiteThenSums(dir);
+  const thenSums = verifySiteThenSums(dir, hashes);
   parentPort!.once('message', ({ folders }: SitesComplete) => {
     try {
       // a bundle's files are listed in its own SHA256SUMS and not in the site's around it
-      for (const folder of folders) writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder)));
+      for (const folder of folders) writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
       parentPort!.postMessage({ result: thenSums() } satisfies VerifyReply);
     } catch (error) {
       parentPort!.postMessage({ error: String((error as Error).stack ?? error) } satisfies VerifyReply);
