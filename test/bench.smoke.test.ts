@@ -27,7 +27,7 @@ it('npm run bench works end to end on a tiny size and writes its table', () => {
   );
   expect(result.status, result.stderr).toBe(0);
   const text = readFileSync(out, 'utf8');
-  expect(text).toMatch(/^\| 2,000 \| .* \| \d+ MB \| [^|]+ \|$/m);
+  expect(text).toMatch(/^\| 2,000 \| .* \| \d+ MB \| [^|]+ \| [^|]+ \|$/m); // then DuckDB on 1 and on 2 threads
   expect(text).toMatch(/One executive one-pager, warm: \d+ ms/);
   // the start-up of the compiled package: both commands, with the compile cache warm and cold
   expect(text).toMatch(/^\| `readback --help`, compile cache warm \| \d+ ms \| \d+ ms \|$/m);

@@ -1,17 +1,25 @@
 /**
- * Child process for the benchmark: DuckDB, one thread, computing the same exact aggregates as
- * reconcile over the same two files (DECIMAL arithmetic, no floats). Only runs when
- * `@duckdb/node-api` is installed (`npm i --no-save @duckdb/node-api`); it is not a dependency.
+ * Child process for the benchmark: DuckDB computing what reconcile computes over the same two
+ * files, with as many threads as it is given (`--threads N`, default 1): each file's SHA-256 (the
+ * manifest check), the window's exact aggregates and every period's (DECIMAL arithmetic, no
+ * floats). Only runs when `@duckdb/node-api` is installed (`npm i --no-save @duckdb/node-api`); it
+ * is not a dependency.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { peakRssMb } from './peak-rss.ts';
 
-const files = process.argv.slice(2);
+const threads = process.argv[2] === '--threads' ? Number(process.argv[3]) : 1;
+const files = process.argv.slice(process.argv[2] === '--threads' ? 4 : 2);
 const { DuckDBInstance } = await import('@duckdb/node-api' as string);
 const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
-await connection.run('SET threads = 1');
+await connection.run(`SET threads = ${threads}`);
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 const results = [];
+const periods = [];
+const hashes = [];
 // each column read straight into an exact 64-bit DECIMAL of its precision; sums widen to DECIMAL(38)
 const types = {
   'm.requests.total': 'DECIMAL(18,0)',
@@ -38,7 +46,26 @@ for (const file of files) {
       arg_max("m.backlog.tickets", period_start),
       sum("m.revenue.billed_minor")
     FROM read_csv('${file.replace(/'/g, "''")}', header = true, delim = ',', quote = '"', types = {${typeList}})`;
+  // the file's SHA-256, as reconcile checks it against the manifest, while DuckDB reads it
+  const hashed = new Promise<string>((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
   const reader = await connection.runAndReadAll(sql);
   results.push(reader.getRows()[0]!.map(String));
+  // every period's value of the metrics summed or maximised (reconcile reports them per period)
+  const perPeriod = await connection.runAndReadAll(`
+    SELECT strftime(period_start, '%Y-%m-%dT%H:%M:%SZ'), sum("m.requests.total"), max("m.api.p95_latency_ms"),
+      sum("m.orders.shipped"), sum("m.revenue.billed_minor")
+    FROM read_csv('${file.replace(/'/g, "''")}', header = true, delim = ',', quote = '"', types = {${typeList}, 'period_start': 'TIMESTAMP'})
+    GROUP BY period_start ORDER BY period_start`);
+  periods.push(perPeriod.getRows().map((row: unknown[]) => row.map(String)));
+  hashes.push(await hashed);
 }
-process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, maxRssMb: peakRssMb(), results })}\n`);
+const cpu = process.cpuUsage(cpuStarted);
+process.stdout.write(
+  `${JSON.stringify({ ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: peakRssMb(), results, periods, hashes })}\n`,
+);
