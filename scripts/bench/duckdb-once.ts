@@ -34,34 +34,41 @@ const types = {
 const typeList = Object.entries(types)
   .map(([column, type]) => `'${column}': '${type}'`)
   .join(', ');
-for (const file of files) {
-  const sql = `
-    SELECT
-      sum("m.requests.total"),
-      sum("m.sla.availability_pct" * "m.requests.total") / sum("m.requests.total"),
-      max("m.api.p95_latency_ms"),
-      sum("m.orders.shipped"),
-      sum("m.orders.on_time_pct" * "m.orders.shipped") / sum("m.orders.shipped"),
-      arg_max("m.incidents.open", period_start),
-      arg_max("m.backlog.tickets", period_start),
-      sum("m.revenue.billed_minor")
-    FROM read_csv('${file.replace(/'/g, "''")}', header = true, delim = ',', quote = '"', types = {${typeList}})`;
-  // the file's SHA-256, as reconcile checks it against the manifest, while DuckDB reads it
-  const hashed = new Promise<string>((resolve, reject) => {
+const sha256 = (file: string) =>
+  new Promise<string>((resolve, reject) => {
     const hash = createHash('sha256');
     createReadStream(file)
       .on('data', (chunk) => hash.update(chunk))
       .on('end', () => resolve(hash.digest('hex')))
       .on('error', reject);
   });
-  const reader = await connection.runAndReadAll(sql);
-  results.push(reader.getRows()[0]!.map(String));
-  // every period's value of the metrics summed or maximised (reconcile reports them per period)
-  const perPeriod = await connection.runAndReadAll(`
-    SELECT strftime(period_start, '%Y-%m-%dT%H:%M:%SZ'), sum("m.requests.total"), max("m.api.p95_latency_ms"),
-      sum("m.orders.shipped"), sum("m.revenue.billed_minor")
+for (const file of files) {
+  // the file's SHA-256, as reconcile checks it against the manifest: before the query on one
+  // thread, beside it (on this process's own thread) when DuckDB has more
+  const hashed = threads > 1 ? sha256(file) : Promise.resolve(await sha256(file));
+  // one scan of the file: every period's exact aggregates (a weighted average as its two sums);
+  // the window's are folded from the periods', as reconcile folds them
+  await connection.run(`CREATE OR REPLACE TEMP TABLE p AS
+    SELECT period_start,
+      sum("m.requests.total") AS requests,
+      sum("m.sla.availability_pct" * "m.requests.total") AS availability_weighted,
+      max("m.api.p95_latency_ms") AS p95,
+      sum("m.orders.shipped") AS shipped,
+      sum("m.orders.on_time_pct" * "m.orders.shipped") AS on_time_weighted,
+      max("m.incidents.open") AS incidents,
+      max("m.backlog.tickets") AS backlog,
+      sum("m.revenue.billed_minor") AS revenue
     FROM read_csv('${file.replace(/'/g, "''")}', header = true, delim = ',', quote = '"', types = {${typeList}, 'period_start': 'TIMESTAMP'})
-    GROUP BY period_start ORDER BY period_start`);
+    GROUP BY period_start`);
+  const window = await connection.runAndReadAll(`SELECT
+      sum(requests), sum(availability_weighted) / sum(requests), max(p95), sum(shipped),
+      sum(on_time_weighted) / sum(shipped), arg_max(incidents, period_start), arg_max(backlog, period_start), sum(revenue)
+    FROM p`);
+  results.push(window.getRows()[0]!.map(String));
+  // every period's value of the metrics summed or maximised (reconcile reports them per period)
+  const perPeriod = await connection.runAndReadAll(
+    `SELECT strftime(period_start, '%Y-%m-%dT%H:%M:%SZ'), requests, p95, shipped, revenue FROM p ORDER BY period_start`,
+  );
   periods.push(perPeriod.getRows().map((row: unknown[]) => row.map(String)));
   hashes.push(await hashed);
 }
