@@ -88,6 +88,8 @@ function timed(
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+/** The median of some figures: the middle one (of an even count, the upper middle). */
+const middle = (list: readonly number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 const rows: string[] = [];
 const hasDuckDb = await import('@duckdb/node-api' as string).then(
   () => true,
@@ -159,16 +161,14 @@ for (const size of sizes) {
       'DuckDB (1 and 2 threads) and reconcile agree on every sum, max and last observed value, every period of the sums and maxima, and both SHA-256s',
     );
   }
-  const median = (list: { ms: number }[]) =>
-    [...list].map((r) => r.ms).sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const median = (list: { ms: number }[]) => middle(list.map((r) => r.ms));
   const spread = (list: { ms: number }[]) =>
     list.length > 1
       ? ` (${s(Math.min(...list.map((r) => r.ms))).replace(' s', '')}–${s(Math.max(...list.map((r) => r.ms)))})`
       : '';
   const oneMs = median(single);
   const threadsMs = median(threads);
-  const cpuOf = (list: { cpuMs: number }[]) =>
-    [...list].map((r) => r.cpuMs).sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const cpuOf = (list: { cpuMs: number }[]) => middle(list.map((r) => r.cpuMs));
   const rss = Math.max(...[...single, ...threads].map((r) => r.maxRssMb));
   // wall and CPU time against DuckDB with as many threads
   const versus = (ours: { ms: number; cpuMs: number }[], theirs: { ms: number; cpuMs: number }[] | null) =>
@@ -197,29 +197,19 @@ if (part.site) {
     writeDictionary(onePartner, sampleDictionary, 1000 - 9);
     await writeProgram(onePartner, { ...program, partners: 1 });
   }
-  const runs: { full: Build; one: Build | null; bare: number }[] = [];
-  let pages = 0;
-  let bundlePages = 0;
   let onePartnerPages = 0;
-  for (let run = 1; run <= repeat; run++) {
-    const full = await measuredBuild(root);
-    if (run === 1) {
-      pages = htmlFiles(join(root, 'dist'));
-      bundlePages = htmlFiles(join(root, 'dist', 'partners'));
-    }
-    const one = onePartner ? await measuredBuild(onePartner) : null;
-    if (onePartner && run === 1) onePartnerPages = htmlFiles(join(onePartner, 'dist'));
-    const bare = bareAstro(pages);
-    runs.push({ full, one, bare });
-    say(
-      `site run ${run}/${repeat}: full build ${s(full.ms)} (peak RSS ${full.peakMb.toFixed(0)} MB), bare Astro ${s(bare)}: ${(full.ms / bare).toFixed(2)}×${one ? `; one partner ${s(one.ms)}` : ''}`,
-    );
-  }
+  const ones: Build[] = [];
+  const { runs, pages, bundlePages } = await buildsAgainstBare(root, 'site', async (run) => {
+    if (!onePartner) return;
+    const one = await measuredBuild(onePartner);
+    if (run === 1) onePartnerPages = htmlFiles(join(onePartner, 'dist'));
+    ones.push(one);
+    say(`site run ${run}/${repeat}: one partner ${s(one.ms)}`);
+  });
   const pagesAlone = timed(node, [
     join(projectRoot, 'scripts', 'bench', 'pages-once.ts'),
     join(root, '.readback', 'site', 'model.json'),
   ]).ms;
-  const mid = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
   const each = (list: number[], format: (n: number) => string) =>
     list.length > 1 ? ` (${list.map(format).join(', ')})` : '';
   const seconds = (n: number) => (n / 1000).toFixed(2);
@@ -228,31 +218,31 @@ if (part.site) {
   const bare = runs.map((r) => r.bare);
   const ratios = runs.map((r) => r.full.ms / r.bare);
   const peaks = runs.map((r) => r.full.peakMb);
-  const ratio = mid(ratios);
+  const ratio = middle(ratios);
   const stepNames = [...runs[0]!.full.steps.keys()];
   const stepOf = (build: Build | null, name: string) => build?.steps.get(name) ?? NaN;
-  const ones = runs.flatMap((r) => (r.one ? [r.one.ms] : []));
+  const onesMs = ones.map((one) => one.ms);
   const bundles = sitePartners;
   siteLines = [
-    `| **full build**, ${pages} HTML pages (${bundlePages} of them in the ${bundles} partner bundles) and ${siteTuples * 2} PDFs | **${s(mid(full))}**${each(full, seconds)} |`,
-    `| CPU time of the full build (its processes and threads, user + system) | ${s(mid(runs.map((r) => r.full.cpuMs)))}${each(
+    `| **full build**, ${pages} HTML pages (${bundlePages} of them in the ${bundles} partner bundles) and ${siteTuples * 2} PDFs | **${s(middle(full))}**${each(full, seconds)} |`,
+    `| CPU time of the full build (its processes and threads, user + system) | ${s(middle(runs.map((r) => r.full.cpuMs)))}${each(
       runs.map((r) => r.full.cpuMs),
       seconds,
     )} |`,
-    `| bare Astro build of ${pages} trivial pages | ${s(mid(bare))}${each(bare, seconds)} |`,
+    `| bare Astro build of ${pages} trivial pages | ${s(middle(bare))}${each(bare, seconds)} |`,
     `| full build ÷ bare Astro (target ≤ 3×) | **${times(ratio)}**${each(ratios, (n) => n.toFixed(2))}: ${ratio <= 3 ? 'within' : 'over'} 3× |`,
-    `| peak RSS of the build (its process, the Astro process and the PDF threads, sampled every 0.1 s) | ${mid(peaks).toFixed(0)} MB${each(peaks, (n) => n.toFixed(0))} |`,
+    `| peak RSS of the build (its process, the Astro process and the PDF threads, sampled every 0.1 s) | ${middle(peaks).toFixed(0)} MB${each(peaks, (n) => n.toFixed(0))} |`,
     ...(ones.length > 0
       ? [
-          `| the same workspace with every tuple under one partner (1 bundle, ${onePartnerPages} HTML pages) | ${s(mid(ones))}${each(ones, seconds)} |`,
-          `| what ${bundles} bundles cost over one bundle of the same tuples (median of the differences) | ${s(mid(runs.map((r) => r.full.ms - r.one!.ms)))} |`,
+          `| the same workspace with every tuple under one partner (1 bundle, ${onePartnerPages} HTML pages) | ${s(middle(onesMs))}${each(onesMs, seconds)} |`,
+          `| what ${bundles} bundles cost over one bundle of the same tuples (median of the differences) | ${s(middle(runs.map((r, i) => r.full.ms - ones[i]!.ms)))} |`,
         ]
       : []),
-    `| Astro pages alone (${pages} pages from the site model, no PDFs beside them; a process of its own, one run) | ${s(pagesAlone)} (**${(pagesAlone / mid(bare)).toFixed(2)}×** bare) |`,
+    `| Astro pages alone (${pages} pages from the site model, no PDFs beside them; a process of its own, one run) | ${s(pagesAlone)} (**${(pagesAlone / middle(bare)).toFixed(2)}×** bare) |`,
   ];
   const stepLines = stepNames.map((name) => {
-    const own = mid(runs.map((r) => stepOf(r.full, name)));
-    const one = ones.length > 0 ? ` | ${s(mid(runs.map((r) => stepOf(r.one, name))))}` : '';
+    const own = middle(runs.map((r) => stepOf(r.full, name)));
+    const one = ones.length > 0 ? ` | ${s(middle(ones.map((build) => stepOf(build, name))))}` : '';
     return `| ${name} | ${s(own)}${one} |`;
   });
   siteLines.push(
@@ -272,7 +262,39 @@ if (part.program) {
   writeDictionary(root, sampleDictionary, programMetrics - 9);
   say(`generating ${programMetrics} metrics × ${programTuples} tuples over ${programPartners} partners…`);
   await writeProgram(root, { tuples: programTuples, partners: programPartners, leadershipEvery: 3 });
-  const runs: { full: Build; bare: number; cpu: number }[] = [];
+  const { runs, pages, bundlePages } = await buildsAgainstBare(root, 'program');
+  const full = middle(runs.map((r) => r.full.ms));
+  const bare = middle(runs.map((r) => r.bare));
+  const ratio = middle(runs.map((r) => r.full.ms / r.bare));
+  programLines = [
+    `| **full build**, ${pages} HTML pages (${bundlePages} of them in the ${programPartners} partner bundles) and ${programTuples * 2} PDFs | **${s(full)}** |`,
+    `| CPU time of the build (its processes and threads, user + system) | ${s(middle(runs.map((r) => r.full.cpuMs)))} |`,
+    `| bare Astro build of ${pages} trivial pages | ${s(bare)} |`,
+    `| full build ÷ bare Astro (target ≤ 3×) | **${ratio.toFixed(2)}×**: ${ratio <= 3 ? 'within' : 'over'} 3× |`,
+    `| peak RSS of the build (its process, the Astro process and the PDF threads, sampled every 0.1 s) | ${middle(runs.map((r) => r.full.peakMb)).toFixed(0)} MB |`,
+    '',
+    `The build's steps (\`READBACK_TIMINGS=1\`), medians:`,
+    '',
+    '| step | time |',
+    '|---|---:|',
+    ...[...runs[0]!.full.steps.keys()].map(
+      (name) => `| ${name} | ${s(middle(runs.map((r) => r.full.steps.get(name) ?? NaN)))} |`,
+    ),
+  ];
+  for (const line of programLines) say(line);
+  rmSync(root, { recursive: true, force: true });
+}
+
+/**
+ * `repeat` clean builds of a workspace, each followed by `between` (another build to compare it
+ * with) and a bare Astro build of as many pages as the first build published; those page counts.
+ */
+async function buildsAgainstBare(
+  root: string,
+  label: string,
+  between?: (run: number) => Promise<void>,
+): Promise<{ runs: { full: Build; bare: number }[]; pages: number; bundlePages: number }> {
+  const runs: { full: Build; bare: number }[] = [];
   let pages = 0;
   let bundlePages = 0;
   for (let run = 1; run <= repeat; run++) {
@@ -281,33 +303,14 @@ if (part.program) {
       pages = htmlFiles(join(root, 'dist'));
       bundlePages = htmlFiles(join(root, 'dist', 'partners'));
     }
+    await between?.(run);
     const bare = bareAstro(pages);
-    runs.push({ full, bare, cpu: full.cpuMs });
+    runs.push({ full, bare });
     say(
-      `program run ${run}/${repeat}: full build ${s(full.ms)} (CPU ${s(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB), bare Astro ${s(bare)}: ${(full.ms / bare).toFixed(2)}×`,
+      `${label} run ${run}/${repeat}: full build ${s(full.ms)} (CPU ${s(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB), bare Astro ${s(bare)}: ${(full.ms / bare).toFixed(2)}×`,
     );
   }
-  const mid = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
-  const full = mid(runs.map((r) => r.full.ms));
-  const bare = mid(runs.map((r) => r.bare));
-  const ratio = mid(runs.map((r) => r.full.ms / r.bare));
-  programLines = [
-    `| **full build**, ${pages} HTML pages (${bundlePages} of them in the ${programPartners} partner bundles) and ${programTuples * 2} PDFs | **${s(full)}** |`,
-    `| CPU time of the build (its processes and threads, user + system) | ${s(mid(runs.map((r) => r.cpu)))} |`,
-    `| bare Astro build of ${pages} trivial pages | ${s(bare)} |`,
-    `| full build ÷ bare Astro (target ≤ 3×) | **${ratio.toFixed(2)}×**: ${ratio <= 3 ? 'within' : 'over'} 3× |`,
-    `| peak RSS of the build (its process, the Astro process and the PDF threads, sampled every 0.1 s) | ${mid(runs.map((r) => r.full.peakMb)).toFixed(0)} MB |`,
-    '',
-    `The build's steps (\`READBACK_TIMINGS=1\`), medians:`,
-    '',
-    '| step | time |',
-    '|---|---:|',
-    ...[...runs[0]!.full.steps.keys()].map(
-      (name) => `| ${name} | ${s(mid(runs.map((r) => r.full.steps.get(name) ?? NaN)))} |`,
-    ),
-  ];
-  for (const line of programLines) say(line);
-  rmSync(root, { recursive: true, force: true });
+  return { runs, pages, bundlePages };
 }
 
 interface Build {
