@@ -35,6 +35,11 @@ function interrupted(): Promise<void> {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
+  /** A command's help text, asked for with --help: printed, and the command ends well. */
+  const help = (name: keyof typeof HELP) => {
+    io.stdout.write(`${HELP[name]}\n`);
+    return 0;
+  };
   try {
     switch (command) {
       case 'reconcile': {
@@ -44,20 +49,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
           json: { type: 'boolean' },
           format: { type: 'string' },
         } as const);
-        if (values.help) {
-          io.stdout.write(`${HELP.reconcile}\n`);
-          return 0;
-        }
+        if (values.help) return help('reconcile');
         if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
         const { reconcileCommand } = await import('./reconcile.ts');
         return await reconcileCommand(values, io);
       }
       case 'dictionary': {
         const { values, positionals } = parse(rest, { root: { type: 'string' }, format: { type: 'string' } } as const);
-        if (values.help) {
-          io.stdout.write(`${HELP.dictionary}\n`);
-          return 0;
-        }
+        if (values.help) return help('dictionary');
         const [subcommand, ...more] = positionals;
         const { dictionaryCommand } = await import('./dictionary.ts');
         return dictionaryCommand({ subcommand, positionals: more, root: values.root, format: values.format }, io);
@@ -72,10 +71,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           dictionary: { type: 'string' },
           'generated-at': { type: 'string' },
         } as const);
-        if (values.help) {
-          io.stdout.write(`${HELP.manifest}\n`);
-          return 0;
-        }
+        if (values.help) return help('manifest');
         const { manifestCommand } = await import('./manifest.ts');
         return await manifestCommand(
           { ...values, generatedAt: values['generated-at'], positionals, now: new Date() },
@@ -84,10 +80,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'init': {
         const { values, positionals } = parse(rest, {} as const);
-        if (values.help) {
-          io.stdout.write(`${HELP.init}\n`);
-          return 0;
-        }
+        if (values.help) return help('init');
         const { initCommand } = await import('./init.ts');
         return initCommand(positionals, io);
       }
@@ -98,20 +91,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
           tuple: { type: 'string', multiple: true },
           json: { type: 'boolean' },
         } as const);
-        if (values.help) {
-          io.stdout.write(`${HELP.build}\n`);
-          return 0;
-        }
+        if (values.help) return help('build');
         if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
         const { buildCommand } = await import('./build.ts');
         return await buildCommand({ ...values, env: io.env ?? process.env }, io);
       }
       case 'preview': {
         const { values, positionals } = parse(rest, { port: { type: 'string' } } as const);
-        if (values.help) {
-          io.stdout.write(`${HELP.preview}\n`);
-          return 0;
-        }
+        if (values.help) return help('preview');
         const { previewCommand } = await import('./preview.ts');
         return await previewCommand({ positionals, port: values.port }, io, io.stopped ?? interrupted());
       }
@@ -125,10 +112,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'verify': {
         const { values, positionals } = parse(rest, {} as const);
-        if (values.help) {
-          io.stdout.write(`${HELP.verify}\n`);
-          return 0;
-        }
+        if (values.help) return help('verify');
         if (positionals.length !== 1)
           throw new UsageError('verify takes one argument: the built site folder, e.g. dist/');
         const { verifyCommand } = await import('./verify.ts');
