@@ -7,8 +7,8 @@ import { basename, join } from 'node:path';
 import { Font, renderToBuffer } from '@react-pdf/renderer';
 import type { TuplePage } from '../core/site-model.ts';
 import { onePager, type PageSize } from './one-pager.ts';
-import { pdfPrintedLinkTargets } from './links.ts';
-import { readPdf, type PdfReading } from './readings.ts';
+import { pdfLinksAndText, pdfPrintedLinkTargets } from './links.ts';
+import type { PdfReading } from './readings.ts';
 import { rebaseLinks } from './rebase.ts';
 import { woffToSfnt } from './woff.ts';
 
@@ -127,11 +127,10 @@ export async function readOwnPdf(pdf: Buffer): Promise<PdfReading> {
   const links = text.split('\n/Subtype /Link\n').length - 1;
   const printable = text.match(/\n\/Subtype \/Link\n(?:\/(?!F |Subtype )[^\n]*\n)*\/F 4\n>>\nendobj\n/g)?.length ?? 0;
   if (links === printable) {
-    const { pdfLinksAndText } = await import('./links.ts');
     const reading = await pdfLinksAndText(pdf, 'print');
     if (reading.links.length === links) return reading;
   }
-  return readPdf(pdf);
+  return pdfLinksAndText(pdf);
 }
 
 /** One one-pager to draw: a tuple's page, with its links on the base URL of the site it is published in. */
