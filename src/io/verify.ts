@@ -386,7 +386,7 @@ function readPublishedJson(dir: string, file: string): Located<unknown> {
   }
   // the same bytes under the same name read alike: a file every bundle copies, or two checks
   // read, is parsed once (its value is only read, never changed)
-  const key = `${file}\0${createHash('sha256').update(bytes).digest('hex')}`;
+  const key = `${file}\0${sha256(bytes)}`;
   const known = jsonByContent.get(key);
   if (known) return known;
   const text = decodeText(bytes, file, 'VERIFY_MISMATCH', { bom: 'refuse' });

@@ -340,7 +340,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       for (const folder of [abandoned.staging, abandoned.astro]) rmSync(folder, { recursive: true, force: true });
     }
   }
-  // what a build started and must stop however it ends (its pages' process)
+  // what a build started and must stop however it ends (its pages' process, its verify worker)
   const stops: (() => Promise<void>)[] = [];
   try {
     return await buildAndPublish(options, root, dist, folders, result, stops);
@@ -543,11 +543,6 @@ async function buildAndPublish(
   }
   result.onePagers = { rendered: uncached.length, reused: jobs.length - uncached.length, drawn: 0 };
   const toRender = withCopies(uncached);
-  // when the pages are built their core is free: the one-pagers still waiting take it as well
-  let pagesBuilt!: (built: boolean) => void;
-  const pagesDone = new Promise<void>((resolve, reject) => {
-    pagesBuilt = (built) => (built ? resolve() : reject(new Error('the pages were not built')));
-  });
   const pdfs = renderOnePagers(
     toRender,
     size,
@@ -561,17 +556,17 @@ async function buildAndPublish(
     },
     (overflow) => overflows.push(overflow),
     undefined,
-    { threads: 1, when: pagesDone },
+    // when the pages are built their core is free: the one-pagers still waiting take it as well
+    // (and if they fail, the one-pagers stop: nothing will be published)
+    { threads: 1, when: pages.done },
   );
   pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
   try {
     await pages.done;
   } catch (error) {
-    pagesBuilt(false); // the one-pagers stop: nothing will be published
     await pdfs.catch(() => {}); // they write into the staging folder, which goes when the build ends
     throw error;
   }
-  pagesBuilt(true);
   phase('astro pages (PDFs rendering beside them)');
 
   await pdfs;
@@ -665,81 +660,74 @@ async function buildAndPublish(
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
   const verifying = startVerifying(staging);
-  try {
-    return await checkAndPublish();
-  } finally {
-    await verifying.stop();
-  }
-
-  async function checkAndPublish(): Promise<PublishResult> {
-    const beside = async () => {
-      // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
-      const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
-      const index = await indexSite(staging, pdfLinks, {
-        folders: sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind')),
-        until: searchIndex,
-      });
-      return { pdfNumbers, index };
-    };
-    const { pdfNumbers, index } = await beside().catch(async (error: unknown) => {
-      await searchIndex.catch(() => {}); // it writes into the staging folder, which goes when the build ends
-      throw error;
+  stops.push(verifying.stop);
+  const beside = async () => {
+    // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
+    const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
+    const index = await indexSite(staging, pdfLinks, {
+      folders: sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind')),
+      until: searchIndex,
     });
-    phase('search index, and beside it the site verified and read for links');
-    const split = splitIndex(index, [...bundleFolders(sites)]);
-    // what a site's links are checked against: a bundle alone; the internal site with the bundles' pages as targets only
-    const siteIndex = (site: PublishedSite) => (site.folder ? split.inner.get(site.folder)! : split.outer);
-    const broken = sites.flatMap((site) => brokenLinks(siteIndex(site), site.model.site_url));
-    if (broken.length > 0) return refuse(broken);
-    for (const site of sites.slice(1)) {
-      const own = anchorList(siteIndex(site));
-      writeFileSync(join(staging, site.folder, 'anchors.json'), `${JSON.stringify(own, null, 1)}\n`);
-    }
-    // the internal list holds every anchor of the folder, the bundles' too
-    const anchors = anchorList(index);
-    const previousAnchors = join(dist, 'anchors.json');
-    if (existsSync(previousAnchors) && !options.allowAnchorRemoval) {
-      const retired = new Set(
-        model.diffs.flatMap((d) =>
-          d.findings.filter((f) => f.rule === 'METRIC_REMOVED_AFTER_SUNSET').map((f) => f.metric_id),
-        ),
-      );
-      const lost = removedAnchors(JSON.parse(readFileSync(previousAnchors, 'utf8')) as string[], anchors, retired);
-      if (lost.length > 0) return refuse(lost);
-    }
-    writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
-    phase('links and anchors');
-
-    // 9. a sum for every file, each bundle with its own list, and every file checked against it;
-    //    what verify found above is reported here, after the links, as a whole
-    const verified = await verifying.complete([...sites.slice(1), sites[0]!].map((site) => site.folder));
-    const unverified = [...verified.problems, ...pdfNumbers.problems];
-    if (unverified.length > 0) return refuse(unverified);
-    phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
-
-    // 10. publish: the old site is replaced only once the new one is complete
-    const previous = `${dist}.previous`;
-    rmSync(previous, { recursive: true, force: true });
-    if (existsSync(dist)) renameSync(dist, previous);
-    renameSync(staging, dist);
-    rmSync(previous, { recursive: true, force: true });
-    // the model of the site last published from this workspace, for tools that read it (replaced whole)
-    const lastModel = join(root, '.readback', 'site', 'model.json');
-    mkdirSync(dirname(lastModel), { recursive: true });
-    renameSync(folders.model, lastModel);
-    // and its bundles' models, where the pages look for them beside it (src/site/data.ts)
-    const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
-    rmSync(lastBundles, { recursive: true, force: true });
-    if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
-    for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
-    cache.prune();
-    result.published = {
-      dist,
-      tuples: model.tuples.length,
-      metrics: model.glossary.length,
-      links: index.links.length,
-      hashes: verified.checked.length + pdfNumbers.checked.length,
-    };
-    return result;
+    return { pdfNumbers, index };
+  };
+  const { pdfNumbers, index } = await beside().catch(async (error: unknown) => {
+    await searchIndex.catch(() => {}); // it writes into the staging folder, which goes when the build ends
+    throw error;
+  });
+  phase('search index, and beside it the site verified and read for links');
+  const split = splitIndex(index, [...bundleFolders(sites)]);
+  // what a site's links are checked against: a bundle alone; the internal site with the bundles' pages as targets only
+  const siteIndex = (site: PublishedSite) => (site.folder ? split.inner.get(site.folder)! : split.outer);
+  const broken = sites.flatMap((site) => brokenLinks(siteIndex(site), site.model.site_url));
+  if (broken.length > 0) return refuse(broken);
+  for (const site of sites.slice(1)) {
+    const own = anchorList(siteIndex(site));
+    writeFileSync(join(staging, site.folder, 'anchors.json'), `${JSON.stringify(own, null, 1)}\n`);
   }
+  // the internal list holds every anchor of the folder, the bundles' too
+  const anchors = anchorList(index);
+  const previousAnchors = join(dist, 'anchors.json');
+  if (existsSync(previousAnchors) && !options.allowAnchorRemoval) {
+    const retired = new Set(
+      model.diffs.flatMap((d) =>
+        d.findings.filter((f) => f.rule === 'METRIC_REMOVED_AFTER_SUNSET').map((f) => f.metric_id),
+      ),
+    );
+    const lost = removedAnchors(JSON.parse(readFileSync(previousAnchors, 'utf8')) as string[], anchors, retired);
+    if (lost.length > 0) return refuse(lost);
+  }
+  writeFileSync(join(staging, 'anchors.json'), `${JSON.stringify(anchors, null, 1)}\n`);
+  phase('links and anchors');
+
+  // 9. a sum for every file, each bundle with its own list, and every file checked against it;
+  //    what verify found above is reported here, after the links, as a whole
+  const verified = await verifying.complete([...sites.slice(1), sites[0]!].map((site) => site.folder));
+  const unverified = [...verified.problems, ...pdfNumbers.problems];
+  if (unverified.length > 0) return refuse(unverified);
+  phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
+
+  // 10. publish: the old site is replaced only once the new one is complete
+  const previous = `${dist}.previous`;
+  rmSync(previous, { recursive: true, force: true });
+  if (existsSync(dist)) renameSync(dist, previous);
+  renameSync(staging, dist);
+  rmSync(previous, { recursive: true, force: true });
+  // the model of the site last published from this workspace, for tools that read it (replaced whole)
+  const lastModel = join(root, '.readback', 'site', 'model.json');
+  mkdirSync(dirname(lastModel), { recursive: true });
+  renameSync(folders.model, lastModel);
+  // and its bundles' models, where the pages look for them beside it (src/site/data.ts)
+  const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
+  rmSync(lastBundles, { recursive: true, force: true });
+  if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
+  for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
+  cache.prune();
+  result.published = {
+    dist,
+    tuples: model.tuples.length,
+    metrics: model.glossary.length,
+    links: index.links.length,
+    hashes: verified.checked.length + pdfNumbers.checked.length,
+  };
+  return result;
 }
