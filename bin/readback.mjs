@@ -2,7 +2,6 @@
 // The `readback` command. In an installed package it runs the compiled lib/ (built by
 // `npm pack`); in a checkout it runs the TypeScript sources through Node's type stripping,
 // which needs Node >= 22.18, re-running under the project's pinned `node` package if need be.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -63,6 +62,8 @@ else {
     );
     process.exit(70);
   }
+  // loaded here only: starting child processes is this path's alone
+  const { spawnSync } = await import('node:child_process');
   const result = spawnSync(pinned, [source, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }

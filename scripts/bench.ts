@@ -392,7 +392,7 @@ if (pdfPart) {
 }
 let startup: StartupFigure[] | null = null;
 if (startupPart) {
-  say(`start-up: compiling lib/ and running each command ${startupRuns} times…`);
+  say(`start-up: building lib/ and running each command ${startupRuns} times…`);
   startup = measureStartup({ projectRoot, scratch: join(scratch, 'startup'), runs: startupRuns });
 }
 rmSync(scratch, { recursive: true, force: true });

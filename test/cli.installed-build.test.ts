@@ -26,14 +26,18 @@ const env = {
 
 function packAndInstall(consumer: string): string {
   const packs = tempDir('readback-pack-');
-  // prepack compiles lib/ (build:lib)
+  // prepack builds lib/ (build:lib)
   const packed = JSON.parse(
     execFileSync('npm', ['pack', '--json', '--pack-destination', packs], { cwd: REPO_ROOT, env, encoding: 'utf8' }),
   ) as { filename: string; files: { path: string }[] }[];
   const shipped = packed[0]!.files.map((file) => file.path);
   for (const needed of [
-    'lib/publish/astro-worker.js',
-    'lib/pdf/worker.js',
+    'lib/cli/main.js',
+    'lib/cli/astro-worker.js',
+    'lib/cli/worker.js',
+    'lib/cli/verify-worker.js',
+    'lib/cli/search-worker.js',
+    'lib/cli/export-worker.js',
     'src/pages/partners/index.astro',
     'src/layouts/Base.astro',
     'src/site/data.ts',

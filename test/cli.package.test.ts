@@ -1,28 +1,21 @@
-/** `npx readback` after a package install runs the compiled lib/ (Node refuses to strip types under node_modules). */
+/** `npx readback` after a package install runs the built lib/ (Node refuses to strip types under node_modules). */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { copyWorkspace, REPO_ROOT, syntheticWorkspace, tempDir } from './helpers/workspace.ts';
 
 it('runs from an installed package', async () => {
   const outDir = tempDir('readback-lib-');
-  execFileSync(process.execPath, [
-    join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p',
-    join(REPO_ROOT, 'tsconfig.lib.json'),
-    '--outDir',
-    join(outDir, 'lib'),
-  ]);
+  // lib/ as `npm pack` builds it (prepack)
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-lib.ts'), join(outDir, 'lib')]);
   const consumer = tempDir('readback-consumer-');
   const installed = join(consumer, 'node_modules', 'readback');
   mkdirSync(installed, { recursive: true });
   cpSync(join(REPO_ROOT, 'bin'), join(installed, 'bin'), { recursive: true });
   cpSync(join(outDir, 'lib'), join(installed, 'lib'), { recursive: true });
   cpSync(join(REPO_ROOT, 'package.json'), join(installed, 'package.json'));
-  for (const dependency of ['zod', 'csv-parse', 'yaml', 'canonicalize']) {
-    symlinkSync(join(REPO_ROOT, 'node_modules', dependency), join(consumer, 'node_modules', dependency));
-  }
+  // no dependency is installed beside it: reconcile runs on what lib/ bundles (zod, yaml, csv-parse, canonicalize)
   const root = copyWorkspace();
   // a large export makes the installed reader start its worker thread (compiled .js, not .ts)
   const { WORKER_THRESHOLD_BYTES } = await import('../src/io/export-reader-pool.ts');

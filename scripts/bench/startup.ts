@@ -1,5 +1,5 @@
 /**
- * Start-up of the command line as an installed package runs it: lib/ compiled from the sources
+ * Start-up of the command line as an installed package runs it: lib/ built from the sources
  * (as `npm run build:lib` does) into a package folder under node_modules, so bin/readback.mjs
  * picks the compiled code, and each command run as a whole process. Node's compile cache is
  * measured warm (a folder the run before filled), cold (an empty folder each run: a first run,
@@ -39,13 +39,11 @@ export function measureStartup(options: { projectRoot: string; scratch: string; 
   rmSync(scratch, { recursive: true, force: true });
   const installed = join(scratch, 'consumer', 'node_modules', 'readback');
   mkdirSync(installed, { recursive: true });
-  const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const built = spawnSync(
-    node,
-    [tsc, '-p', join(projectRoot, 'tsconfig.lib.json'), '--outDir', join(installed, 'lib')],
-    { encoding: 'utf8' },
-  );
-  if (built.status !== 0) throw new Error(`compiling lib/ failed: ${built.stdout}${built.stderr}`);
+  // lib/ as `npm pack` builds it (prepack: scripts/build-lib.ts)
+  const built = spawnSync(node, [join(projectRoot, 'scripts', 'build-lib.ts'), join(installed, 'lib')], {
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`building lib/ failed: ${built.stdout}${built.stderr}`);
   cpSync(join(projectRoot, 'bin'), join(installed, 'bin'), { recursive: true });
   cpSync(join(projectRoot, 'package.json'), join(installed, 'package.json'));
   // the package's dependencies, as an install would put them within reach

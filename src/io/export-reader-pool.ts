@@ -6,7 +6,6 @@
  * either way: the worker runs the same reader and accumulator and sends back the summary.
  */
 import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { ExportAccumulator, type ExportReadContext, type ExportSummary } from '../core/exports.ts';
 import { type ExportReadResult, readExport } from './csv-reader.ts';
 import { siblingModule } from './sibling-module.ts';
@@ -31,6 +30,8 @@ export async function readExportAnywhere(
     const read = await readExport(path, file, accumulator);
     return { read, summary: accumulator.finish(read.problems.length > 0) };
   }
+  // loaded only when a worker starts: most runs read small exports and never need it
+  const { Worker } = await import('node:worker_threads');
   const worker = new Worker(siblingModule('export-worker', import.meta.url), {
     resourceLimits: { maxYoungGenerationSizeMb: 24 },
   });
