@@ -176,4 +176,27 @@ describe('readback verify and targets', () => {
       expect.objectContaining({ file, metric_id: 'm.revenue.billed_minor', expected: 'no target' }),
     );
   });
+
+  it("reads an annex's targets however its markup spells them, and finds a one-pager that leaves one out", async () => {
+    // an annex whose target marks are written with a character reference reads as the same targets
+    const { dist } = copyBuiltSample();
+    const annex = join(dist, 'annex/acme-2026-q2/index.html');
+    const html = readFileSync(annex, 'utf8');
+    expect(html).toContain('data-field="target"');
+    writeFileSync(annex, html.replaceAll('data-field="target"', 'data-field="&#116;arget"'));
+    const file = 'readback/acme-2026-q2.pdf';
+    const spelled = await verifyPdfNumbers(dist, pdfText);
+    expect(spelled.problems).toEqual([]);
+    expect(spelled.checked).toContain(`${file}: m.api.p95_latency_ms target = <= 300`);
+    // so a one-pager without the target that annex shows is still found out
+    const dropped = await verifyPdfNumbers(dist, async (bytes) => {
+      const text = await pdfText(bytes);
+      return text.includes(acme.tuple_revision_hash)
+        ? text.replace(/Target\s+at\s+most\s+300\s+ms:\s+missed/, '')
+        : text;
+    });
+    expect(dropped.problems).toContainEqual(
+      expect.objectContaining({ file, metric_id: 'm.api.p95_latency_ms', actual: 'no target' }),
+    );
+  });
 });

@@ -420,6 +420,10 @@ function publishedEntries(dir: string): { entries: PublishedEntry[]; problems: P
     problems.push(problem('NOT_A_SITE', `${dir} has no tuples/ folder: not a site Readback built`, { file: 'tuples' }));
     return { entries, problems };
   }
+  // the entries of a site cite one or a few versions: each version's currencies are read once
+  const currenciesOf = new Map<string | null, ReadonlyMap<string, string>>();
+  const currencies = (version: string | null) =>
+    currenciesOf.get(version) ?? currenciesOf.set(version, publishedCurrencies(dir, version)).get(version)!;
   for (const tupleId of readdirSync(tuplesDir).sort()) {
     const file = `tuples/${tupleId}/report.json`;
     if (!existsSync(join(dir, file))) {
@@ -435,7 +439,7 @@ function publishedEntries(dir: string): { entries: PublishedEntry[]; problems: P
         tupleId,
         entry: checked.data,
         raw: read.value as Record<string, unknown>,
-        currencies: publishedCurrencies(dir, checked.data.dictionary_version),
+        currencies: currencies(checked.data.dictionary_version),
       });
     else {
       const reason = checked.error.issues[0]!;
@@ -693,18 +697,47 @@ function pdfFacts(entry: TupleReport): [label: string, what: string, value: stri
   ];
 }
 
+/** Each label's pattern (a handful of labels, compiled once): the words, not inside a word, then white space. */
+const labelPatterns = new Map<string, RegExp>();
+function labelPattern(label: string): RegExp {
+  let pattern = labelPatterns.get(label);
+  if (!pattern) {
+    const words = label.split(' ').map(escapeRegExp).join('\\s+');
+    labelPatterns.set(label, (pattern = new RegExp(`(?<![\\p{L}\\p{N}])${words}\\s+`, 'gu')));
+  }
+  return pattern;
+}
+
+/** What may not follow a whole value: a letter, digit, `_` or `:`, or a sign or separator and a digit. */
+const WORD_GOES_ON = /^(?:[\p{L}\p{N}_:]|[.,:\-−]\p{N})/u;
+
+/**
+ * Whether `text` shows `value` at `at` as a whole token: the value's characters other than white
+ * space, in order, with any white space between them (pdf.js may split a value into runs), and
+ * no word going on after it.
+ */
+function showsAt(text: string, at: number, value: string): boolean {
+  let i = at;
+  let first = true;
+  for (const character of flat(value)) {
+    if (!first) while (i < text.length && /\s/.test(text[i]!)) i++;
+    first = false;
+    if (!text.startsWith(character, i)) return false;
+    i += character.length;
+  }
+  return !WORD_GOES_ON.test(text.slice(i, i + 4));
+}
+
 /**
  * What a PDF's text shows after each occurrence of `label`, as whole tokens: `value` where it is
  * there (pdf.js may have split it into runs), otherwise as many white-space separated words.
  */
 function afterLabel(spaced: string, label: string, value: string): string[] {
-  const words = label.split(' ').map(escapeRegExp).join('\\s+');
-  const shown = [...flat(value)].map(escapeRegExp).join('\\s*');
   const found: string[] = [];
-  for (const occurrence of spaced.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${words}\\s+`, 'gu'))) {
-    const rest = spaced.slice(occurrence.index + occurrence[0].length);
-    if (new RegExp(`^${shown}(?![\\p{L}\\p{N}_:]|[.,:\\-−]\\p{N})`, 'u').test(rest)) found.push(value);
-    else found.push(rest.split(' ').slice(0, value.split(' ').length).join(' '));
+  for (const occurrence of spaced.matchAll(labelPattern(label))) {
+    const at = occurrence.index + occurrence[0].length;
+    if (showsAt(spaced, at, value)) found.push(value);
+    else found.push(spaced.slice(at).split(' ').slice(0, value.split(' ').length).join(' '));
   }
   return found;
 }
@@ -718,6 +751,29 @@ function annexTargets(annex: string): Map<string, string> {
       targets.set(shown.metricId, written);
   }
   return targets;
+}
+
+const DATA_FIELD = Buffer.from('data-field="');
+const QUOTE = '"'.charCodeAt(0);
+const AMPERSAND = '&'.charCodeAt(0);
+
+/**
+ * A published annex's targets (annexTargets), read from the page's bytes: most annexes show none,
+ * and a page whose every `data-field="…"` value is neither `target` nor holds an entity (which
+ * could spell it) shows none, without decoding and parsing the page.
+ */
+function publishedAnnexTargets(dir: string, page: string): Map<string, string> {
+  const path = join(dir, page);
+  if (!existsSync(path)) return new Map();
+  const bytes = readFileSync(path);
+  for (let at = bytes.indexOf(DATA_FIELD); at !== -1; at = bytes.indexOf(DATA_FIELD, at + 1)) {
+    const start = at + DATA_FIELD.length;
+    const end = bytes.indexOf(QUOTE, start);
+    const value = bytes.subarray(start, end === -1 ? bytes.length : end);
+    if (value.includes(AMPERSAND) || value.toString('latin1') === TARGET_FIELD)
+      return annexTargets(bytes.toString('utf8'));
+  }
+  return new Map();
 }
 
 /** Each metric's label in the published dictionary a tuple cites (empty when it cannot be read: verifySite reports that). */
@@ -829,7 +885,7 @@ async function verifyOwnPdfNumbers(dir: string, readText: PdfTextReader): Promis
     }
     citedFields(text, entry, file, checked, problems);
     const metrics = new Map<string, MetricResult>(entry.metrics.map((m) => [m.metric_id, m]));
-    const targets = annexTargets(readPage(dir, `annex/${tupleId}/index.html`));
+    const targets = publishedAnnexTargets(dir, `annex/${tupleId}/index.html`);
     const version = entry.dictionary_version;
     const labels = labelsOf.get(version) ?? labelsOf.set(version, publishedLabels(dir, version)).get(version)!;
     const heading = text.indexOf('HEADLINES');

@@ -224,6 +224,8 @@ function startVerifying(staging: string): {
   };
 }
 
+const noop = () => {};
+
 /** The search indexes, written in a worker thread (search-worker.ts); settles once every one is written. */
 function writeSearchIndexes(searchSites: SearchSite[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -395,6 +397,24 @@ async function buildAndPublish(
       `note: the site URL is the example ${DEFAULT_SITE_URL}, so the one-pagers' links point there; set site_url in ${SETTINGS_FILE} (or READBACK_SITE_URL) to where dist/ is deployed`,
     );
 
+  // 4. the pages start first, in a process of their own: Astro loads and compiles them while this
+  //    thread checks the dictionary, reconciles and builds the site model, and renders them once
+  //    the model is written (src/publish/pages.ts). A build refused before then stops it
+  for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
+  // loaded when a build gets this far, so every other command stays quick
+  const [{ startPages, modelReadyPath }, { renderOnePagers }] = await Promise.all([
+    import('./pages.ts'),
+    import('../pdf/pool.ts'),
+  ]);
+  const pages = startPages({
+    root: PACKAGE_ROOT,
+    outDir: folders.site,
+    site: siteUrl,
+    modelPath: folders.model,
+    workDir: folders.astro,
+  });
+  stops.push(pages.abandon);
+
   // 1. dictionary check: a forbidden or unexplained change stops the build
   const catalog = loadDictionaryCatalog(root);
   if (catalog.problems.length > 0 || !catalog.current) return refuse(catalog.problems);
@@ -444,23 +464,6 @@ async function buildAndPublish(
     return refuse([...fresh.problems, ...fresh.tuples.flatMap((t) => t.problems)]);
   }
   phase('reconcile');
-
-  // 4. the pages start now, in a process of their own: Astro compiles them while this thread
-  //    builds the site model, and renders them once the model is written (src/publish/pages.ts)
-  for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
-  // loaded when a build gets this far, so a refused build (and every other command) stays quick
-  const [{ startPages, modelReadyPath }, { renderOnePagers }] = await Promise.all([
-    import('./pages.ts'),
-    import('../pdf/pool.ts'),
-  ]);
-  const pages = startPages({
-    root: PACKAGE_ROOT,
-    outDir: folders.site,
-    site: siteUrl,
-    modelPath: folders.model,
-    workDir: folders.astro,
-  });
-  stops.push(pages.abandon);
 
   // 3. the site model: the one object every page and PDF renders
   let inputs: ReturnType<typeof readSiteContent>;
@@ -569,6 +572,28 @@ async function buildAndPublish(
   }
   phase('astro pages (PDFs rendering beside them)');
 
+  // 7. offline search over the glossary (no external service), one index per site over its own
+  //    pages (the internal site's leaves out the bundles inside it: they have their own), written
+  //    by a worker thread as soon as the pages are final: pagefind's process indexes them while
+  //    the one-pagers finish, the downloads are written and this thread checks the site. With
+  //    --tuple the kept tuples' pages are put back after the downloads, so it starts then. A build
+  //    that stops before it ends waits for it (it writes into the staging folder, which goes)
+  const startSearchIndex = () => {
+    const written = writeSearchIndexes(
+      sites.map((site) => {
+        const dir = join(staging, site.folder);
+        return {
+          outputPath: join(dir, 'pagefind'),
+          pages: ownPages(dir, sites).map((file) => ({ url: urlPathOf(dir, file), file })),
+        };
+      }),
+    );
+    written.catch(() => {}); // awaited through the link index below
+    stops.push(() => written.then(noop, noop));
+    return written;
+  };
+  const searchIndex = refreshed ? null : startSearchIndex();
+
   await pdfs;
   if (overflows.length > 0) {
     // a readback too long for one page: nothing is published, and nothing is cut silently
@@ -637,21 +662,8 @@ async function buildAndPublish(
     );
     if (moved.length > 0) return refuse(moved);
   }
+  const search = searchIndex ?? startSearchIndex();
   phase('downloads');
-
-  // 7. offline search over the glossary (no external service), one index per site over its own
-  //    pages (the internal site's leaves out the bundles inside it: they have their own), written
-  //    by a worker thread, so pagefind's process is kept busy while this thread checks the site
-  const searchIndex = writeSearchIndexes(
-    sites.map((site) => {
-      const dir = join(staging, site.folder);
-      return {
-        outputPath: join(dir, 'pagefind'),
-        pages: ownPages(dir, sites).map((file) => ({ url: urlPathOf(dir, file), file })),
-      };
-    }),
-  );
-  searchIndex.catch(() => {}); // awaited through the link index below
 
   // 8–9. while pagefind (a process of its own) writes the search indexes: the auditor's replay of
   //    every hash and shown value from the staged files alone (each bundle as the site it is alone;
@@ -666,12 +678,12 @@ async function buildAndPublish(
     const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
     const index = await indexSite(staging, pdfLinks, {
       folders: sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind')),
-      until: searchIndex,
+      until: search,
     });
     return { pdfNumbers, index };
   };
   const { pdfNumbers, index } = await beside().catch(async (error: unknown) => {
-    await searchIndex.catch(() => {}); // it writes into the staging folder, which goes when the build ends
+    await search.catch(() => {}); // it writes into the staging folder, which goes when the build ends
     throw error;
   });
   phase('search index, and beside it the site verified and read for links');
