@@ -329,7 +329,7 @@ const shownAs = (published: PublishedEntry, metric: MetricResult): ShownAs => ({
 });
 
 /**
- * The currencies of `dictionary/<version>.json` (canonical JSON, which reads as YAML), checked as
+ * The currencies of `dictionary/<version>.json` (canonical JSON, read as JSON), checked as
  * the dictionary is; none when it is missing or unreadable (verifySite reports that).
  */
 function publishedCurrencies(dir: string, version: string | null): ReadonlyMap<string, string> {
@@ -340,7 +340,7 @@ function publishedCurrencies(dir: string, version: string | null): ReadonlyMap<s
   const key = sha256(text);
   let currencies = currenciesByContent.get(key);
   if (!currencies) {
-    const loaded = parseDictionary(text, file).loaded;
+    const loaded = parseDictionary(text, file, 'json').loaded;
     currencies = new Map(
       (loaded?.dictionary.metrics ?? []).flatMap((m) => (m.currency ? [[m.metric_id, m.currency] as const] : [])),
     );

@@ -22,6 +22,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isDeepStrictEqual } from 'node:util';
@@ -435,7 +436,7 @@ async function buildAndPublish(
         ),
     );
   }
-  phase('dictionary check');
+  phase('pages started, dictionary check');
 
   // 2. reconcile: every tuple green, or nothing is published
   //    (with --tuple: the named tuples, and every other one as the published site has it)
@@ -594,28 +595,10 @@ async function buildAndPublish(
   };
   const searchIndex = refreshed ? null : startSearchIndex();
 
-  await pdfs;
-  if (overflows.length > 0) {
-    // a readback too long for one page: nothing is published, and nothing is cut silently
-    const once = new Map(overflows.map((overflow) => [overflow.tupleId, overflow]));
-    return refuse(
-      [...once.values()].map((overflow) =>
-        problem(
-          'READBACK_OVERFLOW',
-          overflow.message,
-          { file: `content/tuples/${overflow.tupleId}/readback.md` },
-          undefined,
-          { actual: `${overflow.pages} pages`, expected: '1 page' },
-        ),
-      ),
-    );
-  }
-  for (const job of jobs) renameSync(join(pdfFolder, job.file), join(staging, job.file));
-  phase('pdfs (the rest of their time)');
-
-  // 6. downloads, in every site: the partner export and both manifests byte for byte, each tuple's
-  //    report entry (and, internal only, its leadership tile export), the canonical JSON of every dictionary version it publishes (its SHA-256
-  //    is dictionary_sha256; a bundle's is the internal file, byte for byte), and the JSON Schemas
+  // 6. downloads, written while the one-pagers finish, in every site: the partner export and both
+  //    manifests byte for byte, each tuple's report entry (and, internal only, its leadership tile
+  //    export), the canonical JSON of every dictionary version it publishes (its SHA-256 is
+  //    dictionary_sha256; a bundle's is the internal file, byte for byte), and the JSON Schemas
   for (const site of sites) {
     const dir = join(staging, site.folder);
     // the program's logo (readback.config.yaml), at every site's root
@@ -651,6 +634,26 @@ async function buildAndPublish(
       tupleTilesCsv(report, tuple.report, tuple.sentinel),
     );
   }
+
+  await pdfs;
+  if (overflows.length > 0) {
+    // a readback too long for one page: nothing is published, and nothing is cut silently
+    const once = new Map(overflows.map((overflow) => [overflow.tupleId, overflow]));
+    return refuse(
+      [...once.values()].map((overflow) =>
+        problem(
+          'READBACK_OVERFLOW',
+          overflow.message,
+          { file: `content/tuples/${overflow.tupleId}/readback.md` },
+          undefined,
+          { actual: `${overflow.pages} pages`, expected: '1 page' },
+        ),
+      ),
+    );
+  }
+  for (const job of jobs) renameSync(join(pdfFolder, job.file), join(staging, job.file));
+  phase('pdfs (the rest of their time, the downloads written beside them)');
+
   // the whole report the internal site was built from, so a later --tuple build can keep the rest
   writeFileSync(join(staging, PUBLISHED_REPORT), `${JSON.stringify(report, null, 2)}\n`);
   if (refreshed) {
@@ -663,7 +666,7 @@ async function buildAndPublish(
     if (moved.length > 0) return refuse(moved);
   }
   const search = searchIndex ?? startSearchIndex();
-  phase('downloads');
+  phase('the report (and, with --tuple, the kept tuples)');
 
   // 8–9. while pagefind (a process of its own) writes the search indexes: the auditor's replay of
   //    every hash and shown value from the staged files alone (each bundle as the site it is alone;
@@ -723,7 +726,8 @@ async function buildAndPublish(
   rmSync(previous, { recursive: true, force: true });
   if (existsSync(dist)) renameSync(dist, previous);
   renameSync(staging, dist);
-  rmSync(previous, { recursive: true, force: true });
+  // the old site goes while the rest is put away (its files are unlinked on libuv's threads)
+  const removed = rm(previous, { recursive: true, force: true });
   // the model of the site last published from this workspace, for tools that read it (replaced whole)
   const lastModel = join(root, '.readback', 'site', 'model.json');
   mkdirSync(dirname(lastModel), { recursive: true });
@@ -734,6 +738,8 @@ async function buildAndPublish(
   if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
   for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
   cache.prune();
+  await removed;
+  phase('publish (the old site replaced, the one-pagers kept for the next build)');
   result.published = {
     dist,
     tuples: model.tuples.length,
