@@ -6,6 +6,7 @@
  */
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPdfNumbers } from '../src/io/verify.ts';
 import { pdfLinksAndText } from '../src/pdf/links.ts';
@@ -15,6 +16,27 @@ import { copyBuiltSample } from './helpers/site.ts';
 const site = copyBuiltSample();
 afterAll(() => rmSync(site.root, { recursive: true, force: true }));
 const pdfOf = (tupleId: string) => join(site.dist, 'readback', `${tupleId}.pdf`);
+
+describe('reading a PDF', () => {
+  it("reads with pdf.js's own inflate the text and links the platform's DecompressionStream gives, and puts that back", async () => {
+    const platform = globalThis.DecompressionStream;
+    expect(typeof platform).toBe('function');
+    const bytes = readFileSync(pdfOf('acme-2026-q2'));
+    // pdf.js as it reads with the platform's DecompressionStream
+    const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, verbosity: 0 }).promise;
+    const page = await doc.getPage(1);
+    const runs = (await page.getTextContent()).items.flatMap((item) => ('str' in item ? [item.str] : []));
+    const links = (await page.getAnnotations()).flatMap((a) =>
+      a.subtype === 'Link' && a.url ? [a.url as string] : [],
+    );
+    await doc.destroy();
+    // three readings at once, each hiding it while under way
+    const readings = await Promise.all([bytes, bytes, bytes].map((b) => pdfLinksAndText(b)));
+    for (const reading of readings) expect(reading).toEqual({ links, text: runs.join(' ') });
+    expect(links.length).toBeGreaterThan(0);
+    expect(globalThis.DecompressionStream).toBe(platform);
+  });
+});
 
 describe('PDF readings remembered by content', () => {
   it('answers with a reading only for the bytes it was made of, and reads any other bytes themselves', async () => {

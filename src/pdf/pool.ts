@@ -64,6 +64,10 @@ export async function renderOnePagers<Job extends OnePagerJob>(
   const take = () => (failed || next >= jobs.length ? -1 : next++);
   const inThisThread = async () => {
     for (let id = take(); id !== -1; id = take()) {
+      // each one-pager lets this thread's events in first: drawing and reading one may settle in
+      // promises alone, and the events waiting (the pages' process ending, a worker's answer)
+      // would otherwise wait until every one-pager of this thread is done
+      await new Promise((resolve) => setImmediate(resolve));
       const job = jobs[id]!;
       try {
         done(job, await renderAndReadWithCopies(job, job.copies ?? [], size));

@@ -403,10 +403,7 @@ async function buildAndPublish(
   //    the model is written (src/publish/pages.ts). A build refused before then stops it
   for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
   // loaded when a build gets this far, so every other command stays quick
-  const [{ startPages, modelReadyPath }, { renderOnePagers }] = await Promise.all([
-    import('./pages.ts'),
-    import('../pdf/pool.ts'),
-  ]);
+  const { startPages, modelReadyPath } = await import('./pages.ts');
   const pages = startPages({
     root: PACKAGE_ROOT,
     outDir: folders.site,
@@ -508,6 +505,8 @@ async function buildAndPublish(
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
+  // the PDF renderer loads now: until the model is written, the pages' process waits on this thread
+  const { renderOnePagers } = await import('../pdf/pool.ts');
 
   // 4–5. pages into the staging folder and, at the same time, the executive one-pagers (both
   //      render the one site model; the PDFs wait beside the staging folder, which Astro empties
@@ -579,16 +578,19 @@ async function buildAndPublish(
   //    the one-pagers finish, the downloads are written and this thread checks the site. With
   //    --tuple the kept tuples' pages are put back after the downloads, so it starts then. A build
   //    that stops before it ends waits for it (it writes into the staging folder, which goes)
+  //    Two workers, each with a pagefind process of its own, share the sites: the internal site's
+  //    index is as much work as all the bundles' together (each bundle a small index, but one
+  //    more set of files to write)
   const startSearchIndex = () => {
-    const written = writeSearchIndexes(
-      sites.map((site) => {
-        const dir = join(staging, site.folder);
-        return {
-          outputPath: join(dir, 'pagefind'),
-          pages: ownPages(dir, sites).map((file) => ({ url: urlPathOf(dir, file), file })),
-        };
-      }),
-    );
+    const searchSites = sites.map((site) => {
+      const dir = join(staging, site.folder);
+      return {
+        outputPath: join(dir, 'pagefind'),
+        pages: ownPages(dir, sites).map((file) => ({ url: urlPathOf(dir, file), file })),
+      };
+    });
+    const groups = [searchSites.slice(0, 1), searchSites.slice(1)].filter((group) => group.length > 0);
+    const written = Promise.all(groups.map(writeSearchIndexes)).then(noop);
     written.catch(() => {}); // awaited through the link index below
     stops.push(() => written.then(noop, noop));
     return written;
