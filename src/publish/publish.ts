@@ -24,6 +24,7 @@ import {
 } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_SITE_URL } from '../../astro.config.mjs';
@@ -560,8 +561,11 @@ async function buildAndPublish(
     (overflow) => overflows.push(overflow),
     undefined,
     // when the pages are built their core is free: the one-pagers still waiting take it as well
-    // (and if they fail, the one-pagers stop: nothing will be published)
-    { threads: 1, when: pages.done },
+    // (and if they fail, the one-pagers stop: nothing will be published). Not on two cores: there
+    // the search index's two processes and the downloads take that core as soon as the pages are
+    // built, and a render thread (about a second of loading before its first one-pager) beside
+    // them made the build slower, not faster (docs/PERFORMANCE.md)
+    { threads: availableParallelism() > 2 ? 1 : 0, when: pages.done },
   );
   pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
   try {
