@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSiteModel } from '../src/core/site-model.ts';
+import { partnerModelPath } from '../src/core/partner-bundles.ts';
+import { parseSiteModel, type SiteModel } from '../src/core/site-model.ts';
 import { useBuiltSite } from './helpers/site.ts';
 
 const site = useBuiltSite();
@@ -10,9 +11,17 @@ const site = useBuiltSite();
 const written = () => JSON.parse(readFileSync(join(site.root, '.readback/site/model.json'), 'utf8'));
 
 describe('site model schema', () => {
-  it('parses the model the build wrote without dropping a field', () => {
+  it('parses the models the build wrote without dropping a field (so its pages read them unchecked)', () => {
     const raw = written();
     expect(parseSiteModel(raw, 'model.json')).toEqual(raw);
+    // every partner bundle's model too
+    const bundles = (raw as SiteModel).partners.map((bundle) =>
+      JSON.parse(
+        readFileSync(partnerModelPath(join(site.root, '.readback/site/model.json'), bundle.partner_id), 'utf8'),
+      ),
+    );
+    expect(bundles.length).toBeGreaterThan(2);
+    for (const bundle of bundles) expect(parseSiteModel(bundle, 'bundle model.json')).toEqual(bundle);
   });
 
   it.each([

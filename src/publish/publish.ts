@@ -524,7 +524,8 @@ async function buildAndPublish(
       file: join(site.folder, 'readback', `${tuple.tuple_id}.pdf`),
     })),
   );
-  for (const job of jobs) mkdirSync(dirname(join(pdfFolder, job.file)), { recursive: true });
+  for (const folder of new Set(jobs.map((job) => dirname(join(pdfFolder, job.file)))))
+    mkdirSync(folder, { recursive: true });
   let rendered = 0;
   // what each PDF's render thread read back from it, by the SHA-256 of its bytes, for the link
   // check and verify below (a file changed since has other bytes and is read again)
@@ -605,6 +606,7 @@ async function buildAndPublish(
   //    manifests byte for byte, each tuple's report entry (and, internal only, its leadership tile
   //    export), the canonical JSON of every dictionary version it publishes (its SHA-256 is
   //    dictionary_sha256; a bundle's is the internal file, byte for byte), and the JSON Schemas
+  const schemas = schemaFiles();
   for (const site of sites) {
     const dir = join(staging, site.folder);
     // the program's logo (readback.config.yaml), at every site's root
@@ -630,7 +632,7 @@ async function buildAndPublish(
       );
     // the JSON Schemas of the artifacts, public definitions: every site, each bundle too
     mkdirSync(join(dir, 'schemas'), { recursive: true });
-    for (const [name, text] of schemaFiles()) writeFileSync(join(dir, 'schemas', name), text);
+    for (const [name, text] of schemas) writeFileSync(join(dir, 'schemas', name), text);
   }
   // the leadership tile exports (internal site only), written from the report as their pages were
   for (const page of model.leadership) {

@@ -16,8 +16,14 @@ const cached = new Map<string, SiteModel>();
 function readModel(path: string): SiteModel {
   let model = cached.get(path);
   if (!model) {
-    modelWritten();
-    cached.set(path, (model = parseSiteModel(JSON.parse(readFileSync(path, 'utf8')), path)));
+    const handedOver = modelWritten();
+    const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    // a model the build running these pages has just written is what its typed code built, and
+    // the schema reads such a model as it is (test/site-model.schema.test.ts); checking tens of
+    // megabytes of it again took this process about half a second per 50 MB. Any other model
+    // file (one read without a build, by `astro dev` or a tool) is checked against the schema
+    model = handedOver ? (json as SiteModel) : parseSiteModel(json, path);
+    cached.set(path, model);
   }
   return model;
 }
@@ -26,11 +32,11 @@ function readModel(path: string): SiteModel {
  * A build starts its pages before it has written the site model (src/publish/pages.ts): the
  * first page to read it waits here, the process having nothing else to do, until the build says
  * every model is written (the file READBACK_SITE_MODEL_READY names). The build stops this
- * process if it ends without writing them.
+ * process if it ends without writing them. True when the models are so handed over by a build.
  */
-function modelWritten(): void {
+function modelWritten(): boolean {
   const ready = process.env.READBACK_SITE_MODEL_READY;
-  if (!ready) return;
+  if (!ready) return false;
   const pause = new Int32Array(new SharedArrayBuffer(4));
   // waiting blocks this process's events (its parent's going away among them): a build that died
   // leaves this process to another parent, and then it stops
@@ -39,6 +45,7 @@ function modelWritten(): void {
     if (process.ppid !== parent) process.exit(1);
     Atomics.wait(pause, 0, 0, 20);
   }
+  return true;
 }
 
 const internalModelPath = () => process.env.READBACK_SITE_MODEL ?? resolve('.readback/site/model.json');
