@@ -126,10 +126,13 @@ export function brokenLinks(index: SiteIndex, siteUrl: string): Problem[] {
     broken.push(problem('BROKEN_LINK', `${href}: ${why}`, { file: from }, undefined, { actual: href }));
   const base = new URL(`${siteUrl.replace(/\/+$/, '')}/`);
   const basePath = decodeURIComponent(base.pathname);
+  // a page's links are resolved against its own URL, made once per page
+  const pageUrls = new Map<string, URL>();
+  const pageUrl = (from: string) => pageUrls.get(from) ?? pageUrls.set(from, new URL(from.slice(1), base)).get(from)!;
   for (const { from, href } of index.links) {
     let url: URL;
     try {
-      url = new URL(href, new URL(from.slice(1), base));
+      url = new URL(href, pageUrl(from));
     } catch {
       push({ from, href, why: 'not a valid URL' });
       continue;
