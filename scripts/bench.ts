@@ -429,7 +429,7 @@ exact aggregates and every period's; the bench checks both give the same numbers
 of reconcile and DuckDB are the median of ${repeat} runs (fastest–slowest in brackets); CPU is the
 process's user + system time.
 
-| rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | reconcile, one thread (against DuckDB on 1) | reconcile, a reader thread per export, the default (against DuckDB on 2) | one thread ÷ csv-parse | reconcile peak RSS | DuckDB, 1 thread | DuckDB, 2 threads |
+| rows per side | size per side | sha256sum of both | csv-parse alone (both, streaming, no cast) | reconcile, one thread (against DuckDB on 1) | reconcile on two threads, the default: the leadership export in a reader thread, the partner export in the main thread (against DuckDB on 2) | one thread ÷ csv-parse | reconcile peak RSS | DuckDB, 1 thread | DuckDB, 2 threads |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}`
     : (earlier('Reconcile of one tuple') ?? '## Reconcile of one tuple, 8 metrics, both exports\n\n(skipped)');

@@ -16,7 +16,7 @@ import { assembleReport, type ExportRead, reconcileTupleWithLeadershipOnly } fro
 import type { Audience, LeadershipOnlyTuple, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
 import type { TargetPositions } from '../core/targets.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
-import { readExportAnywhere } from './export-reader-pool.ts';
+import { readExportAnywhere, WORKER_THRESHOLD_BYTES } from './export-reader-pool.ts';
 import { readFaq } from './site-inputs.ts';
 import { readTextFile } from './text-file.ts';
 import {
@@ -34,7 +34,10 @@ export interface ReconcileOptions {
   /** only these tuples (all when empty) */
   tupleIds?: readonly string[];
   onProgress?: (done: number, total: number, tupleId: string) => void;
-  /** read exports in worker threads: true always, false never, unset by size (WORKER_THRESHOLD_BYTES) */
+  /**
+   * read exports in worker threads: true always, false never; unset, when both of a tuple's exports
+   * are large (WORKER_THRESHOLD_BYTES), the leadership one in a worker thread and the partner one here
+   */
   workers?: boolean;
   /** the workspace's dictionaries, when the caller has loaded them already (the build has) */
   catalog?: DictionaryCatalog;
@@ -162,7 +165,15 @@ async function reconcileTupleFolder(
     };
   }
 
-  // both exports stream at once (a large one in its own worker thread)
+  // both exports stream at once: when both are large, the leadership export in a worker thread and
+  // the partner export in this one, which would otherwise only wait (a second worker thread cost
+  // more CPU than it saved time: each thread warms its own compiled code, docs/PERFORMANCE.md)
+  const large = (audience: Audience) => {
+    const found = resolved[audience];
+    return !!found && !('problem' in found) && statSync(found.path).size >= WORKER_THRESHOLD_BYTES;
+  };
+  const inWorker = (audience: Audience) =>
+    options.workers ?? (audience === 'leadership' ? large('partner') && large('leadership') : false);
   const readSide = async (audience: Audience): Promise<ExportRead> => {
     const manifest = manifests[audience].manifest;
     const found = resolved[audience];
@@ -176,7 +187,7 @@ async function reconcileTupleFolder(
       window: windows[audience],
       dimensions: config?.dimensions ?? [],
     };
-    const { read, summary } = await readExportAnywhere(found.path, file, context, { worker: options.workers });
+    const { read, summary } = await readExportAnywhere(found.path, file, context, { worker: inWorker(audience) });
     const problems = [...read.problems];
     const checksum = checksumProblem(manifests[audience], read.sha256);
     if (checksum) problems.unshift(checksum);
