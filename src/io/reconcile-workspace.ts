@@ -35,8 +35,9 @@ export interface ReconcileOptions {
   tupleIds?: readonly string[];
   onProgress?: (done: number, total: number, tupleId: string) => void;
   /**
-   * read exports in worker threads: true always, false never; unset, when both of a tuple's exports
-   * are large (WORKER_THRESHOLD_BYTES), the leadership one in a worker thread and the partner one here
+   * read exports in worker threads: true always, false never; unset, a large export
+   * (WORKER_THRESHOLD_BYTES) in a worker thread, but when both of a tuple's are large, the partner
+   * export in this one
    */
   workers?: boolean;
   /** the workspace's dictionaries, when the caller has loaded them already (the build has) */
@@ -165,15 +166,16 @@ async function reconcileTupleFolder(
     };
   }
 
-  // both exports stream at once: when both are large, the leadership export in a worker thread and
-  // the partner export in this one, which would otherwise only wait (a second worker thread cost
-  // more CPU than it saved time: each thread warms its own compiled code, docs/PERFORMANCE.md)
+  // both exports stream at once: a large export in a worker thread, but at most one, the first:
+  // when both are large the partner export is read in this thread, which would otherwise only
+  // wait (a second worker thread cost more CPU than it saved time: each thread warms its own
+  // compiled code, docs/PERFORMANCE.md)
   const large = (audience: Audience) => {
     const found = resolved[audience];
     return !!found && !('problem' in found) && statSync(found.path).size >= WORKER_THRESHOLD_BYTES;
   };
   const inWorker = (audience: Audience) =>
-    options.workers ?? (audience === 'leadership' ? large('partner') && large('leadership') : false);
+    options.workers ?? (large(audience) && !(audience === 'partner' && large('leadership')));
   const readSide = async (audience: Audience): Promise<ExportRead> => {
     const manifest = manifests[audience].manifest;
     const found = resolved[audience];

@@ -63,11 +63,13 @@ export async function renderOnePagers<Job extends OnePagerJob>(
   let failed = false;
   const take = () => (failed || next >= jobs.length ? -1 : next++);
   const inThisThread = async () => {
-    for (let id = take(); id !== -1; id = take()) {
+    for (;;) {
       // each one-pager lets this thread's events in first: drawing and reading one may settle in
       // promises alone, and the events waiting (the pages' process ending, a worker's answer)
       // would otherwise wait until every one-pager of this thread is done
       await new Promise((resolve) => setImmediate(resolve));
+      const id = take();
+      if (id === -1) return;
       const job = jobs[id]!;
       try {
         done(job, await renderAndReadWithCopies(job, job.copies ?? [], size));

@@ -569,6 +569,9 @@ async function buildAndPublish(
     { threads: availableParallelism() > 2 ? 1 : 0, when: pages.done },
   );
   pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
+  // a build that stops before then (a download that cannot be written) waits for its renders:
+  // they write into the staging folder, which goes when the build ends
+  stops.push(() => pdfs.then(noop, noop));
   try {
     await pages.done;
   } catch (error) {
@@ -595,10 +598,13 @@ async function buildAndPublish(
       };
     });
     const groups = [searchSites.slice(0, 1), searchSites.slice(1)].filter((group) => group.length > 0);
-    const written = Promise.all(groups.map(writeSearchIndexes)).then(noop);
+    const runs = groups.map(writeSearchIndexes);
+    const written = Promise.all(runs).then(noop);
     written.catch(() => {}); // awaited through the link index below
-    stops.push(() => written.then(noop, noop));
-    return written;
+    // a build that stops waits for both workers: one failing does not stop the other writing
+    const ended = Promise.allSettled(runs).then(noop);
+    stops.push(() => ended);
+    return { written, ended };
   };
   const searchIndex = refreshed ? null : startSearchIndex();
 
@@ -673,7 +679,7 @@ async function buildAndPublish(
     );
     if (moved.length > 0) return refuse(moved);
   }
-  const search = searchIndex ?? startSearchIndex();
+  const { written: search, ended: searchEnded } = searchIndex ?? startSearchIndex();
   phase('the report (and, with --tuple, the kept tuples)');
 
   // 8–9. while pagefind (a process of its own) writes the search indexes: the auditor's replay of
@@ -694,7 +700,7 @@ async function buildAndPublish(
     return { pdfNumbers, index };
   };
   const { pdfNumbers, index } = await beside().catch(async (error: unknown) => {
-    await search.catch(() => {}); // it writes into the staging folder, which goes when the build ends
+    await searchEnded; // it writes into the staging folder, which goes when the build ends
     throw error;
   });
   phase('search index, and beside it the site verified and read for links');
@@ -736,6 +742,8 @@ async function buildAndPublish(
   renameSync(staging, dist);
   // the old site goes while the rest is put away (its files are unlinked on libuv's threads)
   const removed = rm(previous, { recursive: true, force: true });
+  removed.catch(() => {}); // awaited below; a build that stops before then waits for it
+  stops.push(() => removed.then(noop, noop));
   // the model of the site last published from this workspace, for tools that read it (replaced whole)
   const lastModel = join(root, '.readback', 'site', 'model.json');
   mkdirSync(dirname(lastModel), { recursive: true });
