@@ -11,18 +11,8 @@
  * the outcome, and the lock is released.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -612,44 +602,62 @@ async function buildAndPublish(
   //    manifests byte for byte, each tuple's report entry (and, internal only, its leadership tile
   //    export), the canonical JSON of every dictionary version it publishes (its SHA-256 is
   //    dictionary_sha256; a bundle's is the internal file, byte for byte), and the JSON Schemas
+  //    They are written with Node's asynchronous file calls, whose work runs on libuv's threads: the
+  //    system time of some two thousand files goes to the core the pages left, not to this thread,
+  //    which draws one-pagers meanwhile. A build that stops before they are written waits for them
   const schemas = schemaFiles();
-  for (const site of sites) {
-    const dir = join(staging, site.folder);
-    // the program's logo (readback.config.yaml), at every site's root
-    const logo = site.model.look.logo;
-    if (logo) copyFileSync(join(root, logo.source), join(dir, logo.href));
-    for (const tuple of site.model.tuples) {
-      const exports = join(dir, 'exports', tuple.tuple_id);
-      mkdirSync(exports, { recursive: true });
-      for (const file of [
-        tuple.downloads.partner_csv,
-        tuple.downloads.leadership_manifest,
-        tuple.downloads.partner_manifest,
-      ])
-        copyFileSync(join(root, file.source), join(exports, file.name));
-      mkdirSync(join(dir, 'tuples', tuple.tuple_id), { recursive: true });
-      writeFileSync(join(dir, 'tuples', tuple.tuple_id, 'report.json'), tupleReportBytes(tuple.report));
-    }
-    mkdirSync(join(dir, 'dictionary'), { recursive: true });
-    for (const version of site.model.versions)
-      writeFileSync(
-        join(dir, 'dictionary', `${version.version}.json`),
-        catalog.byVersion.get(version.version)!.canonical,
-      );
-    // the JSON Schemas of the artifacts, public definitions: every site, each bundle too
-    mkdirSync(join(dir, 'schemas'), { recursive: true });
-    for (const [name, text] of schemas) writeFileSync(join(dir, 'schemas', name), text);
-  }
   // the leadership tile exports (internal site only), written from the report as their pages were
-  for (const page of model.leadership) {
-    const tuple = model.tuples.find((t) => t.tuple_id === page.tuple_id)!;
-    writeFileSync(
-      join(staging, 'exports', page.tuple_id, page.tile_export.name),
-      tupleTilesCsv(report, tuple.report, tuple.sentinel),
-    );
-  }
+  const tileExports = new Map(
+    model.leadership.map((page) => {
+      const tuple = model.tuples.find((t) => t.tuple_id === page.tuple_id)!;
+      return [page.tuple_id, { name: page.tile_export.name, csv: tupleTilesCsv(report, tuple.report, tuple.sentinel) }];
+    }),
+  );
+  const downloads = Promise.all(
+    sites.flatMap((site) => {
+      const dir = join(staging, site.folder);
+      // the program's logo (readback.config.yaml), at every site's root
+      const logo = site.model.look.logo;
+      const tuples = site.model.tuples.map(async (tuple) => {
+        const exports = join(dir, 'exports', tuple.tuple_id);
+        const entry = join(dir, 'tuples', tuple.tuple_id);
+        await Promise.all([mkdir(exports, { recursive: true }), mkdir(entry, { recursive: true })]);
+        const tiles = site.folder === '' ? tileExports.get(tuple.tuple_id) : undefined;
+        await Promise.all([
+          ...[tuple.downloads.partner_csv, tuple.downloads.leadership_manifest, tuple.downloads.partner_manifest].map(
+            (file) => copyFile(join(root, file.source), join(exports, file.name)),
+          ),
+          writeFile(join(entry, 'report.json'), tupleReportBytes(tuple.report)),
+          ...(tiles ? [writeFile(join(exports, tiles.name), tiles.csv)] : []),
+        ]);
+      });
+      const dictionaries = mkdir(join(dir, 'dictionary'), { recursive: true }).then(() =>
+        Promise.all(
+          site.model.versions.map((version) =>
+            writeFile(
+              join(dir, 'dictionary', `${version.version}.json`),
+              catalog.byVersion.get(version.version)!.canonical,
+            ),
+          ),
+        ),
+      );
+      // the JSON Schemas of the artifacts, public definitions: every site, each bundle too
+      const schemaFolder = mkdir(join(dir, 'schemas'), { recursive: true }).then(() =>
+        Promise.all([...schemas].map(([name, text]) => writeFile(join(dir, 'schemas', name), text))),
+      );
+      return [
+        ...(logo ? [copyFile(join(root, logo.source), join(dir, logo.href))] : []),
+        ...tuples,
+        dictionaries,
+        schemaFolder,
+      ];
+    }),
+  ).then(noop);
+  downloads.catch(() => {}); // awaited below
+  stops.push(() => downloads.then(noop, noop));
 
   await pdfs;
+  await downloads;
   if (overflows.length > 0) {
     // a readback too long for one page: nothing is published, and nothing is cut silently
     const once = new Map(overflows.map((overflow) => [overflow.tupleId, overflow]));
