@@ -361,6 +361,16 @@ async function buildAndPublish(
     options.onPhase?.(step, (performance.now() - phaseStarted) / 1000);
     phaseStarted = performance.now();
   };
+  /**
+   * Work under way that a later step awaits (it may fail before then without being unhandled). A
+   * build that stops first waits for it to end, `ended` when it ends apart from the work's own
+   * promise: it writes into the staging folder, which goes when the build ends.
+   */
+  const underWay = <T>(work: Promise<T>, ended: Promise<unknown> = work): Promise<T> => {
+    work.catch(noop);
+    stops.push(() => ended.then(noop, noop));
+    return work;
+  };
 
   // a build killed between the two renames of the publish step left the old site at dist.previous
   if (!existsSync(dist) && existsSync(`${dist}.previous`)) renameSync(`${dist}.previous`, dist);
@@ -538,36 +548,29 @@ async function buildAndPublish(
   }
   result.onePagers = { rendered: uncached.length, reused: jobs.length - uncached.length, drawn: 0 };
   const toRender = withCopies(uncached);
-  const pdfs = renderOnePagers(
-    toRender,
-    size,
-    (job, pdf, reading, drawn) => {
-      if (drawn) result.onePagers!.drawn++;
-      writeFileSync(join(pdfFolder, job.file), pdf);
-      readings.remember(pdf, reading);
-      // kept for later builds only once this one has verified what it publishes
-      toCache.push([keys.get((job as (typeof jobs)[number]).file)!, pdf, reading]);
-      options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
-    },
-    (overflow) => overflows.push(overflow),
-    undefined,
-    // when the pages are built their core is free: the one-pagers still waiting take it as well
-    // (and if they fail, the one-pagers stop: nothing will be published). Not on two cores: there
-    // the search index's two processes and the downloads take that core as soon as the pages are
-    // built, and a render thread (about a second of loading before its first one-pager) beside
-    // them made the build slower, not faster (docs/PERFORMANCE.md)
-    { threads: availableParallelism() > 2 ? 1 : 0, when: pages.done },
+  const pdfs = underWay(
+    renderOnePagers(
+      toRender,
+      size,
+      (job, pdf, reading, drawn) => {
+        if (drawn) result.onePagers!.drawn++;
+        writeFileSync(join(pdfFolder, job.file), pdf);
+        readings.remember(pdf, reading);
+        // kept for later builds only once this one has verified what it publishes
+        toCache.push([keys.get((job as (typeof jobs)[number]).file)!, pdf, reading]);
+        options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
+      },
+      (overflow) => overflows.push(overflow),
+      undefined,
+      // when the pages are built their core is free: the one-pagers still waiting take it as well
+      // (and if they fail, the one-pagers stop: nothing will be published). Not on two cores: there
+      // the search index's two processes and the downloads take that core as soon as the pages are
+      // built, and a render thread (about a second of loading before its first one-pager) beside
+      // them made the build slower, not faster (docs/PERFORMANCE.md)
+      { threads: availableParallelism() > 2 ? 1 : 0, when: pages.done },
+    ),
   );
-  pdfs.catch(() => {}); // awaited below; a page failure must not leave it unhandled
-  // a build that stops before then (a download that cannot be written) waits for its renders:
-  // they write into the staging folder, which goes when the build ends
-  stops.push(() => pdfs.then(noop, noop));
-  try {
-    await pages.done;
-  } catch (error) {
-    await pdfs.catch(() => {}); // they write into the staging folder, which goes when the build ends
-    throw error;
-  }
+  await pages.done;
   phase('astro pages (PDFs rendering beside them)');
 
   // 7. offline search over the glossary (no external service), one index per site over its own
@@ -589,12 +592,8 @@ async function buildAndPublish(
     });
     const groups = [searchSites.slice(0, 1), searchSites.slice(1)].filter((group) => group.length > 0);
     const runs = groups.map(writeSearchIndexes);
-    const written = Promise.all(runs).then(noop);
-    written.catch(() => {}); // awaited through the link index below
     // a build that stops waits for both workers: one failing does not stop the other writing
-    const ended = Promise.allSettled(runs).then(noop);
-    stops.push(() => ended);
-    return { written, ended };
+    return underWay(Promise.all(runs).then(noop), Promise.allSettled(runs));
   };
   const searchIndex = refreshed ? null : startSearchIndex();
 
@@ -613,48 +612,48 @@ async function buildAndPublish(
       return [page.tuple_id, { name: page.tile_export.name, csv: tupleTilesCsv(report, tuple.report, tuple.sentinel) }];
     }),
   );
-  const downloads = Promise.all(
-    sites.flatMap((site) => {
-      const dir = join(staging, site.folder);
-      // the program's logo (readback.config.yaml), at every site's root
-      const logo = site.model.look.logo;
-      const tuples = site.model.tuples.map(async (tuple) => {
-        const exports = join(dir, 'exports', tuple.tuple_id);
-        const entry = join(dir, 'tuples', tuple.tuple_id);
-        await Promise.all([mkdir(exports, { recursive: true }), mkdir(entry, { recursive: true })]);
-        const tiles = site.folder === '' ? tileExports.get(tuple.tuple_id) : undefined;
-        await Promise.all([
-          ...[tuple.downloads.partner_csv, tuple.downloads.leadership_manifest, tuple.downloads.partner_manifest].map(
-            (file) => copyFile(join(root, file.source), join(exports, file.name)),
-          ),
-          writeFile(join(entry, 'report.json'), tupleReportBytes(tuple.report)),
-          ...(tiles ? [writeFile(join(exports, tiles.name), tiles.csv)] : []),
-        ]);
-      });
-      const dictionaries = mkdir(join(dir, 'dictionary'), { recursive: true }).then(() =>
-        Promise.all(
-          site.model.versions.map((version) =>
-            writeFile(
-              join(dir, 'dictionary', `${version.version}.json`),
-              catalog.byVersion.get(version.version)!.canonical,
+  const downloads = underWay(
+    Promise.all(
+      sites.flatMap((site) => {
+        const dir = join(staging, site.folder);
+        // the program's logo (readback.config.yaml), at every site's root
+        const logo = site.model.look.logo;
+        const tuples = site.model.tuples.map(async (tuple) => {
+          const exports = join(dir, 'exports', tuple.tuple_id);
+          const entry = join(dir, 'tuples', tuple.tuple_id);
+          await Promise.all([mkdir(exports, { recursive: true }), mkdir(entry, { recursive: true })]);
+          const tiles = site.folder === '' ? tileExports.get(tuple.tuple_id) : undefined;
+          await Promise.all([
+            ...[tuple.downloads.partner_csv, tuple.downloads.leadership_manifest, tuple.downloads.partner_manifest].map(
+              (file) => copyFile(join(root, file.source), join(exports, file.name)),
+            ),
+            writeFile(join(entry, 'report.json'), tupleReportBytes(tuple.report)),
+            ...(tiles ? [writeFile(join(exports, tiles.name), tiles.csv)] : []),
+          ]);
+        });
+        const dictionaries = mkdir(join(dir, 'dictionary'), { recursive: true }).then(() =>
+          Promise.all(
+            site.model.versions.map((version) =>
+              writeFile(
+                join(dir, 'dictionary', `${version.version}.json`),
+                catalog.byVersion.get(version.version)!.canonical,
+              ),
             ),
           ),
-        ),
-      );
-      // the JSON Schemas of the artifacts, public definitions: every site, each bundle too
-      const schemaFolder = mkdir(join(dir, 'schemas'), { recursive: true }).then(() =>
-        Promise.all([...schemas].map(([name, text]) => writeFile(join(dir, 'schemas', name), text))),
-      );
-      return [
-        ...(logo ? [copyFile(join(root, logo.source), join(dir, logo.href))] : []),
-        ...tuples,
-        dictionaries,
-        schemaFolder,
-      ];
-    }),
-  ).then(noop);
-  downloads.catch(() => {}); // awaited below
-  stops.push(() => downloads.then(noop, noop));
+        );
+        // the JSON Schemas of the artifacts, public definitions: every site, each bundle too
+        const schemaFolder = mkdir(join(dir, 'schemas'), { recursive: true }).then(() =>
+          Promise.all([...schemas].map(([name, text]) => writeFile(join(dir, 'schemas', name), text))),
+        );
+        return [
+          ...(logo ? [copyFile(join(root, logo.source), join(dir, logo.href))] : []),
+          ...tuples,
+          dictionaries,
+          schemaFolder,
+        ];
+      }),
+    ).then(noop),
+  );
 
   await pdfs;
   await downloads;
@@ -687,7 +686,7 @@ async function buildAndPublish(
     );
     if (moved.length > 0) return refuse(moved);
   }
-  const { written: search, ended: searchEnded } = searchIndex ?? startSearchIndex();
+  const search = searchIndex ?? startSearchIndex();
   phase('the report (and, with --tuple, the kept tuples)');
 
   // 8–9. while pagefind (a process of its own) writes the search indexes: the auditor's replay of
@@ -698,18 +697,11 @@ async function buildAndPublish(
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
   const verifying = startVerifying(staging);
   stops.push(verifying.stop);
-  const beside = async () => {
-    // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
-    const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
-    const index = await indexSite(staging, pdfLinks, {
-      folders: sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind')),
-      until: search,
-    });
-    return { pdfNumbers, index };
-  };
-  const { pdfNumbers, index } = await beside().catch(async (error: unknown) => {
-    await searchEnded; // it writes into the staging folder, which goes when the build ends
-    throw error;
+  // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
+  const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
+  const index = await indexSite(staging, pdfLinks, {
+    folders: sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind')),
+    until: search,
   });
   phase('search index, and beside it the site verified and read for links');
   const split = splitIndex(index, [...bundleFolders(sites)]);
@@ -749,9 +741,7 @@ async function buildAndPublish(
   if (existsSync(dist)) renameSync(dist, previous);
   renameSync(staging, dist);
   // the old site goes while the rest is put away (its files are unlinked on libuv's threads)
-  const removed = rm(previous, { recursive: true, force: true });
-  removed.catch(() => {}); // awaited below; a build that stops before then waits for it
-  stops.push(() => removed.then(noop, noop));
+  const removed = underWay(rm(previous, { recursive: true, force: true }));
   // the model of the site last published from this workspace, for tools that read it (replaced whole)
   const lastModel = join(root, '.readback', 'site', 'model.json');
   mkdirSync(dirname(lastModel), { recursive: true });
