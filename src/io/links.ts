@@ -36,41 +36,55 @@ export function urlPathOf(dist: string, file: string): string {
   return rel.endsWith('/index.html') ? `/${rel.slice(0, -'index.html'.length)}` : `/${rel}`;
 }
 
+/** What one file of a site holds: its url path, the anchor ids in it and the links it holds. */
+export interface IndexedFile {
+  path: string;
+  ids: Set<string>;
+  links: SiteIndex['links'];
+}
+
+/** An HTML page of the site in `dist`, at `file`, indexed from its text. */
+export function indexPage(dist: string, file: string, html: string): IndexedFile {
+  const path = urlPathOf(dist, file);
+  const ids = new Set<string>();
+  const links: SiteIndex['links'] = [];
+  for (const match of html.matchAll(/\sid="([^"]*)"/g)) ids.add(decodeEntities(match[1]!));
+  for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g))
+    links.push({ from: path, href: decodeEntities(match[1]!) });
+  return { path, ids, links };
+}
+
 /** One file of a site: its url path, the anchor ids in it and the links it holds. */
 async function indexFile(
   dist: string,
   file: string,
   pdfLinks: (bytes: Uint8Array) => Promise<string[]>,
-): Promise<{ path: string; ids: Set<string>; links: SiteIndex['links'] }> {
+): Promise<IndexedFile> {
+  if (file.endsWith('.html')) return indexPage(dist, file, readFileSync(file, 'utf8'));
   const path = urlPathOf(dist, file);
-  const ids = new Set<string>();
   const links: SiteIndex['links'] = [];
-  if (file.endsWith('.html')) {
-    const html = readFileSync(file, 'utf8');
-    for (const match of html.matchAll(/\sid="([^"]*)"/g)) ids.add(decodeEntities(match[1]!));
-    for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g))
-      links.push({ from: path, href: decodeEntities(match[1]!) });
-  } else if (file.endsWith('.pdf')) {
-    for (const href of await pdfLinks(readFileSync(file))) links.push({ from: path, href });
-  }
-  return { path, ids, links };
+  if (file.endsWith('.pdf')) for (const href of await pdfLinks(readFileSync(file))) links.push({ from: path, href });
+  return { path, ids: new Set(), links };
 }
 
 /**
  * The index of every file in `dist`. With `later`, the files below its folders (relative to
  * `dist`) are indexed only once `until` has settled, so the rest is read while something else
  * still writes there (the search index); the index is the one the whole folder gives then.
+ * `known` holds files already indexed (by their path), unchanged since: pages another thread read
+ * (src/publish/verify-worker.ts).
  */
 export async function indexSite(
   dist: string,
   pdfLinks: (bytes: Uint8Array) => Promise<string[]>,
   later?: { folders: readonly string[]; until: Promise<unknown> },
+  known?: ReadonlyMap<string, IndexedFile>,
 ): Promise<SiteIndex> {
   const deferred = new Set(later?.folders ?? []);
-  const read = new Map<string, Awaited<ReturnType<typeof indexFile>>>();
+  const read = new Map<string, IndexedFile>(known ?? []);
   if (later) {
     for (const file of walk(dist).sort())
-      if (!folderHolding(relative(dist, file).split(sep).join('/'), deferred))
+      if (!read.has(file) && !folderHolding(relative(dist, file).split(sep).join('/'), deferred))
         read.set(file, await indexFile(dist, file, pdfLinks));
     await later.until;
   }

@@ -78,17 +78,35 @@ export function siteSums(dir: string, hashes?: FileHashes): string {
   return files.map((file) => `${fileSha256(join(dir, file), hashes)}  ${file}\n`).join('');
 }
 
+const stampOf = (path: string) => {
+  const stat = statSync(path, { bigint: true });
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+};
+
 /** A file's SHA-256: read now, or as remembered in `hashes` when the file has not changed since. */
 function fileSha256(path: string, hashes?: FileHashes): string {
   if (!hashes) return sha256(readFileSync(path));
-  const stat = statSync(path, { bigint: true });
-  const stamp = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  const stamp = stampOf(path);
   const known = hashes.get(path);
   if (known?.stamp === stamp) return known.hash;
   const hash = sha256(readFileSync(path));
   hashes.set(path, { stamp, hash });
   return hash;
 }
+
+/**
+ * A file read now, its SHA-256 remembered in `hashes` with the file as it was before the read (a
+ * file changed while or after it is read has another stamp then, and is read again for its sum).
+ */
+export function readAndHash(path: string, hashes: FileHashes): Buffer {
+  const stamp = stampOf(path);
+  const bytes = readFileSync(path);
+  hashes.set(path, { stamp, hash: sha256(bytes) });
+  return bytes;
+}
+
+/** Every file below `dir`, as paths relative to it, `/` separated. */
+export const filesBelow = (dir: string): string[] => walk(dir);
 
 /** The values a page shows for a metric, each next to the report's own (docs/reference/site.md: pages render, never recompute). */
 const SHOWN_FIELDS = ['leadership', 'partner', 'delta', 'epsilon'] as const;
@@ -480,15 +498,21 @@ export function verifySite(dir: string): VerifyResult {
  * are still being written: every site's hashes and shown values now, and every file against its
  * SHA256SUMS in the function returned, once all are written. Its result is verifySite's.
  */
-export function verifySiteThenSums(dir: string, hashes?: FileHashes): () => VerifyResult {
+export function verifySiteThenSums(
+  dir: string,
+  hashes?: FileHashes,
+  /** the one-pagers are checked to exist with the sums, not now: they are still being drawn */
+  onePagersLater = false,
+): () => VerifyResult {
   const folders = ['', ...partnerBundleFolders(dir)];
-  const contents = folders.map((folder) => verifyOwnContent(join(dir, folder)));
+  const contents = folders.map((folder) => verifyOwnContent(join(dir, folder), onePagersLater));
   return () =>
     merged(
       folders.map((folder, n) => {
-        const own = contents[n]!.notASite
-          ? contents[n]!
-          : merged([contents[n]!, verifyOwnSums(join(dir, folder), hashes)]);
+        const content = contents[n]!;
+        const own = content.notASite
+          ? content
+          : merged([content, content.later(), verifyOwnSums(join(dir, folder), hashes)]);
         return folder ? inFolder(folder, own) : own;
       }),
     );
@@ -511,11 +535,20 @@ function findings() {
   return { checked, problems, mismatch, expect };
 }
 
-function verifyOwnContent(dir: string): VerifyResult & { notASite: boolean } {
+/**
+ * A site's content checked against its report entries; `later` gives the checks left for later
+ * (with `onePagersLater`, that each one-pager exists), none otherwise.
+ */
+function verifyOwnContent(
+  dir: string,
+  onePagersLater = false,
+): VerifyResult & { notASite: boolean; later: () => VerifyResult } {
   const { checked, problems, mismatch, expect } = findings();
   const published = publishedEntries(dir);
   problems.push(...published.problems);
-  if (problems.some((p) => p.code === 'NOT_A_SITE')) return { checked, problems, notASite: true };
+  const none = () => ({ checked: [], problems: [] });
+  if (problems.some((p) => p.code === 'NOT_A_SITE')) return { checked, problems, notASite: true, later: none };
+  const onePagers: string[] = [];
   const entries = new Map(published.entries.map((published) => [published.tupleId, published]));
   const dictionaryFiles = dictionaryReader(dir);
   for (const { tupleId, entry, raw } of published.entries) {
@@ -612,17 +645,28 @@ function verifyOwnContent(dir: string): VerifyResult & { notASite: boolean } {
           ]);
       problems.push(...shownValueProblems(page, html, entries, tupleId, required, checked));
     }
-    expect(
-      `readback/${tupleId}.pdf`,
-      `${where}: readback/${tupleId}.pdf exists`,
-      existsSync(join(dir, 'readback', `${tupleId}.pdf`)),
-      true,
-    );
+    if (onePagersLater) onePagers.push(tupleId);
+    else onePagerExists(dir, tupleId, expect);
   }
   // the index lists every tuple: its window, dictionary, status, hashes and metric count
   const index = new Set(published.entries.flatMap(({ entry }) => factKeys(entry, INDEX_FACTS)));
   problems.push(...shownValueProblems('index.html', readPage(dir, 'index.html'), entries, undefined, index, checked));
-  return { checked, problems, notASite: false };
+  const later = () => {
+    const { checked, problems, expect } = findings();
+    for (const tupleId of onePagers) onePagerExists(dir, tupleId, expect);
+    return { checked, problems };
+  };
+  return { checked, problems, notASite: false, later };
+}
+
+/** A tuple's one-pager is published beside its pages. */
+function onePagerExists(dir: string, tupleId: string, expect: ReturnType<typeof findings>['expect']): void {
+  expect(
+    `readback/${tupleId}.pdf`,
+    `tuple ${tupleId}: readback/${tupleId}.pdf exists`,
+    existsSync(join(dir, 'readback', `${tupleId}.pdf`)),
+    true,
+  );
 }
 
 /** Every published file, not only the ones a hash names, against the list the build wrote. */

@@ -31,7 +31,7 @@ import { PARTNERS_FOLDER, partnerModelPath, partnerSiteUrlProblems } from '../co
 import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel } from '../core/site-model.ts';
 import { replayCommand, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
-import { anchorList, brokenLinks, indexSite, splitIndex, urlPathOf } from '../io/links.ts';
+import { anchorList, brokenLinks, type IndexedFile, indexSite, splitIndex, urlPathOf } from '../io/links.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
 import { SITE_SUMS, verifyPdfNumbers, type VerifyResult } from '../io/verify.ts';
@@ -47,7 +47,7 @@ import type { PdfReading } from '../pdf/readings.ts';
 import { ONE_PAGER_CACHE_FOLDER as ONE_PAGER_CACHE, OnePagerCache, toolIdentity } from './one-pager-cache.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchSite } from './search-worker.ts';
-import type { SitesComplete, VerifyReply } from './verify-worker.ts';
+import type { PagesRead, SitesComplete, VerifyReply, VerifyWorkerData } from './verify-worker.ts';
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -188,24 +188,44 @@ function withCopies<Job extends OnePagerJob & { site: string }>(jobs: readonly J
 }
 
 /**
- * The staged site verified in a worker thread (verify-worker.ts): its hashes and shown values at
- * once, beside the link check; `complete` once every file but the sums is written, which writes
- * each site's SHA256SUMS (`folders` bundles first, the internal site last) and checks every file.
+ * The staged site verified in a worker thread (verify-worker.ts), started once the pages and the
+ * downloads are written: `pages`, every page it read at once, indexed for the link check; its
+ * hashes and shown values meanwhile; `complete` once every file but the sums is written, which
+ * writes each site's SHA256SUMS (`folders` bundles first, the internal site last) and checks every
+ * file. It leaves the `unread` folders (the search indexes, still being written) until then.
  */
-function startVerifying(staging: string): {
+function startVerifying(
+  staging: string,
+  unread: string[],
+): {
+  pages: Promise<ReadonlyMap<string, IndexedFile>>;
   complete: (folders: string[]) => Promise<VerifyResult>;
   stop: () => Promise<void>;
 } {
-  const worker = new Worker(siblingModule('verify-worker', import.meta.url), { workerData: staging });
-  const reply = new Promise<VerifyResult>((resolve, reject) => {
-    worker.once('message', (message: VerifyReply) =>
-      'error' in message ? reject(new Error(message.error)) : resolve(message.result),
-    );
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the verify worker stopped (exit code ${code})`)));
+  const worker = new Worker(siblingModule('verify-worker', import.meta.url), {
+    workerData: { dir: staging, unread } satisfies VerifyWorkerData,
   });
+  let pagesRead: (pages: ReadonlyMap<string, IndexedFile>) => void;
+  let replied: (result: VerifyResult) => void;
+  let failed: (error: Error) => void;
+  const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
+  const reply = new Promise<VerifyResult>((resolve, reject) => {
+    replied = resolve;
+    failed = reject;
+  });
+  // a worker that fails before it has read the pages: the link check waits for its reply instead
+  const pagesOrFailure = Promise.race([pages, reply.then(() => new Map<string, IndexedFile>())]);
+  worker.on('message', (message: PagesRead | VerifyReply) => {
+    if ('pages' in message) pagesRead(message.pages);
+    else if ('error' in message) failed(new Error(message.error));
+    else replied(message.result);
+  });
+  worker.once('error', (error) => failed(error));
+  worker.once('exit', (code) => failed(new Error(`the verify worker stopped (exit code ${code})`)));
   reply.catch(() => {}); // awaited by complete; a build refused before it need not hear it
+  pagesOrFailure.catch(() => {});
   return {
+    pages: pagesOrFailure,
     complete: (folders) => {
       worker.postMessage({ folders } satisfies SitesComplete);
       return reply;
@@ -596,6 +616,8 @@ async function buildAndPublish(
     return underWay(Promise.all(runs).then(noop), Promise.allSettled(runs));
   };
   const searchIndex = refreshed ? null : startSearchIndex();
+  // the search indexes' folders, which the verify worker and the link check read once they are written
+  const searchFolders = sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind'));
 
   // 6. downloads, written while the one-pagers finish, in every site: the partner export and both
   //    manifests byte for byte, each tuple's report entry (and, internal only, its leadership tile
@@ -655,6 +677,13 @@ async function buildAndPublish(
     ).then(noop),
   );
 
+  // the verify worker starts once the downloads are written, while this thread still draws
+  // one-pagers (with --tuple, once the kept tuples are put back, below); a build that stops waits
+  // for it to start and stops it
+  const verifyStarted = refreshed ? null : downloads.then(() => startVerifying(staging, searchFolders));
+  verifyStarted?.catch(noop);
+  stops.push(async () => (await verifyStarted?.catch(() => null))?.stop());
+
   await pdfs;
   await downloads;
   if (overflows.length > 0) {
@@ -695,14 +724,12 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const verifying = startVerifying(staging);
-  stops.push(verifying.stop);
+  const verifying = verifyStarted ? await verifyStarted : startVerifying(staging, searchFolders);
+  if (!verifyStarted) stops.push(verifying.stop);
   // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
   const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
-  const index = await indexSite(staging, pdfLinks, {
-    folders: sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind')),
-    until: search,
-  });
+  // the pages as the verify worker read them (unchanged since: nothing writes them after the pages' build)
+  const index = await indexSite(staging, pdfLinks, { folders: searchFolders, until: search }, await verifying.pages);
   phase('search index, and beside it the site verified and read for links');
   const split = splitIndex(index, [...bundleFolders(sites)]);
   // what a site's links are checked against: a bundle alone; the internal site with the bundles' pages as targets only

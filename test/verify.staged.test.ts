@@ -1,0 +1,97 @@
+/**
+ * The build verifies its staged site in a worker that starts before the one-pagers are in place
+ * (src/publish/verify-worker.ts): it reads every file there is at once, remembering each SHA-256,
+ * indexes the pages for the link check, and checks that each one-pager exists only with the sums.
+ * These tests hold that early reading to what reading the finished site gives.
+ */
+import { cpSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { indexPage, indexSite, type IndexedFile } from '../src/io/links.ts';
+import {
+  type FileHashes,
+  filesBelow,
+  partnerBundleFolders,
+  readAndHash,
+  SITE_SUMS,
+  siteSums,
+  verifySite,
+  verifySiteThenSums,
+} from '../src/io/verify.ts';
+import { REPO_ROOT, tempDir } from './helpers/workspace.ts';
+
+const ARCHIVED = join(REPO_ROOT, 'test', 'fixtures', 'archive', 'minimal-0.1.0');
+
+/** A copy of a published site, with one tuple's one-pager moved out of it. */
+function siteWithoutOnePager() {
+  const dir = tempDir('readback-staged-');
+  cpSync(ARCHIVED, dir, { recursive: true });
+  const tuple = readdirSync(join(dir, 'tuples'))[0]!;
+  const pdf = join(dir, 'readback', `${tuple}.pdf`);
+  const aside = join(dir, '..', `${tuple}-${process.pid}.pdf`);
+  renameSync(pdf, aside);
+  return { dir, tuple, putBack: () => renameSync(aside, pdf) };
+}
+
+/** What the worker does once the site is complete: each site's sums written, then the checks. */
+function complete(dir: string, hashes: FileHashes, thenSums: ReturnType<typeof verifySiteThenSums>) {
+  for (const folder of [...partnerBundleFolders(dir), ''])
+    writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
+  return thenSums();
+}
+
+describe('verifying a site while its one-pagers are drawn', () => {
+  it('checks each one-pager when the site is complete, not before', () => {
+    const { dir, putBack } = siteWithoutOnePager();
+    const hashes: FileHashes = new Map();
+    const thenSums = verifySiteThenSums(dir, hashes, true);
+    putBack();
+    const result = complete(dir, hashes, thenSums);
+    expect(result.problems).toEqual([]);
+    // the same checks as verify of the finished site, the one-pagers' among them
+    expect([...result.checked].sort()).toEqual([...verifySite(dir).checked].sort());
+  });
+
+  it('still refuses a one-pager missing when the site is complete', () => {
+    const { dir, tuple } = siteWithoutOnePager();
+    const hashes: FileHashes = new Map();
+    const result = complete(dir, hashes, verifySiteThenSums(dir, hashes, true));
+    expect(result.problems.map((p) => p.message)).toContain(
+      `tuple ${tuple}: readback/${tuple}.pdf exists: expected true, found false`,
+    );
+  });
+
+  it('reads again for its sum a file changed after it was read', () => {
+    const dir = tempDir('readback-staged-');
+    cpSync(ARCHIVED, dir, { recursive: true });
+    const hashes: FileHashes = new Map();
+    for (const file of filesBelow(dir)) readAndHash(join(dir, file), hashes);
+    const page = join(dir, 'index.html');
+    const html = readFileSync(page, 'utf8');
+    // the same size, other bytes
+    writeFileSync(page, html.replace('<html', '<HTML'));
+    const fresh = siteSums(dir);
+    expect(siteSums(dir, hashes)).toBe(fresh);
+    expect(fresh).not.toBe(siteSums(ARCHIVED));
+  });
+
+  it('indexes the pages it read as the link check would', async () => {
+    const dir = tempDir('readback-staged-');
+    cpSync(ARCHIVED, dir, { recursive: true });
+    const known = new Map<string, IndexedFile>();
+    for (const file of filesBelow(dir).filter((f) => f.endsWith('.html'))) {
+      const path = join(dir, file);
+      known.set(path, indexPage(dir, path, readFileSync(path, 'utf8')));
+    }
+    const links = async () => ['/annex/'];
+    const fromScratch = await indexSite(dir, links);
+    const withKnown = await indexSite(dir, links, { folders: [], until: Promise.resolve() }, known);
+    expect(withKnown).toEqual(fromScratch);
+    expect(fromScratch.links.length).toBeGreaterThan(100);
+    // and a page known from elsewhere is taken as known, not read again
+    const [path, indexed] = [...known][0]!;
+    const other = new Map(known).set(path, { ...indexed, links: [{ from: indexed.path, href: '/elsewhere/' }] });
+    const taken = await indexSite(dir, links, { folders: [], until: Promise.resolve() }, other);
+    expect(taken.links).toContainEqual({ from: indexed.path, href: '/elsewhere/' });
+  });
+});
