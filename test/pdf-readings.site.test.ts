@@ -10,7 +10,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPdfNumbers } from '../src/io/verify.ts';
 import { pdfLinksAndText } from '../src/pdf/links.ts';
-import { PdfReadings } from '../src/pdf/readings.ts';
+import { PdfReadings, textReader } from '../src/pdf/readings.ts';
 import { copyBuiltSample } from './helpers/site.ts';
 
 const site = copyBuiltSample();
@@ -63,6 +63,9 @@ describe('PDF readings remembered by content', () => {
     }
     const reader = async (bytes: Uint8Array) => (await readings.read(bytes)).text;
     expect((await verifyPdfNumbers(site.dist, reader)).problems).toEqual([]);
+    // the build's verify worker is handed the texts alone, by the SHA-256 of the bytes read
+    const fromTexts = textReader(readings.texts());
+    expect(await verifyPdfNumbers(site.dist, fromTexts)).toEqual(await verifyPdfNumbers(site.dist, reader));
 
     // then the internal acme one-pager's file holds globex's PDF: its text is not acme's
     copyFileSync(pdfOf('globex-2026-06'), pdfOf('acme-2026-q2'));
@@ -70,6 +73,11 @@ describe('PDF readings remembered by content', () => {
     expect(after.problems.length).toBeGreaterThan(0);
     expect(new Set(after.problems.map((p) => [p.code, p.file].join(' ')))).toEqual(
       new Set(['VERIFY_MISMATCH readback/acme-2026-q2.pdf']),
+    );
+    expect(await verifyPdfNumbers(site.dist, fromTexts)).toEqual(after);
+    // bytes no text was read from are read themselves
+    expect(await textReader(new Map())(readFileSync(pdfOf('globex-2026-06')))).toBe(
+      (await pdfLinksAndText(readFileSync(pdfOf('globex-2026-06')))).text,
     );
   });
 });

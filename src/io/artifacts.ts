@@ -54,6 +54,8 @@ export function writeReconcileArtifacts(
   root: string,
   report: ReconcileReport,
   replayFor: (tuple: TupleReport) => string,
+  /** the report as reportJson writes it, when the caller has it already */
+  json = reportJson(report),
 ): WrittenArtifacts {
   const dir = join(root, RECONCILE_DIR);
   mkdirSync(dir, { recursive: true });
@@ -78,7 +80,7 @@ export function writeReconcileArtifacts(
     tickets: [],
     unaddressed: new Map(),
   };
-  writeFileSync(join(dir, 'report.json'), reportJson(report));
+  writeFileSync(join(dir, 'report.json'), json);
   for (const tuple of report.tuples) {
     if (tuple.status === 'green') continue;
     const replay = replayFor(tuple);

@@ -28,6 +28,11 @@ export class PdfReadings {
     this.#byContent.set(sha256(bytes), reading);
   }
 
+  /** The text of every reading remembered, by the SHA-256 of the bytes read (see `textReader`). */
+  texts(): Map<string, string> {
+    return new Map([...this.#byContent].map(([key, reading]) => [key, reading.text]));
+  }
+
   /** The reading of these bytes: the one remembered for them, or one made now (and remembered). */
   async read(bytes: Uint8Array): Promise<PdfReading> {
     const key = sha256(bytes);
@@ -37,4 +42,12 @@ export class PdfReadings {
     this.#byContent.set(key, reading);
     return reading;
   }
+}
+
+/**
+ * A PDF's text: the one read when it was drawn, found in `texts` by the SHA-256 of its bytes (a
+ * file changed since has other bytes), or read now.
+ */
+export function textReader(texts: ReadonlyMap<string, string>): (bytes: Uint8Array) => Promise<string> {
+  return async (bytes) => texts.get(sha256(bytes)) ?? (await readPdf(bytes)).text;
 }

@@ -29,12 +29,12 @@ import { reconcileSummary } from '../core/report-format.ts';
 import type { ReconcileReport } from '../core/schemas.ts';
 import { PARTNERS_FOLDER, partnerModelPath, partnerSiteUrlProblems } from '../core/partner-bundles.ts';
 import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel } from '../core/site-model.ts';
-import { replayCommand, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
+import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
 import { anchorList, brokenLinks, type IndexedFile, indexSite, splitIndex, urlPathOf } from '../io/links.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
-import { SITE_SUMS, verifyPdfNumbers, type VerifyResult } from '../io/verify.ts';
+import { SITE_SUMS, type VerifyResult } from '../io/verify.ts';
 import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerJob } from '../pdf/pool.ts';
@@ -47,7 +47,7 @@ import type { PdfReading } from '../pdf/readings.ts';
 import { ONE_PAGER_CACHE_FOLDER as ONE_PAGER_CACHE, OnePagerCache, toolIdentity } from './one-pager-cache.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchSite } from './search-worker.ts';
-import type { PagesRead, SitesComplete, VerifyReply, VerifyWorkerData } from './verify-worker.ts';
+import type { OnePagersIn, PagesRead, SitesComplete, VerifyReply, VerifyWorkerData } from './verify-worker.ts';
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -190,7 +190,8 @@ function withCopies<Job extends OnePagerJob & { site: string }>(jobs: readonly J
 /**
  * The staged site verified in a worker thread (verify-worker.ts), started once the pages and the
  * downloads are written: `pages`, every page it read at once, indexed for the link check; its
- * hashes and shown values meanwhile; `complete` once every file but the sums is written, which
+ * hashes and shown values meanwhile; `onePagersIn` once the one-pagers are in place, with the text
+ * each was read to have, whose numbers it then checks; `complete` once every file but the sums is written, which
  * writes each site's SHA256SUMS (`folders` bundles first, the internal site last) and checks every
  * file. It leaves the `unread` folders (the search indexes, still being written) until then.
  */
@@ -199,17 +200,18 @@ function startVerifying(
   unread: string[],
 ): {
   pages: Promise<ReadonlyMap<string, IndexedFile>>;
-  complete: (folders: string[]) => Promise<VerifyResult>;
+  onePagersIn: (texts: Map<string, string>) => void;
+  complete: (folders: string[]) => Promise<{ result: VerifyResult; onePagers: VerifyResult | null }>;
   stop: () => Promise<void>;
 } {
   const worker = new Worker(siblingModule('verify-worker', import.meta.url), {
     workerData: { dir: staging, unread } satisfies VerifyWorkerData,
   });
   let pagesRead: (pages: ReadonlyMap<string, IndexedFile>) => void;
-  let replied: (result: VerifyResult) => void;
+  let replied: (result: { result: VerifyResult; onePagers: VerifyResult | null }) => void;
   let failed: (error: Error) => void;
   const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
-  const reply = new Promise<VerifyResult>((resolve, reject) => {
+  const reply = new Promise<{ result: VerifyResult; onePagers: VerifyResult | null }>((resolve, reject) => {
     replied = resolve;
     failed = reject;
   });
@@ -218,7 +220,7 @@ function startVerifying(
   worker.on('message', (message: PagesRead | VerifyReply) => {
     if ('pages' in message) pagesRead(message.pages);
     else if ('error' in message) failed(new Error(message.error));
-    else replied(message.result);
+    else replied(message);
   });
   worker.once('error', (error) => failed(error));
   worker.once('exit', (code) => failed(new Error(`the verify worker stopped (exit code ${code})`)));
@@ -226,6 +228,7 @@ function startVerifying(
   pagesOrFailure.catch(() => {});
   return {
     pages: pagesOrFailure,
+    onePagersIn: (texts) => worker.postMessage({ texts } satisfies OnePagersIn),
     complete: (folders) => {
       worker.postMessage({ folders } satisfies SitesComplete);
       return reply;
@@ -468,8 +471,14 @@ async function buildAndPublish(
     onProgress: (done, total, item) => options.onProgress?.('reconciling', done, total, item),
   });
   result.report = fresh;
-  result.artifacts = writeReconcileArtifacts(root, fresh, (tuple) =>
-    (options.replayFor ?? ((id) => replayCommand(root, id)))(tuple.tuple_id),
+  // the report's JSON, written as the reconcile artifact and, unless --tuple merges it with the
+  // published one, published as it is
+  const freshJson = reportJson(fresh);
+  result.artifacts = writeReconcileArtifacts(
+    root,
+    fresh,
+    (tuple) => (options.replayFor ?? ((id) => replayCommand(root, id)))(tuple.tuple_id),
+    freshJson,
   );
   log(reconcileSummary(fresh));
   const report = refreshed && published?.report ? mergeRefreshed(published.report, fresh, refreshed) : fresh;
@@ -668,6 +677,7 @@ async function buildAndPublish(
           Promise.all([...schemas].map(([name, text]) => writeFile(join(dir, 'schemas', name), text))),
         );
         return [
+          ...(site.folder === '' && !refreshed ? [writeFile(join(dir, PUBLISHED_REPORT), freshJson)] : []),
           ...(logo ? [copyFile(join(root, logo.source), join(dir, logo.href))] : []),
           ...tuples,
           dictionaries,
@@ -705,7 +715,8 @@ async function buildAndPublish(
   phase('pdfs (the rest of their time, the downloads written beside them)');
 
   // the whole report the internal site was built from, so a later --tuple build can keep the rest
-  writeFileSync(join(staging, PUBLISHED_REPORT), `${JSON.stringify(report, null, 2)}\n`);
+  // (the reconcile's own JSON, written with the downloads, unless --tuple merged it)
+  if (refreshed) writeFileSync(join(staging, PUBLISHED_REPORT), reportJson(report));
   if (refreshed) {
     const moved = keepPublishedTuples(
       dist,
@@ -726,8 +737,9 @@ async function buildAndPublish(
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
   const verifying = verifyStarted ? await verifyStarted : startVerifying(staging, searchFolders);
   if (!verifyStarted) stops.push(verifying.stop);
-  // the text of a PDF as read when it was rendered, when its bytes are still the ones read then
-  const pdfNumbers = await verifyPdfNumbers(staging, async (bytes) => (await readings.read(bytes)).text);
+  // the numbers each one-pager shows, checked by the worker from its text as read when it was
+  // rendered (when its bytes are still the ones read then) while this thread checks the links
+  verifying.onePagersIn(readings.texts());
   // the pages as the verify worker read them (unchanged since: nothing writes them after the pages' build)
   const index = await indexSite(staging, pdfLinks, { folders: searchFolders, until: search }, await verifying.pages);
   phase('search index, and beside it the site verified and read for links');
@@ -757,7 +769,11 @@ async function buildAndPublish(
 
   // 9. a sum for every file, each bundle with its own list, and every file checked against it;
   //    what verify found above is reported here, after the links, as a whole
-  const verified = await verifying.complete([...sites.slice(1), sites[0]!].map((site) => site.folder));
+  const { result: verified, onePagers: pdfNumbers } = await verifying.complete(
+    [...sites.slice(1), sites[0]!].map((site) => site.folder),
+  );
+  // (the worker was told of the one-pagers above: it answers with their check)
+  if (!pdfNumbers) throw new Error('the verify worker did not check the one-pagers');
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
