@@ -3,7 +3,7 @@
  * without writing it stops that process, and so does a build that dies.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { astroWorkFolder } from '../src/publish/astro-project.ts';
@@ -20,6 +20,15 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+/** A process's environment as it started, from /proc. */
+const environmentOf = (pid: number) =>
+  new Map(
+    readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .filter(Boolean)
+      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)] as const),
+  );
 
 async function gone(pid: number, withinMs: number): Promise<boolean> {
   for (const started = Date.now(); Date.now() - started < withinMs;)
@@ -51,6 +60,8 @@ describe('the pages started before the site model', () => {
     try {
       const pages = startPages(options);
       expect(alive(pages.pid)).toBe(true);
+      // Astro's bundler allocates without transparent huge pages (src/publish/pages.ts), unless the user says otherwise
+      expect(environmentOf(pages.pid).get('MIMALLOC_ALLOW_THP')).toBe(process.env.MIMALLOC_ALLOW_THP ?? '0');
       await new Promise((r) => setTimeout(r, 4000)); // Astro compiles the pages, then waits
       expect(alive(pages.pid)).toBe(true);
       await pages.abandon();

@@ -55,6 +55,11 @@ export function startPages(options: PagesOptions): PagesBuild {
         READBACK_SITE_MODEL: options.modelPath,
         READBACK_SITE_MODEL_READY: modelReadyPath(options.modelPath),
         ASTRO_TELEMETRY_DISABLED: '1',
+        // Astro's bundler (rolldown) allocates with mimalloc, which asks the kernel for transparent
+        // huge pages: each is zeroed whole (2 MB) when first touched, about a second of system
+        // time in a large build for memory it barely uses. Without them its process takes about a
+        // sixth less CPU and 95 MB less memory (docs/PERFORMANCE.md); a setting of the user's stands
+        MIMALLOC_ALLOW_THP: process.env.MIMALLOC_ALLOW_THP ?? '0',
       },
       // nothing of the parent's flags (a test runner's loaders); Node runs the .ts file itself
       execArgv: [],

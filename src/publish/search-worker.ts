@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { hasMarkedBody } from './search-pages.ts';
+import { hasMarkedBody, SEARCH_BODY } from './search-pages.ts';
 
 /** One site's index: where pagefind writes it, and the site's own pages, each with its url path. */
 export interface SearchSite {
@@ -25,7 +25,10 @@ function* searched(pages: SearchSite['pages']): Generator<{ url: string; content
   // a page's HTML is kept only while it may be sent: when no page is marked, all are read again
   const marked: { url: string; content: string }[] = [];
   for (const page of pages) {
-    const content = readFileSync(page.file, 'utf8');
+    // a page without the attribute's name in its bytes marks nothing: it is not decoded
+    const bytes = readFileSync(page.file);
+    if (!bytes.includes(SEARCH_BODY)) continue;
+    const content = bytes.toString('utf8');
     if (hasMarkedBody(content)) marked.push({ url: page.url, content });
   }
   if (marked.length > 0) yield* marked;
