@@ -217,6 +217,8 @@ if (part.site) {
   const full = runs.map((r) => r.full.ms);
   const bare = runs.map((r) => r.bare);
   const ratios = runs.map((r) => r.full.ms / r.bare);
+  const bareNoThp = runs.map((r) => r.bareNoThp);
+  const ratiosNoThp = runs.map((r) => r.full.ms / r.bareNoThp);
   const peaks = runs.map((r) => r.full.peakMb);
   const ratio = middle(ratios);
   const stepNames = [...runs[0]!.full.steps.keys()];
@@ -231,6 +233,8 @@ if (part.site) {
     )} |`,
     `| bare Astro build of ${pages} trivial pages | ${s(middle(bare))}${each(bare, seconds)} |`,
     `| full build ÷ bare Astro (target ≤ 3×) | **${times(ratio)}**${each(ratios, (n) => n.toFixed(2))}: ${ratio <= 3 ? 'within' : 'over'} 3× |`,
+    `| bare Astro build of as many pages with its bundler's allocator set as the build sets it for its pages (\`MIMALLOC_ALLOW_THP=0\`: no transparent huge pages) | ${s(middle(bareNoThp))}${each(bareNoThp, seconds)} |`,
+    `| full build ÷ that bare build | **${times(middle(ratiosNoThp))}**${each(ratiosNoThp, (n) => n.toFixed(2))} |`,
     `| peak RSS of the build (its process, the Astro process and the PDF threads, sampled every 0.1 s) | ${middle(peaks).toFixed(0)} MB${each(peaks, (n) => n.toFixed(0))} |`,
     ...(ones.length > 0
       ? [
@@ -266,11 +270,13 @@ if (part.program) {
   const full = middle(runs.map((r) => r.full.ms));
   const bare = middle(runs.map((r) => r.bare));
   const ratio = middle(runs.map((r) => r.full.ms / r.bare));
+  const ratioNoThp = middle(runs.map((r) => r.full.ms / r.bareNoThp));
   programLines = [
     `| **full build**, ${pages} HTML pages (${bundlePages} of them in the ${programPartners} partner bundles) and ${programTuples * 2} PDFs | **${s(full)}** |`,
     `| CPU time of the build (its processes and threads, user + system) | ${s(middle(runs.map((r) => r.full.cpuMs)))} |`,
     `| bare Astro build of ${pages} trivial pages | ${s(bare)} |`,
     `| full build ÷ bare Astro (target ≤ 3×) | **${ratio.toFixed(2)}×**: ${ratio <= 3 ? 'within' : 'over'} 3× |`,
+    `| full build ÷ a bare Astro build with its bundler's allocator set as the build sets it (\`MIMALLOC_ALLOW_THP=0\`, ${s(middle(runs.map((r) => r.bareNoThp)))}) | **${ratioNoThp.toFixed(2)}×** |`,
     `| peak RSS of the build (its process, the Astro process and the PDF threads, sampled every 0.1 s) | ${middle(runs.map((r) => r.full.peakMb)).toFixed(0)} MB |`,
     '',
     `The build's steps (\`READBACK_TIMINGS=1\`), medians:`,
@@ -293,8 +299,8 @@ async function buildsAgainstBare(
   root: string,
   label: string,
   between?: (run: number) => Promise<void>,
-): Promise<{ runs: { full: Build; bare: number }[]; pages: number; bundlePages: number }> {
-  const runs: { full: Build; bare: number }[] = [];
+): Promise<{ runs: { full: Build; bare: number; bareNoThp: number }[]; pages: number; bundlePages: number }> {
+  const runs: { full: Build; bare: number; bareNoThp: number }[] = [];
   let pages = 0;
   let bundlePages = 0;
   for (let run = 1; run <= repeat; run++) {
@@ -305,9 +311,11 @@ async function buildsAgainstBare(
     }
     await between?.(run);
     const bare = bareAstro(pages);
-    runs.push({ full, bare });
+    // and as the build runs its own pages' process: Astro's bundler without transparent huge pages
+    const bareNoThp = bareAstro(pages, { MIMALLOC_ALLOW_THP: '0' });
+    runs.push({ full, bare, bareNoThp });
     say(
-      `${label} run ${run}/${repeat}: full build ${s(full.ms)} (CPU ${s(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB), bare Astro ${s(bare)}: ${(full.ms / bare).toFixed(2)}×`,
+      `${label} run ${run}/${repeat}: full build ${s(full.ms)} (CPU ${s(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB), bare Astro ${s(bare)}: ${(full.ms / bare).toFixed(2)}×; without huge pages ${s(bareNoThp)}: ${(full.ms / bareNoThp).toFixed(2)}×`,
     );
   }
   return { runs, pages, bundlePages };
@@ -359,7 +367,7 @@ function htmlFiles(dir: string): number {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html')).length;
 }
 
-function bareAstro(pages: number): number {
+function bareAstro(pages: number, env: NodeJS.ProcessEnv = {}): number {
   const dir = join(projectRoot, '.bench', 'bare-astro');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'src', 'pages'), { recursive: true });
@@ -370,7 +378,7 @@ function bareAstro(pages: number): number {
   );
   const script = `import { build } from 'astro'; await build({ root: ${JSON.stringify(dir)}, logLevel: 'error' });`;
   writeFileSync(join(dir, 'run.mjs'), script);
-  const { ms } = timed(node, [join(dir, 'run.mjs')], { env: { ASTRO_TELEMETRY_DISABLED: '1' } });
+  const { ms } = timed(node, [join(dir, 'run.mjs')], { env: { ASTRO_TELEMETRY_DISABLED: '1', ...env } });
   rmSync(dir, { recursive: true, force: true });
   return ms;
 }

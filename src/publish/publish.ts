@@ -47,7 +47,15 @@ import type { PdfReading } from '../pdf/readings.ts';
 import { ONE_PAGER_CACHE_FOLDER as ONE_PAGER_CACHE, OnePagerCache, toolIdentity } from './one-pager-cache.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchSite } from './search-worker.ts';
-import type { OnePagersIn, PagesRead, SitesComplete, VerifyReply, VerifyWorkerData } from './verify-worker.ts';
+import type {
+  DownloadsIn,
+  OnePagersIn,
+  PagesRead,
+  SearchIndexesIn,
+  SitesComplete,
+  VerifyReply,
+  VerifyWorkerData,
+} from './verify-worker.ts';
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -188,30 +196,33 @@ function withCopies<Job extends OnePagerJob & { site: string }>(jobs: readonly J
 }
 
 /**
- * The staged site verified in a worker thread (verify-worker.ts), started once the pages and the
- * downloads are written: `pages`, every page it read at once, indexed for the link check; its
- * hashes and shown values meanwhile; `onePagersIn` once the one-pagers are in place, with the text
- * each was read to have, whose numbers it then checks; `complete` once every file but the sums is written, which
- * writes each site's SHA256SUMS (`folders` bundles first, the internal site last) and checks every
- * file. It leaves the `unread` folders (the search indexes, still being written) until then.
+ * The staged site verified in a worker thread (verify-worker.ts), started once the pages are
+ * built: `pages`, every page it read at once, indexed for the link check; `downloadsIn` once the
+ * downloads are written, which it then reads, and replays every hash and shown value;
+ * `searchIndexesIn` once the search indexes are written: it leaves their `unread` folders until
+ * then; `onePagersIn` once the one-pagers are in place, with the text each was read to have, whose
+ * numbers it then checks; `complete` once every file but the sums is written, which writes each
+ * site's SHA256SUMS (`folders` bundles first, the internal site last) and checks every file.
  */
 function startVerifying(
   staging: string,
   unread: string[],
 ): {
   pages: Promise<ReadonlyMap<string, IndexedFile>>;
+  downloadsIn: () => void;
+  searchIndexesIn: () => void;
   onePagersIn: (texts: Map<string, string>) => void;
-  complete: (folders: string[]) => Promise<{ result: VerifyResult; onePagers: VerifyResult | null }>;
+  complete: (folders: string[]) => Promise<{ result: VerifyResult; onePagers: VerifyResult }>;
   stop: () => Promise<void>;
 } {
   const worker = new Worker(siblingModule('verify-worker', import.meta.url), {
     workerData: { dir: staging, unread } satisfies VerifyWorkerData,
   });
   let pagesRead: (pages: ReadonlyMap<string, IndexedFile>) => void;
-  let replied: (result: { result: VerifyResult; onePagers: VerifyResult | null }) => void;
+  let replied: (result: { result: VerifyResult; onePagers: VerifyResult }) => void;
   let failed: (error: Error) => void;
   const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
-  const reply = new Promise<{ result: VerifyResult; onePagers: VerifyResult | null }>((resolve, reject) => {
+  const reply = new Promise<{ result: VerifyResult; onePagers: VerifyResult }>((resolve, reject) => {
     replied = resolve;
     failed = reject;
   });
@@ -228,6 +239,8 @@ function startVerifying(
   pagesOrFailure.catch(() => {});
   return {
     pages: pagesOrFailure,
+    downloadsIn: () => worker.postMessage({ downloads: true } satisfies DownloadsIn),
+    searchIndexesIn: () => worker.postMessage({ searchIndexes: true } satisfies SearchIndexesIn),
     onePagersIn: (texts) => worker.postMessage({ texts } satisfies OnePagersIn),
     complete: (folders) => {
       worker.postMessage({ folders } satisfies SitesComplete);
@@ -627,6 +640,11 @@ async function buildAndPublish(
   const searchIndex = refreshed ? null : startSearchIndex();
   // the search indexes' folders, which the verify worker and the link check read once they are written
   const searchFolders = sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind'));
+  // the verify worker starts now too and reads the pages; the downloads once they are written and
+  // the search indexes' files once those are, while this thread still draws one-pagers (with
+  // --tuple, it starts once the kept tuples are put back, below)
+  const verifyEarly = refreshed ? null : startVerifying(staging, searchFolders);
+  if (verifyEarly) stops.push(verifyEarly.stop);
 
   // 6. downloads, written while the one-pagers finish, in every site: the partner export and both
   //    manifests byte for byte, each tuple's report entry (and, internal only, its leadership tile
@@ -687,12 +705,10 @@ async function buildAndPublish(
     ).then(noop),
   );
 
-  // the verify worker starts once the downloads are written, while this thread still draws
-  // one-pagers (with --tuple, once the kept tuples are put back, below); a build that stops waits
-  // for it to start and stops it
-  const verifyStarted = refreshed ? null : downloads.then(() => startVerifying(staging, searchFolders));
-  verifyStarted?.catch(noop);
-  stops.push(async () => (await verifyStarted?.catch(() => null))?.stop());
+  if (verifyEarly) {
+    downloads.then(verifyEarly.downloadsIn, noop);
+    searchIndex?.then(verifyEarly.searchIndexesIn, noop);
+  }
 
   await pdfs;
   await downloads;
@@ -735,8 +751,11 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const verifying = verifyStarted ? await verifyStarted : startVerifying(staging, searchFolders);
-  if (!verifyStarted) stops.push(verifying.stop);
+  const verifying = verifyEarly ?? startVerifying(staging, searchFolders);
+  if (!verifyEarly) {
+    stops.push(verifying.stop);
+    verifying.downloadsIn();
+  }
   // the numbers each one-pager shows, checked by the worker from its text as read when it was
   // rendered (when its bytes are still the ones read then) while this thread checks the links
   verifying.onePagersIn(readings.texts());
@@ -772,8 +791,6 @@ async function buildAndPublish(
   const { result: verified, onePagers: pdfNumbers } = await verifying.complete(
     [...sites.slice(1), sites[0]!].map((site) => site.folder),
   );
-  // (the worker was told of the one-pagers above: it answers with their check)
-  if (!pdfNumbers) throw new Error('the verify worker did not check the one-pagers');
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');

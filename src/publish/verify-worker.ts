@@ -1,14 +1,14 @@
 /**
  * A worker thread that verifies a staged site for the build (src/publish/publish.ts). It starts
- * once the pages and the downloads are written, while the build's thread still draws one-pagers:
- * first it reads every file there is (the search index's folders aside, still being written),
- * remembering each file's SHA-256, and indexes each page's anchors and links for the link check,
- * which it sends at once; then it replays every hash and shown value (src/io/verify.ts). Told the
+ * once the pages are built, while the build's thread draws one-pagers and the downloads and the
+ * search indexes are still being written: first it reads every page, remembering each file's
+ * SHA-256, and indexes each page's anchors and links for the link check, which it sends at once.
+ * Told the downloads are written, it reads them too and replays every hash and shown value
+ * (src/io/verify.ts); told the search indexes are written, it reads their files. Told the
  * one-pagers are in place, it checks the numbers each shows, from the text read when it was drawn;
  * told the site is complete, it writes each site's SHA256SUMS (reading only the files written or
  * changed since), checks every file against it and that every one-pager exists, and answers with
- * what verify found, as `readback verify` would.
- */
+ * what verify found, as `readback verify` would. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -40,6 +40,16 @@ export interface OnePagersIn {
   texts: Map<string, string>;
 }
 
+/** What the build sends once the downloads are written: they are read then, and the site's content checked. */
+export interface DownloadsIn {
+  downloads: true;
+}
+
+/** What the build sends once the search indexes are written: their files are read then. */
+export interface SearchIndexesIn {
+  searchIndexes: true;
+}
+
 /** What the build sends once every file but the sums is written: the sites, bundles first. */
 export interface SitesComplete {
   /** each site's folder in the staging folder, `''` for the internal site, which is listed last */
@@ -51,38 +61,52 @@ export interface PagesRead {
   pages: Map<string, IndexedFile>;
 }
 
-/** What verify found: the site's hashes, values and sums, and the one-pagers' numbers (when told of them). */
-export type VerifyReply = { result: VerifyResult; onePagers: VerifyResult | null } | { error: string };
+/** What verify found: the site's hashes, values and sums, and the one-pagers' numbers. */
+export type VerifyReply = { result: VerifyResult; onePagers: VerifyResult } | { error: string };
 
 const { dir, unread } = workerData as VerifyWorkerData;
 const fail = (error: unknown) =>
   parentPort!.postMessage({ error: String((error as Error).stack ?? error) } satisfies VerifyReply);
 // the sums written here are then checked here: a file unchanged since is not read again
 const hashes: FileHashes = new Map();
-try {
-  const skipped = new Set(unread);
-  const pages = new Map<string, IndexedFile>();
+const skipped = new Set(unread);
+/** Every file not read yet, the unread folders aside, read and hashed; the pages indexed too. */
+function readRest(filter: (file: string) => boolean, pages?: Map<string, IndexedFile>): void {
   for (const file of filesBelow(dir)) {
-    if (folderHolding(file, skipped)) continue;
     const path = join(dir, file);
+    if (hashes.has(path) || !filter(file) || folderHolding(file, skipped)) continue;
     const bytes = readAndHash(path, hashes);
-    if (file.endsWith('.html')) pages.set(path, indexPage(dir, path, bytes.toString('utf8')));
+    if (pages && file.endsWith('.html')) pages.set(path, indexPage(dir, path, bytes.toString('utf8')));
   }
+}
+try {
+  // the pages are built: each read, hashed and indexed for the link check
+  const pages = new Map<string, IndexedFile>();
+  readRest((file) => file.endsWith('.html'), pages);
   parentPort!.postMessage({ pages } satisfies PagesRead);
-  const thenSums = verifySiteThenSums(dir, hashes, true);
+  let thenSums: (() => VerifyResult) | null = null;
   let onePagers: Promise<VerifyResult> | null = null;
-  parentPort!.on('message', async (message: OnePagersIn | SitesComplete) => {
+  parentPort!.on('message', async (message: DownloadsIn | SearchIndexesIn | OnePagersIn | SitesComplete) => {
     try {
-      if ('texts' in message) {
+      if ('downloads' in message) {
+        // the downloads are written: read too, then every hash and shown value replayed
+        readRest(() => true);
+        thenSums = verifySiteThenSums(dir, hashes, true);
+      } else if ('searchIndexes' in message) {
+        // their SHA-256s, for the sums, while the one-pagers are still drawn
+        for (const folder of unread)
+          for (const file of filesBelow(join(dir, folder))) readAndHash(join(dir, folder, file), hashes);
+      } else if ('texts' in message) {
         onePagers = verifyPdfNumbers(dir, textReader(message.texts));
         onePagers.catch(() => {}); // awaited once the site is complete
-        return;
+      } else {
+        if (!thenSums || !onePagers) throw new Error('the site was complete before its downloads or one-pagers');
+        // a bundle's files are listed in its own SHA256SUMS and not in the site's around it
+        for (const folder of message.folders)
+          writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
+        const result = thenSums();
+        parentPort!.postMessage({ result, onePagers: await onePagers } satisfies VerifyReply);
       }
-      // a bundle's files are listed in its own SHA256SUMS and not in the site's around it
-      for (const folder of message.folders)
-        writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
-      const result = thenSums();
-      parentPort!.postMessage({ result, onePagers: await onePagers } satisfies VerifyReply);
     } catch (error) {
       fail(error);
     }
