@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
 import { leadershipTilesCsv, TILE_EXPORT_KEY_COLUMNS, TILE_EXPORT_SUFFIX, tileSeries } from '../core/leadership.ts';
-import { folderHolding, PARTNERS_FOLDER } from '../core/partner-bundles.ts';
+import { PARTNERS_FOLDER } from '../core/partner-bundles.ts';
 import { type Located, parseJson } from '../core/located.ts';
 import { parseDictionary } from '../core/dictionary.ts';
 import {
@@ -36,10 +36,12 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 
 export const SITE_SUMS = 'SHA256SUMS';
 
-function walk(dir: string, prefix = ''): string[] {
+/** Every file below `dir`, relative to it; the folders in `skipped` (relative too) are not entered. */
+function walk(dir: string, prefix = '', skipped?: ReadonlySet<string>): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? walk(dir, rel) : [rel];
+    if (!entry.isDirectory()) return [rel];
+    return skipped?.has(rel) ? [] : walk(dir, rel, skipped);
   });
 }
 
@@ -59,8 +61,8 @@ export function partnerBundleFolders(dir: string): string[] {
 
 /** A site's own files, relative to it: every file but those of the partner bundles it holds. */
 function siteFiles(dir: string): string[] {
-  const bundles = new Set(partnerBundleFolders(dir));
-  return walk(dir).filter((file) => !folderHolding(file, bundles));
+  // the bundles' folders are not entered: their files are theirs
+  return walk(dir, '', new Set(partnerBundleFolders(dir)));
 }
 
 /**
