@@ -107,8 +107,8 @@ export function readAndHash(path: string, hashes: FileHashes): Buffer {
   return bytes;
 }
 
-/** Every file below `dir`, as paths relative to it, `/` separated. */
-export const filesBelow = (dir: string): string[] => walk(dir);
+/** Every file below `dir`, as paths relative to it, `/` separated; the `skipped` folders are not entered. */
+export const filesBelow = (dir: string, skipped?: ReadonlySet<string>): string[] => walk(dir, '', skipped);
 
 /** The values a page shows for a metric, each next to the report's own (docs/reference/site.md: pages render, never recompute). */
 const SHOWN_FIELDS = ['leadership', 'partner', 'delta', 'epsilon'] as const;

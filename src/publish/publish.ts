@@ -254,6 +254,24 @@ function startVerifying(
 
 const noop = () => {};
 
+/**
+ * Files written with asynchronous calls (libuv's threads) while this thread goes on: `written`
+ * once every one written so far is, or the first failure; `settled` once every one has ended,
+ * for a build that stops (it writes into the staging folder, which goes).
+ */
+function filesWritten() {
+  const writes: Promise<void>[] = [];
+  return {
+    write: (path: string, data: string | Uint8Array) => {
+      const written = writeFile(path, data);
+      written.catch(noop); // awaited by `written` or `settled`
+      writes.push(written);
+    },
+    written: () => Promise.all(writes).then(noop),
+    settled: () => Promise.allSettled(writes).then(noop),
+  };
+}
+
 /** The search indexes, written in a worker thread (search-worker.ts); settles once every one is written. */
 function writeSearchIndexes(searchSites: SearchSite[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -538,13 +556,9 @@ async function buildAndPublish(
   // megabytes. The models are written with asynchronous file calls: the kernel's copying of them
   // into files (about a third of a second of system time for the bench's 32 MB) runs on libuv's
   // threads while this thread builds the bundles' models
-  const modelWrites: Promise<void>[] = [];
-  const writeModel = (path: string, siteModel: unknown) => {
-    const written = writeFile(path, `${JSON.stringify(siteModel)}\n`);
-    written.catch(noop); // awaited below, or by a build that stops
-    modelWrites.push(written);
-  };
-  stops.push(() => Promise.allSettled(modelWrites).then(noop));
+  const modelFiles = filesWritten();
+  stops.push(modelFiles.settled);
+  const writeModel = (path: string, siteModel: unknown) => modelFiles.write(path, `${JSON.stringify(siteModel)}\n`);
   writeModel(folders.model, model);
   // docs/reference/site.md: each partner's bundle renders a model of its own tuples alone, on its own base URL
   const sites: PublishedSite[] = [{ folder: '', model }];
@@ -555,7 +569,7 @@ async function buildAndPublish(
     writeModel(path, bundleModel);
     sites.push({ folder: `${PARTNERS_FOLDER}/${bundle.partner_id}`, model: bundleModel });
   }
-  await Promise.all(modelWrites);
+  await modelFiles.written();
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
@@ -601,7 +615,7 @@ async function buildAndPublish(
   }
   result.onePagers = { rendered: uncached.length, reused: jobs.length - uncached.length, drawn: 0 };
   const toRender = withCopies(uncached);
-  const pdfWrites: Promise<void>[] = [];
+  const pdfFiles = filesWritten();
   const pdfs = underWay(
     renderOnePagers(
       toRender,
@@ -609,9 +623,7 @@ async function buildAndPublish(
       (job, pdf, reading, drawn) => {
         if (drawn) result.onePagers!.drawn++;
         // written on libuv's threads, as the downloads are; the one-pagers move in once all are
-        const written = writeFile(join(pdfFolder, job.file), pdf);
-        written.catch(noop); // awaited below, or by a build that stops
-        pdfWrites.push(written);
+        pdfFiles.write(join(pdfFolder, job.file), pdf);
         readings.remember(pdf, reading);
         // kept for later builds only once this one has verified what it publishes
         toCache.push([keys.get((job as (typeof jobs)[number]).file)!, pdf, reading]);
@@ -628,7 +640,7 @@ async function buildAndPublish(
     ),
   );
   // a build that stops waits for the one-pagers' files (once the one-pagers above have stopped)
-  stops.push(() => Promise.allSettled(pdfWrites).then(noop));
+  stops.push(pdfFiles.settled);
   await pages.done;
   phase('astro pages (PDFs rendering beside them)');
 
@@ -744,14 +756,14 @@ async function buildAndPublish(
       ),
     );
   }
-  await Promise.all(pdfWrites);
+  await pdfFiles.written();
   for (const job of jobs) renameSync(join(pdfFolder, job.file), join(staging, job.file));
   phase('pdfs (the rest of their time, the downloads written beside them)');
 
   // the whole report the internal site was built from, so a later --tuple build can keep the rest
   // (the reconcile's own JSON, written with the downloads, unless --tuple merged it)
-  if (refreshed) writeFileSync(join(staging, PUBLISHED_REPORT), reportJson(report));
   if (refreshed) {
+    writeFileSync(join(staging, PUBLISHED_REPORT), reportJson(report));
     const moved = keepPublishedTuples(
       dist,
       staging,

@@ -8,11 +8,11 @@
  * one-pagers are in place, it checks the numbers each shows, from the text read when it was drawn;
  * told the site is complete, it writes each site's SHA256SUMS (reading only the files written or
  * changed since), checks every file against it and that every one-pager exists, and answers with
- * what verify found, as `readback verify` would. */
+ * what verify found, as `readback verify` would.
+ */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { folderHolding } from '../core/partner-bundles.ts';
 import { indexPage, type IndexedFile } from '../io/links.ts';
 import {
   type FileHashes,
@@ -72,9 +72,9 @@ const hashes: FileHashes = new Map();
 const skipped = new Set(unread);
 /** Every file not read yet, the unread folders aside, read and hashed; the pages indexed too. */
 function readRest(filter: (file: string) => boolean, pages?: Map<string, IndexedFile>): void {
-  for (const file of filesBelow(dir)) {
+  for (const file of filesBelow(dir, skipped)) {
     const path = join(dir, file);
-    if (hashes.has(path) || !filter(file) || folderHolding(file, skipped)) continue;
+    if (hashes.has(path) || !filter(file)) continue;
     const bytes = readAndHash(path, hashes);
     if (pages && file.endsWith('.html')) pages.set(path, indexPage(dir, path, bytes.toString('utf8')));
   }
