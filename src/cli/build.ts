@@ -72,6 +72,18 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     io.stdout.write(`${JSON.stringify({ problems: result.problems, published: result.published }, null, 2)}\n`);
   if (result.published) {
     const p = result.published;
+    // what an earlier build of this workspace had already made, reused by content
+    const made = [
+      [result.rebuild?.pages, 'page'],
+      [result.rebuild?.searchIndexes, 'search index', 'search indexes'],
+      [result.onePagers, 'one-pager'],
+    ] as const;
+    const reused = made.flatMap(([counts, one, many]) => {
+      if (!counts || counts.reused === 0) return [];
+      const made = 'written' in counts ? counts.written : counts.rendered;
+      return [`${counts.reused} of ${counted(counts.reused + made, one, many)}`];
+    });
+    if (reused.length > 0) say(`reused from an earlier build: ${reused.join(', ')}`);
     say(
       `published ${p.dist} (${counted(p.tuples, 'tuple')}, ${counted(p.metrics, 'metric')}, ${counted(p.links, 'link')} checked, ${counted(p.hashes, 'hash', 'hashes')} verified)`,
     );

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'astro';
 
-const { root, outDir, site, workDir } = JSON.parse(process.argv[2]!) as Record<string, string>;
+const { root, outDir, site, workDir, pageCache } = JSON.parse(process.argv[2]!) as Record<string, string | undefined>;
 
 // a build that stops (killed) takes its page build with it, and the working folder made for it
 const abandoned = () => {
@@ -17,13 +17,23 @@ const abandoned = () => {
 };
 process.once('disconnect', abandoned);
 
-let outcome: { ok: boolean; error?: string };
+let outcome: { ok: boolean; error?: string; rendered?: number };
 try {
   // Astro's and Vite's caches (default: under the project's node_modules/) stay in this build's
   // own working folder too: the installed package is never written to by them, and builds share none
   const cacheDir = join(workDir!, 'cache');
-  await build({ root, outDir, site, logLevel: 'warn', cacheDir, vite: { cacheDir: join(cacheDir, 'vite') } });
-  outcome = { ok: true };
+  await build({
+    root,
+    outDir,
+    site,
+    logLevel: 'warn',
+    // with page reuse, Astro's cache (the pages it rendered, by key) is the one the parent keeps
+    cacheDir: pageCache ?? cacheDir,
+    experimental: { incrementalBuild: pageCache !== undefined },
+    vite: { cacheDir: join(cacheDir, 'vite') },
+  });
+  // the pages rendered, counted by their layout (src/site/data.ts); the others were reused
+  outcome = { ok: true, rendered: (globalThis as { readbackPagesRendered?: number }).readbackPagesRendered ?? 0 };
 } catch (error) {
   outcome = { ok: false, error: String((error as Error).stack ?? error) };
 }

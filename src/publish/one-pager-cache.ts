@@ -51,6 +51,11 @@ export function toolIdentity(packageRoot: string, code = RUNNING_CODE): string {
   return hash.digest('hex');
 }
 
+/** `identity` and the versions of `packages` (as the package loads them, with all they depend on): a cache's tool. */
+export function identityWith(identity: string, packageRoot: string, packages: readonly string[]): string {
+  return sha256(`${identity}\0${dependencyClosure(join(packageRoot, 'package.json'), packages).join('\0')}`);
+}
+
 /** The package.json of `name` as `from` (a package.json path) would load it, or null. */
 function packageJsonOf(name: string, from: string): string | null {
   const require = createRequire(from);

@@ -17,6 +17,12 @@ export interface PagesOptions {
    * nothing of them can be published.
    */
   workDir: string;
+  /**
+   * Pages kept for later builds (README, "Rebuilds"): Astro keeps what it renders
+   * in `folder` and reuses a page whose key (src/site/data.ts) and templates are unchanged; `tool`
+   * is the identity of the code that renders them, part of every key
+   */
+  pageCache?: { folder: string; tool: string };
 }
 
 /** Where the pages' process learns that the site model is written: a file made once it all is. */
@@ -26,7 +32,8 @@ export const modelReadyPath = (modelPath: string) => `${modelPath}.ready`;
 export interface PagesBuild {
   /** the pages' process */
   pid: number;
-  done: Promise<void>;
+  /** once the pages are built: how many were rendered (the others were reused, see `pageCache`) */
+  done: Promise<{ rendered: number }>;
   /** stops the process if it still runs, and settles once it has ended */
   abandon: () => Promise<void>;
 }
@@ -45,6 +52,7 @@ export function startPages(options: PagesOptions): PagesBuild {
         outDir: options.outDir,
         site: options.site,
         workDir: options.workDir,
+        pageCache: options.pageCache?.folder,
       }),
     ],
     {
@@ -54,6 +62,7 @@ export function startPages(options: PagesOptions): PagesBuild {
         ...process.env,
         READBACK_SITE_MODEL: options.modelPath,
         READBACK_SITE_MODEL_READY: modelReadyPath(options.modelPath),
+        READBACK_PAGE_CACHE: options.pageCache?.tool ?? '',
         ASTRO_TELEMETRY_DISABLED: '1',
         // Astro's bundler (rolldown) allocates with mimalloc, which asks the kernel for transparent
         // huge pages: each is zeroed whole (2 MB) when first touched, about a second of system
@@ -67,12 +76,12 @@ export function startPages(options: PagesOptions): PagesBuild {
     },
   );
   const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const done = new Promise<void>((resolve, reject) => {
-    let outcome: { ok: boolean; error?: string } | undefined;
-    child.once('message', (message: { ok: boolean; error?: string }) => (outcome = message));
+  const done = new Promise<{ rendered: number }>((resolve, reject) => {
+    let outcome: { ok: boolean; error?: string; rendered?: number } | undefined;
+    child.once('message', (message: typeof outcome) => (outcome = message));
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      if (outcome?.ok) resolve();
+      if (outcome?.ok) resolve({ rendered: outcome.rendered ?? 0 });
       else if (outcome) reject(new Error(`building the pages: ${outcome.error}`));
       else reject(new Error(`building the pages: Astro stopped with ${signal ?? `exit code ${code}`}`));
     });

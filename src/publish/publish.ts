@@ -10,7 +10,7 @@
  * for Astro's compiled pages (pages.ts). Both folders are removed when the build ends, whatever
  * the outcome, and the lock is released.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -44,9 +44,15 @@ import { siblingModule } from '../io/sibling-module.ts';
 import { astroWorkFolder } from './astro-project.ts';
 import { acquireBuildLock, thisBuild, type LockAttempt } from './build-lock.ts';
 import type { PdfReading } from '../pdf/readings.ts';
-import { ONE_PAGER_CACHE_FOLDER as ONE_PAGER_CACHE, OnePagerCache, toolIdentity } from './one-pager-cache.ts';
+import {
+  identityWith,
+  ONE_PAGER_CACHE_FOLDER as ONE_PAGER_CACHE,
+  OnePagerCache,
+  toolIdentity,
+} from './one-pager-cache.ts';
+import { SEARCH_CACHE_FOLDER, SearchIndexCache } from './search-cache.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
-import type { SearchSite } from './search-worker.ts';
+import type { SearchWorkerData, SearchWorkerReply } from './search-worker.ts';
 import type {
   DownloadsIn,
   OnePagersIn,
@@ -59,6 +65,12 @@ import type {
 
 /** Where Readback's own Astro project (src/pages, astro.config.mjs) is. */
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
+/**
+ * Where Astro keeps the pages it rendered for the next build of the same output folder (pages.ts):
+ * one folder per output folder, as only one build at a time publishes to each (build-lock.ts)
+ */
+const pageCacheFolder = (root: string, dist: string) =>
+  join(root, '.readback', 'cache', 'pages', createHash('sha256').update(dist).digest('hex').slice(0, 16));
 
 export interface PublishOptions {
   /** the workspace: dictionary/ and content/ */
@@ -100,7 +112,14 @@ export interface Published {
 export interface PublishResult {
   /** every problem that stopped the build, in the order found; empty when it published */
   problems: Problem[];
-  /** one-pagers rendered by this build, and reused from an earlier one (same page, URL, size and tool) */
+  /**
+   * what this build made and what it reused from an earlier build by content (README,
+   * "Rebuilds"): pages rendered and reused, search indexes written and reused
+   */
+  rebuild?: {
+    pages?: { rendered: number; reused: number };
+    searchIndexes?: { written: number; reused: number };
+  };
   /**
    * one-pagers made by this build, reused from an earlier one, and (of those made) drawn by the
    * renderer: a bundle's copy of a one-pager is usually made from the internal one's bytes
@@ -272,15 +291,18 @@ function filesWritten() {
   };
 }
 
-/** The search indexes, written in a worker thread (search-worker.ts); settles once every one is written. */
-function writeSearchIndexes(searchSites: SearchSite[]): Promise<void> {
+/**
+ * The search indexes, written in a worker thread (search-worker.ts); settles once every one is
+ * written, with how many of them were reused from the cache.
+ */
+function writeSearchIndexes(data: SearchWorkerData): Promise<number> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(siblingModule('search-worker', import.meta.url), { workerData: searchSites });
+    const worker = new Worker(siblingModule('search-worker', import.meta.url), { workerData: data });
     let settled = false;
-    worker.on('message', (message: { done?: true; error?: string }) => {
+    worker.on('message', (message: SearchWorkerReply) => {
       settled = true;
-      if (message.error) reject(new Error(message.error));
-      else resolve();
+      if ('error' in message) reject(new Error(message.error));
+      else resolve(message.reused);
     });
     worker.on('error', (error) => {
       settled = true;
@@ -365,7 +387,14 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const root = resolve(options.root);
   const dist = resolve(options.out ?? join(root, 'dist'));
   const log = options.log ?? (() => {});
-  const result: PublishResult = { problems: [], published: null, report: null, artifacts: null, dictionaryCheck: null };
+  const result: PublishResult = {
+    problems: [],
+    published: null,
+    report: null,
+    artifacts: null,
+    dictionaryCheck: null,
+    rebuild: {},
+  };
 
   // an output folder that would replace the workspace or someone's files is refused before anything
   const unsafe = outputFolderProblems(root, dist);
@@ -459,12 +488,15 @@ async function buildAndPublish(
   for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
   // loaded when a build gets this far, so every other command stays quick
   const { startPages, modelReadyPath } = await import('./pages.ts');
+  // the code that renders: part of the key of everything a build keeps for the next (pages, one-pagers, search indexes)
+  const tool = toolIdentity(PACKAGE_ROOT);
   const pages = startPages({
     root: PACKAGE_ROOT,
     outDir: folders.site,
     site: siteUrl,
     modelPath: folders.model,
     workDir: folders.astro,
+    pageCache: { folder: pageCacheFolder(root, dist), tool: identityWith(tool, PACKAGE_ROOT, ['astro']) },
   });
   stops.push(pages.abandon);
 
@@ -599,7 +631,7 @@ async function buildAndPublish(
   const readings = new PdfReadings();
   // one-pagers an earlier build rendered from the same page, URL, size and tool are reused as they are
   const size = options.pageSize ?? 'LETTER';
-  const cache = new OnePagerCache(join(root, ONE_PAGER_CACHE), toolIdentity(PACKAGE_ROOT));
+  const cache = new OnePagerCache(join(root, ONE_PAGER_CACHE), tool);
   const keys = new Map(jobs.map((job) => [job.file, cache.key({ tuple: job.tuple, siteUrl: job.siteUrl, size })]));
   const uncached: typeof jobs = [];
   const toCache: [key: string, pdf: Uint8Array, reading: PdfReading][] = [];
@@ -641,7 +673,7 @@ async function buildAndPublish(
   );
   // a build that stops waits for the one-pagers' files (once the one-pagers above have stopped)
   stops.push(pdfFiles.settled);
-  await pages.done;
+  const { rendered: pagesRendered } = await pages.done;
   phase('astro pages (PDFs rendering beside them)');
 
   // 7. offline search over the glossary (no external service), one index per site over its own
@@ -653,6 +685,7 @@ async function buildAndPublish(
   //    Two workers, each with a pagefind process of its own, share the sites: the internal site's
   //    index is as much work as all the bundles' together (each bundle a small index, but one
   //    more set of files to write)
+  const searchCache = { folder: join(root, SEARCH_CACHE_FOLDER), tool: identityWith(tool, PACKAGE_ROOT, ['pagefind']) };
   const startSearchIndex = () => {
     const searchSites = sites.map((site) => {
       const dir = join(staging, site.folder);
@@ -662,9 +695,13 @@ async function buildAndPublish(
       };
     });
     const groups = [searchSites.slice(0, 1), searchSites.slice(1)].filter((group) => group.length > 0);
-    const runs = groups.map(writeSearchIndexes);
+    const runs = groups.map((group) => writeSearchIndexes({ sites: group, cache: searchCache }));
     // a build that stops waits for both workers: one failing does not stop the other writing
-    return underWay(Promise.all(runs).then(noop), Promise.allSettled(runs));
+    const written = Promise.all(runs).then((reused) => {
+      const count = reused.reduce((a, b) => a + b, 0);
+      result.rebuild = { ...result.rebuild!, searchIndexes: { written: sites.length - count, reused: count } };
+    });
+    return underWay(written, Promise.allSettled(runs));
   };
   const searchIndex = refreshed ? null : startSearchIndex();
   // the search indexes' folders, which the verify worker and the link check read once they are written
@@ -790,7 +827,9 @@ async function buildAndPublish(
   // rendered (when its bytes are still the ones read then) while this thread checks the links
   verifying.onePagersIn(readings.texts());
   // the pages as the verify worker read them (unchanged since: nothing writes them after the pages' build)
-  const index = await indexSite(staging, pdfLinks, { folders: searchFolders, until: search }, await verifying.pages);
+  const pagesRead = await verifying.pages;
+  result.rebuild = { ...result.rebuild!, pages: { rendered: pagesRendered, reused: pagesRead.size - pagesRendered } };
+  const index = await indexSite(staging, pdfLinks, { folders: searchFolders, until: search }, pagesRead);
   phase('search index, and beside it the site verified and read for links');
   const split = splitIndex(index, [...bundleFolders(sites)]);
   // what a site's links are checked against: a bundle alone; the internal site with the bundles' pages as targets only
@@ -842,6 +881,7 @@ async function buildAndPublish(
   if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
   for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
   cache.prune();
+  new SearchIndexCache(searchCache.folder).prune();
   await removed;
   phase('publish (the old site replaced, the one-pagers kept for the next build)');
   result.published = {

@@ -6,6 +6,7 @@
  * take an optional `[...site]` route segment, absent for the internal site and `partners/<id>` for
  * a bundle, and read that audience's own model, whose links start at its own base path.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { basePathOf, partnerModelPath, PARTNERS_FOLDER } from '../core/partner-bundles.ts';
@@ -90,4 +91,62 @@ export function audience(site: string | undefined): Audience {
   if (site === undefined) return audienceOf(undefined, siteModel());
   const partnerId = site.slice(`${PARTNERS_FOLDER}/`.length);
   return audienceOf(site, readModel(partnerModelPath(internalModelPath(), partnerId)));
+}
+
+/**
+ * Page reuse (README, "Rebuilds"): a build that keeps the pages it rendered gives
+ * each page a key, the SHA-256 of what the page renders from, and Astro renders again only the
+ * pages whose key changed (or whose templates did). READBACK_PAGE_CACHE carries the tool's own
+ * identity (every source file, the package's and its dependencies' versions); without it no page
+ * has a key and every page is rendered.
+ *
+ * What a page may read of its site's model: the model's frame (everything but its per-tuple
+ * parts: `tuples`, `leadership` and the report's `tuples`) and what its key names besides. A page
+ * that lists every tuple takes the whole model's key (`modelKey`).
+ */
+const digests = new WeakMap<object, string>();
+
+function digest(value: object): string {
+  let hex = digests.get(value);
+  if (!hex) {
+    hex = createHash('sha256').update(JSON.stringify(value)).digest('hex');
+    digests.set(value, hex);
+  }
+  return hex;
+}
+
+const frames = new WeakMap<SiteModel, string>();
+
+function frameDigest(model: SiteModel): string {
+  let hex = frames.get(model);
+  if (!hex) {
+    const { tuples: _tuples, leadership: _leadership, report, ...frame } = model;
+    const { tuples: _reports, ...reportFrame } = report;
+    hex = digest({ frame, reportFrame });
+    frames.set(model, hex);
+  }
+  return hex;
+}
+
+/** A page's key: its site's frame and `parts`, what the page reads besides (its props); undefined without reuse. */
+export function pageKey(model: SiteModel, ...parts: object[]): string | undefined {
+  const tool = process.env.READBACK_PAGE_CACHE;
+  if (!tool) return undefined;
+  const hash = createHash('sha256').update(`${tool}\0${frameDigest(model)}`);
+  for (const part of parts) hash.update(`\0${digest(part)}`);
+  return hash.digest('hex');
+}
+
+/** The key of a page that reads the whole model (a site's index, the leadership list). */
+export function modelKey(model: SiteModel): string | undefined {
+  return pageKey(model, model.tuples.map(digest), model.leadership.map(digest), model.report.tuples.map(digest));
+}
+
+/**
+ * Counts a page rendered (every page's layout calls it): the pages' process tells the build how
+ * many it rendered, so the build can say how many it reused (src/publish/astro-worker.ts)
+ */
+export function pageRendered(): void {
+  const counter = globalThis as { readbackPagesRendered?: number };
+  counter.readbackPagesRendered = (counter.readbackPagesRendered ?? 0) + 1;
 }

@@ -1,0 +1,138 @@
+/**
+ * Search indexes a build already wrote, reused by content (README, "Rebuilds"):
+ * a site's index is kept under the SHA-256 of what pagefind made it from (the pages it indexed,
+ * their URLs and order) and of the code that made it (this package's and pagefind's), so a
+ * reused index is the one pagefind would write again, file for file.
+ *
+ * An entry is a folder of the index's files, linked to the files the build wrote where the file
+ * system allows (copied otherwise), and a list of their SHA-256s: a file whose bytes are no longer
+ * the ones listed (a published file edited in place, say) makes the entry unusable, and the index
+ * is written again.
+ */
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** In the workspace, beside the one-pagers (like the rest of .readback/, never published). */
+export const SEARCH_CACHE_FOLDER = '.readback/cache/search';
+
+/** How long an entry no build has used is kept: long enough for builds that alternate. */
+const KEPT_FOR_MS = 3_600_000;
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+function filesUnder(dir: string, below = ''): string[] {
+  return readdirSync(join(dir, below), { withFileTypes: true }).flatMap((entry) => {
+    const rel = below ? `${below}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? filesUnder(dir, rel) : [rel];
+  });
+}
+
+/** A hard link where the file system allows one (the cache and the staging folder share the workspace's), else a copy. */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
+
+export class SearchIndexCache {
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  #list(key: string): string {
+    return join(this.#dir, `${key}.json`);
+  }
+
+  /** Puts the index kept under `key` at `outputPath`; false (and nothing written) when there is none or it changed. */
+  restore(key: string, outputPath: string): boolean {
+    let files: [string, string][];
+    try {
+      files = JSON.parse(readFileSync(this.#list(key), 'utf8')) as [string, string][];
+    } catch {
+      return false;
+    }
+    const entry = join(this.#dir, key);
+    let whole: boolean;
+    try {
+      whole = files.every(([file, hash]) => sha256(readFileSync(join(entry, file))) === hash);
+    } catch {
+      whole = false;
+    }
+    if (!whole) {
+      // forgotten, so the index written again is kept in its place
+      rmSync(this.#list(key), { force: true });
+      return false;
+    }
+    try {
+      for (const [file] of files) {
+        const to = join(outputPath, file);
+        mkdirSync(dirname(to), { recursive: true });
+        linkOrCopy(join(entry, file), to);
+      }
+    } catch {
+      // the entry went meanwhile (another build replaced it): the index is written instead
+      rmSync(outputPath, { recursive: true, force: true });
+      return false;
+    }
+    // used now: kept as long as builds use it
+    const now = new Date();
+    utimesSync(this.#list(key), now, now);
+    return true;
+  }
+
+  /**
+   * Keeps the index just written at `outputPath` under `key` (an entry another build kept first
+   * stays). Best effort: an index that cannot be kept is written again by the next build.
+   */
+  keep(key: string, outputPath: string): void {
+    if (existsSync(this.#list(key))) return;
+    const temporary = join(this.#dir, `${key}.${process.pid}.tmp`);
+    try {
+      rmSync(temporary, { recursive: true, force: true });
+      const listed: [string, string][] = [];
+      for (const file of filesUnder(outputPath).sort()) {
+        const to = join(temporary, file);
+        mkdirSync(dirname(to), { recursive: true });
+        linkOrCopy(join(outputPath, file), to);
+        listed.push([file, sha256(readFileSync(to))]);
+      }
+      rmSync(join(this.#dir, key), { recursive: true, force: true });
+      renameSync(temporary, join(this.#dir, key));
+      // the list last: an entry is whole once it has one
+      writeFileSync(`${temporary}.json`, JSON.stringify(listed));
+      renameSync(`${temporary}.json`, this.#list(key));
+    } catch {
+      rmSync(temporary, { recursive: true, force: true });
+      rmSync(`${temporary}.json`, { force: true });
+    }
+  }
+
+  /** Forgets the entries no build used within the last hour, so the cache does not grow. */
+  prune(now = Date.now()): void {
+    if (!existsSync(this.#dir)) return;
+    for (const name of readdirSync(this.#dir)) {
+      const path = join(this.#dir, name);
+      const key = name.replace(/(\.\d+\.tmp)?(\.json)?$/, '');
+      const list = this.#list(key);
+      const used = existsSync(list) ? statSync(list).mtimeMs : statSync(path).mtimeMs;
+      if (now - used > KEPT_FOR_MS) rmSync(path, { recursive: true, force: true });
+    }
+  }
+}

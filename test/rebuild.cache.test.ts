@@ -1,0 +1,94 @@
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SEARCH_CACHE_FOLDER } from '../src/publish/search-cache.ts';
+import { buildSite } from './helpers/site.ts';
+import { copyWorkspace, editCell, editExport, fileSums } from './helpers/workspace.ts';
+
+const ACME = 'acme-2026-q2';
+
+/** The workspace as it is now, built with nothing kept from an earlier build. */
+async function cleanBuildOf(root: string) {
+  const clean = copyWorkspace(root);
+  const settings = join(root, 'readback.config.yaml');
+  if (existsSync(settings)) copyFileSync(settings, join(clean, 'readback.config.yaml'));
+  rmSync(join(clean, '.readback'), { recursive: true, force: true });
+  rmSync(join(clean, 'dist'), { recursive: true, force: true });
+  const fresh = await buildSite(clean);
+  expect(fresh.status, fresh.stderr).toBe(0);
+  expect(fresh.result.rebuild?.pages?.reused).toBe(0);
+  expect(fresh.result.rebuild?.searchIndexes?.reused).toBe(0);
+  return fresh;
+}
+
+describe('pages and search indexes reused by content', () => {
+  it('renders only the pages whose inputs changed, and publishes what a clean build publishes', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    const pages = first.result.rebuild!.pages!;
+    const indexes = first.result.rebuild!.searchIndexes!;
+    // the sample: the internal site and three bundles, each with an index
+    expect(pages).toMatchObject({ reused: 0 });
+    expect(pages.rendered).toBeGreaterThan(50);
+    expect(indexes).toEqual({ written: 4, reused: 0 });
+    const before = fileSums(first.dist);
+
+    // nothing changed: every page with a key is reused (the three pages without one are rendered:
+    // the leadership and partner lists and the dictionary diff's index), every index too
+    const again = await buildSite(root);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.result.rebuild!.pages).toEqual({ rendered: 3, reused: pages.rendered - 3 });
+    expect(again.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 4 });
+    expect(fileSums(again.dist)).toEqual(before);
+
+    // acme's exports change (both sides agree): its pages and the lists that show its values are
+    // rendered again, in the internal site and in its partner's bundle; the glossary is not
+    for (const side of ['leadership', 'partner'] as const)
+      editExport(root, ACME, side, (text) => editCell(text, 1, 'm.orders.shipped', (old) => String(Number(old) + 10)));
+    const changed = await buildSite(root);
+    expect(changed.status, changed.stderr).toBe(0);
+    const rerendered = changed.result.rebuild!.pages!.rendered;
+    // annex, readback and leadership page internally, annex and readback in the bundle, the two
+    // sites' indexes, and the three pages without a key
+    expect(rerendered).toBe(10);
+    expect(changed.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 4 });
+    const fresh = await cleanBuildOf(root);
+    expect(fileSums(changed.dist)).toEqual(fileSums(fresh.dist));
+    expect(fileSums(changed.dist)).not.toEqual(before);
+  }, 300_000);
+
+  it('renders every page again when what every page shows changes, and writes the search indexes again', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    const total = first.result.rebuild!.pages!.rendered;
+    // the program's name (readback.config.yaml) is in every page's header, the indexed ones too
+    writeFileSync(join(root, 'readback.config.yaml'), 'title: Partner KPI program\n');
+    const changed = await buildSite(root);
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.result.rebuild!.pages).toEqual({ rendered: total, reused: 0 });
+    expect(changed.result.rebuild!.searchIndexes).toEqual({ written: 4, reused: 0 });
+    const fresh = await cleanBuildOf(root);
+    expect(fileSums(changed.dist)).toEqual(fileSums(fresh.dist));
+  }, 300_000);
+
+  it('writes again a kept search index whose files are not the ones recorded', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    const cache = join(root, SEARCH_CACHE_FOLDER);
+    const lists = readdirSync(cache).filter((name) => name.endsWith('.json'));
+    expect(lists).toHaveLength(4);
+    // one file of one kept index changed in place (its published copy is the same file, linked)
+    const key = lists[0]!.replace(/\.json$/, '');
+    const [file] = JSON.parse(readFileSync(join(cache, lists[0]!), 'utf8')) as [string, string][];
+    const tampered = join(cache, key, file![0]);
+    writeFileSync(tampered, Buffer.concat([readFileSync(tampered), Buffer.from('tampered')]));
+    const again = await buildSite(root);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.result.rebuild!.searchIndexes).toEqual({ written: 1, reused: 3 });
+    const fresh = await cleanBuildOf(root);
+    expect(fileSums(again.dist)).toEqual(fileSums(fresh.dist));
+  }, 300_000);
+});
