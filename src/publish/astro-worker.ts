@@ -30,7 +30,9 @@ try {
     // with page reuse, Astro's cache (the pages it rendered, by key) is the one the parent keeps
     cacheDir: pageCache ?? cacheDir,
     experimental: { incrementalBuild: pageCache !== undefined },
-    vite: { cacheDir: join(cacheDir, 'vite') },
+    // the staging folder is this build's own and starts empty: the build writes the downloads and
+    // the one-pagers into it while the pages are rendered, so Astro must not empty it first
+    vite: { cacheDir: join(cacheDir, 'vite'), build: { emptyOutDir: false } },
   });
   // the pages rendered, counted by their layout (src/site/data.ts); the others were reused
   outcome = { ok: true, rendered: (globalThis as { readbackPagesRendered?: number }).readbackPagesRendered ?? 0 };

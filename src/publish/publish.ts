@@ -56,6 +56,7 @@ import type { SearchWorkerData, SearchWorkerReply } from './search-worker.ts';
 import type {
   DownloadsIn,
   OnePagersIn,
+  PagesBuilt,
   PagesRead,
   SearchIndexesIn,
   SitesComplete,
@@ -223,10 +224,9 @@ function withCopies<Job extends OnePagerJob & { site: string }>(jobs: readonly J
  * numbers it then checks; `complete` once every file but the sums is written, which writes each
  * site's SHA256SUMS (`folders` bundles first, the internal site last) and checks every file.
  */
-function startVerifying(
-  staging: string,
-  unread: string[],
-): {
+function startVerifying(staging: string): {
+  /** the pages are built: the worker reads them, leaving `unread` (the search indexes' folders) for later */
+  pagesIn: (unread: string[]) => void;
   pages: Promise<ReadonlyMap<string, IndexedFile>>;
   downloadsIn: () => void;
   searchIndexesIn: () => void;
@@ -235,7 +235,7 @@ function startVerifying(
   stop: () => Promise<void>;
 } {
   const worker = new Worker(siblingModule('verify-worker', import.meta.url), {
-    workerData: { dir: staging, unread } satisfies VerifyWorkerData,
+    workerData: { dir: staging } satisfies VerifyWorkerData,
   });
   let pagesRead: (pages: ReadonlyMap<string, IndexedFile>) => void;
   let replied: (result: { result: VerifyResult; onePagers: VerifyResult }) => void;
@@ -257,6 +257,7 @@ function startVerifying(
   reply.catch(() => {}); // awaited by complete; a build refused before it need not hear it
   pagesOrFailure.catch(() => {});
   return {
+    pagesIn: (unread) => worker.postMessage({ pagesBuilt: true, unread } satisfies PagesBuilt),
     pages: pagesOrFailure,
     downloadsIn: () => worker.postMessage({ downloads: true } satisfies DownloadsIn),
     searchIndexesIn: () => worker.postMessage({ searchIndexes: true } satisfies SearchIndexesIn),
@@ -320,8 +321,6 @@ interface BuildFolders {
   staging: string;
   /** the site as it is built, swapped into the output folder at the end */
   site: string;
-  /** the one-pagers, until the pages are built (Astro empties `site` when it starts) */
-  pdfs: string;
   /** the site model the pages and PDFs render */
   model: string;
   /** Astro's working folder (see pages.ts and astro-project.ts) */
@@ -333,7 +332,6 @@ function buildFolders(root: string, build: string): BuildFolders {
   return {
     staging,
     site: join(staging, 'dist'),
-    pdfs: join(staging, 'readback-pdf'),
     model: join(staging, 'model.json'),
     astro: astroWorkFolder(PACKAGE_ROOT, root, build),
   };
@@ -485,7 +483,7 @@ async function buildAndPublish(
   // 4. the pages start first, in a process of their own: Astro loads and compiles them while this
   //    thread checks the dictionary, reconciles and builds the site model, and renders them once
   //    the model is written (src/publish/pages.ts). A build refused before then stops it
-  for (const folder of [folders.site, folders.pdfs, folders.astro]) mkdirSync(folder, { recursive: true });
+  for (const folder of [folders.site, folders.astro]) mkdirSync(folder, { recursive: true });
   // loaded when a build gets this far, so every other command stays quick
   const { startPages, modelReadyPath } = await import('./pages.ts');
   // the code that renders: part of the key of everything a build keeps for the next (pages, one-pagers, search indexes)
@@ -521,6 +519,10 @@ async function buildAndPublish(
     );
   }
   phase('pages started, dictionary check');
+  // the verify worker starts loading now, to be ready when the pages are built (with --tuple it
+  // starts once the kept tuples are put back)
+  const verifyEarly = options.refreshTuples?.length ? null : startVerifying(folders.site);
+  if (verifyEarly) stops.push(verifyEarly.stop);
 
   // 2. reconcile: every tuple green, or nothing is published
   //    (with --tuple: the named tuples, and every other one as the published site has it)
@@ -605,14 +607,75 @@ async function buildAndPublish(
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
+  const staging = folders.site;
+  // 6. downloads, written while the pages are built and the one-pagers drawn, in every site: the
+  //    partner export and both manifests byte for byte, each tuple's report entry (and, internal
+  //    only, its leadership tile export), the canonical JSON of every dictionary version it
+  //    publishes (its SHA-256 is dictionary_sha256; a bundle's is the internal file, byte for
+  //    byte), and the JSON Schemas. Astro leaves what is in the staging folder (pages.ts), so they
+  //    go straight in. They are written with Node's asynchronous file calls, whose work runs on
+  //    libuv's threads, not this one, which draws one-pagers meanwhile. A build that stops before
+  //    they are written waits for them
+  const schemas = schemaFiles();
+  // the leadership tile exports (internal site only), written from the report as their pages were
+  const tileExports = new Map(
+    model.leadership.map((page) => {
+      const tuple = model.tuples.find((t) => t.tuple_id === page.tuple_id)!;
+      return [page.tuple_id, { name: page.tile_export.name, csv: tupleTilesCsv(report, tuple.report, tuple.sentinel) }];
+    }),
+  );
+  const downloads = underWay(
+    Promise.all(
+      sites.flatMap((site) => {
+        const dir = join(staging, site.folder);
+        // the program's logo (readback.config.yaml), at every site's root
+        const logo = site.model.look.logo;
+        const tuples = site.model.tuples.map(async (tuple) => {
+          const exports = join(dir, 'exports', tuple.tuple_id);
+          const entry = join(dir, 'tuples', tuple.tuple_id);
+          await Promise.all([mkdir(exports, { recursive: true }), mkdir(entry, { recursive: true })]);
+          const tiles = site.folder === '' ? tileExports.get(tuple.tuple_id) : undefined;
+          await Promise.all([
+            ...[tuple.downloads.partner_csv, tuple.downloads.leadership_manifest, tuple.downloads.partner_manifest].map(
+              (file) => copyFile(join(root, file.source), join(exports, file.name)),
+            ),
+            writeFile(join(entry, 'report.json'), tupleReportBytes(tuple.report)),
+            ...(tiles ? [writeFile(join(exports, tiles.name), tiles.csv)] : []),
+          ]);
+        });
+        const dictionaries = mkdir(join(dir, 'dictionary'), { recursive: true }).then(() =>
+          Promise.all(
+            site.model.versions.map((version) =>
+              writeFile(
+                join(dir, 'dictionary', `${version.version}.json`),
+                catalog.byVersion.get(version.version)!.canonical,
+              ),
+            ),
+          ),
+        );
+        // the JSON Schemas of the artifacts, public definitions: every site, each bundle too
+        const schemaFolder = mkdir(join(dir, 'schemas'), { recursive: true }).then(() =>
+          Promise.all([...schemas].map(([name, text]) => writeFile(join(dir, 'schemas', name), text))),
+        );
+        return [
+          ...(site.folder === '' && !refreshed ? [writeFile(join(dir, PUBLISHED_REPORT), freshJson)] : []),
+          // a bundle's folder is made here when its pages have not made it yet
+          ...(logo
+            ? [mkdir(dir, { recursive: true }).then(() => copyFile(join(root, logo.source), join(dir, logo.href)))]
+            : []),
+          ...tuples,
+          dictionaries,
+          schemaFolder,
+        ];
+      }),
+    ).then(noop),
+  );
+
   // the PDF renderer loads now: until the model is written, the pages' process waits on this thread
   const { renderOnePagers } = await import('../pdf/pool.ts');
 
   // 4–5. pages into the staging folder and, at the same time, the executive one-pagers (both
-  //      render the one site model; the PDFs wait beside the staging folder, which Astro empties
-  //      when it starts, and move in once the pages are built)
-  const staging = folders.site;
-  const pdfFolder = folders.pdfs;
+  //      render the one site model), written into it as each is drawn
   const overflows: OnePagerOverflowError[] = [];
   // every site's one-pagers, each linking to its own annexes: a bundle's PDF is rendered on its base URL
   const jobs: (OnePagerJob & { site: string; file: string })[] = sites.flatMap((site) =>
@@ -623,7 +686,7 @@ async function buildAndPublish(
       file: join(site.folder, 'readback', `${tuple.tuple_id}.pdf`),
     })),
   );
-  for (const folder of new Set(jobs.map((job) => dirname(join(pdfFolder, job.file)))))
+  for (const folder of new Set(jobs.map((job) => dirname(join(staging, job.file)))))
     mkdirSync(folder, { recursive: true });
   let rendered = 0;
   // what each PDF's render thread read back from it, by the SHA-256 of its bytes, for the link
@@ -641,7 +704,7 @@ async function buildAndPublish(
       uncached.push(job);
       continue;
     }
-    writeFileSync(join(pdfFolder, job.file), cached.pdf);
+    writeFileSync(join(staging, job.file), cached.pdf);
     readings.remember(cached.pdf, cached.reading);
     options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
   }
@@ -655,7 +718,7 @@ async function buildAndPublish(
       (job, pdf, reading, drawn) => {
         if (drawn) result.onePagers!.drawn++;
         // written on libuv's threads, as the downloads are; the one-pagers move in once all are
-        pdfFiles.write(join(pdfFolder, job.file), pdf);
+        pdfFiles.write(join(staging, job.file), pdf);
         readings.remember(pdf, reading);
         // kept for later builds only once this one has verified what it publishes
         toCache.push([keys.get((job as (typeof jobs)[number]).file)!, pdf, reading]);
@@ -706,72 +769,11 @@ async function buildAndPublish(
   const searchIndex = refreshed ? null : startSearchIndex();
   // the search indexes' folders, which the verify worker and the link check read once they are written
   const searchFolders = sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind'));
-  // the verify worker starts now too and reads the pages; the downloads once they are written and
-  // the search indexes' files once those are, while this thread still draws one-pagers (with
-  // --tuple, it starts once the kept tuples are put back, below)
-  const verifyEarly = refreshed ? null : startVerifying(staging, searchFolders);
-  if (verifyEarly) stops.push(verifyEarly.stop);
-
-  // 6. downloads, written while the one-pagers finish, in every site: the partner export and both
-  //    manifests byte for byte, each tuple's report entry (and, internal only, its leadership tile
-  //    export), the canonical JSON of every dictionary version it publishes (its SHA-256 is
-  //    dictionary_sha256; a bundle's is the internal file, byte for byte), and the JSON Schemas
-  //    They are written with Node's asynchronous file calls, whose work runs on libuv's threads: the
-  //    system time of some two thousand files goes to the core the pages left, not to this thread,
-  //    which draws one-pagers meanwhile. A build that stops before they are written waits for them
-  const schemas = schemaFiles();
-  // the leadership tile exports (internal site only), written from the report as their pages were
-  const tileExports = new Map(
-    model.leadership.map((page) => {
-      const tuple = model.tuples.find((t) => t.tuple_id === page.tuple_id)!;
-      return [page.tuple_id, { name: page.tile_export.name, csv: tupleTilesCsv(report, tuple.report, tuple.sentinel) }];
-    }),
-  );
-  const downloads = underWay(
-    Promise.all(
-      sites.flatMap((site) => {
-        const dir = join(staging, site.folder);
-        // the program's logo (readback.config.yaml), at every site's root
-        const logo = site.model.look.logo;
-        const tuples = site.model.tuples.map(async (tuple) => {
-          const exports = join(dir, 'exports', tuple.tuple_id);
-          const entry = join(dir, 'tuples', tuple.tuple_id);
-          await Promise.all([mkdir(exports, { recursive: true }), mkdir(entry, { recursive: true })]);
-          const tiles = site.folder === '' ? tileExports.get(tuple.tuple_id) : undefined;
-          await Promise.all([
-            ...[tuple.downloads.partner_csv, tuple.downloads.leadership_manifest, tuple.downloads.partner_manifest].map(
-              (file) => copyFile(join(root, file.source), join(exports, file.name)),
-            ),
-            writeFile(join(entry, 'report.json'), tupleReportBytes(tuple.report)),
-            ...(tiles ? [writeFile(join(exports, tiles.name), tiles.csv)] : []),
-          ]);
-        });
-        const dictionaries = mkdir(join(dir, 'dictionary'), { recursive: true }).then(() =>
-          Promise.all(
-            site.model.versions.map((version) =>
-              writeFile(
-                join(dir, 'dictionary', `${version.version}.json`),
-                catalog.byVersion.get(version.version)!.canonical,
-              ),
-            ),
-          ),
-        );
-        // the JSON Schemas of the artifacts, public definitions: every site, each bundle too
-        const schemaFolder = mkdir(join(dir, 'schemas'), { recursive: true }).then(() =>
-          Promise.all([...schemas].map(([name, text]) => writeFile(join(dir, 'schemas', name), text))),
-        );
-        return [
-          ...(site.folder === '' && !refreshed ? [writeFile(join(dir, PUBLISHED_REPORT), freshJson)] : []),
-          ...(logo ? [copyFile(join(root, logo.source), join(dir, logo.href))] : []),
-          ...tuples,
-          dictionaries,
-          schemaFolder,
-        ];
-      }),
-    ).then(noop),
-  );
-
+  // the verify worker, loaded meanwhile, reads the pages now; the downloads once they are written
+  // and the search indexes' files once those are, while this thread still draws one-pagers (with
+  // --tuple, once the kept tuples are put back, below)
   if (verifyEarly) {
+    verifyEarly.pagesIn(searchFolders);
     downloads.then(verifyEarly.downloadsIn, noop);
     searchIndex?.then(verifyEarly.searchIndexesIn, noop);
   }
@@ -794,7 +796,6 @@ async function buildAndPublish(
     );
   }
   await pdfFiles.written();
-  for (const job of jobs) renameSync(join(pdfFolder, job.file), join(staging, job.file));
   phase('pdfs (the rest of their time, the downloads written beside them)');
 
   // the whole report the internal site was built from, so a later --tuple build can keep the rest
@@ -818,9 +819,10 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const verifying = verifyEarly ?? startVerifying(staging, searchFolders);
+  const verifying = verifyEarly ?? startVerifying(staging);
   if (!verifyEarly) {
     stops.push(verifying.stop);
+    verifying.pagesIn(searchFolders);
     verifying.downloadsIn();
   }
   // the numbers each one-pager shows, checked by the worker from its text as read when it was

@@ -1,7 +1,8 @@
 /**
- * A worker thread that verifies a staged site for the build (src/publish/publish.ts). It starts
- * once the pages are built, while the build's thread draws one-pagers and the downloads and the
- * search indexes are still being written: first it reads every page, remembering each file's
+ * A worker thread that verifies a staged site for the build (src/publish/publish.ts). It is
+ * started with the build, so that it is loaded by the time the pages are built; told they are
+ * (while the build's thread draws one-pagers and the search indexes are still being written), it
+ * reads every page, remembering each file's
  * SHA-256, and indexes each page's anchors and links for the link check, which it sends at once.
  * Told the downloads are written, it reads them too and replays every hash and shown value
  * (src/io/verify.ts); told the search indexes are written, it reads their files. Told the
@@ -26,10 +27,9 @@ import {
 } from '../io/verify.ts';
 import { textReader } from '../pdf/readings.ts';
 
-/** What the worker is given: the staging folder, and the folders it leaves unread (the search indexes'). */
+/** What the worker is given: the staging folder. */
 export interface VerifyWorkerData {
   dir: string;
-  unread: string[];
 }
 
 /**
@@ -38,6 +38,13 @@ export interface VerifyWorkerData {
  */
 export interface OnePagersIn {
   texts: Map<string, string>;
+}
+
+/** What the build sends once the pages are built: they are read then. */
+export interface PagesBuilt {
+  pagesBuilt: true;
+  /** the folders it leaves unread until told they are written (the search indexes') */
+  unread: string[];
 }
 
 /** What the build sends once the downloads are written: they are read then, and the site's content checked. */
@@ -64,12 +71,14 @@ export interface PagesRead {
 /** What verify found: the site's hashes, values and sums, and the one-pagers' numbers. */
 export type VerifyReply = { result: VerifyResult; onePagers: VerifyResult } | { error: string };
 
-const { dir, unread } = workerData as VerifyWorkerData;
+const { dir } = workerData as VerifyWorkerData;
+/** A site's one-pager (`readback/<tuple_id>.pdf`, the internal site's or a bundle's). */
+const ONE_PAGER = /(^|\/)readback\/[^/]+\.pdf$/;
 const fail = (error: unknown) =>
   parentPort!.postMessage({ error: String((error as Error).stack ?? error) } satisfies VerifyReply);
 // the sums written here are then checked here: a file unchanged since is not read again
 const hashes: FileHashes = new Map();
-const skipped = new Set(unread);
+const skipped = new Set<string>();
 /** Every file not read yet, the unread folders aside, read and hashed; the pages indexed too. */
 function readRest(filter: (file: string) => boolean, pages?: Map<string, IndexedFile>): void {
   for (const file of filesBelow(dir, skipped)) {
@@ -79,38 +88,37 @@ function readRest(filter: (file: string) => boolean, pages?: Map<string, Indexed
     if (pages && file.endsWith('.html')) pages.set(path, indexPage(dir, path, bytes.toString('utf8')));
   }
 }
-try {
-  // the pages are built: each read, hashed and indexed for the link check
-  const pages = new Map<string, IndexedFile>();
-  readRest((file) => file.endsWith('.html'), pages);
-  parentPort!.postMessage({ pages } satisfies PagesRead);
-  let thenSums: (() => VerifyResult) | null = null;
-  let onePagers: Promise<VerifyResult> | null = null;
-  parentPort!.on('message', async (message: DownloadsIn | SearchIndexesIn | OnePagersIn | SitesComplete) => {
-    try {
-      if ('downloads' in message) {
-        // the downloads are written: read too, then every hash and shown value replayed
-        readRest(() => true);
-        thenSums = verifySiteThenSums(dir, hashes, true);
-      } else if ('searchIndexes' in message) {
-        // their SHA-256s, for the sums, while the one-pagers are still drawn
-        for (const folder of unread)
-          for (const file of filesBelow(join(dir, folder))) readAndHash(join(dir, folder, file), hashes);
-      } else if ('texts' in message) {
-        onePagers = verifyPdfNumbers(dir, textReader(message.texts));
-        onePagers.catch(() => {}); // awaited once the site is complete
-      } else {
-        if (!thenSums || !onePagers) throw new Error('the site was complete before its downloads or one-pagers');
-        // a bundle's files are listed in its own SHA256SUMS and not in the site's around it
-        for (const folder of message.folders)
-          writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
-        const result = thenSums();
-        parentPort!.postMessage({ result, onePagers: await onePagers } satisfies VerifyReply);
-      }
-    } catch (error) {
-      fail(error);
+let thenSums: (() => VerifyResult) | null = null;
+let onePagers: Promise<VerifyResult> | null = null;
+parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndexesIn | OnePagersIn | SitesComplete) => {
+  try {
+    if ('pagesBuilt' in message) {
+      // the pages are built: each read, hashed and indexed for the link check
+      for (const folder of message.unread) skipped.add(folder);
+      const pages = new Map<string, IndexedFile>();
+      readRest((file) => file.endsWith('.html'), pages);
+      parentPort!.postMessage({ pages } satisfies PagesRead);
+    } else if ('downloads' in message) {
+      // the downloads are written: read too, then every hash and shown value replayed. Not the
+      // one-pagers, which may still be being written (they are read with the sums)
+      readRest((file) => !ONE_PAGER.test(file));
+      thenSums = verifySiteThenSums(dir, hashes, true);
+    } else if ('searchIndexes' in message) {
+      // their SHA-256s, for the sums, while the one-pagers are still drawn
+      for (const folder of skipped)
+        for (const file of filesBelow(join(dir, folder))) readAndHash(join(dir, folder, file), hashes);
+    } else if ('texts' in message) {
+      onePagers = verifyPdfNumbers(dir, textReader(message.texts));
+      onePagers.catch(() => {}); // awaited once the site is complete
+    } else {
+      if (!thenSums || !onePagers) throw new Error('the site was complete before its downloads or one-pagers');
+      // a bundle's files are listed in its own SHA256SUMS and not in the site's around it
+      for (const folder of message.folders)
+        writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
+      const result = thenSums();
+      parentPort!.postMessage({ result, onePagers: await onePagers } satisfies VerifyReply);
     }
-  });
-} catch (error) {
-  fail(error);
-}
+  } catch (error) {
+    fail(error);
+  }
+});
