@@ -18,10 +18,11 @@ async function cleanBuildOf(root: string) {
   expect(fresh.status, fresh.stderr).toBe(0);
   expect(fresh.result.rebuild?.pages?.reused).toBe(0);
   expect(fresh.result.rebuild?.searchIndexes?.reused).toBe(0);
+  expect(fresh.result.rebuild?.tuples?.reused).toBe(0);
   return fresh;
 }
 
-describe('pages and search indexes reused by content', () => {
+describe('reconciled tuples, pages and search indexes reused by content', () => {
   it('renders only the pages whose inputs changed, and publishes what a clean build publishes', async () => {
     const root = copyWorkspace();
     const first = await buildSite(root);
@@ -40,6 +41,7 @@ describe('pages and search indexes reused by content', () => {
     expect(again.status, again.stderr).toBe(0);
     expect(again.result.rebuild!.pages).toEqual({ rendered: 3, reused: pages.rendered - 3 });
     expect(again.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 4 });
+    expect(again.result.rebuild!.tuples).toEqual({ reconciled: 0, reused: 3 });
     expect(fileSums(again.dist)).toEqual(before);
 
     // acme's exports change (both sides agree): its pages and the lists that show its values are
@@ -53,6 +55,8 @@ describe('pages and search indexes reused by content', () => {
     // sites' indexes, and the three pages without a key
     expect(rerendered).toBe(10);
     expect(changed.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 4 });
+    // only acme is reconciled again: nothing the other two read has changed
+    expect(changed.result.rebuild!.tuples).toEqual({ reconciled: 1, reused: 2 });
     const fresh = await cleanBuildOf(root);
     expect(fileSums(changed.dist)).toEqual(fileSums(fresh.dist));
     expect(fileSums(changed.dist)).not.toEqual(before);
@@ -90,5 +94,29 @@ describe('pages and search indexes reused by content', () => {
     expect(again.result.rebuild!.searchIndexes).toEqual({ written: 1, reused: 3 });
     const fresh = await cleanBuildOf(root);
     expect(fileSums(again.dist)).toEqual(fileSums(fresh.dist));
+  }, 300_000);
+});
+
+describe('reconciled tuples reused by content', () => {
+  it('reconciles again a tuple whose readback text changed, and never keeps a red one', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    // the readback text is read by reconcile (its problems) though it is no export
+    const readback = join(root, 'content', 'tuples', ACME, 'readback.md');
+    writeFileSync(readback, `${readFileSync(readback, 'utf8')}\nOne more sentence.\n`);
+    const changed = await buildSite(root);
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.result.rebuild!.tuples).toEqual({ reconciled: 1, reused: 2 });
+    // one export disagrees with the other: red, reconciled each time, never kept
+    editExport(root, ACME, 'partner', (text) =>
+      editCell(text, 1, 'm.orders.shipped', (old) => String(Number(old) + 1000)),
+    );
+    for (const _ of [1, 2]) {
+      const red = await buildSite(root);
+      expect(red.status).not.toBe(0);
+      expect(red.result.rebuild!.tuples).toEqual({ reconciled: 1, reused: 2 });
+      expect(red.result.report!.tuples.find((t) => t.tuple_id === ACME)!.status).toBe('red');
+    }
   }, 300_000);
 });

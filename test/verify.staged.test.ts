@@ -15,9 +15,12 @@ import {
   readAndHash,
   SITE_SUMS,
   siteSums,
+  verifyPdfNumbers,
   verifySite,
   verifySiteThenSums,
 } from '../src/io/verify.ts';
+import { readPdf } from '../src/pdf/readings.ts';
+import { copyBuiltSample } from './helpers/site.ts';
 import { REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
 const ARCHIVED = join(REPO_ROOT, 'test', 'fixtures', 'archive', 'minimal-0.1.0');
@@ -94,4 +97,31 @@ describe('verifying a site while its one-pagers are drawn', () => {
     const taken = await indexSite(dir, links, { folders: [], until: Promise.resolve() }, other);
     expect(taken.links).toContainEqual({ from: indexed.path, href: '/elsewhere/' });
   });
+});
+
+describe('verifying a site in parts, as a build that splits the work between two workers', () => {
+  it('gives what one check of the whole folder gives, a mismatch in a bundle included, in the same order', async () => {
+    const { dist } = copyBuiltSample();
+    const bundles = partnerBundleFolders(dist);
+    expect(bundles.length).toBeGreaterThan(1);
+    // a value changed in one bundle's published report entry, its sums left as they were
+    const entry = join(dist, bundles[1]!, 'tuples', readdirSync(join(dist, bundles[1]!, 'tuples'))[0]!, 'report.json');
+    writeFileSync(entry, readFileSync(entry, 'utf8').replace(/"status": *"green"/, '"status": "red"'));
+    const whole = verifySiteThenSums(dist)();
+    expect(whole.problems.length).toBeGreaterThan(0);
+    const parts = [[''], bundles].map((folders) => verifySiteThenSums(dist, undefined, false, folders)());
+    expect({
+      checked: parts.flatMap((part) => part.checked),
+      problems: parts.flatMap((part) => part.problems),
+    }).toEqual(whole);
+    // the one-pagers' numbers, in parts too
+    const reader = async (bytes: Uint8Array) => (await readPdf(bytes)).text;
+    const pdfWhole = await verifyPdfNumbers(dist, reader);
+    const pdfParts = await Promise.all([[''], bundles].map((folders) => verifyPdfNumbers(dist, reader, folders)));
+    expect(pdfWhole.checked.length).toBeGreaterThan(0);
+    expect({
+      checked: pdfParts.flatMap((part) => part.checked),
+      problems: pdfParts.flatMap((part) => part.problems),
+    }).toEqual(pdfWhole);
+  }, 60_000);
 });

@@ -73,14 +73,15 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   if (result.published) {
     const p = result.published;
     // what an earlier build of this workspace had already made, reused by content
-    const made = [
+    const kinds = [
+      [result.rebuild?.tuples, 'reconciled tuple'],
       [result.rebuild?.pages, 'page'],
       [result.rebuild?.searchIndexes, 'search index', 'search indexes'],
       [result.onePagers, 'one-pager'],
     ] as const;
-    const reused = made.flatMap(([counts, one, many]) => {
+    const reused = kinds.flatMap(([counts, one, many]) => {
       if (!counts || counts.reused === 0) return [];
-      const made = 'written' in counts ? counts.written : counts.rendered;
+      const made = 'written' in counts ? counts.written : 'reconciled' in counts ? counts.reconciled : counts.rendered;
       return [`${counts.reused} of ${counted(counts.reused + made, one, many)}`];
     });
     if (reused.length > 0) say(`reused from an earlier build: ${reused.join(', ')}`);

@@ -17,6 +17,7 @@ import type { Audience, LeadershipOnlyTuple, ReconcileReport, TupleConfig, Tuple
 import type { TargetPositions } from '../core/targets.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
 import { readExportAnywhere, WORKER_THRESHOLD_BYTES } from './export-reader-pool.ts';
+import type { ReconcileCache } from './reconcile-cache.ts';
 import { readFaq } from './site-inputs.ts';
 import { readTextFile } from './text-file.ts';
 import {
@@ -42,6 +43,8 @@ export interface ReconcileOptions {
   workers?: boolean;
   /** the workspace's dictionaries, when the caller has loaded them already (the build has) */
   catalog?: DictionaryCatalog;
+  /** where tuples reconciled by earlier builds are kept, reused when nothing they read has changed */
+  cache?: ReconcileCache;
 }
 
 export class UnknownTupleError extends Error {}
@@ -68,8 +71,14 @@ export async function reconcileWorkspace(options: ReconcileOptions): Promise<Rec
   }
   const tuples: TupleReport[] = [];
   const leadershipOnly: LeadershipOnlyTuple[] = [];
+  const cache = options.cache;
   for (const [index, tupleId] of wanted.entries()) {
-    const reconciled = await reconcileTupleFolder(root, tupleId, catalog, options);
+    const key = cache?.key(tupleId, join(root, TUPLES_FOLDER, tupleId));
+    let reconciled = key ? cache!.get(key) : null;
+    if (!reconciled) {
+      reconciled = await reconcileTupleFolder(root, tupleId, catalog, options);
+      if (key) cache!.put(key, reconciled);
+    }
     tuples.push(reconciled.entry);
     if (reconciled.leadershipOnly) leadershipOnly.push(reconciled.leadershipOnly);
     options.onProgress?.(index + 1, wanted.length, tupleId);

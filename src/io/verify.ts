@@ -505,8 +505,9 @@ export function verifySiteThenSums(
   hashes?: FileHashes,
   /** the one-pagers are checked to exist with the sums, not now: they are still being drawn */
   onePagersLater = false,
+  /** the sites checked (default: the site and every bundle in it), each as `verifySite` checks it */
+  folders = ['', ...partnerBundleFolders(dir)],
 ): () => VerifyResult {
-  const folders = ['', ...partnerBundleFolders(dir)];
   const contents = folders.map((folder) => verifyOwnContent(join(dir, folder), onePagersLater));
   return () =>
     merged(
@@ -891,10 +892,17 @@ export type PdfTextReader = (bytes: Uint8Array) => Promise<string>;
  * hash, and the footer's full tuple revision hash and artifact id. Separate from verifySite, and
  * asynchronous, because reading a PDF's text needs a PDF library: the caller passes one in.
  */
-export async function verifyPdfNumbers(dir: string, readText: PdfTextReader): Promise<VerifyResult> {
-  const results = [await verifyOwnPdfNumbers(dir, readText)];
-  for (const folder of partnerBundleFolders(dir))
-    results.push(inFolder(folder, await verifyOwnPdfNumbers(join(dir, folder), readText)));
+export async function verifyPdfNumbers(
+  dir: string,
+  readText: PdfTextReader,
+  /** the sites checked (default: the site and every bundle in it) */
+  folders = ['', ...partnerBundleFolders(dir)],
+): Promise<VerifyResult> {
+  const results: VerifyResult[] = [];
+  for (const folder of folders) {
+    const own = await verifyOwnPdfNumbers(join(dir, folder), readText);
+    results.push(folder ? inFolder(folder, own) : own);
+  }
   return merged(results);
 }
 

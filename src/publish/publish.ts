@@ -32,6 +32,7 @@ import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel 
 import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
 import { anchorList, brokenLinks, type IndexedFile, indexSite, splitIndex, urlPathOf } from '../io/links.ts';
+import { RECONCILE_CACHE_FOLDER, ReconcileCache } from '../io/reconcile-cache.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
 import { SITE_SUMS, type VerifyResult } from '../io/verify.ts';
@@ -118,6 +119,7 @@ export interface PublishResult {
    * "Rebuilds"): pages rendered and reused, search indexes written and reused
    */
   rebuild?: {
+    tuples?: { reconciled: number; reused: number };
     pages?: { rendered: number; reused: number };
     searchIndexes?: { written: number; reused: number };
   };
@@ -215,25 +217,30 @@ function withCopies<Job extends OnePagerJob & { site: string }>(jobs: readonly J
   return alone.map((job) => (copies.has(job) ? { ...job, copies: copies.get(job)! } : job));
 }
 
-/**
- * The staged site verified in a worker thread (verify-worker.ts), started once the pages are
- * built: `pages`, every page it read at once, indexed for the link check; `downloadsIn` once the
- * downloads are written, which it then reads, and replays every hash and shown value;
- * `searchIndexesIn` once the search indexes are written: it leaves their `unread` folders until
- * then; `onePagersIn` once the one-pagers are in place, with the text each was read to have, whose
- * numbers it then checks; `complete` once every file but the sums is written, which writes each
- * site's SHA256SUMS (`folders` bundles first, the internal site last) and checks every file.
- */
-function startVerifying(staging: string): {
-  /** the pages are built: the worker reads them, leaving `unread` (the search indexes' folders) for later */
-  pagesIn: (unread: string[]) => void;
+/** One verify worker's part of the staged site: the sites it checks, and the folders it leaves to the other. */
+interface VerifyShard {
+  folders: string[];
+  unread: string[];
+  others: string[];
+}
+
+/** What the verify workers do for the build (see startVerifying). */
+interface Verifying {
+  /**
+   * the pages are built: each worker reads those of its sites, leaving their search indexes for
+   * later; with `split`, the bundles get a worker of their own
+   */
+  pagesIn: (sites: readonly PublishedSite[], split: boolean) => void;
   pages: Promise<ReadonlyMap<string, IndexedFile>>;
   downloadsIn: () => void;
   searchIndexesIn: () => void;
   onePagersIn: (texts: Map<string, string>) => void;
-  complete: (folders: string[]) => Promise<{ result: VerifyResult; onePagers: VerifyResult }>;
+  complete: () => Promise<{ result: VerifyResult; onePagers: VerifyResult }>;
   stop: () => Promise<void>;
-} {
+}
+
+/** One verify worker (verify-worker.ts), given its shard with `pagesIn`. */
+function verifyWorker(staging: string): Omit<Verifying, 'pagesIn'> & { pagesIn: (shard: VerifyShard) => void } {
   const worker = new Worker(siblingModule('verify-worker', import.meta.url), {
     workerData: { dir: staging } satisfies VerifyWorkerData,
   });
@@ -257,17 +264,72 @@ function startVerifying(staging: string): {
   reply.catch(() => {}); // awaited by complete; a build refused before it need not hear it
   pagesOrFailure.catch(() => {});
   return {
-    pagesIn: (unread) => worker.postMessage({ pagesBuilt: true, unread } satisfies PagesBuilt),
+    pagesIn: (shard) => worker.postMessage({ pagesBuilt: true, ...shard } satisfies PagesBuilt),
     pages: pagesOrFailure,
     downloadsIn: () => worker.postMessage({ downloads: true } satisfies DownloadsIn),
     searchIndexesIn: () => worker.postMessage({ searchIndexes: true } satisfies SearchIndexesIn),
     onePagersIn: (texts) => worker.postMessage({ texts } satisfies OnePagersIn),
-    complete: (folders) => {
-      worker.postMessage({ folders } satisfies SitesComplete);
+    complete: () => {
+      worker.postMessage({ complete: true } satisfies SitesComplete);
       return reply;
     },
     stop: async () => {
       await worker.terminate();
+    },
+  };
+}
+
+const mergedResults = (results: readonly VerifyResult[]): VerifyResult => ({
+  checked: results.flatMap((r) => r.checked),
+  problems: results.flatMap((r) => r.problems),
+});
+
+/**
+ * The staged site verified in worker threads (verify-worker.ts). One is loaded while the build
+ * reconciles; told the pages are built (`pagesIn`), it reads them, remembering their SHA-256s, and
+ * indexes them for the link check (`pages`). With `split`, for a build whose thread is then free
+ * (it has few one-pagers left to draw), a second worker takes the partner bundles: each bundle is
+ * a site of its own, with its own sums, so the two share no file. Then `downloadsIn` once the
+ * downloads are written, which they read, and replay every hash and shown value;
+ * `searchIndexesIn` once the search indexes are written, whose files they leave until then;
+ * `onePagersIn` once the one-pagers are in place, with the text each was read to have, whose
+ * numbers they then check; `complete` once every file but the sums is written, which writes each
+ * site's SHA256SUMS and checks every file. What they find is told in the order one check of the
+ * whole folder tells it: the internal site's, then each bundle's.
+ */
+function startVerifying(staging: string): Verifying {
+  const shards = [verifyWorker(staging)];
+  const all = <T>(ask: (shard: (typeof shards)[number]) => Promise<T>) => Promise.all(shards.map(ask));
+  let pagesRead: (pages: Promise<ReadonlyMap<string, IndexedFile>>) => void;
+  const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
+  pages.catch(noop); // awaited by the link check; a build refused before it need not hear it
+  return {
+    pagesIn: (sites, split) => {
+      const bundles = sites.map((site) => site.folder).filter(Boolean);
+      const search = (folder: string) => (folder ? `${folder}/pagefind` : 'pagefind');
+      if (split && bundles.length > 0) {
+        shards.push(verifyWorker(staging));
+        shards[0]!.pagesIn({ folders: [''], unread: [search('')], others: bundles });
+        shards[1]!.pagesIn({ folders: bundles, unread: bundles.map(search), others: [] });
+      } else {
+        const folders = ['', ...bundles];
+        shards[0]!.pagesIn({ folders, unread: folders.map(search), others: [] });
+      }
+      pagesRead(all((shard) => shard.pages).then((read) => new Map(read.flatMap((shard) => [...shard]))));
+    },
+    pages,
+    downloadsIn: () => shards.forEach((shard) => shard.downloadsIn()),
+    searchIndexesIn: () => shards.forEach((shard) => shard.searchIndexesIn()),
+    onePagersIn: (texts) => shards.forEach((shard) => shard.onePagersIn(texts)),
+    complete: async () => {
+      const replies = await all((shard) => shard.complete());
+      return {
+        result: mergedResults(replies.map((reply) => reply.result)),
+        onePagers: mergedResults(replies.map((reply) => reply.onePagers)),
+      };
+    },
+    stop: async () => {
+      await all((shard) => shard.stop());
     },
   };
 }
@@ -529,13 +591,18 @@ async function buildAndPublish(
   const refreshed = options.refreshTuples?.length ? new Set(options.refreshTuples) : null;
   const published = refreshed ? readPublishedReport(dist) : null;
   if (published && !published.report) return refuse(published.problems);
+  // tuples reconciled green by an earlier build, reused when nothing they read has changed
+  const reconcileCache = new ReconcileCache(join(root, RECONCILE_CACHE_FOLDER), tool, root, catalog);
   const fresh = await reconcileWorkspace({
     root,
     catalog,
+    cache: reconcileCache,
     tupleIds: options.refreshTuples,
     onProgress: (done, total, item) => options.onProgress?.('reconciling', done, total, item),
   });
   result.report = fresh;
+  const { asked, reused } = reconcileCache.counts;
+  result.rebuild = { ...result.rebuild!, tuples: { reconciled: asked - reused, reused } };
   // the report's JSON, written as the reconcile artifact and, unless --tuple merges it with the
   // published one, published as it is
   const freshJson = reportJson(fresh);
@@ -710,6 +777,9 @@ async function buildAndPublish(
   }
   result.onePagers = { rendered: uncached.length, reused: jobs.length - uncached.length, drawn: 0 };
   const toRender = withCopies(uncached);
+  // a rebuild draws few one-pagers, if any: this thread is then free while the site is verified,
+  // and the verify work is split between two workers (startVerifying)
+  const fewToDraw = toRender.length * 10 <= jobs.length;
   const pdfFiles = filesWritten();
   const pdfs = underWay(
     renderOnePagers(
@@ -773,7 +843,7 @@ async function buildAndPublish(
   // and the search indexes' files once those are, while this thread still draws one-pagers (with
   // --tuple, once the kept tuples are put back, below)
   if (verifyEarly) {
-    verifyEarly.pagesIn(searchFolders);
+    verifyEarly.pagesIn(sites, fewToDraw);
     downloads.then(verifyEarly.downloadsIn, noop);
     searchIndex?.then(verifyEarly.searchIndexesIn, noop);
   }
@@ -822,7 +892,7 @@ async function buildAndPublish(
   const verifying = verifyEarly ?? startVerifying(staging);
   if (!verifyEarly) {
     stops.push(verifying.stop);
-    verifying.pagesIn(searchFolders);
+    verifying.pagesIn(sites, fewToDraw);
     verifying.downloadsIn();
   }
   // the numbers each one-pager shows, checked by the worker from its text as read when it was
@@ -859,9 +929,7 @@ async function buildAndPublish(
 
   // 9. a sum for every file, each bundle with its own list, and every file checked against it;
   //    what verify found above is reported here, after the links, as a whole
-  const { result: verified, onePagers: pdfNumbers } = await verifying.complete(
-    [...sites.slice(1), sites[0]!].map((site) => site.folder),
-  );
+  const { result: verified, onePagers: pdfNumbers } = await verifying.complete();
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
@@ -884,6 +952,7 @@ async function buildAndPublish(
   for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
   cache.prune();
   new SearchIndexCache(searchCache.folder).prune();
+  reconcileCache.prune();
   await removed;
   phase('publish (the old site replaced, the one-pagers kept for the next build)');
   result.published = {

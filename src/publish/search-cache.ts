@@ -24,21 +24,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { filesUnder, KEPT_FOR_MS } from '../io/kept-files.ts';
 
 /** In the workspace, beside the one-pagers (like the rest of .readback/, never published). */
 export const SEARCH_CACHE_FOLDER = '.readback/cache/search';
 
-/** How long an entry no build has used is kept: long enough for builds that alternate. */
-const KEPT_FOR_MS = 3_600_000;
-
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-function filesUnder(dir: string, below = ''): string[] {
-  return readdirSync(join(dir, below), { withFileTypes: true }).flatMap((entry) => {
-    const rel = below ? `${below}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? filesUnder(dir, rel) : [rel];
-  });
-}
 
 /** A hard link where the file system allows one (the cache and the staging folder share the workspace's), else a copy. */
 function linkOrCopy(from: string, to: string): void {

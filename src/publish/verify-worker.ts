@@ -43,8 +43,12 @@ export interface OnePagersIn {
 /** What the build sends once the pages are built: they are read then. */
 export interface PagesBuilt {
   pagesBuilt: true;
-  /** the folders it leaves unread until told they are written (the search indexes') */
+  /** the sites this worker verifies (`''` the internal site, `partners/<id>` a bundle) */
+  folders: string[];
+  /** the folders it leaves unread until told they are written (its sites' search indexes) */
   unread: string[];
+  /** the folders it does not enter (another worker's sites: the bundles, for the internal site's) */
+  others: string[];
 }
 
 /** What the build sends once the downloads are written: they are read then, and the site's content checked. */
@@ -57,10 +61,9 @@ export interface SearchIndexesIn {
   searchIndexes: true;
 }
 
-/** What the build sends once every file but the sums is written: the sites, bundles first. */
+/** What the build sends once every file but the sums is written: the sums are written then. */
 export interface SitesComplete {
-  /** each site's folder in the staging folder, `''` for the internal site, which is listed last */
-  folders: string[];
+  complete: true;
 }
 
 /** The pages read at the start, each indexed for links, by their path; sent before the reply. */
@@ -78,10 +81,20 @@ const fail = (error: unknown) =>
   parentPort!.postMessage({ error: String((error as Error).stack ?? error) } satisfies VerifyReply);
 // the sums written here are then checked here: a file unchanged since is not read again
 const hashes: FileHashes = new Map();
+let folders: string[] = [];
+let unread: string[] = [];
 const skipped = new Set<string>();
+/** Every file of this worker's sites, relative to the staging folder, the skipped folders aside. */
+function ownFiles(): string[] {
+  return folders.flatMap((folder) => {
+    const prefix = folder ? `${folder}/` : '';
+    const within = new Set([...skipped].filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length)));
+    return filesBelow(join(dir, folder), within).map((file) => prefix + file);
+  });
+}
 /** Every file not read yet, the unread folders aside, read and hashed; the pages indexed too. */
 function readRest(filter: (file: string) => boolean, pages?: Map<string, IndexedFile>): void {
-  for (const file of filesBelow(dir, skipped)) {
+  for (const file of ownFiles()) {
     const path = join(dir, file);
     if (hashes.has(path) || !filter(file)) continue;
     const bytes = readAndHash(path, hashes);
@@ -94,7 +107,8 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
   try {
     if ('pagesBuilt' in message) {
       // the pages are built: each read, hashed and indexed for the link check
-      for (const folder of message.unread) skipped.add(folder);
+      ({ folders, unread } = message);
+      for (const folder of [...unread, ...message.others]) skipped.add(folder);
       const pages = new Map<string, IndexedFile>();
       readRest((file) => file.endsWith('.html'), pages);
       parentPort!.postMessage({ pages } satisfies PagesRead);
@@ -102,19 +116,18 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
       // the downloads are written: read too, then every hash and shown value replayed. Not the
       // one-pagers, which may still be being written (they are read with the sums)
       readRest((file) => !ONE_PAGER.test(file));
-      thenSums = verifySiteThenSums(dir, hashes, true);
+      thenSums = verifySiteThenSums(dir, hashes, true, folders);
     } else if ('searchIndexes' in message) {
       // their SHA-256s, for the sums, while the one-pagers are still drawn
-      for (const folder of skipped)
+      for (const folder of unread)
         for (const file of filesBelow(join(dir, folder))) readAndHash(join(dir, folder, file), hashes);
     } else if ('texts' in message) {
-      onePagers = verifyPdfNumbers(dir, textReader(message.texts));
+      onePagers = verifyPdfNumbers(dir, textReader(message.texts), folders);
       onePagers.catch(() => {}); // awaited once the site is complete
     } else {
       if (!thenSums || !onePagers) throw new Error('the site was complete before its downloads or one-pagers');
       // a bundle's files are listed in its own SHA256SUMS and not in the site's around it
-      for (const folder of message.folders)
-        writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
+      for (const folder of folders) writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
       const result = thenSums();
       parentPort!.postMessage({ result, onePagers: await onePagers } satisfies VerifyReply);
     }
