@@ -1,5 +1,15 @@
 /** `npm run build`: reconcile first; nothing is published unless every tuple is green. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
@@ -182,4 +192,46 @@ describe('a build setting that cannot work', () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(root, '.readback'))).toBe(false);
   });
+});
+
+describe('the site a build replaces', () => {
+  /** Waits (a few seconds at most) until `done` holds, as a process of the build's own removes a folder. */
+  async function eventually(done: () => boolean): Promise<boolean> {
+    for (let tries = 0; tries < 100 && !done(); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    return done();
+  }
+
+  it('is moved out of the way at once and removed without the build waiting, the new site in its place', async () => {
+    const root = copyWorkspace();
+    previousSite(root);
+    const result = await buildSite(root);
+    expect(result.status, result.stderr).toBe(0);
+    expect(readFileSync(join(root, 'dist', 'index.html'), 'utf8')).not.toBe('previous build');
+    expect(existsSync(join(root, 'dist.previous'))).toBe(false);
+    const trash = join(root, '.readback', 'trash');
+    expect(await eventually(() => !existsSync(trash) || readdirSync(trash).length === 0)).toBe(true);
+  });
+
+  // another file system than the workspace's, where one is at hand (tmpfs on Linux): the old site
+  // cannot be moved into the workspace's trash, so it is moved aside beside the output folder
+  const otherFileSystem = existsSync('/dev/shm') && statSync('/dev/shm').dev !== statSync(tmpdir()).dev;
+  it.runIf(otherFileSystem)(
+    'is moved aside beside an output folder on another file system, and removed there',
+    async () => {
+      const root = copyWorkspace();
+      const elsewhere = mkdtempSync(join('/dev/shm', 'readback-test-'));
+      const out = join(elsewhere, 'site');
+      mkdirSync(out);
+      writeFileSync(join(out, 'index.html'), 'previous build');
+      writeFileSync(join(out, 'SHA256SUMS'), '');
+      writeFileSync(join(out, 'anchors.json'), '[]\n');
+      const result = await buildSite(root, {}, out);
+      expect(result.status, result.stderr).toBe(0);
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).not.toBe('previous build');
+      expect(
+        await eventually(() => readdirSync(elsewhere).every((name) => name === 'site' || name === 'site.lock')),
+      ).toBe(true);
+      rmSync(elsewhere, { recursive: true, force: true });
+    },
+  );
 });

@@ -11,8 +11,18 @@
  * the outcome, and the lock is released.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -51,6 +61,7 @@ import {
   OnePagerCache,
   toolIdentity,
 } from './one-pager-cache.ts';
+import { removeInBackground } from './remove-later.ts';
 import { SEARCH_CACHE_FOLDER, SearchIndexCache } from './search-cache.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchWorkerData, SearchWorkerReply } from './search-worker.ts';
@@ -335,6 +346,23 @@ function startVerifying(staging: string): Verifying {
 }
 
 const noop = () => {};
+
+/**
+ * Moves the staged site to the output folder: a rename, or, when the output folder is on another
+ * file system than the workspace (where the site is staged), a copy beside it first, renamed into
+ * place once whole.
+ */
+function moveInto(staging: string, dist: string): void {
+  try {
+    renameSync(staging, dist);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    const incoming = `${dist}.incoming`;
+    rmSync(incoming, { recursive: true, force: true });
+    cpSync(staging, incoming, { recursive: true });
+    renameSync(incoming, dist);
+  }
+}
 
 /**
  * Files written with asynchronous calls (libuv's threads) while this thread goes on: `written`
@@ -938,9 +966,9 @@ async function buildAndPublish(
   const previous = `${dist}.previous`;
   rmSync(previous, { recursive: true, force: true });
   if (existsSync(dist)) renameSync(dist, previous);
-  renameSync(staging, dist);
-  // the old site goes while the rest is put away (its files are unlinked on libuv's threads)
-  const removed = underWay(rm(previous, { recursive: true, force: true }));
+  moveInto(staging, dist);
+  // the old site is removed by a process of its own, which the build does not wait for
+  removeInBackground(root, previous, basename(folders.staging));
   // the model of the site last published from this workspace, for tools that read it (replaced whole)
   const lastModel = join(root, '.readback', 'site', 'model.json');
   mkdirSync(dirname(lastModel), { recursive: true });
@@ -953,7 +981,6 @@ async function buildAndPublish(
   cache.prune();
   new SearchIndexCache(searchCache.folder).prune();
   reconcileCache.prune();
-  await removed;
   phase('publish (the old site replaced, the one-pagers kept for the next build)');
   result.published = {
     dist,
