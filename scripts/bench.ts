@@ -21,7 +21,7 @@ import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freshRoot, writeDictionary, writeProgram, writeTuple } from './bench/generate.ts';
+import { changeOneTuple, freshRoot, writeDictionary, writeProgram, writeTuple } from './bench/generate.ts';
 import { treeRssMb, waitedChildrenCpuMs } from './bench/peak-rss.ts';
 import { measureStartup, type StartupFigure } from './bench/startup.ts';
 
@@ -199,7 +199,14 @@ if (part.site) {
   }
   let onePartnerPages = 0;
   const ones: Build[] = [];
+  const rebuilds: Build[] = [];
+  const changed = `bench-${String(Math.floor(siteTuples / 2)).padStart(3, '0')}`;
   const { runs, pages, bundlePages } = await buildsAgainstBare(root, 'site', async (run) => {
+    // a rebuild: one tuple's exports changed since the full build, whose caches it finds
+    changeOneTuple(root, changed, run);
+    const rebuild = await measuredBuild(root, { clean: false });
+    rebuilds.push(rebuild);
+    say(`site run ${run}/${repeat}: rebuild after ${changed} changed ${s(rebuild.ms)} (CPU ${s(rebuild.cpuMs)})`);
     if (!onePartner) return;
     const one = await measuredBuild(onePartner);
     if (run === 1) onePartnerPages = htmlFiles(join(onePartner, 'dist'));
@@ -221,6 +228,7 @@ if (part.site) {
   const ratiosNoThp = runs.map((r) => r.full.ms / r.bareNoThp);
   const peaks = runs.map((r) => r.full.peakMb);
   const ratio = middle(ratios);
+  const rebuildShares = runs.map((r, i) => rebuilds[i]!.ms / r.full.ms);
   const stepNames = [...runs[0]!.full.steps.keys()];
   const stepOf = (build: Build | null, name: string) => build?.steps.get(name) ?? NaN;
   const onesMs = ones.map((one) => one.ms);
@@ -243,17 +251,30 @@ if (part.site) {
         ]
       : []),
     `| Astro pages alone (${pages} pages from the site model, no PDFs beside them; a process of its own, one run) | ${s(pagesAlone)} (**${(pagesAlone / middle(bare)).toFixed(2)}×** bare) |`,
+    `| **rebuild** after one tuple's exports change (one value in both; what the full build kept in \`.readback/cache/\` reused) | **${s(middle(rebuilds.map((r) => r.ms)))}**${each(
+      rebuilds.map((r) => r.ms),
+      seconds,
+    )} |`,
+    `| CPU time of the rebuild | ${s(middle(rebuilds.map((r) => r.cpuMs)))}${each(
+      rebuilds.map((r) => r.cpuMs),
+      seconds,
+    )} |`,
+    `| rebuild ÷ full build (target ≤ 25 %) | **${(middle(rebuildShares) * 100).toFixed(0)} %**${each(rebuildShares, (n) => `${(n * 100).toFixed(0)} %`)}: ${middle(rebuildShares) <= 0.25 ? 'within' : 'over'} 25 % |`,
+    `| peak RSS of the rebuild | ${middle(rebuilds.map((r) => r.peakMb)).toFixed(0)} MB |`,
   ];
   const stepLines = stepNames.map((name) => {
     const own = middle(runs.map((r) => stepOf(r.full, name)));
+    const again = middle(rebuilds.map((build) => stepOf(build, name)));
     const one = ones.length > 0 ? ` | ${s(middle(ones.map((build) => stepOf(build, name))))}` : '';
-    return `| ${name} | ${s(own)}${one} |`;
+    return `| ${name} | ${s(own)} | ${s(again)}${one} |`;
   });
   siteLines.push(
     '',
     `The build's steps (\`READBACK_TIMINGS=1\`), medians:`,
     '',
-    ones.length > 0 ? `| step | ${bundles} partners | 1 partner |\n|---|---:|---:|` : '| step | time |\n|---|---:|',
+    ones.length > 0
+      ? `| step | ${bundles} partners | rebuild | 1 partner |\n|---|---:|---:|---:|`
+      : '| step | time | rebuild |\n|---|---:|---:|',
     ...stepLines,
   );
   for (const line of siteLines) say(line);
@@ -331,11 +352,12 @@ interface Build {
   cpuMs: number;
 }
 
-/** `npm run build` on a workspace, from an empty output folder, timed and its memory sampled. */
-async function measuredBuild(root: string): Promise<Build> {
-  // a clean build: no output folder, and nothing kept from an earlier one (its one-pagers)
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
-  rmSync(join(root, '.readback'), { recursive: true, force: true });
+/**
+ * `npm run build` on a workspace, timed and its memory sampled: a clean build (no output folder,
+ * nothing kept from an earlier build), or with `clean: false` a rebuild of what is there.
+ */
+async function measuredBuild(root: string, { clean } = { clean: true }): Promise<Build> {
+  if (clean) for (const folder of ['dist', '.readback']) await removeFully(join(root, folder));
   const started = performance.now();
   const cpuBefore = waitedChildrenCpuMs();
   const child = spawn(node, [join(projectRoot, 'scripts', 'build.ts'), '--root', root], {
@@ -359,6 +381,19 @@ async function measuredBuild(root: string): Promise<Build> {
       ),
   );
   return { ms, peakMb, steps, cpuMs: waitedChildrenCpuMs() - cpuBefore };
+}
+
+/**
+ * A folder removed, whole: the process an earlier build started to remove the site it replaced
+ * (in `.readback/trash/`) may still be at it, and two removals of one folder can each leave part
+ * of it; so removed again until it is gone.
+ */
+async function removeFully(folder: string): Promise<void> {
+  for (let tries = 0; existsSync(folder); tries++) {
+    if (tries === 100) throw new Error(`${folder} could not be removed`);
+    rmSync(folder, { recursive: true, force: true });
+    if (existsSync(folder)) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** How many HTML files a folder holds, at any depth. */

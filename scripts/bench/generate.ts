@@ -127,3 +127,26 @@ export function freshRoot(path: string): string {
   mkdirSync(path, { recursive: true });
   return path;
 }
+
+/**
+ * One value changed in both exports of a tuple written by `writeTuple` (its first row's
+ * `m.orders.shipped`, raised by `by`), each manifest's SHA-256 written again: what a rebuild after
+ * one tuple's exports change finds.
+ */
+export function changeOneTuple(root: string, tupleId: string, by: number): void {
+  const dir = join(root, 'content', 'tuples', tupleId);
+  for (const audience of ['leadership', 'partner']) {
+    const manifestPath = join(dir, `${audience}.manifest.json`);
+    const written = JSON.parse(readFileSync(manifestPath, 'utf8')) as { file: string; sha256: string };
+    const csv = join(dir, written.file);
+    const lines = readFileSync(csv, 'utf8').split('\n');
+    const column = lines[0]!.split(',').indexOf('m.orders.shipped');
+    const cells = lines[1]!.split(',');
+    cells[column] = String(Number(cells[column]) + by);
+    lines[1] = cells.join(',');
+    const text = lines.join('\n');
+    writeFileSync(csv, text);
+    written.sha256 = createHash('sha256').update(text).digest('hex');
+    writeFileSync(manifestPath, `${JSON.stringify(written, null, 2)}\n`);
+  }
+}

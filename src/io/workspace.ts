@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { type DictionaryResult, parseDictionary, type LoadedDictionary } from '../core/dictionary.ts';
+import type { DictionaryCache } from './dictionary-cache.ts';
 import { problem, type Problem, type SourceLocation } from '../core/problems.ts';
 import { SEMVER } from '../core/schemas.ts';
 import { readTextFile } from './text-file.ts';
@@ -31,7 +32,11 @@ export function compareSemver(a: string, b: string): number {
   return 0;
 }
 
-export function loadDictionaryCatalog(root: string): DictionaryCatalog {
+/**
+ * Every dictionary version of the workspace. `cache`: dictionary texts read by an earlier build,
+ * reused (io/dictionary-cache.ts).
+ */
+export function loadDictionaryCatalog(root: string, cache?: DictionaryCache): DictionaryCatalog {
   const problems: Problem[] = [];
   const byVersion = new Map<string, LoadedDictionary>();
   const history: LoadedDictionary[] = [];
@@ -39,10 +44,16 @@ export function loadDictionaryCatalog(root: string): DictionaryCatalog {
   // once (the result depends on the text alone, and on the file's name only where it is shown)
   const readTexts = new Map<string, LoadedDictionary>();
   const read = (text: string, file: string): DictionaryResult => {
-    const known = readTexts.get(text);
-    if (known) return { loaded: { ...known, file }, problems: [] };
+    const known = readTexts.get(text) ?? cache?.read(text, file);
+    if (known) {
+      readTexts.set(text, known);
+      return { loaded: { ...known, file }, problems: [] };
+    }
     const result = parseDictionary(text, file);
-    if (result.loaded) readTexts.set(text, result.loaded);
+    if (result.loaded) {
+      readTexts.set(text, result.loaded);
+      cache?.keep(text, result.loaded);
+    }
     return result;
   };
   const historyDir = join(root, HISTORY_FOLDER);

@@ -42,6 +42,7 @@ import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel 
 import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
 import { anchorList, brokenLinks, type IndexedFile, indexSite, splitIndex, urlPathOf } from '../io/links.ts';
+import { DICTIONARY_CACHE_FOLDER, DictionaryCache } from '../io/dictionary-cache.ts';
 import { RECONCILE_CACHE_FOLDER, ReconcileCache } from '../io/reconcile-cache.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
@@ -589,7 +590,9 @@ async function buildAndPublish(
   stops.push(pages.abandon);
 
   // 1. dictionary check: a forbidden or unexplained change stops the build
-  const catalog = loadDictionaryCatalog(root);
+  // dictionary texts an earlier build read are read from their JSON (the YAML reader is the slow part)
+  const dictionaryCache = new DictionaryCache(join(root, DICTIONARY_CACHE_FOLDER), tool);
+  const catalog = loadDictionaryCatalog(root, dictionaryCache);
   if (catalog.problems.length > 0 || !catalog.current) return refuse(catalog.problems);
   const current = catalog.current;
   const check = checkDictionary(current, catalog.history, readHistoryIntegrity(root), options.today);
@@ -981,6 +984,7 @@ async function buildAndPublish(
   cache.prune();
   new SearchIndexCache(searchCache.folder).prune();
   reconcileCache.prune();
+  dictionaryCache.prune();
   phase('publish (the old site replaced, the one-pagers kept for the next build)');
   result.published = {
     dist,
