@@ -7,11 +7,9 @@
  * instead, which gives the same dictionary (a test compares them).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { type LoadedDictionary, parseDictionary } from '../core/dictionary.ts';
-import { KEPT_FOR_MS } from './kept-files.ts';
+import { keepFile, pruneUnused, usedFile } from './kept-files.ts';
 
 /** In the workspace, beside the other caches (like the rest of .readback/, never published). */
 export const DICTIONARY_CACHE_FOLDER = '.readback/cache/dictionaries';
@@ -36,14 +34,13 @@ export class DictionaryCache {
 
   /** The dictionary `text` reads to, named `file`, as kept; null when it is not (or its entry does not read). */
   read(text: string, file: string): LoadedDictionary | null {
-    const path = this.#path(text);
+    const kept = usedFile(this.#path(text));
+    if (kept === null) return null;
     try {
-      const kept = JSON.parse(readFileSync(path, 'utf8')) as Kept;
-      const loaded = parseDictionary(kept.canonical, file, 'json').loaded;
-      if (!loaded || loaded.canonical !== kept.canonical) return null;
-      const now = new Date();
-      utimesSync(path, now, now);
-      return { ...loaded, metricLines: new Map(kept.metricLines) };
+      const { canonical, metricLines } = JSON.parse(kept) as Kept;
+      const loaded = parseDictionary(canonical, file, 'json').loaded;
+      if (!loaded || loaded.canonical !== canonical) return null;
+      return { ...loaded, metricLines: new Map(metricLines) };
     } catch {
       return null;
     }
@@ -52,22 +49,15 @@ export class DictionaryCache {
   /** Keeps what `text` read to. Best effort: a dictionary not kept is read from its YAML again. */
   keep(text: string, loaded: LoadedDictionary): void {
     const path = this.#path(text);
-    const temporary = `${path}.${process.pid}.tmp`;
-    try {
-      mkdirSync(this.#dir, { recursive: true });
-      writeFileSync(temporary, JSON.stringify({ canonical: loaded.canonical, metricLines: [...loaded.metricLines] }));
-      renameSync(temporary, path);
-    } catch {
-      rmSync(temporary, { force: true });
-    }
+    keepFile(
+      dirname(path),
+      basename(path),
+      JSON.stringify({ canonical: loaded.canonical, metricLines: [...loaded.metricLines] }),
+    );
   }
 
   /** Forgets the entries no build used within the last hour, so the cache does not grow. */
   prune(now = Date.now()): void {
-    if (!existsSync(this.#dir)) return;
-    for (const name of readdirSync(this.#dir)) {
-      const path = join(this.#dir, name);
-      if (now - statSync(path).mtimeMs > KEPT_FOR_MS) rmSync(path, { force: true });
-    }
+    pruneUnused(this.#dir, now);
   }
 }

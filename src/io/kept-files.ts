@@ -2,7 +2,17 @@
  * What the caches under `.readback/cache/` share (README, "Rebuilds"): how long an entry no build
  * has used is kept, and the files of an entry's folder.
  */
-import { readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** How long an entry no build has used is kept: long enough for builds that alternate. */
@@ -14,4 +24,37 @@ export function filesUnder(dir: string, below = ''): string[] {
     const rel = below ? `${below}/${entry.name}` : entry.name;
     return entry.isDirectory() ? filesUnder(dir, rel) : [rel];
   });
+}
+
+/** Writes `text` as `<dir>/<name>`, whole or not at all (another build may read it meanwhile). Best effort. */
+export function keepFile(dir: string, name: string, text: string): void {
+  const temporary = join(dir, `${name}.${process.pid}.tmp`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, text);
+    renameSync(temporary, join(dir, name));
+  } catch {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** The text kept at `path`, marked as used now (so pruning keeps it); null when there is none. */
+export function usedFile(path: string): string | null {
+  try {
+    const text = readFileSync(path, 'utf8');
+    const now = new Date();
+    utimesSync(path, now, now);
+    return text;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes the files of `dir` no build used within the last hour (KEPT_FOR_MS), so a cache does not grow. */
+export function pruneUnused(dir: string, now = Date.now()): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (now - statSync(path).mtimeMs > KEPT_FOR_MS) rmSync(path, { recursive: true, force: true });
+  }
 }

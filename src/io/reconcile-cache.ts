@@ -7,19 +7,9 @@
  * afresh.
  */
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { filesUnder, KEPT_FOR_MS } from './kept-files.ts';
+import { filesUnder, keepFile, pruneUnused, usedFile } from './kept-files.ts';
 import type { LeadershipOnlyTuple, TupleReport } from '../core/schemas.ts';
 import type { DictionaryCatalog } from './workspace.ts';
 
@@ -55,14 +45,13 @@ export class ReconcileCache {
   }
 
   get(key: string): Reconciled | null {
-    const path = join(this.#dir, `${key}.json`);
     this.counts.asked++;
+    const kept = usedFile(join(this.#dir, `${key}.json`));
+    if (kept === null) return null;
     try {
-      const kept = JSON.parse(readFileSync(path, 'utf8')) as Reconciled;
-      const now = new Date();
-      utimesSync(path, now, now);
+      const reconciled = JSON.parse(kept) as Reconciled;
       this.counts.reused++;
-      return kept;
+      return reconciled;
     } catch {
       return null;
     }
@@ -71,22 +60,11 @@ export class ReconcileCache {
   /** Keeps a tuple's outcome when it is green without a problem. Best effort: one not kept is reconciled again. */
   put(key: string, reconciled: Reconciled): void {
     if (reconciled.entry.status !== 'green' || reconciled.entry.problems.length > 0) return;
-    const temporary = join(this.#dir, `${key}.${process.pid}.tmp`);
-    try {
-      mkdirSync(this.#dir, { recursive: true });
-      writeFileSync(temporary, JSON.stringify(reconciled));
-      renameSync(temporary, join(this.#dir, `${key}.json`));
-    } catch {
-      rmSync(temporary, { force: true });
-    }
+    keepFile(this.#dir, `${key}.json`, JSON.stringify(reconciled));
   }
 
   /** Forgets the entries no build used within the last hour, so the cache does not grow. */
   prune(now = Date.now()): void {
-    if (!existsSync(this.#dir)) return;
-    for (const name of readdirSync(this.#dir)) {
-      const path = join(this.#dir, name);
-      if (now - statSync(path).mtimeMs > KEPT_FOR_MS) rmSync(path, { force: true });
-    }
+    pruneUnused(this.#dir, now);
   }
 }
