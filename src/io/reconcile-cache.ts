@@ -8,13 +8,16 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { filesUnder, keepFile, pruneUnused, usedFile } from './kept-files.ts';
+import { basename, dirname, join } from 'node:path';
+import { filesUnder, keepFile, KEPT_FOR_MS } from './kept-files.ts';
 import type { LeadershipOnlyTuple, TupleReport } from '../core/schemas.ts';
 import type { DictionaryCatalog } from './workspace.ts';
 
-/** In the workspace, beside the one-pagers (like the rest of .readback/, never published). */
-export const RECONCILE_CACHE_FOLDER = '.readback/cache/reconcile';
+/**
+ * In the workspace, beside the other caches (like the rest of .readback/, never published): one
+ * file for every tuple, as a program's thousands of small files cost more to write than one.
+ */
+export const RECONCILE_CACHE_FILE = '.readback/cache/reconciled.json';
 
 /** What reconciling one tuple gives (src/core/reconcile.ts). */
 export interface Reconciled {
@@ -22,15 +25,20 @@ export interface Reconciled {
   leadershipOnly: LeadershipOnlyTuple | null;
 }
 
+/** The file: each tuple's outcome by its key, with when a build last used it (ms since the epoch). */
+type Kept = Record<string, { used: number; reconciled: Reconciled }>;
+
 export class ReconcileCache {
-  readonly #dir: string;
+  readonly #file: string;
   readonly #base: string;
+  #kept: Kept | null = null;
+  #changed = false;
   /** tuples looked up, and of those found */
   readonly counts = { asked: 0, reused: 0 };
 
   /** `tool`: the identity of the code that reconciles; `root` and `catalog`: the workspace and its dictionaries */
-  constructor(dir: string, tool: string, root: string, catalog: DictionaryCatalog) {
-    this.#dir = dir;
+  constructor(file: string, tool: string, root: string, catalog: DictionaryCatalog) {
+    this.#file = file;
     const versions = [...catalog.byVersion].map(([version, loaded]) => [version, loaded.sha256, loaded.file]);
     this.#base = createHash('sha256')
       .update(`${tool}\0${root}\0${JSON.stringify(versions)}\0${JSON.stringify(catalog.problems)}`)
@@ -44,27 +52,44 @@ export class ReconcileCache {
     return hash.digest('hex');
   }
 
-  get(key: string): Reconciled | null {
-    this.counts.asked++;
-    const kept = usedFile(join(this.#dir, `${key}.json`));
-    if (kept === null) return null;
-    try {
-      const reconciled = JSON.parse(kept) as Reconciled;
-      this.counts.reused++;
-      return reconciled;
-    } catch {
-      return null;
+  #entries(): Kept {
+    if (!this.#kept) {
+      try {
+        this.#kept = JSON.parse(readFileSync(this.#file, 'utf8')) as Kept;
+      } catch {
+        this.#kept = {};
+      }
     }
+    return this.#kept;
   }
 
-  /** Keeps a tuple's outcome when it is green without a problem. Best effort: one not kept is reconciled again. */
-  put(key: string, reconciled: Reconciled): void {
+  get(key: string, now = Date.now()): Reconciled | null {
+    this.counts.asked++;
+    const kept = this.#entries()[key];
+    if (!kept) return null;
+    kept.used = now;
+    this.#changed = true;
+    this.counts.reused++;
+    return kept.reconciled;
+  }
+
+  /** Keeps a tuple's outcome when it is green without a problem (until `save`). */
+  put(key: string, reconciled: Reconciled, now = Date.now()): void {
     if (reconciled.entry.status !== 'green' || reconciled.entry.problems.length > 0) return;
-    keepFile(this.#dir, `${key}.json`, JSON.stringify(reconciled));
+    this.#entries()[key] = { used: now, reconciled };
+    this.#changed = true;
   }
 
-  /** Forgets the entries no build used within the last hour, so the cache does not grow. */
-  prune(now = Date.now()): void {
-    pruneUnused(this.#dir, now);
+  /**
+   * Writes what is kept, without the tuples no build used within the last hour, so the cache does
+   * not grow. Best effort: a tuple not kept is reconciled again.
+   */
+  save(now = Date.now()): void {
+    if (!this.#changed) return;
+    const kept = Object.fromEntries(
+      Object.entries(this.#entries()).filter(([, entry]) => now - entry.used <= KEPT_FOR_MS),
+    );
+    keepFile(dirname(this.#file), basename(this.#file), JSON.stringify(kept));
+    this.#changed = false;
   }
 }

@@ -43,7 +43,7 @@ import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifac
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
 import { anchorList, brokenLinks, type IndexedFile, indexSite, splitIndex, urlPathOf } from '../io/links.ts';
 import { DICTIONARY_CACHE_FOLDER, DictionaryCache } from '../io/dictionary-cache.ts';
-import { RECONCILE_CACHE_FOLDER, ReconcileCache } from '../io/reconcile-cache.ts';
+import { RECONCILE_CACHE_FILE, ReconcileCache } from '../io/reconcile-cache.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
 import { SITE_SUMS, type VerifyResult } from '../io/verify.ts';
@@ -297,8 +297,8 @@ const mergedResults = (results: readonly VerifyResult[]): VerifyResult => ({
 });
 
 /**
- * The staged site verified in worker threads (verify-worker.ts). One is loaded while the build
- * reconciles; told the pages are built (`pagesIn`), it reads them, remembering their SHA-256s, and
+ * The staged site verified in worker threads (verify-worker.ts). One is loaded while the pages
+ * render (once the site model is written); told the pages are built (`pagesIn`), it reads them, remembering their SHA-256s, and
  * indexes them for the link check (`pages`). With `split`, for a build whose thread is then free
  * (it has few one-pagers left to draw), a second worker takes the partner bundles: each bundle is
  * a site of its own, with its own sums, so the two share no file. Then `downloadsIn` once the
@@ -612,10 +612,6 @@ async function buildAndPublish(
     );
   }
   phase('pages started, dictionary check');
-  // the verify worker starts loading now, to be ready when the pages are built (with --tuple it
-  // starts once the kept tuples are put back)
-  const verifyEarly = options.refreshTuples?.length ? null : startVerifying(folders.site);
-  if (verifyEarly) stops.push(verifyEarly.stop);
 
   // 2. reconcile: every tuple green, or nothing is published
   //    (with --tuple: the named tuples, and every other one as the published site has it)
@@ -623,7 +619,7 @@ async function buildAndPublish(
   const published = refreshed ? readPublishedReport(dist) : null;
   if (published && !published.report) return refuse(published.problems);
   // tuples reconciled green by an earlier build, reused when nothing they read has changed
-  const reconcileCache = new ReconcileCache(join(root, RECONCILE_CACHE_FOLDER), tool, root, catalog);
+  const reconcileCache = new ReconcileCache(join(root, RECONCILE_CACHE_FILE), tool, root, catalog);
   const fresh = await reconcileWorkspace({
     root,
     catalog,
@@ -632,6 +628,8 @@ async function buildAndPublish(
     onProgress: (done, total, item) => options.onProgress?.('reconciling', done, total, item),
   });
   result.report = fresh;
+  // kept whether or not this build publishes: the green tuples of a refused build are as reconciled
+  reconcileCache.save();
   const { asked, reused } = reconcileCache.counts;
   result.rebuild = { ...result.rebuild!, tuples: { reconciled: asked - reused, reused } };
   // the report's JSON, written as the reconcile artifact and, unless --tuple merges it with the
@@ -706,6 +704,10 @@ async function buildAndPublish(
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
   const staging = folders.site;
+  // the verify worker starts loading now, while the pages render, to be ready when they are built
+  // (with --tuple it starts once the kept tuples are put back)
+  const verifyEarly = refreshed ? null : startVerifying(staging);
+  if (verifyEarly) stops.push(verifyEarly.stop);
   // 6. downloads, written while the pages are built and the one-pagers drawn, in every site: the
   //    partner export and both manifests byte for byte, each tuple's report entry (and, internal
   //    only, its leadership tile export), the canonical JSON of every dictionary version it
@@ -983,7 +985,6 @@ async function buildAndPublish(
   for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
   cache.prune();
   new SearchIndexCache(searchCache.folder).prune();
-  reconcileCache.prune();
   dictionaryCache.prune();
   phase('publish (the old site replaced, the one-pagers kept for the next build)');
   result.published = {

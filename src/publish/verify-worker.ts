@@ -1,6 +1,6 @@
 /**
  * A worker thread that verifies a staged site for the build (src/publish/publish.ts). It is
- * started with the build, so that it is loaded by the time the pages are built; told they are
+ * started once the site model is written, so that it is loaded by the time the pages are built; told they are
  * (while the build's thread draws one-pagers and the search indexes are still being written), it
  * reads every page, remembering each file's
  * SHA-256, and indexes each page's anchors and links for the link check, which it sends at once.
