@@ -378,7 +378,12 @@ export interface SiteModelInputs {
 }
 
 /** The internal site's model, or (given `bundle`) the model of that partner's bundle before it is narrowed. */
-export function buildSiteModel(inputs: SiteModelInputs, bundle?: PartnerBundle): SiteModel {
+export function buildSiteModel(
+  inputs: SiteModelInputs,
+  bundle?: PartnerBundle,
+  /** a bundle's glossary holds only the metrics its tuples show: the others need not be built */
+  shown?: ReadonlySet<string>,
+): SiteModel {
   const { history, current, report } = inputs;
   const pending = !history.some((h) => h.dictionary.version === current.dictionary.version);
   const versions = pending ? [...history, current] : [...history];
@@ -386,6 +391,7 @@ export function buildSiteModel(inputs: SiteModelInputs, bundle?: PartnerBundle):
   versions.forEach((loaded, index) => {
     const version = loaded.dictionary.version;
     for (const metric of loaded.dictionary.metrics) {
+      if (shown && !shown.has(metric.metric_id)) continue;
       const epsilon = epsilonFor(metric, loaded.dictionary);
       const shownAs = { unit: metric.unit, currency: metric.currency ?? null };
       const previous = entries.get(metric.metric_id);
@@ -420,6 +426,7 @@ export function buildSiteModel(inputs: SiteModelInputs, bundle?: PartnerBundle):
     const next = versions[index + 1];
     if (next) {
       for (const metric of loaded.dictionary.metrics) {
+        if (shown && !shown.has(metric.metric_id)) continue;
         if (!next.metricsById.has(metric.metric_id))
           entries.get(metric.metric_id)!.removed_in = next.dictionary.version;
       }
@@ -447,7 +454,10 @@ export function buildSiteModel(inputs: SiteModelInputs, bundle?: PartnerBundle):
   const tuples = report.tuples.map((tuple) =>
     tuplePage(tuple, inputs.content.get(tuple.tuple_id)!, entries, siteUrl, versions),
   );
-  const leadership = tuples.map((page) => leadershipPage(page, leadershipOnlyOf(report, page.tuple_id), versions));
+  // leadership's pages are the internal site's alone
+  const leadership = bundle
+    ? []
+    : tuples.map((page) => leadershipPage(page, leadershipOnlyOf(report, page.tuple_id), versions));
   const logo = inputs.settings?.logo;
   return {
     schema: 'readback.site-model/1',
@@ -817,8 +827,8 @@ export function buildPartnerSiteModel(inputs: SiteModelInputs, bundle: PartnerBu
     tuples,
     problems: [],
   };
-  const model = buildSiteModel({ ...inputs, siteUrl: bundle.site_url, report }, bundle);
   const shown = new Set(tuples.flatMap((t) => t.metrics.map((m) => m.metric_id)));
+  const model = buildSiteModel({ ...inputs, siteUrl: bundle.site_url, report }, bundle, shown);
   const cited = new Set(tuples.map((t) => t.dictionary_version));
   return {
     ...model,
