@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'astro';
+import { linkKeptPages } from './astro-page-links.ts';
 
 const { root, outDir, site, workDir, pageCache } = JSON.parse(process.argv[2]!) as Record<string, string | undefined>;
 
@@ -19,6 +20,8 @@ process.once('disconnect', abandoned);
 
 let outcome: { ok: boolean; error?: string; rendered?: number };
 try {
+  // the pages Astro keeps for later builds are hard links, not copies (astro-page-links.ts)
+  if (pageCache) await linkKeptPages();
   // Astro's and Vite's caches (default: under the project's node_modules/) stay in this build's
   // own working folder too: the installed package is never written to by them, and builds share none
   const cacheDir = join(workDir!, 'cache');

@@ -704,10 +704,7 @@ async function buildAndPublish(
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
   const staging = folders.site;
-  // the verify worker starts loading now, while the pages render, to be ready when they are built
-  // (with --tuple it starts once the kept tuples are put back)
-  const verifyEarly = refreshed ? null : startVerifying(staging);
-  if (verifyEarly) stops.push(verifyEarly.stop);
+
   // 6. downloads, written while the pages are built and the one-pagers drawn, in every site: the
   //    partner export and both manifests byte for byte, each tuple's report entry (and, internal
   //    only, its leadership tile export), the canonical JSON of every dictionary version it
@@ -813,6 +810,11 @@ async function buildAndPublish(
   // a rebuild draws few one-pagers, if any: this thread is then free while the site is verified,
   // and the verify work is split between two workers (startVerifying)
   const fewToDraw = toRender.length * 10 <= jobs.length;
+  // then the verify worker starts loading now, while the pages render, to be ready when they are
+  // built; a build that draws its one-pagers meanwhile starts it once the pages are built, so that
+  // it does not hold its memory the whole time (with --tuple it starts once the kept tuples are put back)
+  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging) : null;
+  if (verifyEarly) stops.push(verifyEarly.stop);
   const pdfFiles = filesWritten();
   const pdfs = underWay(
     renderOnePagers(
@@ -841,6 +843,10 @@ async function buildAndPublish(
   stops.push(pdfFiles.settled);
   const { rendered: pagesRendered } = await pages.done;
   phase('astro pages (PDFs rendering beside them)');
+  if (!refreshed && !verifyEarly) {
+    verifyEarly = startVerifying(staging);
+    stops.push(verifyEarly.stop);
+  }
 
   // 7. offline search over the glossary (no external service), one index per site over its own
   //    pages (the internal site's leaves out the bundles inside it: they have their own), written

@@ -1,0 +1,79 @@
+/**
+ * Astro's incremental build (README, "Rebuilds") keeps a copy of every page it renders in its
+ * cache, and copies a kept page back into the output folder when a later build reuses it: 72 MB
+ * written twice for the bench site, and some thousands of files more to create, which cost a full
+ * build about a tenth of its time on the 2-core machine (docs/PERFORMANCE.md). Here both copies
+ * become hard links: the cache's entry is the page just written, and a reused page is the cache's
+ * entry. No build ever writes into a file that exists (a page is written once, into a staging
+ * folder of its own; a published folder is replaced whole), so a link is as good as a copy.
+ *
+ * Astro's cache is a class of its own, not part of its public interface: when it is not where and
+ * what this expects (another Astro version), or a link cannot be made (another file system), Astro
+ * copies as it does by itself. The rebuild test compares a rebuild with a clean build byte for byte.
+ */
+import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** What Astro's cache methods are given (astro/dist/core/build/incremental.js). */
+interface Settings {
+  config: { cacheDir: URL; outDir: URL };
+}
+type Write = (settings: Settings, outputFile: string, body: unknown) => Promise<void>;
+type Restore = (settings: Settings, outputFile: string, destination: URL) => Promise<boolean>;
+
+/** Where Astro keeps a page of the output folder in its cache: `<cacheDir>/dist/<outputFile>`. */
+const keptAt = (settings: Settings, outputFile: string) =>
+  fileURLToPath(new URL(outputFile, new URL('dist/', settings.config.cacheDir)));
+
+/**
+ * `to` made a hard link to `from`, replacing what is there; false when the file system refuses.
+ * One call to link in the common case: its folder is made (and a file there removed) only when
+ * the link says it must be, as this machine's kernel makes folders slowly.
+ */
+function linked(from: string, to: string): boolean {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      linkSync(from, to);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      try {
+        if (code === 'ENOENT' && existsSync(from)) mkdirSync(dirname(to), { recursive: true });
+        else if (code === 'EEXIST') rmSync(to, { force: true });
+        else return false;
+      } catch {
+        return false;
+      }
+    }
+  }
+  return false;
+}
+
+/** Has Astro's cache link pages instead of copying them; true when it could. */
+export async function linkKeptPages(): Promise<boolean> {
+  try {
+    const astro = dirname(createRequire(import.meta.url).resolve('astro/package.json'));
+    const module = (await import(pathToFileURL(join(astro, 'dist', 'core', 'build', 'incremental.js')).href)) as {
+      IncrementalBuildCache?: { prototype: { writeOutputFile?: Write; restoreOutputFile?: Restore } };
+    };
+    const cache = module.IncrementalBuildCache?.prototype;
+    const write = cache?.writeOutputFile;
+    const restore = cache?.restoreOutputFile;
+    if (!cache || typeof write !== 'function' || typeof restore !== 'function') return false;
+    // kept: the page Astro has just written to the output folder, linked into the cache
+    cache.writeOutputFile = async function (settings, outputFile, body) {
+      const page = fileURLToPath(new URL(outputFile, settings.config.outDir));
+      if (!linked(page, keptAt(settings, outputFile))) await write.call(this, settings, outputFile, body);
+    };
+    // reused: the kept page linked into the output folder
+    cache.restoreOutputFile = async function (settings, outputFile, destination) {
+      if (linked(keptAt(settings, outputFile), fileURLToPath(destination))) return true;
+      return restore.call(this, settings, outputFile, destination);
+    };
+    return true;
+  } catch {
+    return false;
+  }
+}
