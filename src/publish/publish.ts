@@ -384,26 +384,32 @@ function filesWritten() {
 }
 
 /**
- * The search indexes, written in a worker thread (search-worker.ts); settles once every one is
- * written, with how many of them were reused from the cache.
+ * The search indexes, written in a worker thread (search-worker.ts): `written` settles once every
+ * one is written, with how many were reused from the cache; `kept` once those written are kept in
+ * the cache too (the build publishes only then: they are linked from the staging folder).
  */
-function writeSearchIndexes(data: SearchWorkerData): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(siblingModule('search-worker', import.meta.url), { workerData: data });
-    let settled = false;
-    worker.on('message', (message: SearchWorkerReply) => {
-      settled = true;
-      if ('error' in message) reject(new Error(message.error));
-      else resolve(message.reused);
-    });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the search index worker stopped (exit code ${code})`));
-    });
+function writeSearchIndexes(data: SearchWorkerData): { written: Promise<number>; kept: Promise<void> } {
+  const worker = new Worker(siblingModule('search-worker', import.meta.url), { workerData: data });
+  let written: (reused: number) => void;
+  let kept: () => void;
+  let failed: (error: Error) => void;
+  const writing = new Promise<number>((resolve, reject) => {
+    written = resolve;
+    failed = reject;
   });
+  const keeping = new Promise<void>((resolve) => (kept = resolve));
+  worker.on('message', (message: SearchWorkerReply) => {
+    if ('error' in message) failed(new Error(message.error));
+    else if ('kept' in message) kept();
+    else written(message.reused);
+  });
+  worker.on('error', (error) => failed(error));
+  // a worker gone before it has kept what it wrote: the build need not wait for the cache
+  worker.on('exit', (code) => {
+    failed(new Error(`the search index worker stopped (exit code ${code})`));
+    kept();
+  });
+  return { written: writing, kept: keeping };
 }
 
 /** The folders one build writes before it publishes, none shared with another build. */
@@ -858,6 +864,7 @@ async function buildAndPublish(
   //    index is as much work as all the bundles' together (each bundle a small index, but one
   //    more set of files to write)
   const searchCache = { folder: join(root, SEARCH_CACHE_FOLDER), tool: identityWith(tool, PACKAGE_ROOT, ['pagefind']) };
+  let searchKept: Promise<unknown> = Promise.resolve();
   const startSearchIndex = () => {
     const searchSites = sites.map((site) => {
       const dir = join(staging, site.folder);
@@ -868,12 +875,14 @@ async function buildAndPublish(
     });
     const groups = [searchSites.slice(0, 1), searchSites.slice(1)].filter((group) => group.length > 0);
     const runs = groups.map((group) => writeSearchIndexes({ sites: group, cache: searchCache }));
+    const kept = Promise.all(runs.map((run) => run.kept));
     // a build that stops waits for both workers: one failing does not stop the other writing
-    const written = Promise.all(runs).then((reused) => {
+    const written = Promise.all(runs.map((run) => run.written)).then((reused) => {
       const count = reused.reduce((a, b) => a + b, 0);
       result.rebuild = { ...result.rebuild!, searchIndexes: { written: sites.length - count, reused: count } };
     });
-    return underWay(written, Promise.allSettled(runs));
+    searchKept = underWay(kept);
+    return underWay(written, Promise.allSettled(runs.map((run) => run.written)));
   };
   const searchIndex = refreshed ? null : startSearchIndex();
   // the search indexes' folders, which the verify worker and the link check read once they are written
@@ -973,6 +982,8 @@ async function buildAndPublish(
   if (unverified.length > 0) return refuse(unverified);
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
 
+  // the search indexes kept for the next build are links into the staging folder: made before it moves
+  await searchKept;
   // 10. publish: the old site is replaced only once the new one is complete
   const previous = `${dist}.previous`;
   rmSync(previous, { recursive: true, force: true });

@@ -24,7 +24,7 @@ export interface SearchWorkerData {
 }
 
 /** The worker's answer once every index is written: how many were reused from the cache; or what failed. */
-export type SearchWorkerReply = { done: true; reused: number } | { error: string };
+export type SearchWorkerReply = { done: true; reused: number } | { kept: true } | { error: string };
 
 /** Pages sent to pagefind before the answer to the first of them. */
 const IN_FLIGHT = 32;
@@ -52,6 +52,8 @@ const cache = kept ? new SearchIndexCache(kept.folder) : null;
 // loaded once an index is not in the cache
 let loaded: typeof import('pagefind') | undefined;
 let reused = 0;
+/** indexes written by this worker, kept once every one is written (the build goes on meanwhile) */
+const toKeep: [key: string, outputPath: string][] = [];
 try {
   for (const site of sites) {
     const pages = [...searched(site.pages)];
@@ -78,9 +80,12 @@ try {
     await Promise.all(sent);
     await search.index.writeFiles({ outputPath: site.outputPath });
     await search.index.deleteIndex();
-    if (key) cache!.keep(key, site.outputPath);
+    if (key) toKeep.push([key, site.outputPath]);
   }
   parentPort!.postMessage({ done: true, reused } satisfies SearchWorkerReply);
+  // kept while the build checks links and verifies the site: it waits for this before it publishes
+  for (const [key, outputPath] of toKeep) cache!.keep(key, outputPath);
+  parentPort!.postMessage({ kept: true } satisfies SearchWorkerReply);
 } catch (error) {
   parentPort!.postMessage({ error: String((error as Error).stack ?? error) } satisfies SearchWorkerReply);
 } finally {
