@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DictionaryCache } from '../src/io/dictionary-cache.ts';
 import { loadDictionaryCatalog } from '../src/io/workspace.ts';
-import { REPO_ROOT, SHARED_MINIMAL_EXAMPLE, tempDir } from './helpers/workspace.ts';
+import { MINIMAL_EXAMPLE, REPO_ROOT, tempDir } from './helpers/workspace.ts';
 
 describe('dictionaries kept by content', () => {
   for (const [name, root] of [
     ['the bundled sample (a current version and four releases)', REPO_ROOT],
-    ['the shared minimal example', SHARED_MINIMAL_EXAMPLE],
+    ['the minimal example', MINIMAL_EXAMPLE],
   ] as const)
     it(`reads ${name} from what it kept as it reads the YAML: every version, its metrics and their lines`, () => {
       const folder = tempDir('readback-dictionaries-');
