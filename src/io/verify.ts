@@ -485,7 +485,8 @@ function inFolder(folder: string, result: VerifyResult): VerifyResult {
   };
 }
 
-const merged = (results: readonly VerifyResult[]): VerifyResult => ({
+/** Several checks' findings as one, in their order. */
+export const merged = (results: readonly VerifyResult[]): VerifyResult => ({
   checked: results.flatMap((r) => r.checked),
   problems: results.flatMap((r) => r.problems),
 });

@@ -46,7 +46,7 @@ import { DICTIONARY_CACHE_FOLDER, DictionaryCache } from '../io/dictionary-cache
 import { RECONCILE_CACHE_FILE, ReconcileCache } from '../io/reconcile-cache.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
-import { SITE_SUMS, type VerifyResult } from '../io/verify.ts';
+import { merged, SITE_SUMS, type VerifyResult } from '../io/verify.ts';
 import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerJob } from '../pdf/pool.ts';
@@ -291,10 +291,8 @@ function verifyWorker(staging: string): Omit<Verifying, 'pagesIn'> & { pagesIn: 
   };
 }
 
-const mergedResults = (results: readonly VerifyResult[]): VerifyResult => ({
-  checked: results.flatMap((r) => r.checked),
-  problems: results.flatMap((r) => r.problems),
-});
+/** A site's search index folder, relative to the staging folder (`''` the internal site). */
+const searchFolderOf = (folder: string) => (folder ? `${folder}/pagefind` : 'pagefind');
 
 /**
  * The staged site verified in worker threads (verify-worker.ts). One is loaded while the pages
@@ -318,14 +316,13 @@ function startVerifying(staging: string): Verifying {
   return {
     pagesIn: (sites, split) => {
       const bundles = sites.map((site) => site.folder).filter(Boolean);
-      const search = (folder: string) => (folder ? `${folder}/pagefind` : 'pagefind');
       if (split && bundles.length > 0) {
         shards.push(verifyWorker(staging));
-        shards[0]!.pagesIn({ folders: [''], unread: [search('')], others: bundles });
-        shards[1]!.pagesIn({ folders: bundles, unread: bundles.map(search), others: [] });
+        shards[0]!.pagesIn({ folders: [''], unread: [searchFolderOf('')], others: bundles });
+        shards[1]!.pagesIn({ folders: bundles, unread: bundles.map(searchFolderOf), others: [] });
       } else {
         const folders = ['', ...bundles];
-        shards[0]!.pagesIn({ folders, unread: folders.map(search), others: [] });
+        shards[0]!.pagesIn({ folders, unread: folders.map(searchFolderOf), others: [] });
       }
       pagesRead(all((shard) => shard.pages).then((read) => new Map(read.flatMap((shard) => [...shard]))));
     },
@@ -336,8 +333,8 @@ function startVerifying(staging: string): Verifying {
     complete: async () => {
       const replies = await all((shard) => shard.complete());
       return {
-        result: mergedResults(replies.map((reply) => reply.result)),
-        onePagers: mergedResults(replies.map((reply) => reply.onePagers)),
+        result: merged(replies.map((reply) => reply.result)),
+        onePagers: merged(replies.map((reply) => reply.onePagers)),
       };
     },
     stop: async () => {
@@ -886,7 +883,7 @@ async function buildAndPublish(
   };
   const searchIndex = refreshed ? null : startSearchIndex();
   // the search indexes' folders, which the verify worker and the link check read once they are written
-  const searchFolders = sites.map((site) => (site.folder ? `${site.folder}/pagefind` : 'pagefind'));
+  const searchFolders = sites.map((site) => searchFolderOf(site.folder));
   // the verify worker, loaded meanwhile, reads the pages now; the downloads once they are written
   // and the search indexes' files once those are, while this thread still draws one-pagers (with
   // --tuple, once the kept tuples are put back, below)
