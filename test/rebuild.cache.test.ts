@@ -6,6 +6,7 @@ import { buildSite } from './helpers/site.ts';
 import { copyWorkspace, editCell, editExport, fileSums } from './helpers/workspace.ts';
 
 const ACME = 'acme-2026-q2';
+const INITECH = 'initech-2026-06';
 
 /** The workspace as it is now, built with nothing kept from an earlier build. */
 async function cleanBuildOf(root: string) {
@@ -78,6 +79,34 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(changed.result.rebuild!.searchIndexes).toEqual({ written: 4, reused: 0 });
     const fresh = await cleanBuildOf(root);
     expect(fileSums(changed.dist)).toEqual(fileSums(fresh.dist));
+  }, 300_000);
+
+  it('keeps each keyed page once, side by side, and drops the kept pages of a tuple no longer built', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    // one folder of kept pages per output folder, its pages side by side (astro-page-links.ts)
+    const [cache] = readdirSync(join(root, '.readback', 'cache', 'pages'));
+    const keptFolder = join(root, '.readback', 'cache', 'pages', cache!, 'pages');
+    const kept = () => readdirSync(keptFolder);
+    expect(kept().every((name) => /^[0-9a-f]{64}\.html$/.test(name))).toBe(true);
+    // nothing changed: every kept page is reused, and only the pages Astro renders without a key
+    // (those with no getStaticPaths) are rendered again
+    const same = await buildSite(root);
+    expect(same.status, same.stderr).toBe(0);
+    const unkeyed = same.result.rebuild!.pages!.rendered;
+    expect(unkeyed).toBeLessThan(5);
+    expect(kept()).toHaveLength(same.result.rebuild!.pages!.reused);
+    expect(kept()).toHaveLength(first.result.rebuild!.pages!.rendered - unkeyed);
+    const before = kept().length;
+    rmSync(join(root, 'content', 'tuples', INITECH), { recursive: true });
+    const fewer = await buildSite(root, { READBACK_ALLOW_ANCHOR_REMOVAL: '1' });
+    expect(fewer.status, fewer.stderr).toBe(0);
+    const pages = fewer.result.rebuild!.pages!;
+    expect(kept().length).toBeLessThan(before);
+    expect(kept()).toHaveLength(pages.rendered + pages.reused - unkeyed);
+    const fresh = await cleanBuildOf(root);
+    expect(fileSums(fewer.dist)).toEqual(fileSums(fresh.dist));
   }, 300_000);
 
   it('writes again a kept search index whose files are not the ones recorded', async () => {

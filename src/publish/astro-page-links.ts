@@ -7,10 +7,16 @@
  * entry. No build ever writes into a file that exists (a page is written once, into a staging
  * folder of its own; a published folder is replaced whole), so a link is as good as a copy.
  *
+ * The kept pages sit side by side in one folder, each named by the SHA-256 of its path in the
+ * output folder, not in a copy of the output folder's tree: a full build would otherwise make a
+ * folder per page there too (15,000 for a program of 2,000 tuples), and this machine's kernel makes
+ * folders slowly.
+ *
  * Astro's cache is a class of its own, not part of its public interface: when it is not where and
  * what this expects (another Astro version), or a link cannot be made (another file system), Astro
  * copies as it does by itself. The rebuild test compares a rebuild with a clean build byte for byte.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -22,10 +28,15 @@ interface Settings {
 }
 type Write = (settings: Settings, outputFile: string, body: unknown) => Promise<void>;
 type Restore = (settings: Settings, outputFile: string, destination: URL) => Promise<boolean>;
+type Remove = (settings: Settings, outputFile: string) => Promise<void>;
 
-/** Where Astro keeps a page of the output folder in its cache: `<cacheDir>/dist/<outputFile>`. */
+/** Where a page of the output folder is kept: `<cacheDir>/pages/<SHA-256 of its path there>.html`. */
 const keptAt = (settings: Settings, outputFile: string) =>
-  fileURLToPath(new URL(outputFile, new URL('dist/', settings.config.cacheDir)));
+  join(
+    fileURLToPath(settings.config.cacheDir),
+    'pages',
+    `${createHash('sha256').update(outputFile).digest('hex')}.html`,
+  );
 
 /**
  * `to` made a hard link to `from`, replacing what is there; false when the file system refuses.
@@ -56,12 +67,17 @@ export async function linkKeptPages(): Promise<boolean> {
   try {
     const astro = dirname(createRequire(import.meta.url).resolve('astro/package.json'));
     const module = (await import(pathToFileURL(join(astro, 'dist', 'core', 'build', 'incremental.js')).href)) as {
-      IncrementalBuildCache?: { prototype: { writeOutputFile?: Write; restoreOutputFile?: Restore } };
+      IncrementalBuildCache?: {
+        prototype: { writeOutputFile?: Write; restoreOutputFile?: Restore; deleteOutputFile?: Remove };
+      };
     };
     const cache = module.IncrementalBuildCache?.prototype;
     const write = cache?.writeOutputFile;
     const restore = cache?.restoreOutputFile;
-    if (!cache || typeof write !== 'function' || typeof restore !== 'function') return false;
+    const remove = cache?.deleteOutputFile;
+    if (!cache || typeof write !== 'function' || typeof restore !== 'function' || typeof remove !== 'function') {
+      return false;
+    }
     // kept: the page Astro has just written to the output folder, linked into the cache
     cache.writeOutputFile = async function (settings, outputFile, body) {
       const page = fileURLToPath(new URL(outputFile, settings.config.outDir));
@@ -71,6 +87,11 @@ export async function linkKeptPages(): Promise<boolean> {
     cache.restoreOutputFile = async function (settings, outputFile, destination) {
       if (linked(keptAt(settings, outputFile), fileURLToPath(destination))) return true;
       return restore.call(this, settings, outputFile, destination);
+    };
+    // a page no longer built: its kept copy removed, wherever it was kept
+    cache.deleteOutputFile = async function (settings, outputFile) {
+      rmSync(keptAt(settings, outputFile), { force: true });
+      await remove.call(this, settings, outputFile);
     };
     return true;
   } catch {

@@ -139,6 +139,8 @@ export function pageKey(model: SiteModel, ...parts: object[]): string | undefine
 
 /** The key of a page that reads the whole model (a site's index, the leadership list). */
 export function modelKey(model: SiteModel): string | undefined {
+  // no key without reuse: then nothing of the model is hashed
+  if (!process.env.READBACK_PAGE_CACHE) return undefined;
   return pageKey(model, model.tuples.map(digest), model.leadership.map(digest), model.report.tuples.map(digest));
 }
 

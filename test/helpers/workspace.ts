@@ -1,6 +1,6 @@
 /** Builds throw-away Readback workspaces on disk for tests. */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +12,18 @@ export const MINIMAL_EXAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'minimal');
 /** Where the contract's own copy of it may sit beside a checkout (not needed to run the tests). */
 export const SHARED_MINIMAL_EXAMPLE = join(REPO_ROOT, '..', 'shared', 'examples', 'minimal');
 
+const made: string[] = [];
+
+/** A fresh folder under the system's temp folder, removed after the test file (test/setup.ts). */
 export function tempDir(prefix = 'readback-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the folders this test file made with `tempDir`. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
 /** Copies a workspace (the bundled sample by default) into a fresh temp folder. */
