@@ -377,6 +377,39 @@ describe('the link check of a bundle', () => {
   });
 });
 
+describe('the link check', () => {
+  it('resolves a relative link from each page, a link to a part of its page from that page alone', () => {
+    const index: SiteIndex = {
+      pages: new Map([
+        ['/a/', new Set(['top'])],
+        ['/a/sub/', new Set<string>()],
+        ['/b/', new Set<string>()],
+        ['/x.html', new Set(['here'])],
+        ['/y.html', new Set<string>()],
+      ]),
+      links: [
+        // one link from two folders: only the second has no such page below it
+        { from: '/a/', href: 'sub/' },
+        { from: '/b/', href: 'sub/' },
+        // one anchor link from two pages of one folder: only the first has the anchor
+        { from: '/x.html', href: '#here' },
+        { from: '/y.html', href: '#here' },
+        // written from the root: alike from every page
+        { from: '/a/', href: '/a/#top' },
+        { from: '/b/', href: '/a/#top' },
+        { from: '/a/', href: '/a/#gone' },
+        { from: '/b/', href: '/a/#gone' },
+      ],
+    };
+    expect(brokenLinks(index, 'https://kpi.example.org').map((p) => [p.file, p.message])).toEqual([
+      ['/b/', 'sub/: no page /b/sub/'],
+      ['/y.html', '#here: /y.html has no anchor #here'],
+      ['/a/', '/a/#gone: /a/ has no anchor #gone'],
+      ['/b/', '/a/#gone: /a/ has no anchor #gone'],
+    ]);
+  });
+});
+
 describe('a site index split among its bundles', () => {
   it('gives each bundle its own pages and links, and the site around them every page and its own links', () => {
     const pages = ['/', '/annex/x/', '/partners/', '/partners/ac/', '/partners/ac/annex/x/', '/partners/acme/'];

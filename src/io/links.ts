@@ -2,7 +2,7 @@
  * The published site's link graph: every page, its anchors, and every link in pages and PDFs
  * (docs/reference/site.md: links resolve, anchors are stable).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { folderHolding } from '../core/partner-bundles.ts';
 import { problem, type Problem } from '../core/problems.ts';
@@ -69,8 +69,9 @@ async function indexFile(
 
 /**
  * The index of every file in `dist`. With `later`, the files below its folders (relative to
- * `dist`) are indexed only once `until` has settled, so the rest is read while something else
- * still writes there (the search index); the index is the one the whole folder gives then.
+ * `dist`) are listed and indexed only once `until` has settled, so the rest is read while something
+ * else still writes there (the search index); nothing may be written outside those folders
+ * meanwhile, as the rest is listed once, at the start.
  * `known` holds files already indexed (by their path), unchanged since: pages another thread read
  * (src/publish/verify-worker.ts).
  */
@@ -82,15 +83,17 @@ export async function indexSite(
 ): Promise<SiteIndex> {
   const deferred = new Set(later?.folders ?? []);
   const read = new Map<string, IndexedFile>(known ?? []);
+  let files = walk(dist);
   if (later) {
-    for (const file of walk(dist).sort())
-      if (!read.has(file) && !folderHolding(relative(dist, file).split(sep).join('/'), deferred))
-        read.set(file, await indexFile(dist, file, pdfLinks));
+    // the folder is listed once: then only the deferred folders are listed again, once written
+    files = files.filter((file) => !folderHolding(relative(dist, file).split(sep).join('/'), deferred)).sort();
+    for (const file of files) if (!read.has(file)) read.set(file, await indexFile(dist, file, pdfLinks));
     await later.until;
+    for (const folder of deferred) if (existsSync(join(dist, folder))) files.push(...walk(join(dist, folder)));
   }
   const pages = new Map<string, Set<string>>();
   const links: SiteIndex['links'] = [];
-  for (const file of walk(dist).sort()) {
+  for (const file of files.sort()) {
     const indexed = read.get(file) ?? (await indexFile(dist, file, pdfLinks));
     pages.set(indexed.path, indexed.ids);
     for (const link of indexed.links) links.push(link);
@@ -136,39 +139,43 @@ export function splitIndex(
  */
 export function brokenLinks(index: SiteIndex, siteUrl: string): Problem[] {
   const broken: Problem[] = [];
-  const push = ({ from, href, why }: { from: string; href: string; why: string }) =>
-    broken.push(problem('BROKEN_LINK', `${href}: ${why}`, { file: from }, undefined, { actual: href }));
   const base = new URL(`${siteUrl.replace(/\/+$/, '')}/`);
   const basePath = decodeURIComponent(base.pathname);
   // a page's links are resolved against its own URL, made once per page
   const pageUrls = new Map<string, URL>();
   const pageUrl = (from: string) => pageUrls.get(from) ?? pageUrls.set(from, new URL(from.slice(1), base)).get(from)!;
-  for (const { from, href } of index.links) {
+  /** why a link is broken, or null when it is not */
+  const whyBroken = (from: string, href: string): string | null => {
     let url: URL;
     try {
       url = new URL(href, pageUrl(from));
     } catch {
-      push({ from, href, why: 'not a valid URL' });
-      continue;
+      return 'not a valid URL';
     }
-    if (url.protocol === 'mailto:') continue;
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      push({ from, href, why: `links use only http(s), mailto or relative paths, not ${url.protocol}` });
-      continue;
-    }
+    if (url.protocol === 'mailto:') return null;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      return `links use only http(s), mailto or relative paths, not ${url.protocol}`;
     const fullPath = decodeURIComponent(url.pathname);
-    if (url.origin !== base.origin || !fullPath.startsWith(basePath)) {
-      push({ from, href, why: `links go only to the configured site (${base.href}) or are relative` });
-      continue;
-    }
+    if (url.origin !== base.origin || !fullPath.startsWith(basePath))
+      return `links go only to the configured site (${base.href}) or are relative`;
     const path = `/${fullPath.slice(basePath.length)}`;
     const ids = index.pages.get(path) ?? index.pages.get(path.endsWith('/') ? path : `${path}/`);
-    if (!ids) {
-      push({ from, href, why: `no page ${path}` });
-      continue;
-    }
+    if (!ids) return `no page ${path}`;
     const anchor = decodeURIComponent(url.hash.slice(1));
-    if (anchor && !ids.has(anchor)) push({ from, href, why: `${path} has no anchor #${anchor}` });
+    return anchor && !ids.has(anchor) ? `${path} has no anchor #${anchor}` : null;
+  };
+  // the same link from pages of one folder resolves alike (but one to a part of its own page), and
+  // a link written from the root or with a scheme alike from every page: each is resolved once (a site of 2,500 pages holds some
+  // hundreds of thousands of links, most of them the same few thousand)
+  const verdicts = new Map<string, string | null>();
+  for (const { from, href } of index.links) {
+    const fromAnywhere = (href.startsWith('/') && !href.startsWith('//')) || /^[a-z][a-z0-9+.-]*:/i.test(href);
+    // a link to a part of its own page (`#id`, `?q`, or empty) resolves from that page alone
+    const ownPage = href === '' || href.startsWith('#') || href.startsWith('?');
+    const key = fromAnywhere ? href : `${ownPage ? from : from.slice(0, from.lastIndexOf('/') + 1)}\0${href}`;
+    let why = verdicts.get(key);
+    if (why === undefined) verdicts.set(key, (why = whyBroken(from, href)));
+    if (why !== null) broken.push(problem('BROKEN_LINK', `${href}: ${why}`, { file: from }, undefined, { actual: href }));
   }
   return broken;
 }
