@@ -7,6 +7,7 @@ import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseJson } from '../src/core/located.ts';
 import { parseManifest } from '../src/core/manifest.ts';
 import { decodeText, showDifference } from '../src/core/text.ts';
 import { replayCommand } from '../src/io/artifacts.ts';
@@ -40,6 +41,36 @@ describe('a manifest', () => {
     expect(read.problems).toEqual([
       expect.objectContaining({ code: 'BAD_MANIFEST', line: second + 1, column: 3, actual: 'run_id' }),
     ]);
+  });
+
+  it('refuses a key written twice at any depth, however it is written, and takes any JSON without one', () => {
+    const refused = (text: string) => parseJson(text, 'x.json', 'BAD_MANIFEST').problems.map((p) => p.actual);
+    // a string that holds `":` or escaped quotes is no key; a key spelled with an escape is the same key
+    expect(refused('{"a": "x\\":1", "b": {"c": 1, "d": "\\\"c\\\":"}}')).toEqual([]);
+    expect(refused('{"a": 1, "b": [{"c": 1}, {"c": 2, "c": 3}]}')).toEqual(['c']);
+    expect(refused('{"a": 1, "\\u0061" : 2}')).toEqual(['a']);
+    expect(refused('{"__proto__": {"a": 1}, "__proto__": 2}')).toEqual(['__proto__']);
+    // any JSON value without duplicates is taken as JSON.parse reads it; one key written again is refused
+    fc.assert(
+      fc.property(fc.json(), (text) => {
+        const read = parseJson(text, 'x.json', 'BAD_MANIFEST');
+        expect(read.problems).toEqual([]);
+        expect(read.value).toEqual(JSON.parse(text));
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 }),
+        fc.nat(),
+        fc.jsonValue(),
+        (object, pick, again) => {
+          const keys = Object.keys(object);
+          const key = keys[pick % keys.length]!;
+          const text = `{"outer": [${JSON.stringify(object).slice(0, -1)}, ${JSON.stringify(key)}: ${JSON.stringify(again) ?? 'null'}}]}`;
+          expect(refused(text)).toEqual([key]);
+        },
+      ),
+    );
   });
 
   it('that is not JSON is one located problem, and a reconcile reports it (its keys are never looked for)', async () => {

@@ -175,7 +175,8 @@ export function brokenLinks(index: SiteIndex, siteUrl: string): Problem[] {
     const key = fromAnywhere ? href : `${ownPage ? from : from.slice(0, from.lastIndexOf('/') + 1)}\0${href}`;
     let why = verdicts.get(key);
     if (why === undefined) verdicts.set(key, (why = whyBroken(from, href)));
-    if (why !== null) broken.push(problem('BROKEN_LINK', `${href}: ${why}`, { file: from }, undefined, { actual: href }));
+    if (why !== null)
+      broken.push(problem('BROKEN_LINK', `${href}: ${why}`, { file: from }, undefined, { actual: href }));
   }
   return broken;
 }
