@@ -7,7 +7,7 @@ import { humanDate, humanWindow } from '../src/core/present.ts';
 import type { SiteModel } from '../src/core/site-model.ts';
 import { pdfLinkTargets } from '../src/pdf/links.ts';
 import { renderOnePagers } from '../src/pdf/pool.ts';
-import { OnePagerOverflowError, pdfPageCount, renderOnePager } from '../src/pdf/render.ts';
+import { OnePagerOverflowError, pdfPageCount, renderOnePager, withoutDefaultFont } from '../src/pdf/render.ts';
 import { buildSite, useBuiltSite } from './helpers/site.ts';
 import { copyWorkspace, MINIMAL_EXAMPLE } from './helpers/workspace.ts';
 
@@ -92,6 +92,17 @@ describe('executive one-pager', () => {
     const a4 = await pdfFacts(await renderOnePager(tuple, model.site_url, 'A4'));
     expect(a4.pages).toBe(1);
     expect(Math.round(a4.view[3]!)).toBe(842);
+  });
+
+  it('opens only the fonts it embeds: the default font of pdfkit is not opened for each document', async () => {
+    // the patch applies to pdfkit as react-pdf imports it (an upgrade that moves it fails here)
+    expect(await withoutDefaultFont()).toBe(true);
+    const pdf = (await renderOnePager(model.tuples[0]!, model.site_url, 'LETTER')).toString('latin1');
+    const fonts = [...pdf.matchAll(/\/BaseFont \/([^\s/>]+)/g)].map((m) => m[1]!);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.every((name) => /Inter|JetBrains/.test(name))).toBe(true);
+    // the page's font resources are numbered from the first: none went to an unused default
+    expect(pdf).toMatch(/\/F1 \d+ 0 R/);
   });
 
   it('stays one page when a long readback needs the compact layout, and is refused when even that overflows', async () => {

@@ -3,7 +3,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync
 import { threadId } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Font, renderToBuffer } from '@react-pdf/renderer';
 import type { TuplePage } from '../core/site-model.ts';
 import { onePager, type PageSize } from './one-pager.ts';
@@ -41,6 +42,45 @@ function decompressed(woffPath: string): string {
   }
   return path;
 }
+
+/**
+ * pdfkit opens Helvetica as every new document's font, parsing its metrics (and some 2,700 kerning
+ * pairs) again for each: about a third of a millisecond and its garbage for every one-pager, some
+ * seconds for a program of thousands. react-pdf names the font of every run of text it draws
+ * before drawing it, so the document's first font is never used; here it is not opened. A PDF is
+ * the same but for its fonts' resource names (`/F1` for Inter, which was `/F2`). True when applied:
+ * pdfkit as react-pdf imports it (the module its package exports for Node's `import`) has the
+ * method this expects; otherwise documents are made as pdfkit makes them.
+ */
+export async function withoutDefaultFont(): Promise<boolean> {
+  try {
+    const renderer = createRequire(import.meta.url).resolve('@react-pdf/renderer');
+    // the package's folder (its exports name no package.json): the nearest above its main file
+    let folder = dirname(createRequire(renderer).resolve('pdfkit'));
+    while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
+    const manifest = join(folder, 'package.json');
+    const read = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      name?: string;
+      exports?: { '.'?: { node?: { import?: string } } };
+    };
+    const entry = read.name === 'pdfkit' ? read.exports?.['.']?.node?.import : undefined;
+    if (!entry) return false;
+    const pdfkit = (await import(pathToFileURL(join(dirname(manifest), entry)).href)) as {
+      default?: { prototype: { initFonts?: (font?: string | null, ...rest: unknown[]) => void } };
+    };
+    const prototype = pdfkit.default?.prototype;
+    const initFonts = prototype?.initFonts;
+    if (!prototype || typeof initFonts !== 'function') return false;
+    prototype.initFonts = function (font?: string | null, ...rest: unknown[]) {
+      // only the default, when no font is asked for; one asked for is opened as before
+      initFonts.call(this, font === undefined ? null : font, ...rest);
+    };
+    return true;
+  } catch {
+    return false;
+  }
+}
+const defaultFontSkipped = withoutDefaultFont();
 
 let fontsReady = false;
 
@@ -91,6 +131,7 @@ export function pdfPageCount(pdf: Uint8Array): number {
  */
 export async function renderOnePager(tuple: TuplePage, siteUrl: string, size: PageSize): Promise<Buffer> {
   registerFonts();
+  await defaultFontSkipped;
   let pages = 0;
   for (const compact of [false, true]) {
     const pdf = await renderToBuffer(
