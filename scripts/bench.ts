@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { changeOneTuple, freshRoot, writeDictionary, writeProgram, writeTuple } from './bench/generate.ts';
 import { treeRssMb, waitedChildrenCpuMs } from './bench/peak-rss.ts';
 import { measureStartup, type StartupFigure } from './bench/startup.ts';
+import { PAGES_NODE_FLAGS } from '../src/publish/pages.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -214,6 +215,7 @@ if (part.site) {
     say(`site run ${run}/${repeat}: one partner ${s(one.ms)}`);
   });
   const pagesAlone = timed(node, [
+    PAGES_NODE_FLAGS,
     join(projectRoot, 'scripts', 'bench', 'pages-once.ts'),
     join(root, '.readback', 'site', 'model.json'),
   ]).ms;
@@ -241,7 +243,7 @@ if (part.site) {
     )} |`,
     `| bare Astro build of ${pages} trivial pages | ${s(middle(bare))}${each(bare, seconds)} |`,
     `| full build ÷ bare Astro (target ≤ 3×) | **${times(ratio)}**${each(ratios, (n) => n.toFixed(2))}: ${ratio <= 3 ? 'within' : 'over'} 3× |`,
-    `| bare Astro build of as many pages with its bundler's allocator set as the build sets it for its pages (\`MIMALLOC_ALLOW_THP=0\`: no transparent huge pages) | ${s(middle(bareNoThp))}${each(bareNoThp, seconds)} |`,
+    `| bare Astro build of as many pages in a process set as the build sets its pages' process (\`MIMALLOC_ALLOW_THP=0\`: its bundler's allocator without transparent huge pages; \`${PAGES_NODE_FLAGS}\`) | ${s(middle(bareNoThp))}${each(bareNoThp, seconds)} |`,
     `| full build ÷ that bare build | **${times(middle(ratiosNoThp))}**${each(ratiosNoThp, (n) => n.toFixed(2))} |`,
     `| peak RSS of the build (its process, the Astro process and the PDF threads, sampled every 0.1 s) | ${middle(peaks).toFixed(0)} MB${each(peaks, (n) => n.toFixed(0))} |`,
     ...(ones.length > 0
@@ -297,7 +299,7 @@ if (part.program) {
     `| CPU time of the build (its processes and threads, user + system) | ${s(middle(runs.map((r) => r.full.cpuMs)))} |`,
     `| bare Astro build of ${pages} trivial pages | ${s(bare)} |`,
     `| full build ÷ bare Astro (target ≤ 3×) | **${ratio.toFixed(2)}×**: ${ratio <= 3 ? 'within' : 'over'} 3× |`,
-    `| full build ÷ a bare Astro build with its bundler's allocator set as the build sets it (\`MIMALLOC_ALLOW_THP=0\`, ${s(middle(runs.map((r) => r.bareNoThp)))}) | **${ratioNoThp.toFixed(2)}×** |`,
+    `| full build ÷ a bare Astro build in a process set as the build sets its pages' process (\`MIMALLOC_ALLOW_THP=0\`, \`${PAGES_NODE_FLAGS}\`, ${s(middle(runs.map((r) => r.bareNoThp)))}) | **${ratioNoThp.toFixed(2)}×** |`,
     `| peak RSS of the build (its process, the Astro process and the PDF threads, sampled every 0.1 s) | ${middle(runs.map((r) => r.full.peakMb)).toFixed(0)} MB |`,
     '',
     `The build's steps (\`READBACK_TIMINGS=1\`), medians:`,
@@ -333,10 +335,10 @@ async function buildsAgainstBare(
     await between?.(run);
     const bare = bareAstro(pages);
     // and as the build runs its own pages' process: Astro's bundler without transparent huge pages
-    const bareNoThp = bareAstro(pages, { MIMALLOC_ALLOW_THP: '0' });
+    const bareNoThp = bareAstro(pages, { MIMALLOC_ALLOW_THP: '0' }, [PAGES_NODE_FLAGS]);
     runs.push({ full, bare, bareNoThp });
     say(
-      `${label} run ${run}/${repeat}: full build ${s(full.ms)} (CPU ${s(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB), bare Astro ${s(bare)}: ${(full.ms / bare).toFixed(2)}×; without huge pages ${s(bareNoThp)}: ${(full.ms / bareNoThp).toFixed(2)}×`,
+      `${label} run ${run}/${repeat}: full build ${s(full.ms)} (CPU ${s(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB), bare Astro ${s(bare)}: ${(full.ms / bare).toFixed(2)}×; set as the build's pages ${s(bareNoThp)}: ${(full.ms / bareNoThp).toFixed(2)}×`,
     );
   }
   return { runs, pages, bundlePages };
@@ -402,7 +404,7 @@ function htmlFiles(dir: string): number {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html')).length;
 }
 
-function bareAstro(pages: number, env: NodeJS.ProcessEnv = {}): number {
+function bareAstro(pages: number, env: NodeJS.ProcessEnv = {}, flags: string[] = []): number {
   const dir = join(projectRoot, '.bench', 'bare-astro');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'src', 'pages'), { recursive: true });
@@ -413,7 +415,7 @@ function bareAstro(pages: number, env: NodeJS.ProcessEnv = {}): number {
   );
   const script = `import { build } from 'astro'; await build({ root: ${JSON.stringify(dir)}, logLevel: 'error' });`;
   writeFileSync(join(dir, 'run.mjs'), script);
-  const { ms } = timed(node, [join(dir, 'run.mjs')], { env: { ASTRO_TELEMETRY_DISABLED: '1', ...env } });
+  const { ms } = timed(node, [...flags, join(dir, 'run.mjs')], { env: { ASTRO_TELEMETRY_DISABLED: '1', ...env } });
   rmSync(dir, { recursive: true, force: true });
   return ms;
 }

@@ -10,7 +10,8 @@ const projectRoot = resolve(import.meta.dirname, '..', '..');
 const outDir = mkdtempSync(join(tmpdir(), 'readback-pages-'));
 process.env.READBACK_SITE_MODEL = resolve(process.argv[2]!);
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
-// as the build starts its pages' process (src/publish/pages.ts): set before Astro loads its bundler
+// as the build starts its pages' process (src/publish/pages.ts, which also sets the V8 flag the
+// benchmark gives this process): set before Astro loads its bundler
 process.env.MIMALLOC_ALLOW_THP ??= '0';
 const { build } = await import('astro');
 try {

@@ -25,6 +25,9 @@ export interface PagesOptions {
   pageCache?: { folder: string; tool: string };
 }
 
+/** The V8 setting the pages' process runs with (the benchmark's bare Astro build runs with it too). */
+export const PAGES_NODE_FLAGS = '--single-threaded-gc';
+
 /** Where the pages' process learns that the site model is written: a file made once it all is. */
 export const modelReadyPath = (modelPath: string) => `${modelPath}.ready`;
 
@@ -70,8 +73,12 @@ export function startPages(options: PagesOptions): PagesBuild {
         // sixth less CPU and 95 MB less memory (docs/PERFORMANCE.md); a setting of the user's stands
         MIMALLOC_ALLOW_THP: process.env.MIMALLOC_ALLOW_THP ?? '0',
       },
-      // nothing of the parent's flags (a test runner's loaders); Node runs the .ts file itself
-      execArgv: [],
+      // nothing of the parent's flags (a test runner's loaders); Node runs the .ts file itself.
+      // Garbage collected on the process's own thread: the pages' process holds every site's
+      // model, and V8's helper threads marking that heap again and again beside it took more CPU
+      // than the process's own thread saves, on a machine whose cores the build keeps busy (the
+      // program of 2,000 tuples: 43 s of CPU to 34 s; docs/PERFORMANCE.md, round seven)
+      execArgv: [PAGES_NODE_FLAGS],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
