@@ -151,4 +151,23 @@ describe('reconciled tuples reused by content', () => {
       expect(red.result.report!.tuples.find((t) => t.tuple_id === ACME)!.status).toBe('red');
     }
   }, 300_000);
+
+  it('keeps the green tuples of a build it refuses', async () => {
+    const root = copyWorkspace();
+    const partner = join(root, 'content', 'tuples', ACME, 'partner.csv');
+    const manifest = join(root, 'content', 'tuples', ACME, 'partner.manifest.json');
+    const [csv, sums] = [readFileSync(partner), readFileSync(manifest)];
+    editExport(root, ACME, 'partner', (text) =>
+      editCell(text, 1, 'm.orders.shipped', (old) => String(Number(old) + 1000)),
+    );
+    const red = await buildSite(root);
+    expect(red.status).not.toBe(0);
+    expect(red.result.rebuild!.tuples).toEqual({ reconciled: 3, reused: 0 });
+    // the export as it was: acme reconciles again, the two green tuples of the refused build are reused
+    writeFileSync(partner, csv);
+    writeFileSync(manifest, sums);
+    const green = await buildSite(root);
+    expect(green.status, green.stderr).toBe(0);
+    expect(green.result.rebuild!.tuples).toEqual({ reconciled: 1, reused: 2 });
+  }, 300_000);
 });

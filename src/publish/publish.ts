@@ -631,8 +631,14 @@ async function buildAndPublish(
     onProgress: (done, total, item) => options.onProgress?.('reconciling', done, total, item),
   });
   result.report = fresh;
-  // kept whether or not this build publishes: the green tuples of a refused build are as reconciled
-  reconcileCache.save();
+  // kept whether or not this build publishes (the green tuples of a refused build are as
+  // reconciled): before the build refuses, or else once the pages' process reads the models,
+  // whose start this thread would otherwise delay by writing the file (tens of megabytes)
+  let reconciledKept = false;
+  const keepReconciled = () => {
+    if (!reconciledKept) reconcileCache.save();
+    reconciledKept = true;
+  };
   const { asked, reused } = reconcileCache.counts;
   result.rebuild = { ...result.rebuild!, tuples: { reconciled: asked - reused, reused } };
   // the report's JSON, written as the reconcile artifact and, unless --tuple merges it with the
@@ -653,6 +659,7 @@ async function buildAndPublish(
       const nobody = result.artifacts.unaddressed.get(ticket);
       log(`owner ticket: ${join(root, ticket)}${nobody ? ` (addressed to nobody: ${nobody})` : ''}`);
     }
+    keepReconciled();
     return refuse([...fresh.problems, ...fresh.tuples.flatMap((t) => t.problems)]);
   }
   phase('reconcile');
@@ -663,6 +670,7 @@ async function buildAndPublish(
     inputs = readSiteContent(root, report);
   } catch (error) {
     // with --tuple, the kept tuples' pages are read from the workspace as they are now, unchecked
+    keepReconciled();
     if (!refreshed) throw error;
     return refuse([
       problem(
@@ -672,7 +680,10 @@ async function buildAndPublish(
       ),
     ]);
   }
-  if (inputs.problems.length > 0) return refuse(inputs.problems);
+  if (inputs.problems.length > 0) {
+    keepReconciled();
+    return refuse(inputs.problems);
+  }
   const modelInputs = {
     siteUrl,
     report,
@@ -705,6 +716,7 @@ async function buildAndPublish(
   await modelFiles.written();
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');
+  keepReconciled();
   phase('site model');
   const staging = folders.site;
 
