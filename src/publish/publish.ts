@@ -242,7 +242,7 @@ interface Verifying {
    * the pages are built: each worker reads those of its sites, leaving their search indexes for
    * later; with `split`, the bundles get a worker of their own
    */
-  pagesIn: (sites: readonly PublishedSite[], split: boolean) => void;
+  pagesIn: (sites: readonly PublishedSite[]) => void;
   pages: Promise<ReadonlyMap<string, IndexedFile>>;
   downloadsIn: () => void;
   searchIndexesIn: () => void;
@@ -298,8 +298,9 @@ const searchFolderOf = (folder: string) => (folder ? `${folder}/pagefind` : 'pag
  * The staged site verified in worker threads (verify-worker.ts). One is loaded while the pages
  * render (once the site model is written); told the pages are built (`pagesIn`), it reads them, remembering their SHA-256s, and
  * indexes them for the link check (`pages`). With `split`, for a build whose thread is then free
- * (it has few one-pagers left to draw), a second worker takes the partner bundles: each bundle is
- * a site of its own, with its own sums, so the two share no file. Then `downloadsIn` once the
+ * (it has few one-pagers left to draw) and that publishes partner bundles, a second worker, loaded
+ * beside the first, takes the bundles: each bundle is a site of its own, with its own sums, so the
+ * two share no file. Then `downloadsIn` once the
  * downloads are written, which they read, and replay every hash and shown value;
  * `searchIndexesIn` once the search indexes are written, whose files they leave until then;
  * `onePagersIn` once the one-pagers are in place, with the text each was read to have, whose
@@ -307,17 +308,16 @@ const searchFolderOf = (folder: string) => (folder ? `${folder}/pagefind` : 'pag
  * site's SHA256SUMS and checks every file. What they find is told in the order one check of the
  * whole folder tells it: the internal site's, then each bundle's.
  */
-function startVerifying(staging: string): Verifying {
-  const shards = [verifyWorker(staging)];
+function startVerifying(staging: string, split: boolean): Verifying {
+  const shards = split ? [verifyWorker(staging), verifyWorker(staging)] : [verifyWorker(staging)];
   const all = <T>(ask: (shard: (typeof shards)[number]) => Promise<T>) => Promise.all(shards.map(ask));
   let pagesRead: (pages: Promise<ReadonlyMap<string, IndexedFile>>) => void;
   const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
   pages.catch(noop); // awaited by the link check; a build refused before it need not hear it
   return {
-    pagesIn: (sites, split) => {
+    pagesIn: (sites) => {
       const bundles = sites.map((site) => site.folder).filter(Boolean);
-      if (split && bundles.length > 0) {
-        shards.push(verifyWorker(staging));
+      if (shards.length === 2) {
         shards[0]!.pagesIn({ folders: [''], unread: [searchFolderOf('')], others: bundles });
         shards[1]!.pagesIn({ folders: bundles, unread: bundles.map(searchFolderOf), others: [] });
       } else {
@@ -828,7 +828,9 @@ async function buildAndPublish(
   // then the verify worker starts loading now, while the pages render, to be ready when they are
   // built; a build that draws its one-pagers meanwhile starts it once the pages are built, so that
   // it does not hold its memory the whole time (with --tuple it starts once the kept tuples are put back)
-  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging) : null;
+  // (two workers when there are partner bundles to give the second)
+  const splitVerify = fewToDraw && sites.length > 1;
+  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging, splitVerify) : null;
   if (verifyEarly) stops.push(verifyEarly.stop);
   const pdfFiles = filesWritten();
   const pdfs = underWay(
@@ -859,7 +861,7 @@ async function buildAndPublish(
   const { rendered: pagesRendered } = await pages.done;
   phase('astro pages (PDFs rendering beside them)');
   if (!refreshed && !verifyEarly) {
-    verifyEarly = startVerifying(staging);
+    verifyEarly = startVerifying(staging, splitVerify);
     stops.push(verifyEarly.stop);
   }
 
@@ -900,7 +902,7 @@ async function buildAndPublish(
   // and the search indexes' files once those are, while this thread still draws one-pagers (with
   // --tuple, once the kept tuples are put back, below)
   if (verifyEarly) {
-    verifyEarly.pagesIn(sites, fewToDraw);
+    verifyEarly.pagesIn(sites);
     downloads.then(verifyEarly.downloadsIn, noop);
     searchIndex?.then(verifyEarly.searchIndexesIn, noop);
   }
@@ -946,10 +948,10 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const verifying = verifyEarly ?? startVerifying(staging);
+  const verifying = verifyEarly ?? startVerifying(staging, splitVerify);
   if (!verifyEarly) {
     stops.push(verifying.stop);
-    verifying.pagesIn(sites, fewToDraw);
+    verifying.pagesIn(sites);
     verifying.downloadsIn();
   }
   // the numbers each one-pager shows, checked by the worker from its text as read when it was
