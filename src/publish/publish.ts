@@ -242,7 +242,7 @@ interface Verifying {
    * the pages are built: each worker reads those of its sites, leaving their search indexes for
    * later; with `split`, the bundles get a worker of their own
    */
-  pagesIn: (sites: readonly PublishedSite[]) => void;
+  pagesIn: (sites: readonly PublishedSite[], split: boolean) => void;
   pages: Promise<ReadonlyMap<string, IndexedFile>>;
   downloadsIn: () => void;
   searchIndexesIn: () => void;
@@ -298,9 +298,8 @@ const searchFolderOf = (folder: string) => (folder ? `${folder}/pagefind` : 'pag
  * The staged site verified in worker threads (verify-worker.ts). One is loaded while the pages
  * render (once the site model is written); told the pages are built (`pagesIn`), it reads them, remembering their SHA-256s, and
  * indexes them for the link check (`pages`). With `split`, for a build whose thread is then free
- * (it has few one-pagers left to draw) and that publishes partner bundles, a second worker, loaded
- * beside the first, takes the bundles: each bundle is a site of its own, with its own sums, so the
- * two share no file. Then `downloadsIn` once the
+ * (it has few one-pagers left to draw), a second worker takes the partner bundles: each bundle is
+ * a site of its own, with its own sums, so the two share no file. Then `downloadsIn` once the
  * downloads are written, which they read, and replay every hash and shown value;
  * `searchIndexesIn` once the search indexes are written, whose files they leave until then;
  * `onePagersIn` once the one-pagers are in place, with the text each was read to have, whose
@@ -308,16 +307,17 @@ const searchFolderOf = (folder: string) => (folder ? `${folder}/pagefind` : 'pag
  * site's SHA256SUMS and checks every file. What they find is told in the order one check of the
  * whole folder tells it: the internal site's, then each bundle's.
  */
-function startVerifying(staging: string, split: boolean): Verifying {
-  const shards = split ? [verifyWorker(staging), verifyWorker(staging)] : [verifyWorker(staging)];
+function startVerifying(staging: string): Verifying {
+  const shards = [verifyWorker(staging)];
   const all = <T>(ask: (shard: (typeof shards)[number]) => Promise<T>) => Promise.all(shards.map(ask));
   let pagesRead: (pages: Promise<ReadonlyMap<string, IndexedFile>>) => void;
   const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
   pages.catch(noop); // awaited by the link check; a build refused before it need not hear it
   return {
-    pagesIn: (sites) => {
+    pagesIn: (sites, split) => {
       const bundles = sites.map((site) => site.folder).filter(Boolean);
-      if (shards.length === 2) {
+      if (split && bundles.length > 0) {
+        shards.push(verifyWorker(staging));
         shards[0]!.pagesIn({ folders: [''], unread: [searchFolderOf('')], others: bundles });
         shards[1]!.pagesIn({ folders: bundles, unread: bundles.map(searchFolderOf), others: [] });
       } else {
@@ -631,14 +631,8 @@ async function buildAndPublish(
     onProgress: (done, total, item) => options.onProgress?.('reconciling', done, total, item),
   });
   result.report = fresh;
-  // kept whether or not this build publishes (the green tuples of a refused build are as
-  // reconciled): before the build refuses, or else once the pages' process reads the models,
-  // whose start this thread would otherwise delay by writing the file (tens of megabytes)
-  let reconciledKept = false;
-  const keepReconciled = () => {
-    if (!reconciledKept) reconcileCache.save();
-    reconciledKept = true;
-  };
+  // kept whether or not this build publishes: the green tuples of a refused build are as reconciled
+  reconcileCache.save();
   const { asked, reused } = reconcileCache.counts;
   result.rebuild = { ...result.rebuild!, tuples: { reconciled: asked - reused, reused } };
   // the report's JSON, written as the reconcile artifact and, unless --tuple merges it with the
@@ -659,7 +653,6 @@ async function buildAndPublish(
       const nobody = result.artifacts.unaddressed.get(ticket);
       log(`owner ticket: ${join(root, ticket)}${nobody ? ` (addressed to nobody: ${nobody})` : ''}`);
     }
-    keepReconciled();
     return refuse([...fresh.problems, ...fresh.tuples.flatMap((t) => t.problems)]);
   }
   phase('reconcile');
@@ -670,7 +663,6 @@ async function buildAndPublish(
     inputs = readSiteContent(root, report);
   } catch (error) {
     // with --tuple, the kept tuples' pages are read from the workspace as they are now, unchecked
-    keepReconciled();
     if (!refreshed) throw error;
     return refuse([
       problem(
@@ -680,10 +672,7 @@ async function buildAndPublish(
       ),
     ]);
   }
-  if (inputs.problems.length > 0) {
-    keepReconciled();
-    return refuse(inputs.problems);
-  }
+  if (inputs.problems.length > 0) return refuse(inputs.problems);
   const modelInputs = {
     siteUrl,
     report,
@@ -716,7 +705,6 @@ async function buildAndPublish(
   await modelFiles.written();
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');
-  keepReconciled();
   phase('site model');
   const staging = folders.site;
 
@@ -828,9 +816,7 @@ async function buildAndPublish(
   // then the verify worker starts loading now, while the pages render, to be ready when they are
   // built; a build that draws its one-pagers meanwhile starts it once the pages are built, so that
   // it does not hold its memory the whole time (with --tuple it starts once the kept tuples are put back)
-  // (two workers when there are partner bundles to give the second)
-  const splitVerify = fewToDraw && sites.length > 1;
-  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging, splitVerify) : null;
+  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging) : null;
   if (verifyEarly) stops.push(verifyEarly.stop);
   const pdfFiles = filesWritten();
   const pdfs = underWay(
@@ -861,7 +847,7 @@ async function buildAndPublish(
   const { rendered: pagesRendered } = await pages.done;
   phase('astro pages (PDFs rendering beside them)');
   if (!refreshed && !verifyEarly) {
-    verifyEarly = startVerifying(staging, splitVerify);
+    verifyEarly = startVerifying(staging);
     stops.push(verifyEarly.stop);
   }
 
@@ -902,7 +888,7 @@ async function buildAndPublish(
   // and the search indexes' files once those are, while this thread still draws one-pagers (with
   // --tuple, once the kept tuples are put back, below)
   if (verifyEarly) {
-    verifyEarly.pagesIn(sites);
+    verifyEarly.pagesIn(sites, fewToDraw);
     downloads.then(verifyEarly.downloadsIn, noop);
     searchIndex?.then(verifyEarly.searchIndexesIn, noop);
   }
@@ -948,10 +934,10 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const verifying = verifyEarly ?? startVerifying(staging, splitVerify);
+  const verifying = verifyEarly ?? startVerifying(staging);
   if (!verifyEarly) {
     stops.push(verifying.stop);
-    verifying.pagesIn(sites);
+    verifying.pagesIn(sites, fewToDraw);
     verifying.downloadsIn();
   }
   // the numbers each one-pager shows, checked by the worker from its text as read when it was
