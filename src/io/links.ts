@@ -165,8 +165,8 @@ export function brokenLinks(index: SiteIndex, siteUrl: string): Problem[] {
     return anchor && !ids.has(anchor) ? `${path} has no anchor #${anchor}` : null;
   };
   // the same link from pages of one folder resolves alike (but one to a part of its own page), and
-  // a link written from the root or with a scheme alike from every page: each is resolved once (a site of 2,500 pages holds some
-  // hundreds of thousands of links, most of them the same few thousand)
+  // a link written from the root or with a scheme alike from every page: each is resolved once (a
+  // site of 2,500 pages holds some hundreds of thousands of links, most of them the same few thousand)
   const verdicts = new Map<string, string | null>();
   for (const { from, href } of index.links) {
     const fromAnywhere = (href.startsWith('/') && !href.startsWith('//')) || /^[a-z][a-z0-9+.-]*:/i.test(href);

@@ -12,6 +12,7 @@ import { pdfLinksAndText, pdfPrintedLinkTargets } from './links.ts';
 import type { PdfReading } from './readings.ts';
 import { rebaseLinks } from './rebase.ts';
 import { woffToSfnt } from './woff.ts';
+import { packageJsonOf } from '../io/package-json.ts';
 
 let fontFolder: string | null = null;
 
@@ -55,15 +56,10 @@ function decompressed(woffPath: string): string {
 export async function withoutDefaultFont(): Promise<boolean> {
   try {
     const renderer = createRequire(import.meta.url).resolve('@react-pdf/renderer');
-    // the package's folder (its exports name no package.json): the nearest above its main file
-    let folder = dirname(createRequire(renderer).resolve('pdfkit'));
-    while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
-    const manifest = join(folder, 'package.json');
-    const read = JSON.parse(readFileSync(manifest, 'utf8')) as {
-      name?: string;
-      exports?: { '.'?: { node?: { import?: string } } };
-    };
-    const entry = read.name === 'pdfkit' ? read.exports?.['.']?.node?.import : undefined;
+    const manifest = packageJsonOf('pdfkit', renderer);
+    if (!manifest) return false;
+    const read = JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: { '.'?: { node?: { import?: string } } } };
+    const entry = read.exports?.['.']?.node?.import;
     if (!entry) return false;
     const pdfkit = (await import(pathToFileURL(join(dirname(manifest), entry)).href)) as {
       default?: { prototype: { initFonts?: (font?: string | null, ...rest: unknown[]) => void } };

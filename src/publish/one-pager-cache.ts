@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PdfReading } from '../pdf/readings.ts';
+import { packageJsonOf } from '../io/package-json.ts';
 
 /** In the workspace: what earlier builds rendered (like the rest of .readback/, never published). */
 export const ONE_PAGER_CACHE_FOLDER = '.readback/cache/one-pagers';
@@ -54,28 +54,6 @@ export function toolIdentity(packageRoot: string, code = RUNNING_CODE): string {
 /** `identity` and the versions of `packages` (as the package loads them, with all they depend on): a cache's tool. */
 export function identityWith(identity: string, packageRoot: string, packages: readonly string[]): string {
   return sha256(`${identity}\0${dependencyClosure(join(packageRoot, 'package.json'), packages).join('\0')}`);
-}
-
-/** The package.json of `name` as `from` (a package.json path) would load it, or null. */
-function packageJsonOf(name: string, from: string): string | null {
-  const require = createRequire(from);
-  try {
-    return require.resolve(`${name}/package.json`);
-  } catch {}
-  try {
-    // a package whose exports hide its package.json: walk up from its entry point
-    let dir = dirname(require.resolve(name));
-    for (; dir !== dirname(dir); dir = dirname(dir)) {
-      const candidate = join(dir, 'package.json');
-      if (existsSync(candidate) && JSON.parse(readFileSync(candidate, 'utf8')).name === name) return candidate;
-    }
-  } catch {}
-  // as Node looks a package up: node_modules/<name> in each folder up from the one asking
-  for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
 }
 
 /** `name@version` of each package reachable from `roots` through dependencies, sorted. */
