@@ -6,15 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../src/core/diff.ts';
-import {
-  exitCodeOf,
-  inStepOrder,
-  problem,
-  PROBLEM_CODES,
-  PROBLEMS,
-  ProblemSchema,
-  statusOf,
-} from '../src/core/problems.ts';
+import { exitCodeOf, inStepOrder, problem, PROBLEM_CODES, PROBLEMS, statusOf } from '../src/core/problems.ts';
+import { ProblemSchema } from '../src/core/schemas.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 function sourceFiles(dir: string): string[] {

@@ -192,10 +192,3 @@ export function epsilonFor(metric: Metric, dictionary: Dictionary): Epsilon {
   if (!value) throw new Error(`bad epsilon for ${metric.metric_id}; the schema rejects this`);
   return { value, source, written: `epsilon: "${spec.epsilon}"` };
 }
-
-/** docs/reference/workspace.md: a metric past `deprecated_after` may not appear in an export whose window starts after that date. */
-export function isDeprecatedForWindow(metric: Metric, windowStartMs: number): boolean {
-  if (!metric.deprecated_after) return false;
-  const firstDayAfter = Date.parse(`${metric.deprecated_after}T00:00:00Z`) + 86_400_000;
-  return windowStartMs >= firstDayAfter;
-}

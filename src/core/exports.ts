@@ -5,10 +5,11 @@
  */
 import { EMPTY, newAggregate, newRowValues, type AggregateState } from './aggregate.ts';
 import { NOT_A_NUMBER } from './decimal.ts';
-import { isDeprecatedForWindow, type LoadedDictionary } from './dictionary.ts';
+import type { LoadedDictionary } from './dictionary.ts';
+import { AUDIT_ID } from './ids.ts';
 import { PeriodAggregates, PeriodIndex } from './period-aggregates.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
-import { type Audience, AUDIT_ID, type Metric } from './schemas.ts';
+import type { Audience, Metric } from './schemas.ts';
 import { type Row, StringRow } from './row.ts';
 import { parseUtcInstant, rfc3339Variant } from './timestamps.ts';
 
@@ -464,4 +465,11 @@ function suggestColumn(name: string, candidates: Iterable<string>): string {
     if (candidate !== name && candidate.toLowerCase() === folded) return `; did you mean "${candidate}"?`;
   }
   return '';
+}
+
+/** docs/reference/workspace.md: a metric past `deprecated_after` may not appear in an export whose window starts after that date. */
+function isDeprecatedForWindow(metric: Metric, windowStartMs: number): boolean {
+  if (!metric.deprecated_after) return false;
+  const firstDayAfter = Date.parse(`${metric.deprecated_after}T00:00:00Z`) + 86_400_000;
+  return windowStartMs >= firstDayAfter;
 }

@@ -3,15 +3,8 @@ import type { ExportWindow } from './exports.ts';
 import { parseJson, validate } from './located.ts';
 import { findingKey, problem, type Problem, type SourceLocation } from './problems.ts';
 import { showDifference } from './text.ts';
-import {
-  type Audience,
-  AudienceSchema,
-  type Manifest,
-  ManifestSchema,
-  SEMVER,
-  SHA256_HEX,
-  TUPLE_ID,
-} from './schemas.ts';
+import { type Audience, AudienceSchema, type Manifest, ManifestSchema } from './schemas.ts';
+import { SEMVER, SHA256_HEX, TUPLE_ID } from './ids.ts';
 import { instantToMs, parseUtcInstant, rfc3339Variant } from './timestamps.ts';
 
 export interface ManifestRead {

@@ -5,7 +5,11 @@
  * enum, a tuple's status, the step order, the exit code and what reconcile may still compare are
  * all read from that table.
  */
-import { z } from 'zod';
+// the schema of a problem is with the other schemas (schemas.ts); this module loads no schema
+// library, so the export reader's worker thread starts without one
+import type { Problem } from './schemas.ts';
+
+export type { Problem };
 
 /**
  * - `invalid`: the inputs (or the build's settings) are malformed; exit 2
@@ -217,7 +221,6 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 export const PROBLEM_CODES = Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]];
-export const ProblemCodeSchema = z.enum(PROBLEM_CODES);
 
 export function ruleOf(code: ProblemCode): ProblemRule {
   return PROBLEMS[code];
@@ -232,26 +235,6 @@ export function codesWhere(test: (rule: ProblemRule) => boolean): ReadonlySet<Pr
 export function inStepOrder<T extends { code: ProblemCode }>(problems: readonly T[]): T[] {
   return [...problems].sort((a, b) => PROBLEMS[a.code].step - PROBLEMS[b.code].step);
 }
-
-export const ProblemSchema = z.object({
-  /** stable code, e.g. `WINDOW_MISMATCH` */
-  code: ProblemCodeSchema,
-  /** what is wrong and what was expected */
-  message: z.string(),
-  /** path relative to the workspace root (or the site folder), with `/` separators */
-  file: z.string().optional(),
-  /** 1-based line */
-  line: z.number().int().positive().optional(),
-  /** 1-based column: a character for YAML/JSON, the field number for CSV */
-  column: z.number().int().positive().optional(),
-  /** the metric the problem concerns, when there is one */
-  metric_id: z.string().optional(),
-  /** what was found, as written (a hash, a version, a link) */
-  actual: z.string().optional(),
-  /** what was wanted instead */
-  expected: z.string().optional(),
-});
-export type Problem = z.infer<typeof ProblemSchema>;
 
 export interface SourceLocation {
   file?: string;

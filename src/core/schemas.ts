@@ -4,18 +4,30 @@
  */
 import { z } from 'zod';
 import { CURRENCY_CODE } from './money.ts';
-import { ProblemSchema } from './problems.ts';
+import { AUDIT_ID, FULL_DATE, METRIC_ID, SEMVER, SHA256_HEX, TUPLE_ID } from './ids.ts';
+import { PROBLEM_CODES } from './problems.ts';
 
-/** docs/reference/workspace.md: opaque, stable; the CSV header, the URL anchor and the citation. */
-export const METRIC_ID = /^[a-z][a-z0-9_.-]{1,63}$/;
-/** docs/reference/workspace.md */
-export const TUPLE_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
-/** docs/reference/workspace.md: a bypass audit id (also used for parent freeze ids). */
-export const AUDIT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
-export const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
-/** RFC 3339 full-date */
-export const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
-export const SHA256_HEX = /^[0-9a-f]{64}$/;
+export const ProblemCodeSchema = z.enum(PROBLEM_CODES);
+
+export const ProblemSchema = z.object({
+  /** stable code, e.g. `WINDOW_MISMATCH` */
+  code: ProblemCodeSchema,
+  /** what is wrong and what was expected */
+  message: z.string(),
+  /** path relative to the workspace root (or the site folder), with `/` separators */
+  file: z.string().optional(),
+  /** 1-based line */
+  line: z.number().int().positive().optional(),
+  /** 1-based column: a character for YAML/JSON, the field number for CSV */
+  column: z.number().int().positive().optional(),
+  /** the metric the problem concerns, when there is one */
+  metric_id: z.string().optional(),
+  /** what was found, as written (a hash, a version, a link) */
+  actual: z.string().optional(),
+  /** what was wanted instead */
+  expected: z.string().optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
 
 export const MetricIdSchema = z.string().regex(METRIC_ID, 'a metric_id matching ^[a-z][a-z0-9_.-]{1,63}$');
 export const SemverSchema = z.string().regex(SEMVER, 'a semantic version such as 2.1.0');

@@ -1,7 +1,8 @@
 /** docs/reference/workspace.md: `tuple.yaml`. */
 import { parseYaml, validate } from './located.ts';
 import { problem, type Problem } from './problems.ts';
-import { TUPLE_ID, type TupleConfig, TupleConfigSchema } from './schemas.ts';
+import { TUPLE_ID } from './ids.ts';
+import { type TupleConfig, TupleConfigSchema } from './schemas.ts';
 import type { TargetPositions } from './targets.ts';
 import { BYPASS_COLUMN, FORMULA_START_CODES, FREEZE_COLUMN, PERIOD_COLUMN } from './exports.ts';
 

@@ -4,7 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { type DictionaryResult, parseDictionary, type LoadedDictionary } from '../core/dictionary.ts';
 import type { DictionaryCache } from './dictionary-cache.ts';
 import { problem, type Problem, type SourceLocation } from '../core/problems.ts';
-import { SEMVER } from '../core/schemas.ts';
+import { SEMVER } from '../core/ids.ts';
 import { readTextFile } from './text-file.ts';
 
 export const CURRENT_DICTIONARY = 'dictionary/metrics.yaml';
