@@ -3,35 +3,11 @@
 // `npm pack`); in a checkout it runs the TypeScript sources through Node's type stripping,
 // which needs Node >= 22.18, re-running under the project's pinned `node` package if need be.
 import { existsSync } from 'node:fs';
-import nodeModule, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { enableCompileCache } from './compile-cache.mjs';
 
-// Node's compile cache keeps the compiled code of every module between runs, so a command starts
-// faster from its second run on. It is kept in this user's cache folder (never beside the
-// workspace, never in a folder other users write to); NODE_COMPILE_CACHE, when set, chooses
-// another folder and NODE_DISABLE_COMPILE_CACHE=1 turns it off (Node reads both itself).
-function userCacheFolder() {
-  try {
-    const env = process.env;
-    const base =
-      process.platform === 'win32'
-        ? env.LOCALAPPDATA
-        : process.platform === 'darwin'
-          ? join(homedir(), 'Library', 'Caches')
-          : env.XDG_CACHE_HOME || join(homedir(), '.cache');
-    // a relative folder would be read from the current directory: the workspace
-    return base && isAbsolute(base) ? join(base, 'readback', 'compile-cache') : null;
-  } catch {
-    return null; // no home folder: no cache
-  }
-}
-if (!process.env.NODE_COMPILE_CACHE) {
-  const folder = userCacheFolder();
-  // Node before 22.1 has no compile cache; a folder that cannot be written only means no cache
-  if (folder) nodeModule.enableCompileCache?.(folder);
-}
+enableCompileCache();
 
 const compiled = fileURLToPath(new URL('../lib/cli/main.js', import.meta.url));
 const source = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
