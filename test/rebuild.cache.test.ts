@@ -46,6 +46,11 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(again.result.rebuild!.pages).toEqual({ rendered: 3, reused: pages.rendered - 3 });
     expect(again.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 4 });
     expect(again.result.rebuild!.tuples).toEqual({ reconciled: 0, reused: 3 });
+    // every site's checks of every tuple passed on these very files: told as passed, not run again
+    const checks = first.result.rebuild!.verified!;
+    expect(checks).toEqual({ checked: 6, reused: 0 }); // three tuples internally, each in its partner's bundle
+    expect(again.result.rebuild!.verified).toEqual({ checked: 0, reused: 6 });
+    expect(again.result.published!.hashes).toBe(first.result.published!.hashes);
     expect(fileSums(again.dist)).toEqual(before);
 
     // acme's exports change (both sides agree): its pages and the lists that show its values are
@@ -61,6 +66,8 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(changed.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 4 });
     // only acme is reconciled again: nothing the other two read has changed
     expect(changed.result.rebuild!.tuples).toEqual({ reconciled: 1, reused: 2 });
+    // acme is checked again, in the internal site and in its bundle
+    expect(changed.result.rebuild!.verified).toEqual({ checked: 2, reused: 4 });
     const fresh = await cleanBuildOf(root);
     expect(fileSums(changed.dist)).toEqual(fileSums(fresh.dist));
     expect(fileSums(changed.dist)).not.toEqual(before);
@@ -126,6 +133,27 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(again.result.rebuild!.searchIndexes).toEqual({ written: 1, reused: 3 });
     const fresh = await cleanBuildOf(root);
     expect(fileSums(again.dist)).toEqual(fileSums(fresh.dist));
+  }, 300_000);
+});
+
+describe("a tuple's checks reused by content", () => {
+  it('checks again a tuple whose page is not the one that passed, and refuses it when it shows a wrong value', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    // a kept page changed in place: Astro reuses it (its key is its inputs', not its bytes), and its
+    // published copy is the same file. It shows a partner value the report does not hold
+    const page = join(first.dist, 'annex', ACME, 'index.html');
+    const html = readFileSync(page, 'utf8');
+    const value = /(<[a-z]+ [^>]*data-field="partner"[^>]*>)([^<]+)</.exec(html)!;
+    writeFileSync(page, html.replace(value[0], `${value[1]}9${value[2]}<`));
+    const again = await buildSite(root);
+    expect(again.status).toBe(1);
+    const wrong = again.result.problems.filter((p) => p.code === 'VERIFY_MISMATCH');
+    expect(wrong.map((p) => p.file)).toContain(`annex/${ACME}/index.html`);
+    // nothing was published, and the verdicts of the other tuples were not what let it through
+    expect(readFileSync(page, 'utf8')).not.toBe(html);
+    expect(again.result.published).toBeNull();
   }, 300_000);
 });
 

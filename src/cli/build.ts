@@ -78,10 +78,18 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
       [result.rebuild?.pages, 'page'],
       [result.rebuild?.searchIndexes, 'search index', 'search indexes'],
       [result.onePagers, 'one-pager'],
+      [result.rebuild?.verified, 'tuple check'],
     ] as const;
     const reused = kinds.flatMap(([counts, one, many]) => {
       if (!counts || counts.reused === 0) return [];
-      const made = 'written' in counts ? counts.written : 'reconciled' in counts ? counts.reconciled : counts.rendered;
+      const made =
+        'written' in counts
+          ? counts.written
+          : 'reconciled' in counts
+            ? counts.reconciled
+            : 'checked' in counts
+              ? counts.checked
+              : counts.rendered;
       return [`${counts.reused} of ${counted(counts.reused + made, one, many)}`];
     });
     if (reused.length > 0) say(`reused from an earlier build: ${reused.join(', ')}`);

@@ -37,6 +37,25 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 export const SITE_SUMS = 'SHA256SUMS';
 
 /** Every file below `dir`, relative to it; the folders in `skipped` (relative too) are not entered. */
+/**
+ * What a build remembers of earlier builds' checks (src/publish/verdict-cache.ts): a tuple's
+ * content checks that passed, under a key of every file they read (by path and SHA-256), the kind
+ * of site and the code that checks. The same files checked by the same code pass the same checks,
+ * so a tuple whose key is known is not checked again: each of its checks is told as passed by an
+ * earlier build, one line each, as many as there were. A tuple with any problem is never
+ * remembered. `readback verify` remembers nothing.
+ */
+export interface Verdicts {
+  /** the identity of the code that checks (every source file of the package) */
+  tool: string;
+  /** the SHA-256s of the files this build has read, so that a key costs no second read */
+  hashes: FileHashes;
+  /** how many checks of a tuple passed under `key` in an earlier build */
+  known: (key: string) => number | undefined;
+  /** a tuple's `count` checks passed under `key` */
+  passed: (key: string, count: number) => void;
+}
+
 function walk(dir: string, prefix = '', skipped?: ReadonlySet<string>): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
@@ -508,8 +527,10 @@ export function verifySiteThenSums(
   onePagersLater = false,
   /** the sites checked (default: the site and every bundle in it), each as `verifySite` checks it */
   folders = ['', ...partnerBundleFolders(dir)],
+  /** what earlier builds found (a build's verify worker); none: every check runs */
+  verdicts?: Verdicts,
 ): () => VerifyResult {
-  const contents = folders.map((folder) => verifyOwnContent(join(dir, folder), onePagersLater));
+  const contents = folders.map((folder) => verifyOwnContent(join(dir, folder), onePagersLater, verdicts));
   return () =>
     merged(
       folders.map((folder, n) => {
@@ -546,6 +567,7 @@ function findings() {
 function verifyOwnContent(
   dir: string,
   onePagersLater = false,
+  verdicts?: Verdicts,
 ): VerifyResult & { notASite: boolean; later: () => VerifyResult } {
   const { checked, problems, mismatch, expect } = findings();
   const published = publishedEntries(dir);
@@ -555,7 +577,22 @@ function verifyOwnContent(
   const onePagers: string[] = [];
   const entries = new Map(published.entries.map((published) => [published.tupleId, published]));
   const dictionaryFiles = dictionaryReader(dir);
-  for (const { tupleId, entry, raw } of published.entries) {
+  const verdictKey = verdicts && verdictKeys(dir, verdicts);
+  for (const tuple of published.entries) {
+    const key = verdictKey?.(tuple.tupleId);
+    const known = key === undefined ? undefined : verdicts!.known(key);
+    const before = { checked: checked.length, problems: problems.length };
+    if (known !== undefined)
+      for (let n = 0; n < known; n++)
+        checked.push(`tuple ${tuple.tupleId}: passed in an earlier build, on the same files`);
+    else if (!checkTuple(tuple)) continue; // checked no further: its one-pager is not looked for
+    if (key !== undefined && known === undefined && problems.length === before.problems)
+      verdicts!.passed(key, checked.length - before.checked);
+    if (onePagersLater) onePagers.push(tuple.tupleId);
+    else onePagerExists(dir, tuple.tupleId, expect);
+  }
+  /** Every check of one tuple's files (its report entry, dictionary, exports, hashes and pages); false when one stops the rest. */
+  function checkTuple({ tupleId, entry, raw }: PublishedEntry): boolean {
     const where = `tuple ${tupleId}`;
     const reportFile = `tuples/${tupleId}/report.json`;
     expect(reportFile, `${where}: artifact_id`, artifactId(raw as unknown as TupleReport), entry.artifact_id);
@@ -567,12 +604,12 @@ function verifyOwnContent(
         `dictionary/${entry.dictionary_version}.json`,
         `${where}: dictionary/${entry.dictionary_version}.json is missing`,
       );
-      continue;
+      return false;
     }
     const dictionaryFile = `dictionary/${entry.dictionary_version}.json`;
     const { bytes: dictionaryBytes, read: dictionary, canonical } = dictionaryFiles(dictionaryFile);
     problems.push(...dictionary.problems);
-    if (dictionary.value === null) continue;
+    if (dictionary.value === null) return false;
     expect(
       dictionaryFile,
       `${where}: dictionary/${entry.dictionary_version}.json is canonical JSON`,
@@ -590,7 +627,7 @@ function verifyOwnContent(
     const leadershipManifest = find('_leadership.manifest.json');
     if (!partnerCsv || !partnerManifest || !leadershipManifest) {
       mismatch(`exports/${tupleId}`, `${where}: exports/${tupleId}/ lacks the partner CSV or a manifest`);
-      continue;
+      return false;
     }
     const partnerSha = sha256(readFileSync(join(exportsDir, partnerCsv)));
     const exportFile = (name: string) => `exports/${tupleId}/${name}`;
@@ -604,7 +641,7 @@ function verifyOwnContent(
     const partnerDeclared = declared(partnerManifest);
     expect(exportFile(partnerManifest), `${where}: ${partnerManifest} sha256`, partnerDeclared, partnerSha);
     const leadershipSha = declared(leadershipManifest);
-    if (leadershipSha === null) continue;
+    if (leadershipSha === null) return false;
     expect(
       exportFile(leadershipManifest),
       `${where}: ${leadershipManifest} sha256`,
@@ -624,7 +661,7 @@ function verifyOwnContent(
 
     if (!entry.window || !entry.dictionary_version) {
       mismatch(reportFile, `${where}: the report entry has no window or dictionary version`);
-      continue;
+      return false;
     }
     const recomputed = tupleRevisionHash({
       tuple_id: tupleId,
@@ -649,8 +686,7 @@ function verifyOwnContent(
           ]);
       problems.push(...shownValueProblems(page, html, entries, tupleId, required, checked));
     }
-    if (onePagersLater) onePagers.push(tupleId);
-    else onePagerExists(dir, tupleId, expect);
+    return true;
   }
   // the index lists every tuple: its window, dictionary, status, hashes and metric count
   const index = new Set(published.entries.flatMap(({ entry }) => factKeys(entry, INDEX_FACTS)));
@@ -661,6 +697,37 @@ function verifyOwnContent(
     return { checked, problems };
   };
   return { checked, problems, notASite: false, later };
+}
+
+/**
+ * The key of each tuple's content checks in the site `dir` (see Verdicts): the SHA-256s of every
+ * file they read (its report entry, its exports, its annex and readback pages, the site's
+ * dictionary files), whether the site is the internal one, and the code that checks. Undefined
+ * when a file cannot be hashed (the checks say why).
+ */
+function verdictKeys(dir: string, verdicts: Verdicts): (tupleId: string) => string | undefined {
+  const hashOf = (file: string) => (existsSync(join(dir, file)) ? fileSha256(join(dir, file), verdicts.hashes) : '-');
+  const listed = (folder: string) =>
+    isFolder(join(dir, folder)) ? readdirSync(join(dir, folder)).map((name) => `${folder}/${name}`) : [];
+  let site: string | undefined;
+  return (tupleId) => {
+    try {
+      site ??= [`leadership ${isFolder(join(dir, 'leadership'))}`, ...listed('dictionary').sort()]
+        .map((file) => (file.startsWith('dictionary/') ? `${file} ${hashOf(file)}` : file))
+        .join('\0');
+      const files = [
+        `tuples/${tupleId}/report.json`,
+        ...listed(`exports/${tupleId}`).sort(),
+        `annex/${tupleId}/index.html`,
+        `readback/${tupleId}/index.html`,
+      ];
+      const hash = createHash('sha256').update(`${verdicts.tool}\0${site}\0${tupleId}`);
+      for (const file of files) hash.update(`\0${file} ${hashOf(file)}`);
+      return hash.digest('hex');
+    } catch {
+      return undefined; // a folder where a file should be: checked, and found wrong, as always
+    }
+  };
 }
 
 /** A tuple's one-pager is published beside its pages. */

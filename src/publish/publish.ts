@@ -64,6 +64,7 @@ import {
 } from './one-pager-cache.ts';
 import { removeInBackground } from './remove-later.ts';
 import { SEARCH_CACHE_FOLDER, SearchIndexCache } from './search-cache.ts';
+import { keepVerdicts, VERDICT_CACHE_FILE, type VerdictsUsed } from './verdict-cache.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchWorkerData, SearchWorkerReply } from './search-worker.ts';
 import type {
@@ -134,6 +135,8 @@ export interface PublishResult {
     tuples?: { reconciled: number; reused: number };
     pages?: { rendered: number; reused: number };
     searchIndexes?: { written: number; reused: number };
+    /** each site's content checks of each tuple: run, and told as an earlier build passed them on the same files */
+    verified?: { checked: number; reused: number };
   };
   /**
    * one-pagers made by this build, reused from an earlier one, and (of those made) drawn by the
@@ -247,20 +250,29 @@ interface Verifying {
   downloadsIn: () => void;
   searchIndexesIn: () => void;
   onePagersIn: (texts: Map<string, string>) => void;
-  complete: () => Promise<{ result: VerifyResult; onePagers: VerifyResult }>;
+  complete: () => Promise<{ result: VerifyResult; onePagers: VerifyResult; verdicts: VerdictsUsed[] }>;
   stop: () => Promise<void>;
 }
 
+/** One worker's answer: what verify found, and the verdicts it used and made for the next build. */
+type Verified = Exclude<VerifyReply, { error: string }>;
+
 /** One verify worker (verify-worker.ts), given its shard with `pagesIn`. */
-function verifyWorker(staging: string): Omit<Verifying, 'pagesIn'> & { pagesIn: (shard: VerifyShard) => void } {
+function verifyWorker(
+  staging: string,
+  verdicts: VerifyWorkerData['verdicts'],
+): Omit<Verifying, 'pagesIn' | 'complete'> & {
+  pagesIn: (shard: VerifyShard) => void;
+  complete: () => Promise<Verified>;
+} {
   const worker = new Worker(siblingModule('verify-worker', import.meta.url), {
-    workerData: { dir: staging } satisfies VerifyWorkerData,
+    workerData: { dir: staging, verdicts } satisfies VerifyWorkerData,
   });
   let pagesRead: (pages: ReadonlyMap<string, IndexedFile>) => void;
-  let replied: (result: { result: VerifyResult; onePagers: VerifyResult }) => void;
+  let replied: (result: Verified) => void;
   let failed: (error: Error) => void;
   const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
-  const reply = new Promise<{ result: VerifyResult; onePagers: VerifyResult }>((resolve, reject) => {
+  const reply = new Promise<Verified>((resolve, reject) => {
     replied = resolve;
     failed = reject;
   });
@@ -307,8 +319,8 @@ const searchFolderOf = (folder: string) => (folder ? `${folder}/pagefind` : 'pag
  * site's SHA256SUMS and checks every file. What they find is told in the order one check of the
  * whole folder tells it: the internal site's, then each bundle's.
  */
-function startVerifying(staging: string): Verifying {
-  const shards = [verifyWorker(staging)];
+function startVerifying(staging: string, verdicts: VerifyWorkerData['verdicts']): Verifying {
+  const shards = [verifyWorker(staging, verdicts)];
   const all = <T>(ask: (shard: (typeof shards)[number]) => Promise<T>) => Promise.all(shards.map(ask));
   let pagesRead: (pages: Promise<ReadonlyMap<string, IndexedFile>>) => void;
   const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
@@ -317,7 +329,7 @@ function startVerifying(staging: string): Verifying {
     pagesIn: (sites, split) => {
       const bundles = sites.map((site) => site.folder).filter(Boolean);
       if (split && bundles.length > 0) {
-        shards.push(verifyWorker(staging));
+        shards.push(verifyWorker(staging, verdicts));
         shards[0]!.pagesIn({ folders: [''], unread: [searchFolderOf('')], others: bundles });
         shards[1]!.pagesIn({ folders: bundles, unread: bundles.map(searchFolderOf), others: [] });
       } else {
@@ -335,6 +347,7 @@ function startVerifying(staging: string): Verifying {
       return {
         result: merged(replies.map((reply) => reply.result)),
         onePagers: merged(replies.map((reply) => reply.onePagers)),
+        verdicts: replies.map((reply) => reply.verdicts),
       };
     },
     stop: async () => {
@@ -582,6 +595,8 @@ async function buildAndPublish(
   const { startPages, modelReadyPath } = await import('./pages.ts');
   // the code that renders: part of the key of everything a build keeps for the next (pages, one-pagers, search indexes)
   const tool = toolIdentity(PACKAGE_ROOT);
+  // the content checks earlier builds passed, by the files they read (verify-worker.ts)
+  const verdictCache = { file: join(root, VERDICT_CACHE_FILE), tool };
   const pages = startPages({
     root: PACKAGE_ROOT,
     outDir: folders.site,
@@ -816,7 +831,7 @@ async function buildAndPublish(
   // then the verify worker starts loading now, while the pages render, to be ready when they are
   // built; a build that draws its one-pagers meanwhile starts it once the pages are built, so that
   // it does not hold its memory the whole time (with --tuple it starts once the kept tuples are put back)
-  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging) : null;
+  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging, verdictCache) : null;
   if (verifyEarly) stops.push(verifyEarly.stop);
   const pdfFiles = filesWritten();
   const pdfs = underWay(
@@ -847,7 +862,7 @@ async function buildAndPublish(
   const { rendered: pagesRendered } = await pages.done;
   phase('astro pages (PDFs rendering beside them)');
   if (!refreshed && !verifyEarly) {
-    verifyEarly = startVerifying(staging);
+    verifyEarly = startVerifying(staging, verdictCache);
     stops.push(verifyEarly.stop);
   }
 
@@ -934,7 +949,7 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const verifying = verifyEarly ?? startVerifying(staging);
+  const verifying = verifyEarly ?? startVerifying(staging, verdictCache);
   if (!verifyEarly) {
     stops.push(verifying.stop);
     verifying.pagesIn(sites, fewToDraw);
@@ -974,7 +989,7 @@ async function buildAndPublish(
 
   // 9. a sum for every file, each bundle with its own list, and every file checked against it;
   //    what verify found above is reported here, after the links, as a whole
-  const { result: verified, onePagers: pdfNumbers } = await verifying.complete();
+  const { result: verified, onePagers: pdfNumbers, verdicts } = await verifying.complete();
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
@@ -1000,6 +1015,14 @@ async function buildAndPublish(
   cache.prune();
   new SearchIndexCache(searchCache.folder).prune();
   dictionaryCache.prune();
+  keepVerdicts(verdictCache.file, verdicts);
+  result.rebuild = {
+    ...result.rebuild!,
+    verified: {
+      checked: verdicts.reduce((n, v) => n + v.passed.length, 0),
+      reused: verdicts.reduce((n, v) => n + v.found.length, 0),
+    },
+  };
   phase('publish (the old site replaced, the one-pagers kept for the next build)');
   result.published = {
     dist,

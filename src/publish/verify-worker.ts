@@ -22,14 +22,18 @@ import {
   SITE_SUMS,
   siteSums,
   verifyPdfNumbers,
+  type Verdicts,
   verifySiteThenSums,
   type VerifyResult,
 } from '../io/verify.ts';
 import { textReader } from '../pdf/readings.ts';
+import { readVerdicts, type VerdictsUsed } from './verdict-cache.ts';
 
-/** What the worker is given: the staging folder. */
+/** What the worker is given: the staging folder, and where earlier builds' verdicts are kept. */
 export interface VerifyWorkerData {
   dir: string;
+  /** the verdict cache (src/publish/verdict-cache.ts) and the identity of the code that checks */
+  verdicts?: { file: string; tool: string };
 }
 
 /**
@@ -72,15 +76,31 @@ export interface PagesRead {
 }
 
 /** What verify found: the site's hashes, values and sums, and the one-pagers' numbers. */
-export type VerifyReply = { result: VerifyResult; onePagers: VerifyResult } | { error: string };
+export type VerifyReply = { result: VerifyResult; onePagers: VerifyResult; verdicts: VerdictsUsed } | { error: string };
 
-const { dir } = workerData as VerifyWorkerData;
+const { dir, verdicts: verdictCache } = workerData as VerifyWorkerData;
 /** A site's one-pager (`readback/<tuple_id>.pdf`, the internal site's or a bundle's). */
 const ONE_PAGER = /(^|\/)readback\/[^/]+\.pdf$/;
 const fail = (error: unknown) =>
   parentPort!.postMessage({ error: String((error as Error).stack ?? error) } satisfies VerifyReply);
 // the sums written here are then checked here: a file unchanged since is not read again
 const hashes: FileHashes = new Map();
+// the checks earlier builds passed, read once the downloads are in (when they are first asked for)
+const verdictsUsed: VerdictsUsed = { found: [], passed: [] };
+function verdicts(): Verdicts | undefined {
+  if (!verdictCache) return undefined;
+  const kept = readVerdicts(verdictCache.file);
+  return {
+    tool: verdictCache.tool,
+    hashes,
+    known: (key) => {
+      const checks = kept.get(key);
+      if (checks !== undefined) verdictsUsed.found.push(key);
+      return checks;
+    },
+    passed: (key, checks) => verdictsUsed.passed.push([key, checks]),
+  };
+}
 let folders: string[] = [];
 let unread: string[] = [];
 const skipped = new Set<string>();
@@ -116,7 +136,7 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
       // the downloads are written: read too, then every hash and shown value replayed. Not the
       // one-pagers, which may still be being written (they are read with the sums)
       readRest((file) => !ONE_PAGER.test(file));
-      thenSums = verifySiteThenSums(dir, hashes, true, folders);
+      thenSums = verifySiteThenSums(dir, hashes, true, folders, verdicts());
     } else if ('searchIndexes' in message) {
       // their SHA-256s, for the sums, while the one-pagers are still drawn
       for (const folder of unread)
@@ -129,7 +149,7 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
       // a bundle's files are listed in its own SHA256SUMS and not in the site's around it
       for (const folder of folders) writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
       const result = thenSums();
-      parentPort!.postMessage({ result, onePagers: await onePagers } satisfies VerifyReply);
+      parentPort!.postMessage({ result, onePagers: await onePagers, verdicts: verdictsUsed } satisfies VerifyReply);
     }
   } catch (error) {
     fail(error);
