@@ -91,11 +91,23 @@ describe('verifying a site while its one-pagers are drawn', () => {
     const withKnown = await indexSite(dir, links, { folders: [], until: Promise.resolve() }, known);
     expect(withKnown).toEqual(fromScratch);
     expect(fromScratch.links.length).toBeGreaterThan(100);
+    // the pages still being read when the rest is indexed (the build: the PDFs meanwhile)
+    let handOver: (pages: ReadonlyMap<string, IndexedFile>) => void = () => {};
+    const later = indexSite(
+      dir,
+      links,
+      { folders: [], until: Promise.resolve() },
+      new Promise((done) => (handOver = done)),
+    );
+    handOver(known);
+    expect(await later).toEqual(fromScratch);
     // and a page known from elsewhere is taken as known, not read again
     const [path, indexed] = [...known][0]!;
     const other = new Map(known).set(path, { ...indexed, links: [{ from: indexed.path, href: '/elsewhere/' }] });
     const taken = await indexSite(dir, links, { folders: [], until: Promise.resolve() }, other);
     expect(taken.links).toContainEqual({ from: indexed.path, href: '/elsewhere/' });
+    const takenLater = await indexSite(dir, links, { folders: [], until: Promise.resolve() }, Promise.resolve(other));
+    expect(takenLater.links).toContainEqual({ from: indexed.path, href: '/elsewhere/' });
   });
 });
 

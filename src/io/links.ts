@@ -73,21 +73,28 @@ async function indexFile(
  * else still writes there (the search index); nothing may be written outside those folders
  * meanwhile, as the rest is listed once, at the start.
  * `known` holds files already indexed (by their path), unchanged since: pages another thread read
- * (src/publish/verify-worker.ts).
+ * (src/publish/verify-worker.ts). While it is still a promise, the other files are indexed (the
+ * PDFs' links, the listing), and the pages are left for it.
  */
 export async function indexSite(
   dist: string,
   pdfLinks: (bytes: Uint8Array) => Promise<string[]>,
   later?: { folders: readonly string[]; until: Promise<unknown> },
-  known?: ReadonlyMap<string, IndexedFile>,
+  known?: ReadonlyMap<string, IndexedFile> | Promise<ReadonlyMap<string, IndexedFile>>,
 ): Promise<SiteIndex> {
   const deferred = new Set(later?.folders ?? []);
-  const read = new Map<string, IndexedFile>(known ?? []);
+  const pending = known instanceof Promise ? known : null;
+  const read = new Map<string, IndexedFile>(pending ? [] : (known as ReadonlyMap<string, IndexedFile> | undefined));
   let files = walk(dist);
   if (later) {
     // the folder is listed once: then only the deferred folders are listed again, once written
     files = files.filter((file) => !folderHolding(relative(dist, file).split(sep).join('/'), deferred)).sort();
-    for (const file of files) if (!read.has(file)) read.set(file, await indexFile(dist, file, pdfLinks));
+    for (const file of files)
+      if (!read.has(file) && !(pending && file.endsWith('.html')))
+        read.set(file, await indexFile(dist, file, pdfLinks));
+  }
+  if (pending) for (const [file, indexed] of await pending) read.set(file, indexed);
+  if (later) {
     await later.until;
     for (const folder of deferred) if (existsSync(join(dist, folder))) files.push(...walk(join(dist, folder)));
   }

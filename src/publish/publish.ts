@@ -958,10 +958,11 @@ async function buildAndPublish(
   // the numbers each one-pager shows, checked by the worker from its text as read when it was
   // rendered (when its bytes are still the ones read then) while this thread checks the links
   verifying.onePagersIn(readings.texts());
-  // the pages as the verify worker read them (unchanged since: nothing writes them after the pages' build)
+  // the pages as the verify worker read them (unchanged since: nothing writes them after the
+  // pages' build); the rest (the PDFs' links) is indexed here meanwhile
+  const index = await indexSite(staging, pdfLinks, { folders: searchFolders, until: search }, verifying.pages);
   const pagesRead = await verifying.pages;
   result.rebuild = { ...result.rebuild!, pages: { rendered: pagesRendered, reused: pagesRead.size - pagesRendered } };
-  const index = await indexSite(staging, pdfLinks, { folders: searchFolders, until: search }, pagesRead);
   phase('search index, and beside it the site verified and read for links');
   const split = splitIndex(index, [...bundleFolders(sites)]);
   // what a site's links are checked against: a bundle alone; the internal site with the bundles' pages as targets only
