@@ -43,6 +43,7 @@ import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifac
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
 import { anchorList, brokenLinks, type IndexedFile, indexSite, splitIndex, urlPathOf } from '../io/links.ts';
 import { DICTIONARY_CACHE_FOLDER, DictionaryCache } from '../io/dictionary-cache.ts';
+import { keepRendered, MARKDOWN_CACHE_FILE, recallRendered } from '../io/markdown-cache.ts';
 import { RECONCILE_CACHE_FILE, ReconcileCache } from '../io/reconcile-cache.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
@@ -610,6 +611,9 @@ async function buildAndPublish(
   // 1. dictionary check: a forbidden or unexplained change stops the build
   // dictionary texts an earlier build read are read from their JSON (the YAML reader is the slow part)
   const dictionaryCache = new DictionaryCache(join(root, DICTIONARY_CACHE_FOLDER), tool);
+  // the markdown an earlier build rendered (definitions, readbacks), for the site model
+  const markdownCache = join(root, MARKDOWN_CACHE_FILE);
+  recallRendered(markdownCache, tool);
   const catalog = loadDictionaryCatalog(root, dictionaryCache);
   if (catalog.problems.length > 0 || !catalog.current) return refuse(catalog.problems);
   const current = catalog.current;
@@ -1016,6 +1020,7 @@ async function buildAndPublish(
   cache.prune();
   new SearchIndexCache(searchCache.folder).prune();
   dictionaryCache.prune();
+  keepRendered(markdownCache, tool);
   keepVerdicts(verdictCache.file, verdicts);
   result.rebuild = {
     ...result.rebuild!,
