@@ -8,6 +8,17 @@ import { copyWorkspace, editCell, editExport, fileSums } from './helpers/workspa
 const ACME = 'acme-2026-q2';
 const INITECH = 'initech-2026-06';
 
+/** Every folder below `dir`, relative to it, sorted: an empty one shows here and in no list of files. */
+function foldersBelow(dir: string, below = ''): string[] {
+  return readdirSync(join(dir, below), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => {
+      const rel = below ? `${below}/${entry.name}` : entry.name;
+      return [rel, ...foldersBelow(dir, rel)];
+    })
+    .sort();
+}
+
 /** The workspace as it is now, built with nothing kept from an earlier build. */
 async function cleanBuildOf(root: string) {
   const clean = copyWorkspace(root);
@@ -71,6 +82,7 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     const fresh = await cleanBuildOf(root);
     expect(fileSums(changed.dist)).toEqual(fileSums(fresh.dist));
     expect(fileSums(changed.dist)).not.toEqual(before);
+    expect(foldersBelow(changed.dist)).toEqual(foldersBelow(fresh.dist));
   }, 300_000);
 
   it('renders every page again when what every page shows changes, and writes the search indexes again', async () => {
@@ -114,6 +126,9 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(kept()).toHaveLength(pages.rendered + pages.reused - unkeyed);
     const fresh = await cleanBuildOf(root);
     expect(fileSums(fewer.dist)).toEqual(fileSums(fresh.dist));
+    // the folders made ahead for the last build's pages (page-folders.ts): initech's are gone again
+    expect(foldersBelow(fewer.dist)).toEqual(foldersBelow(fresh.dist));
+    expect(foldersBelow(fewer.dist).some((folder) => folder.includes(INITECH))).toBe(false);
   }, 300_000);
 
   it('writes again a kept search index whose files are not the ones recorded', async () => {

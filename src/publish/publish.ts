@@ -63,6 +63,7 @@ import {
   OnePagerCache,
   toolIdentity,
 } from './one-pager-cache.ts';
+import { makePageFolders } from './page-folders.ts';
 import { removeInBackground } from './remove-later.ts';
 import { SEARCH_CACHE_FOLDER, SearchIndexCache } from './search-cache.ts';
 import { keepVerdicts, VERDICT_CACHE_FILE, type VerdictsUsed } from './verdict-cache.ts';
@@ -726,6 +727,8 @@ async function buildAndPublish(
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
   const staging = folders.site;
+  // meanwhile the folders of the pages the last build wrote are made here (page-folders.ts)
+  const pageFolders = makePageFolders(pageCacheFolder(root, dist), staging);
 
   // 6. downloads, written while the pages are built and the one-pagers drawn, in every site: the
   //    partner export and both manifests byte for byte, each tuple's report entry (and, internal
@@ -864,6 +867,7 @@ async function buildAndPublish(
   // a build that stops waits for the one-pagers' files (once the one-pagers above have stopped)
   stops.push(pdfFiles.settled);
   const { rendered: pagesRendered } = await pages.done;
+  await pageFolders.tidy();
   phase('astro pages (PDFs rendering beside them)');
   if (!refreshed && !verifyEarly) {
     verifyEarly = startVerifying(staging, verdictCache);
