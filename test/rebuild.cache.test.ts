@@ -170,6 +170,23 @@ describe("a tuple's checks reused by content", () => {
     expect(readFileSync(page, 'utf8')).not.toBe(html);
     expect(again.result.published).toBeNull();
   }, 300_000);
+
+  it("checks each site's index in full, the entries of tuples that passed before read as JSON alone", async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    // the kept index (a hard link to the published one) changed in place: it shows a metric count
+    // acme's report entry does not hold, while every file of acme's own is as it passed
+    const index = join(first.dist, 'index.html');
+    const html = readFileSync(index, 'utf8');
+    const count = new RegExp(`(data-tuple-id="${ACME}" data-field="metric_count">)(\\d+)<`).exec(html)!;
+    writeFileSync(index, html.replace(count[0], `${count[1]}${Number(count[2]) + 1}<`));
+    const again = await buildSite(root);
+    expect(again.status).toBe(1);
+    const wrong = again.result.problems.filter((p) => p.code === 'VERIFY_MISMATCH');
+    expect(wrong.map((p) => p.file)).toContain('index.html');
+    expect(wrong.some((p) => p.actual === String(Number(count[2]) + 1) && p.expected === count[2])).toBe(true);
+  }, 300_000);
 });
 
 describe('reconciled tuples reused by content', () => {

@@ -87,19 +87,18 @@ const fail = (error: unknown) =>
 const hashes: FileHashes = new Map();
 // the checks earlier builds passed, read once the downloads are in (when they are first asked for)
 const verdictsUsed: VerdictsUsed = { found: [], passed: [] };
+let verdictsRead: Verdicts | undefined;
 function verdicts(): Verdicts | undefined {
   if (!verdictCache) return undefined;
+  if (verdictsRead) return verdictsRead;
   const kept = readVerdicts(verdictCache.file);
-  return {
+  return (verdictsRead = {
     tool: verdictCache.tool,
     hashes,
-    known: (key) => {
-      const checks = kept.get(key);
-      if (checks !== undefined) verdictsUsed.found.push(key);
-      return checks;
-    },
+    known: (key) => kept.get(key),
+    reused: (key) => verdictsUsed.found.push(key),
     passed: (key, checks) => verdictsUsed.passed.push([key, checks]),
-  };
+  });
 }
 let folders: string[] = [];
 let unread: string[] = [];
@@ -142,7 +141,7 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
       for (const folder of unread)
         for (const file of filesBelow(join(dir, folder))) readAndHash(join(dir, folder, file), hashes);
     } else if ('texts' in message) {
-      onePagers = verifyPdfNumbers(dir, textReader(message.texts), folders);
+      onePagers = verifyPdfNumbers(dir, textReader(message.texts), folders, verdicts());
       onePagers.catch(() => {}); // awaited once the site is complete
     } else {
       if (!thenSums || !onePagers) throw new Error('the site was complete before its downloads or one-pagers');
