@@ -8,7 +8,7 @@
 // the cache for them only through NODE_COMPILE_CACHE in their environment.
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 
 function userCacheFolder() {
   try {
@@ -28,7 +28,12 @@ function userCacheFolder() {
 
 /** Turns the compile cache on for this process and for the threads and processes it starts. */
 export function enableCompileCache() {
-  if (process.env.NODE_COMPILE_CACHE) return; // Node enabled it already, and children inherit it
+  // Node enabled it already, and children inherit it: as a full path, as Astro's process runs in
+  // a folder of its own and would read a relative one from there
+  if (process.env.NODE_COMPILE_CACHE) {
+    process.env.NODE_COMPILE_CACHE = resolve(process.env.NODE_COMPILE_CACHE);
+    return;
+  }
   const folder = userCacheFolder();
   // Node before 22.1 has no compile cache; a folder that cannot be written only means no cache
   const enabled = folder ? nodeModule.enableCompileCache?.(folder) : undefined;

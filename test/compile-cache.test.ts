@@ -23,16 +23,17 @@ const probe = `
     const w = new Worker("process.getBuiltinModule('node:worker_threads').parentPort.postMessage(" + dir + ')', { eval: true });
     w.once('message', resolve).once('error', reject);
   });
-  console.log(JSON.stringify({ own: (await import('node:module')).getCompileCacheDir() ?? 'none', child, worker }));
+  console.log(JSON.stringify({ own: (await import('node:module')).getCompileCacheDir() ?? 'none', child, worker, env: process.env.NODE_COMPILE_CACHE ?? 'none' }));
 `;
 
-function run(env: NodeJS.ProcessEnv): { own: string; child: string; worker: string } {
+function run(env: NodeJS.ProcessEnv, cwd?: string): { own: string; child: string; worker: string; env: string } {
   const clean = { ...process.env };
   delete clean.NODE_COMPILE_CACHE;
   delete clean.NODE_DISABLE_COMPILE_CACHE;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
     env: { ...clean, ...env },
     encoding: 'utf8',
+    cwd,
   });
   return JSON.parse(out);
 }
@@ -56,6 +57,10 @@ describe('the compile cache', () => {
       own: 'none',
       child: 'none',
       worker: 'none',
+      env: 'none',
     });
+    // a relative folder is handed on as a full path: the pages' process runs in a folder of its own
+    const here = tempDir();
+    expect(run({ XDG_CACHE_HOME: tempDir(), NODE_COMPILE_CACHE: 'kept' }, here).env).toBe(join(here, 'kept'));
   });
 });

@@ -137,3 +137,17 @@ describe('verifying a site in parts, as a build that splits the work between two
     }).toEqual(pdfWhole);
   }, 60_000);
 });
+
+describe('a published manifest', () => {
+  it('without its sha256 is a mismatch, not a tuple left unchecked', () => {
+    const { dist } = copyBuiltSample();
+    const folder = join(dist, 'exports', 'acme-2026-q2');
+    const name = readdirSync(folder).find((file) => file.endsWith('_leadership.manifest.json'))!;
+    const manifest = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Record<string, unknown>;
+    delete manifest.sha256;
+    writeFileSync(join(folder, name), `${JSON.stringify(manifest, null, 2)}\n`);
+    const { problems } = verifySite(dist);
+    expect(problems.map((p) => [p.code, p.file])).toContainEqual(['VERIFY_MISMATCH', `exports/acme-2026-q2/${name}`]);
+    expect(problems.some((p) => p.message.includes(`${name} has no sha256`))).toBe(true);
+  });
+});

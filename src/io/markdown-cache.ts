@@ -22,7 +22,13 @@ interface Kept {
 export function recallRendered(file: string, tool: string): void {
   try {
     const kept = JSON.parse(usedFile(file) ?? 'null') as Kept | null;
-    if (kept?.tool === tool && Array.isArray(kept.texts)) rememberRendered(kept.texts);
+    if (kept?.tool === tool && Array.isArray(kept.texts))
+      rememberRendered(
+        kept.texts.filter(
+          (pair): pair is [string, string] =>
+            Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string',
+        ),
+      );
   } catch {
     // nothing kept, or not readable: every text is rendered
   }

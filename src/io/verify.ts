@@ -18,6 +18,7 @@ import {
   type TupleFactField,
   tupleFacts,
 } from '../core/present.ts';
+import { SEMVER } from '../core/ids.ts';
 import { artifactId } from '../core/reconcile.ts';
 import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
 import { type MetricResult, TARGET, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
@@ -78,6 +79,16 @@ export function partnerBundleFolders(dir: string): string[] {
     .filter((entry) => entry.isDirectory())
     .map((entry) => `${PARTNERS_FOLDER}/${entry.name}`)
     .sort();
+}
+
+/** A report entry read with the JSON parser alone (see publishedEntries); null when that fails: then it is read strictly. */
+function trustedJson(path: string): TupleReport | null {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return typeof value === 'object' && value !== null ? (value as TupleReport) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A site's own files, relative to it: every file but those of the partner bundles it holds. */
@@ -479,8 +490,8 @@ function publishedEntries(
       problems.push(problem('VERIFY_MISMATCH', `${file} is missing`, { file }));
       continue;
     }
-    if (trusted(tupleId)) {
-      const value = JSON.parse(readFileSync(join(dir, file), 'utf8')) as TupleReport;
+    const value = trusted(tupleId) ? trustedJson(join(dir, file)) : null;
+    if (value) {
       const raw = value as unknown as Record<string, unknown>;
       entries.push({ tupleId, entry: value, raw, currencies: currencies(value.dictionary_version) });
       continue;
@@ -602,12 +613,14 @@ function verifyOwnContent(
     const key = keyOf?.(tuple.tupleId);
     const known = knownChecks(tuple.tupleId);
     const before = { checked: checked.length, problems: problems.length };
-    if (key !== undefined && known !== undefined) {
+    // a version that is no plain version could name a file outside the site, which the key does not hold
+    const plainVersion = SEMVER.test(tuple.entry.dictionary_version ?? '');
+    if (key !== undefined && known !== undefined && plainVersion) {
       verdicts!.reused(key);
       for (let n = 0; n < known; n++)
         checked.push(`tuple ${tuple.tupleId}: passed in an earlier build, on the same files`);
     } else if (!checkTuple(tuple)) continue; // checked no further: its one-pager is not looked for
-    if (key !== undefined && known === undefined && problems.length === before.problems)
+    if (key !== undefined && known === undefined && plainVersion && problems.length === before.problems)
       verdicts!.passed(key, checked.length - before.checked);
     if (onePagersLater) onePagers.push(tuple.tupleId);
     else onePagerExists(dir, tuple.tupleId, expect);
@@ -662,7 +675,12 @@ function verifyOwnContent(
     const partnerDeclared = declared(partnerManifest);
     expect(exportFile(partnerManifest), `${where}: ${partnerManifest} sha256`, partnerDeclared, partnerSha);
     const leadershipSha = declared(leadershipManifest);
-    if (leadershipSha === null) return false;
+    if (leadershipSha === null) {
+      // the manifest is JSON (else its problem is reported above) without its sha256
+      if (readPublishedJson(dir, exportFile(leadershipManifest)).problems.length === 0)
+        mismatch(exportFile(leadershipManifest), `${where}: ${leadershipManifest} has no sha256`);
+      return false;
+    }
     expect(
       exportFile(leadershipManifest),
       `${where}: ${leadershipManifest} sha256`,

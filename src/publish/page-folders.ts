@@ -36,7 +36,10 @@ function pageFolders(cacheFolder: string): Set<string> {
  * Makes the folders, in `outDir`, of the pages the last build listed in `cacheFolder`; `tidy`,
  * once this build's pages are written, removes those it made that no page of this build is in.
  */
-export function makePageFolders(cacheFolder: string, outDir: string): { tidy: () => Promise<void> } {
+export function makePageFolders(
+  cacheFolder: string,
+  outDir: string,
+): { settled: () => Promise<void>; tidy: () => Promise<void> } {
   const inside = (folder: string) => {
     const path = resolve(outDir, folder);
     const rel = relative(outDir, path);
@@ -45,6 +48,7 @@ export function makePageFolders(cacheFolder: string, outDir: string): { tidy: ()
   const earlier = [...pageFolders(cacheFolder)].flatMap((folder) => inside(folder) ?? []);
   const made = Promise.all(earlier.map((path) => mkdir(path, { recursive: true }).catch(() => {})));
   return {
+    settled: () => made.then(() => {}),
     tidy: async () => {
       await made;
       const now = new Set([...pageFolders(cacheFolder)].flatMap((folder) => inside(folder) ?? []));

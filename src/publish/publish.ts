@@ -598,7 +598,11 @@ async function buildAndPublish(
   // the code that renders: part of the key of everything a build keeps for the next (pages, one-pagers, search indexes)
   const tool = toolIdentity(PACKAGE_ROOT);
   // the content checks earlier builds passed, by the files they read (verify-worker.ts)
-  const verdictCache = { file: join(root, VERDICT_CACHE_FILE), tool };
+  // (with the versions of the libraries they run: an upgrade of one in the lockfile alone checks again)
+  const verdictCache = {
+    file: join(root, VERDICT_CACHE_FILE),
+    tool: identityWith(tool, PACKAGE_ROOT, ['canonicalize', 'zod', 'yaml']),
+  };
   const pages = startPages({
     root: PACKAGE_ROOT,
     outDir: folders.site,
@@ -611,10 +615,19 @@ async function buildAndPublish(
 
   // 1. dictionary check: a forbidden or unexplained change stops the build
   // dictionary texts an earlier build read are read from their JSON (the YAML reader is the slow part)
-  const dictionaryCache = new DictionaryCache(join(root, DICTIONARY_CACHE_FOLDER), tool);
+  const dictionaryCache = new DictionaryCache(
+    join(root, DICTIONARY_CACHE_FOLDER),
+    identityWith(tool, PACKAGE_ROOT, ['yaml', 'zod', 'canonicalize']),
+  );
   // the markdown an earlier build rendered (definitions, readbacks), for the site model
   const markdownCache = join(root, MARKDOWN_CACHE_FILE);
-  recallRendered(markdownCache, tool);
+  const markdownTool = identityWith(tool, PACKAGE_ROOT, [
+    'remark',
+    'remark-rehype',
+    'rehype-sanitize',
+    'rehype-stringify',
+  ]);
+  recallRendered(markdownCache, markdownTool);
   const catalog = loadDictionaryCatalog(root, dictionaryCache);
   if (catalog.problems.length > 0 || !catalog.current) return refuse(catalog.problems);
   const current = catalog.current;
@@ -642,7 +655,12 @@ async function buildAndPublish(
   const published = refreshed ? readPublishedReport(dist) : null;
   if (published && !published.report) return refuse(published.problems);
   // tuples reconciled green by an earlier build, reused when nothing they read has changed
-  const reconcileCache = new ReconcileCache(join(root, RECONCILE_CACHE_FILE), tool, root, catalog);
+  const reconcileCache = new ReconcileCache(
+    join(root, RECONCILE_CACHE_FILE),
+    identityWith(tool, PACKAGE_ROOT, ['csv-parse', 'yaml', 'zod', 'canonicalize']),
+    root,
+    catalog,
+  );
   const fresh = await reconcileWorkspace({
     root,
     catalog,
@@ -729,6 +747,7 @@ async function buildAndPublish(
   const staging = folders.site;
   // meanwhile the folders of the pages the last build wrote are made here (page-folders.ts)
   const pageFolders = makePageFolders(pageCacheFolder(root, dist), staging);
+  stops.push(pageFolders.settled); // a build that stops waits for them before removing its staging folder
 
   // 6. downloads, written while the pages are built and the one-pagers drawn, in every site: the
   //    partner export and both manifests byte for byte, each tuple's report entry (and, internal
@@ -1024,7 +1043,7 @@ async function buildAndPublish(
   cache.prune();
   new SearchIndexCache(searchCache.folder).prune();
   dictionaryCache.prune();
-  keepRendered(markdownCache, tool);
+  keepRendered(markdownCache, markdownTool);
   keepVerdicts(verdictCache.file, verdicts);
   result.rebuild = {
     ...result.rebuild!,

@@ -21,11 +21,22 @@ export interface VerdictsUsed {
 
 /** The verdicts kept at `file` (none when it is missing or unreadable: every tuple is checked). */
 export function readVerdicts(file: string): Map<string, number> {
+  return new Map(Object.entries(keptIn(file)).map(([key, { checks }]) => [key, checks]));
+}
+
+/** The file's verdicts, each a whole number of checks; none when it is missing or not such a file. */
+function keptIn(file: string): Kept {
   try {
-    const kept = JSON.parse(usedFile(file) ?? '{}') as Kept;
-    return new Map(Object.entries(kept).map(([key, { checks }]) => [key, checks]));
+    const kept: unknown = JSON.parse(usedFile(file) ?? '{}');
+    if (typeof kept !== 'object' || kept === null || Array.isArray(kept)) return {};
+    return Object.fromEntries(
+      Object.entries(kept).filter(([, verdict]) => {
+        const { used, checks } = (verdict ?? {}) as Partial<Kept[string]>;
+        return Number.isSafeInteger(checks) && checks! >= 0 && checks! <= 100_000 && Number.isFinite(used);
+      }),
+    ) as Kept;
   } catch {
-    return new Map();
+    return {};
   }
 }
 
@@ -34,12 +45,7 @@ export function readVerdicts(file: string): Map<string, number> {
  * hour, so the file does not grow. Best effort: a verdict not kept means its tuple is checked again.
  */
 export function keepVerdicts(file: string, used: readonly VerdictsUsed[], now = Date.now()): void {
-  let kept: Kept;
-  try {
-    kept = JSON.parse(usedFile(file) ?? '{}') as Kept;
-  } catch {
-    kept = {};
-  }
+  const kept = keptIn(file);
   for (const { found, passed } of used) {
     for (const key of found) if (kept[key]) kept[key].used = now;
     for (const [key, checks] of passed) kept[key] = { used: now, checks };
