@@ -106,8 +106,9 @@ Checks the dictionary, reconciles every tuple, then builds the site and the one-
 staging folder, checks every link, anchor and hash, and only then replaces the published folder.
 Any problem stops the build and leaves the published folder as it was. One build at a time per
 published folder: while one runs (it holds <out>.lock), another is refused with BUILD_IN_PROGRESS.
-Pages, search indexes and one-pagers an earlier build made from the same inputs are reused (kept
-in <root>/.readback/cache/, safe to delete); what is published is the same, byte for byte.
+What an earlier build made from the same inputs (reconciled tuples, pages, search indexes,
+one-pagers, and the checks a tuple's unchanged files passed) is reused (kept in
+<root>/.readback/cache/, safe to delete); what is published is the same, byte for byte.
 
 Options:
   --root DIR   the workspace (default: the current directory)
