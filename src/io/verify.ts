@@ -597,12 +597,8 @@ function verifyOwnContent(
   verdicts?: Verdicts,
 ): VerifyResult & { notASite: boolean; later: () => VerifyResult } {
   const { checked, problems, mismatch, expect } = findings();
-  const keyOf = verdicts && verdictKeys(dir, verdicts);
-  const knownChecks = (tupleId: string) => {
-    const key = keyOf?.(tupleId);
-    return key === undefined ? undefined : verdicts!.known(key);
-  };
-  const published = publishedEntries(dir, (tupleId) => knownChecks(tupleId) !== undefined);
+  const kept = verdicts && verdictKeys(dir, verdicts);
+  const published = publishedEntries(dir, (tupleId) => kept?.known(tupleId) !== undefined);
   problems.push(...published.problems);
   const none = () => ({ checked: [], problems: [] });
   if (problems.some((p) => p.code === 'NOT_A_SITE')) return { checked, problems, notASite: true, later: none };
@@ -610,8 +606,8 @@ function verifyOwnContent(
   const entries = new Map(published.entries.map((published) => [published.tupleId, published]));
   const dictionaryFiles = dictionaryReader(dir);
   for (const tuple of published.entries) {
-    const key = keyOf?.(tuple.tupleId);
-    const known = knownChecks(tuple.tupleId);
+    const key = kept?.key(tuple.tupleId);
+    const known = kept?.known(tuple.tupleId);
     const before = { checked: checked.length, problems: problems.length };
     // a version that is no plain version could name a file outside the site, which the key does not hold
     const plainVersion = SEMVER.test(tuple.entry.dictionary_version ?? '');
@@ -739,12 +735,16 @@ function verifyOwnContent(
 }
 
 /**
- * The key of each tuple's content checks in the site `dir` (see Verdicts): the SHA-256s of every
- * file they read (its report entry, its exports, its annex and readback pages, the site's
- * dictionary files), whether the site is the internal one, and the code that checks. Undefined
- * when a file cannot be hashed (the checks say why).
+ * The key of each tuple's content checks in the site `dir` (see Verdicts), and what an earlier
+ * build found under it. The key is the SHA-256 of every file they read (its report entry, its
+ * exports, its annex and readback pages, the site's dictionary files), whether the site is the
+ * internal one, and the code that checks; undefined when a file cannot be hashed (the checks say
+ * why).
  */
-function verdictKeys(dir: string, verdicts: Verdicts): (tupleId: string) => string | undefined {
+function verdictKeys(
+  dir: string,
+  verdicts: Verdicts,
+): { key: (tupleId: string) => string | undefined; known: (tupleId: string) => number | undefined } {
   const hashOf = (file: string) => (existsSync(join(dir, file)) ? fileSha256(join(dir, file), verdicts.hashes) : '-');
   const listed = (folder: string) =>
     isFolder(join(dir, folder)) ? readdirSync(join(dir, folder)).map((name) => `${folder}/${name}`) : [];
@@ -769,10 +769,16 @@ function verdictKeys(dir: string, verdicts: Verdicts): (tupleId: string) => stri
   };
   // each tuple's key is asked for more than once (its entry read, then its checks)
   const keys = new Map<string, string | undefined>();
-  return (tupleId) => {
+  const key = (tupleId: string) => {
     if (!keys.has(tupleId)) keys.set(tupleId, keyOf(tupleId));
     return keys.get(tupleId);
   };
+  /** how many checks of the tuple an earlier build passed on these very files, if it did */
+  const known = (tupleId: string) => {
+    const found = key(tupleId);
+    return found === undefined ? undefined : verdicts.known(found);
+  };
+  return { key, known };
 }
 
 /** A tuple's one-pager is published beside its pages. */
@@ -1025,12 +1031,8 @@ async function verifyOwnPdfNumbers(dir: string, readText: PdfTextReader, verdict
   const checked: string[] = [];
   const problems: Problem[] = [];
   const labelsOf = new Map<string | null, Map<string, string>>();
-  const keyOf = verdicts && verdictKeys(dir, verdicts);
-  const trusted = (tupleId: string) => {
-    const key = keyOf?.(tupleId);
-    return key !== undefined && verdicts!.known(key) !== undefined;
-  };
-  for (const published of publishedEntries(dir, trusted).entries) {
+  const kept = verdicts && verdictKeys(dir, verdicts);
+  for (const published of publishedEntries(dir, (tupleId) => kept?.known(tupleId) !== undefined).entries) {
     const { tupleId, entry } = published;
     const file = `readback/${tupleId}.pdf`;
     if (!existsSync(join(dir, file))) continue; // verifySite reports it
