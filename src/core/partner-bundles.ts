@@ -102,6 +102,12 @@ export function partnerModelPath(internalModelPath: string, partnerId: string): 
 }
 
 /**
+ * Where a build hands the pages' process the keys of every site's pages (src/core/model-text.ts),
+ * beside the internal site's model.
+ */
+export const pageIndexPath = (internalModelPath: string) => `${internalModelPath}.pages.json`;
+
+/**
  * Which of `folders` (site-relative, such as `partners/acme`) holds `path` (site-relative, `/`
  * separated, with or without a leading `/`), and the path from inside it; undefined for a path
  * in none. One set lookup per folder level, so a site of hundreds of bundles is split in one pass.

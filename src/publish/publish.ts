@@ -37,7 +37,8 @@ import { SETTINGS_FILE } from '../core/settings.ts';
 import { readSettings } from '../io/settings.ts';
 import { reconcileSummary } from '../core/report-format.ts';
 import type { ReconcileReport } from '../core/schemas.ts';
-import { PARTNERS_FOLDER, partnerModelPath, partnerSiteUrlProblems } from '../core/partner-bundles.ts';
+import { PARTNERS_FOLDER, pageIndexPath, partnerModelPath, partnerSiteUrlProblems } from '../core/partner-bundles.ts';
+import { siteModelText, type SitePages } from '../core/model-text.ts';
 import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel } from '../core/site-model.ts';
 import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
@@ -729,23 +730,32 @@ async function buildAndPublish(
   // threads while this thread builds the bundles' models
   const modelFiles = filesWritten();
   stops.push(modelFiles.settled);
-  const writeModel = (path: string, siteModel: unknown) => modelFiles.write(path, `${JSON.stringify(siteModel)}\n`);
-  writeModel(folders.model, model);
+  // with each site's pages' keys, taken from the very texts written (src/core/model-text.ts)
+  const pageIndex: { site: string | null; pages: SitePages }[] = [];
+  const writeModel = (path: string, site: string | null, siteModel: SiteModel) => {
+    const { text, pages } = siteModelText(siteModel);
+    pageIndex.push({ site, pages });
+    modelFiles.write(path, `${text}\n`);
+  };
+  writeModel(folders.model, null, model);
   // docs/reference/site.md: each partner's bundle renders a model of its own tuples alone, on its own base URL
   const sites: PublishedSite[] = [{ folder: '', model }];
   for (const bundle of model.partners) {
     const bundleModel = buildPartnerSiteModel(modelInputs, bundle);
     const path = partnerModelPath(folders.model, bundle.partner_id);
     mkdirSync(dirname(path), { recursive: true });
-    writeModel(path, bundleModel);
-    sites.push({ folder: `${PARTNERS_FOLDER}/${bundle.partner_id}`, model: bundleModel });
+    const folder = `${PARTNERS_FOLDER}/${bundle.partner_id}`;
+    writeModel(path, folder, bundleModel);
+    sites.push({ folder, model: bundleModel });
   }
+  modelFiles.write(pageIndexPath(folders.model), JSON.stringify({ sites: pageIndex }));
   await modelFiles.written();
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
   const staging = folders.site;
-  // meanwhile the folders of the pages the last build wrote are made here (page-folders.ts)
+  // meanwhile the folders of the pages the last build wrote are made here (page-folders.ts; made
+  // any earlier, on libuv's threads, they held up the models' writing more than they saved Astro)
   const pageFolders = makePageFolders(pageCacheFolder(root, dist), staging);
   stops.push(pageFolders.settled); // a build that stops waits for them before removing its staging folder
 

@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { basePathOf, partnerModelPath, PARTNERS_FOLDER } from '../core/partner-bundles.ts';
+import { basePathOf, pageIndexPath, partnerModelPath, PARTNERS_FOLDER } from '../core/partner-bundles.ts';
+import { siteModelText, type SitePages } from '../core/model-text.ts';
 import { parseSiteModel, type SiteModel } from '../core/site-model.ts';
 
 const cached = new Map<string, SiteModel>();
@@ -101,47 +102,54 @@ export function audience(site: string | undefined): Audience {
  * has a key and every page is rendered.
  *
  * What a page may read of its site's model: the model's frame (everything but its per-tuple
- * parts: `tuples`, `leadership` and the report's `tuples`) and what its key names besides. A page
- * that lists every tuple takes the whole model's key (`modelKey`).
+ * parts: `tuples`, `leadership` and the report's `tuples`) and the part its key names besides. A
+ * page that lists every tuple takes the whole model's key. The keys are the hashes of those parts'
+ * JSON texts (src/core/model-text.ts): a build hands them over in a file beside the models
+ * (`pageIndexPath`), so a site whose pages are all kept has its model never read here.
  */
-const digests = new WeakMap<object, string>();
-
-function digest(value: object): string {
-  let hex = digests.get(value);
-  if (!hex) {
-    hex = createHash('sha256').update(JSON.stringify(value)).digest('hex');
-    digests.set(value, hex);
-  }
-  return hex;
+export interface Site {
+  /** the `[...site]` route parameter: undefined for the internal site, `partners/<id>` for a bundle */
+  site: string | undefined;
+  pages: SitePages;
 }
 
-const frames = new WeakMap<SiteModel, string>();
+let index: Site[] | undefined;
 
-function frameDigest(model: SiteModel): string {
-  let hex = frames.get(model);
-  if (!hex) {
-    const { tuples: _tuples, leadership: _leadership, report, ...frame } = model;
-    const { tuples: _reports, ...reportFrame } = report;
-    hex = digest({ frame, reportFrame });
-    frames.set(model, hex);
+/** The internal site and every partner bundle, with their pages' keys. */
+export function sites(): Site[] {
+  if (!index) {
+    if (modelWritten()) {
+      const written = JSON.parse(readFileSync(pageIndexPath(internalModelPath()), 'utf8')) as {
+        sites: { site: string | null; pages: SitePages }[];
+      };
+      index = written.sites.map(({ site, pages }) => ({ site: site ?? undefined, pages }));
+    } else {
+      // no build hands them over (`astro dev`): keyed from the models themselves
+      index = audiences().map(({ site, model }) => ({ site, pages: siteModelText(model).pages }));
+    }
   }
-  return hex;
+  return index;
 }
 
-/** A page's key: its site's frame and `parts`, what the page reads besides (its props); undefined without reuse. */
-export function pageKey(model: SiteModel, ...parts: object[]): string | undefined {
+/** A page's key: its site's frame and `part`, the hash of what the page reads besides; undefined without reuse. */
+export function pageKey(pages: SitePages, part = ''): string | undefined {
   const tool = process.env.READBACK_PAGE_CACHE;
   if (!tool) return undefined;
-  const hash = createHash('sha256').update(`${tool}\0${frameDigest(model)}`);
-  for (const part of parts) hash.update(`\0${digest(part)}`);
-  return hash.digest('hex');
+  return createHash('sha256').update(`${tool}\0${pages.frame}\0${part}`).digest('hex');
 }
 
-/** The key of a page that reads the whole model (a site's index, the leadership list). */
-export function modelKey(model: SiteModel): string | undefined {
-  // no key without reuse: then nothing of the model is hashed
-  if (!process.env.READBACK_PAGE_CACHE) return undefined;
-  return pageKey(model, model.tuples.map(digest), model.leadership.map(digest), model.report.tuples.map(digest));
+const byId = new WeakMap<readonly object[], Map<string, object>>();
+
+/** The item of `list` whose `key` is `id` (a page's own part of its model, by its route parameter). */
+export function itemOf<T extends object, K extends keyof T>(list: readonly T[], key: K, id: string | undefined): T {
+  let items = byId.get(list);
+  if (!items) {
+    items = new Map(list.map((item) => [String(item[key]), item]));
+    byId.set(list, items);
+  }
+  const item = items.get(id ?? '');
+  if (!item) throw new Error(`no ${String(key)} ${id} in the site model`);
+  return item as T;
 }
 
 /**

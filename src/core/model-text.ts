@@ -1,0 +1,72 @@
+/**
+ * A site model as the file the pages read, and the keys of its pages (README, "Rebuilds").
+ *
+ * A page reads its site's frame (everything in the model but its per-tuple parts: `tuples`,
+ * `leadership` and the report's `tuples`) and, when it is a tuple's page, that tuple's part. Its
+ * key is the SHA-256 of those JSON texts; the page of a site that lists every tuple takes the whole
+ * model's. The build takes these hashes from the very texts it writes into the model file, so the
+ * pages' process needs no model to know which of its pages changed: it reads the models only for
+ * the pages it renders (src/site/data.ts).
+ */
+import { createHash } from 'node:crypto';
+import type { SiteModel } from './site-model.ts';
+
+/** What the pages of one site are keyed by, and which pages it has. */
+export interface SitePages {
+  /** the SHA-256 of the model's frame */
+  frame: string;
+  /** the SHA-256 of the frame's and every per-tuple part's hashes: the key of a page that lists every tuple */
+  whole: string;
+  /** each tuple's id and the SHA-256 of its tuple page's JSON (`tuples[]`) */
+  tuples: [string, string][];
+  /** each leadership page's tuple id and the SHA-256 of its JSON (`leadership[]`, internal site only) */
+  leadership: [string, string][];
+  /** the metric ids of the glossary's pages */
+  glossary: string[];
+  /** the glossary diffs' ranges (`from...to`) */
+  diffs: string[];
+}
+
+/** The route parameter of a glossary diff's page. */
+export const diffRange = (diff: { from: string; to: string }) => `${diff.from}...${diff.to}`;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Stand-ins for the per-tuple parts while the frame is written (each must occur once). */
+const HOLES = ['\u0000readback:tuples', '\u0000readback:leadership', '\u0000readback:report-tuples'] as const;
+
+/**
+ * The model's JSON text (`JSON.stringify(model)`, byte for byte) and its pages' keys: each
+ * per-tuple part is written once, and hashed as it is written into the text.
+ */
+export function siteModelText(model: SiteModel): { text: string; pages: SitePages } {
+  const parts = [model.tuples, model.leadership, model.report.tuples].map((list) =>
+    (list as readonly object[]).map((item) => JSON.stringify(item)),
+  );
+  const frameText = JSON.stringify({
+    ...model,
+    tuples: HOLES[0],
+    leadership: HOLES[1],
+    report: { ...model.report, tuples: HOLES[2] },
+  });
+  const pieces = frameText.split(/"\\u0000readback:(?:tuples|leadership|report-tuples)"/);
+  const hashes = parts.map((texts) => texts.map(sha256));
+  const frame = sha256(frameText);
+  const whole = sha256([frame, ...hashes.map((list) => list.join(','))].join('\n'));
+  const pages: SitePages = {
+    frame,
+    whole,
+    tuples: model.tuples.map((tuple, i) => [tuple.tuple_id, hashes[0]![i]!]),
+    leadership: model.leadership.map((page, i) => [page.tuple_id, hashes[1]![i]!]),
+    glossary: model.glossary.map((entry) => entry.metric_id),
+    diffs: model.diffs.map(diffRange),
+  };
+  // a frame whose own text held a stand-in (it never should) is written the plain way
+  if (pieces.length !== 4) return { text: JSON.stringify(model), pages };
+  // the holes come in the model's key order: tuples, report (its tuples), leadership
+  const order = HOLES.map((hole) => frameText.indexOf(JSON.stringify(hole)));
+  const filled = [0, 1, 2].sort((a, b) => order[a]! - order[b]!);
+  let text = pieces[0]!;
+  filled.forEach((part, i) => (text += `[${parts[part]!.join(',')}]${pieces[i + 1]!}`));
+  return { text, pages };
+}

@@ -1,0 +1,77 @@
+/**
+ * The site model's file text and its pages' keys (src/core/model-text.ts): the text is what
+ * `JSON.stringify` writes, byte for byte, and each key moves exactly when what its pages read does.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { siteModelText } from '../src/core/model-text.ts';
+import { partnerModelPath } from '../src/core/partner-bundles.ts';
+import type { SiteModel } from '../src/core/site-model.ts';
+import { useBuiltSite } from './helpers/site.ts';
+
+const site = useBuiltSite();
+const modelPath = () => join(site.root, '.readback/site/model.json');
+/** a fresh copy of the model the build wrote, safe to change */
+const written = (path = modelPath()): SiteModel => JSON.parse(readFileSync(path, 'utf8'));
+
+describe('site model text and page keys', () => {
+  it('writes the text JSON.stringify writes, for the internal model and every bundle', () => {
+    const internal = written();
+    expect(siteModelText(internal).text).toBe(JSON.stringify(internal));
+    // the file the build wrote is that text
+    expect(readFileSync(modelPath(), 'utf8')).toBe(`${siteModelText(internal).text}\n`);
+    expect(internal.partners.length).toBeGreaterThan(1);
+    for (const bundle of internal.partners) {
+      const model = written(partnerModelPath(modelPath(), bundle.partner_id));
+      expect(siteModelText(model).text).toBe(JSON.stringify(model));
+    }
+  });
+
+  it('lists every page the model has', () => {
+    const model = written();
+    const { pages } = siteModelText(model);
+    expect(pages.tuples.map(([id]) => id)).toEqual(model.tuples.map((t) => t.tuple_id));
+    expect(pages.leadership.map(([id]) => id)).toEqual(model.leadership.map((p) => p.tuple_id));
+    expect(pages.glossary).toEqual(model.glossary.map((g) => g.metric_id));
+    expect(pages.diffs).toEqual(model.diffs.map((d) => `${d.from}...${d.to}`));
+    expect(new Set(pages.tuples.map(([, key]) => key)).size).toBe(model.tuples.length);
+  });
+
+  it("moves one tuple's key, and the whole model's, when that tuple's part changes", () => {
+    const before = siteModelText(written()).pages;
+    const model = written();
+    model.tuples[1]!.title += ' (changed)';
+    const after = siteModelText(model).pages;
+    expect(after.frame).toBe(before.frame);
+    expect(after.whole).not.toBe(before.whole);
+    expect(after.tuples.filter(([, key], i) => key !== before.tuples[i]![1]).map(([id]) => id)).toEqual([
+      model.tuples[1]!.tuple_id,
+    ]);
+    expect(after.leadership).toEqual(before.leadership);
+  });
+
+  it.each([
+    ['a leadership page', (m: SiteModel) => (m.leadership[0]!.title += ' (changed)'), 'leadership'],
+    ["a report entry (the index's part)", (m: SiteModel) => (m.report.tuples[0]!.run_id += 'x'), 'report'],
+    ['the glossary (the frame)', (m: SiteModel) => (m.glossary[0]!.label += ' (changed)'), 'frame'],
+    ["the report's own fields (the frame)", (m: SiteModel) => (m.report.dictionary_version += 'x'), 'frame'],
+  ])('keys a change of %s where it belongs', (_name, change, where) => {
+    const before = siteModelText(written()).pages;
+    const model = written();
+    change(model);
+    const after = siteModelText(model).pages;
+    expect(after.whole).not.toBe(before.whole);
+    expect(after.frame === before.frame).toBe(where !== 'frame');
+    expect(after.tuples).toEqual(before.tuples);
+    expect(JSON.stringify(after.leadership) === JSON.stringify(before.leadership)).toBe(where !== 'leadership');
+  });
+
+  it('writes a model whose own text holds the stand-in for a part the plain way, keys and all', () => {
+    const model = written();
+    model.glossary[0]!.definition_html = '\u0000readback:tuples';
+    const { text, pages } = siteModelText(model);
+    expect(text).toBe(JSON.stringify(model));
+    expect(pages.tuples.length).toBe(model.tuples.length);
+  });
+});
