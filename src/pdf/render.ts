@@ -1,9 +1,7 @@
 /** Renders one-pagers to PDF bytes with fonts embedded from npm packages (no network). */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { threadId } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Font, renderToBuffer } from '@react-pdf/renderer';
 import type { TuplePage } from '../core/site-model.ts';
@@ -14,34 +12,15 @@ import { rebaseLinks } from './rebase.ts';
 import { woffToSfnt } from './woff.ts';
 import { packageJsonOf } from '../io/package-json.ts';
 
-let fontFolder: string | null = null;
-
-/** A folder for the decompressed fonts that only this user can write: its own, or a fresh one. */
-function privateFontFolder(): string {
-  const uid = process.getuid?.() ?? 0;
-  const folder = join(tmpdir(), `readback-fonts-${uid}`);
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const stat = lstatSync(folder);
-  // a folder someone else made (or a symlink) in a shared temporary folder is not trusted
-  if (stat.isDirectory() && !stat.isSymbolicLink() && stat.uid === uid && (stat.mode & 0o022) === 0) return folder;
-  return mkdtempSync(join(tmpdir(), 'readback-fonts-'));
-}
-
 /**
- * The @fontsource .woff, decompressed: derived from the .woff every time (it takes a few
- * milliseconds), and the file react-pdf loads is rewritten whenever it is not exactly those bytes.
+ * The @fontsource .woff, decompressed and without its GSUB table (woff.ts), as a data URL: react-pdf
+ * reads such a font from memory, where a font file's path is read with an asynchronous file call,
+ * which waits behind every file a build writes meanwhile on Node's few file threads (a rebuild's
+ * one-pagers were drawn up to a second late for it, after the pages). Derived from the .woff every
+ * time: it takes a few milliseconds.
  */
 function decompressed(woffPath: string): string {
-  fontFolder ??= privateFontFolder();
-  const bytes = woffToSfnt(readFileSync(woffPath), true);
-  const path = join(fontFolder, `${basename(woffPath, '.woff')}-nogsub.ttf`);
-  const existing = existsSync(path) ? readFileSync(path) : null;
-  if (!existing || !existing.equals(bytes)) {
-    const temporary = `${path}.${process.pid}.${threadId}.tmp`;
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, path);
-  }
-  return path;
+  return `data:font/ttf;base64,${woffToSfnt(readFileSync(woffPath), true).toString('base64')}`;
 }
 
 /**
