@@ -1,6 +1,16 @@
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PAGE_READS_FILE, type PageRead } from '../src/publish/page-reads.ts';
 import { SEARCH_CACHE_FOLDER } from '../src/publish/search-cache.ts';
 import { buildSite } from './helpers/site.ts';
 import { copyWorkspace, editCell, editExport, fileSums } from './helpers/workspace.ts';
@@ -186,6 +196,46 @@ describe("a tuple's checks reused by content", () => {
     const wrong = again.result.problems.filter((p) => p.code === 'VERIFY_MISMATCH');
     expect(wrong.map((p) => p.file)).toContain('index.html');
     expect(wrong.some((p) => p.actual === String(Number(count[2]) + 1) && p.expected === count[2])).toBe(true);
+  }, 300_000);
+});
+
+describe('pages read by the verify workers, kept by their file', () => {
+  it('takes a page that is still the file the last build read as it read it, and reads one written since', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    const readsFile = join(root, PAGE_READS_FILE);
+    const kept = JSON.parse(readFileSync(readsFile, 'utf8')) as { tool: string; pages: [string, PageRead][] };
+    // every page published was read
+    const html = [...fileSums(first.dist).keys()].filter((file) => file.endsWith('.html'));
+    expect(kept.pages.map(([file]) => file).sort()).toEqual(html.sort());
+    // what was read of a page the next build reuses (the glossary), altered: a link to no page
+    const glossary = kept.pages.find(([file]) => file === 'glossary/index.html')![1];
+    glossary.hrefs.push('/no-such-page/');
+    writeFileSync(readsFile, JSON.stringify(kept));
+    // the page is the same file, so the link check goes by what was read of it
+    const again = await buildSite(root);
+    expect(again.status).toBe(1);
+    const broken = again.result.problems.filter((p) => p.code === 'BROKEN_LINK');
+    expect(broken.map((p) => [p.file, p.actual])).toEqual([['/glossary/', '/no-such-page/']]);
+    expect(again.result.published).toBeNull();
+    // written since (its published copy is the kept file, linked): read again, and the site publishes
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(first.dist, 'glossary', 'index.html'), later, later);
+    const third = await buildSite(root);
+    expect(third.status, third.stderr).toBe(0);
+    expect(third.result.rebuild?.pages?.reused).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('reads every page when the kept readings are not what a build wrote', async () => {
+    const root = copyWorkspace();
+    expect((await buildSite(root)).status).toBe(0);
+    writeFileSync(join(root, PAGE_READS_FILE), '{"tool": 1, "pages": [["index.html", {"stamp": 2}]]}');
+    const again = await buildSite(root);
+    expect(again.status, again.stderr).toBe(0);
+    const kept = JSON.parse(readFileSync(join(root, PAGE_READS_FILE), 'utf8')) as { pages: [string, PageRead][] };
+    expect(kept.pages.length).toBeGreaterThan(10);
+    expect(kept.pages.every(([, read]) => /^[0-9a-f]{64}$/.test(read.hash))).toBe(true);
   }, 300_000);
 });
 

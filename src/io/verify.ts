@@ -3,7 +3,7 @@
  * dictionary_sha256, download hash and artifact id, as an auditor would.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type BigIntStats, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
 import { leadershipTilesCsv, TILE_EXPORT_KEY_COLUMNS, TILE_EXPORT_SUFFIX, tileSeries } from '../core/leadership.ts';
@@ -112,10 +112,9 @@ export function siteSums(dir: string, hashes?: FileHashes): string {
   return files.map((file) => `${fileSha256(join(dir, file), hashes)}  ${file}\n`).join('');
 }
 
-const stampOf = (path: string) => {
-  const stat = statSync(path, { bigint: true });
-  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-};
+/** A file's stamp within a build: it changes when the file is written, moved or linked. */
+export const statStamp = (stat: BigIntStats) => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+const stampOf = (path: string) => statStamp(statSync(path, { bigint: true }));
 
 /** A file's SHA-256: read now, or as remembered in `hashes` when the file has not changed since. */
 function fileSha256(path: string, hashes?: FileHashes): string {

@@ -68,6 +68,7 @@ import { makePageFolders } from './page-folders.ts';
 import { removeInBackground } from './remove-later.ts';
 import { SEARCH_CACHE_FOLDER, SearchIndexCache } from './search-cache.ts';
 import { keepVerdicts, VERDICT_CACHE_FILE, type VerdictsUsed } from './verdict-cache.ts';
+import { keepPageReads, PAGE_READS_FILE, type PageRead } from './page-reads.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchWorkerData, SearchWorkerReply } from './search-worker.ts';
 import type {
@@ -253,23 +254,28 @@ interface Verifying {
   downloadsIn: () => void;
   searchIndexesIn: () => void;
   onePagersIn: (texts: Map<string, string>) => void;
-  complete: () => Promise<{ result: VerifyResult; onePagers: VerifyResult; verdicts: VerdictsUsed[] }>;
+  complete: () => Promise<{
+    result: VerifyResult;
+    onePagers: VerifyResult;
+    verdicts: VerdictsUsed[];
+    pagesRead: [string, PageRead][];
+  }>;
   stop: () => Promise<void>;
 }
 
-/** One worker's answer: what verify found, and the verdicts it used and made for the next build. */
+/** One worker's answer: what verify found, and the verdicts it used and made and the pages it read, for the next build. */
 type Verified = Exclude<VerifyReply, { error: string }>;
 
 /** One verify worker (verify-worker.ts), given its shard with `pagesIn`. */
 function verifyWorker(
   staging: string,
-  verdicts: VerifyWorkerData['verdicts'],
+  kept: Pick<VerifyWorkerData, 'verdicts' | 'pageReads'>,
 ): Omit<Verifying, 'pagesIn' | 'complete'> & {
   pagesIn: (shard: VerifyShard) => void;
   complete: () => Promise<Verified>;
 } {
   const worker = new Worker(siblingModule('verify-worker', import.meta.url), {
-    workerData: { dir: staging, verdicts } satisfies VerifyWorkerData,
+    workerData: { dir: staging, ...kept } satisfies VerifyWorkerData,
   });
   let pagesRead: (pages: ReadonlyMap<string, IndexedFile>) => void;
   let replied: (result: Verified) => void;
@@ -322,8 +328,8 @@ const searchFolderOf = (folder: string) => (folder ? `${folder}/pagefind` : 'pag
  * site's SHA256SUMS and checks every file. What they find is told in the order one check of the
  * whole folder tells it: the internal site's, then each bundle's.
  */
-function startVerifying(staging: string, verdicts: VerifyWorkerData['verdicts']): Verifying {
-  const shards = [verifyWorker(staging, verdicts)];
+function startVerifying(staging: string, kept: Pick<VerifyWorkerData, 'verdicts' | 'pageReads'>): Verifying {
+  const shards = [verifyWorker(staging, kept)];
   const all = <T>(ask: (shard: (typeof shards)[number]) => Promise<T>) => Promise.all(shards.map(ask));
   let pagesRead: (pages: Promise<ReadonlyMap<string, IndexedFile>>) => void;
   const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
@@ -332,7 +338,7 @@ function startVerifying(staging: string, verdicts: VerifyWorkerData['verdicts'])
     pagesIn: (sites, split) => {
       const bundles = sites.map((site) => site.folder).filter(Boolean);
       if (split && bundles.length > 0) {
-        shards.push(verifyWorker(staging, verdicts));
+        shards.push(verifyWorker(staging, kept));
         shards[0]!.pagesIn({ folders: [''], unread: [searchFolderOf('')], others: bundles });
         shards[1]!.pagesIn({ folders: bundles, unread: bundles.map(searchFolderOf), others: [] });
       } else {
@@ -351,6 +357,7 @@ function startVerifying(staging: string, verdicts: VerifyWorkerData['verdicts'])
         result: merged(replies.map((reply) => reply.result)),
         onePagers: merged(replies.map((reply) => reply.onePagers)),
         verdicts: replies.map((reply) => reply.verdicts),
+        pagesRead: replies.flatMap((reply) => reply.pagesRead),
       };
     },
     stop: async () => {
@@ -604,6 +611,8 @@ async function buildAndPublish(
     file: join(root, VERDICT_CACHE_FILE),
     tool: identityWith(tool, PACKAGE_ROOT, ['canonicalize', 'zod', 'yaml']),
   };
+  // and what they read of each page, by the page's file (page-reads.ts)
+  const kept = { verdicts: verdictCache, pageReads: { file: join(root, PAGE_READS_FILE), tool } };
   const pages = startPages({
     root: PACKAGE_ROOT,
     outDir: folders.site,
@@ -867,7 +876,7 @@ async function buildAndPublish(
   // then the verify worker starts loading now, while the pages render, to be ready when they are
   // built; a build that draws its one-pagers meanwhile starts it once the pages are built, so that
   // it does not hold its memory the whole time (with --tuple it starts once the kept tuples are put back)
-  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging, verdictCache) : null;
+  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging, kept) : null;
   if (verifyEarly) stops.push(verifyEarly.stop);
   const pdfFiles = filesWritten();
   const pdfs = underWay(
@@ -899,7 +908,7 @@ async function buildAndPublish(
   await pageFolders.tidy();
   phase('astro pages (PDFs rendering beside them)');
   if (!refreshed && !verifyEarly) {
-    verifyEarly = startVerifying(staging, verdictCache);
+    verifyEarly = startVerifying(staging, kept);
     stops.push(verifyEarly.stop);
   }
 
@@ -986,7 +995,7 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const verifying = verifyEarly ?? startVerifying(staging, verdictCache);
+  const verifying = verifyEarly ?? startVerifying(staging, kept);
   if (!verifyEarly) {
     stops.push(verifying.stop);
     verifying.pagesIn(sites, fewToDraw);
@@ -1027,7 +1036,7 @@ async function buildAndPublish(
 
   // 9. a sum for every file, each bundle with its own list, and every file checked against it;
   //    what verify found above is reported here, after the links, as a whole
-  const { result: verified, onePagers: pdfNumbers, verdicts } = await verifying.complete();
+  const { result: verified, onePagers: pdfNumbers, verdicts, pagesRead: pageReads } = await verifying.complete();
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
@@ -1055,6 +1064,7 @@ async function buildAndPublish(
   dictionaryCache.prune();
   keepRendered(markdownCache, markdownTool);
   keepVerdicts(verdictCache.file, verdicts);
+  keepPageReads(kept.pageReads.file, kept.pageReads.tool, pageReads);
   result.rebuild = {
     ...result.rebuild!,
     verified: {

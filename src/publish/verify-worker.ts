@@ -11,22 +11,24 @@
  * changed since), checks every file against it and that every one-pager exists, and answers with
  * what verify found, as `readback verify` would.
  */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { indexPage, type IndexedFile } from '../io/links.ts';
+import { indexPage, urlPathOf, type IndexedFile } from '../io/links.ts';
 import {
   type FileHashes,
   filesBelow,
   readAndHash,
   SITE_SUMS,
   siteSums,
+  statStamp,
   verifyPdfNumbers,
   type Verdicts,
   verifySiteThenSums,
   type VerifyResult,
 } from '../io/verify.ts';
 import { textReader } from '../pdf/readings.ts';
+import { lastingStamp, type PageRead, readPageReads } from './page-reads.ts';
 import { readVerdicts, type VerdictsUsed } from './verdict-cache.ts';
 
 /** What the worker is given: the staging folder, and where earlier builds' verdicts are kept. */
@@ -34,6 +36,8 @@ export interface VerifyWorkerData {
   dir: string;
   /** the verdict cache (src/publish/verdict-cache.ts) and the identity of the code that checks */
   verdicts?: { file: string; tool: string };
+  /** what the last build read of its pages (src/publish/page-reads.ts), and the identity of the code that reads them */
+  pageReads?: { file: string; tool: string };
 }
 
 /**
@@ -76,9 +80,15 @@ export interface PagesRead {
 }
 
 /** What verify found: the site's hashes, values and sums, and the one-pagers' numbers. */
-export type VerifyReply = { result: VerifyResult; onePagers: VerifyResult; verdicts: VerdictsUsed } | { error: string };
+export type VerifyReply =
+  | { result: VerifyResult; onePagers: VerifyResult; verdicts: VerdictsUsed; pagesRead: [string, PageRead][] }
+  | { error: string };
 
-const { dir, verdicts: verdictCache } = workerData as VerifyWorkerData;
+const { dir, verdicts: verdictCache, pageReads } = workerData as VerifyWorkerData;
+// read while the pages render: a page that is still the file the last build read is not read again
+const earlierReads = pageReads ? readPageReads(pageReads.file, pageReads.tool) : new Map<string, PageRead>();
+/** the pages read here (or known from the last build), for the next build */
+const pagesRead: [string, PageRead][] = [];
 /** A site's one-pager (`readback/<tuple_id>.pdf`, the internal site's or a bundle's). */
 const ONE_PAGER = /(^|\/)readback\/[^/]+\.pdf$/;
 const fail = (error: unknown) =>
@@ -111,13 +121,32 @@ function ownFiles(): string[] {
     return filesBelow(join(dir, folder), within).map((file) => prefix + file);
   });
 }
-/** Every file not read yet, the unread folders aside, read and hashed; the pages indexed too. */
+/**
+ * Every file not read yet, the unread folders aside, read and hashed; the pages indexed too, but
+ * for those still the very files the last build read (page-reads.ts), taken as it read them.
+ */
 function readRest(filter: (file: string) => boolean, pages?: Map<string, IndexedFile>): void {
   for (const file of ownFiles()) {
     const path = join(dir, file);
     if (hashes.has(path) || !filter(file)) continue;
-    const bytes = readAndHash(path, hashes);
-    if (pages && file.endsWith('.html')) pages.set(path, indexPage(dir, path, bytes.toString('utf8')));
+    if (!pages || !file.endsWith('.html')) {
+      readAndHash(path, hashes);
+      continue;
+    }
+    // stamped before it is read: a page written meanwhile has another stamp next time, and is read again
+    const stat = statSync(path, { bigint: true });
+    const stamp = lastingStamp(stat);
+    let read = earlierReads.get(file);
+    if (read?.stamp === stamp) {
+      hashes.set(path, { stamp: statStamp(stat), hash: read.hash });
+      const from = urlPathOf(dir, path);
+      pages.set(path, { path: from, ids: new Set(read.ids), links: read.hrefs.map((href) => ({ from, href })) });
+    } else {
+      const indexed = indexPage(dir, path, readAndHash(path, hashes).toString('utf8'));
+      pages.set(path, indexed);
+      read = { stamp, hash: hashes.get(path)!.hash, ids: [...indexed.ids], hrefs: indexed.links.map((l) => l.href) };
+    }
+    pagesRead.push([file, read]);
   }
 }
 let thenSums: (() => VerifyResult) | null = null;
@@ -148,7 +177,12 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
       // a bundle's files are listed in its own SHA256SUMS and not in the site's around it
       for (const folder of folders) writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
       const result = thenSums();
-      parentPort!.postMessage({ result, onePagers: await onePagers, verdicts: verdictsUsed } satisfies VerifyReply);
+      parentPort!.postMessage({
+        result,
+        onePagers: await onePagers,
+        verdicts: verdictsUsed,
+        pagesRead,
+      } satisfies VerifyReply);
     }
   } catch (error) {
     fail(error);

@@ -1,0 +1,65 @@
+/**
+ * What the verify workers read of each page (README, "Rebuilds"): its SHA-256 and, for the link
+ * check, its anchors and links, kept for the next build by the page's file as the file system
+ * tells it (device, inode, size and modification time, to the nanosecond).
+ *
+ * A page a rebuild reuses is the very file an earlier build read: Astro links its kept copy into
+ * the staging folder (src/publish/astro-page-links.ts), so it has the same inode, size and
+ * modification time, and reading it again gives what it gave then. A page rendered again is a new
+ * file; a page changed in place has a new modification time. Either is read in full. The change
+ * time is left out of the stamp: linking a file into a new folder changes it.
+ */
+import type { BigIntStats } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { keepFile, usedFile } from '../io/kept-files.ts';
+
+/** In the workspace, beside the other caches (never published): the last published build's pages. */
+export const PAGE_READS_FILE = '.readback/cache/pages-read.json';
+
+/** One page as a verify worker read it. */
+export interface PageRead {
+  /** the file's stamp when it was read (`lastingStamp`) */
+  stamp: string;
+  /** its SHA-256 */
+  hash: string;
+  /** the anchor ids in it and the links it holds, as `indexPage` (src/io/links.ts) found them */
+  ids: string[];
+  hrefs: string[];
+}
+
+/** Pages read, by their path in the staging folder (`/` separated: `partners/<id>/annex/<tuple_id>/index.html`). */
+export type PageReads = Map<string, PageRead>;
+
+/** A file's stamp across builds: what stays the same while no one writes into it. */
+export const lastingStamp = (stat: BigIntStats) => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+
+const isRead = (value: unknown): value is [string, PageRead] => {
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string') return false;
+  const read = value[1] as Partial<PageRead> | null;
+  const strings = (list: unknown) => Array.isArray(list) && list.every((item) => typeof item === 'string');
+  return (
+    typeof read === 'object' &&
+    read !== null &&
+    typeof read.stamp === 'string' &&
+    typeof read.hash === 'string' &&
+    /^[0-9a-f]{64}$/.test(read.hash) &&
+    strings(read.ids) &&
+    strings(read.hrefs)
+  );
+};
+
+/** The pages an earlier build of the same code read (none when the file is missing, unreadable or another code's). */
+export function readPageReads(file: string, tool: string): PageReads {
+  try {
+    const kept = JSON.parse(usedFile(file) ?? '{}') as { tool?: unknown; pages?: unknown };
+    if (kept.tool !== tool || !Array.isArray(kept.pages)) return new Map();
+    return new Map(kept.pages.filter(isRead));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Keeps the pages this build read, in place of the last build's. Best effort: a page not kept is read again. */
+export function keepPageReads(file: string, tool: string, reads: Iterable<[string, PageRead]>): void {
+  keepFile(dirname(file), basename(file), JSON.stringify({ tool, pages: [...reads] }));
+}
