@@ -172,8 +172,13 @@ describe("a tuple's checks reused by content", () => {
     const html = readFileSync(page, 'utf8');
     const value = /(<[a-z]+ [^>]*data-field="partner"[^>]*>)([^<]+)</.exec(html)!;
     writeFileSync(page, html.replace(value[0], `${value[1]}9${value[2]}<`));
+    rmSync(join(root, '.readback', 'reconcile'), { recursive: true, force: true });
     const again = await buildSite(root);
     expect(again.status).toBe(1);
+    // its reconcile was green: the report artifact is written though the build is refused later
+    expect(again.result.report?.status).toBe('green');
+    expect(again.result.artifacts?.report).toBeTruthy();
+    expect(JSON.parse(readFileSync(join(root, again.result.artifacts!.report), 'utf8')).status).toBe('green');
     const wrong = again.result.problems.filter((p) => p.code === 'VERIFY_MISMATCH');
     expect(wrong.map((p) => p.file)).toContain(`annex/${ACME}/index.html`);
     // nothing was published, and the verdicts of the other tuples were not what let it through

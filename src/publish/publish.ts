@@ -679,26 +679,37 @@ async function buildAndPublish(
     onProgress: (done, total, item) => options.onProgress?.('reconciling', done, total, item),
   });
   result.report = fresh;
-  // kept whether or not this build publishes: the green tuples of a refused build are as reconciled
-  reconcileCache.save();
   const { asked, reused } = reconcileCache.counts;
   result.rebuild = { ...result.rebuild!, tuples: { reconciled: asked - reused, reused } };
   // the report's JSON, written as the reconcile artifact and, unless --tuple merges it with the
   // published one, published as it is
-  const freshJson = reportJson(fresh);
-  result.artifacts = writeReconcileArtifacts(
-    root,
-    fresh,
-    (tuple) => (options.replayFor ?? ((id) => replayCommand(root, id)))(tuple.tuple_id),
-    freshJson,
-  );
+  let freshJson: string | undefined;
+  const reportText = () => (freshJson ??= reportJson(fresh));
+  // the reconcile artifacts, and the tuples reconciled green kept for the next build: whether or
+  // not this build publishes (the green tuples of a refused build are as reconciled). A green
+  // reconcile's are written once the site models are handed to the pages (the pages' process
+  // waits for those, not for these), or, by a build that ends before, as it ends
+  let reconciledKept: WrittenArtifacts | undefined;
+  const keepReconciled = (): WrittenArtifacts => {
+    if (reconciledKept) return reconciledKept;
+    reconcileCache.save();
+    reconciledKept = writeReconcileArtifacts(
+      root,
+      fresh,
+      (tuple) => (options.replayFor ?? ((id) => replayCommand(root, id)))(tuple.tuple_id),
+      reportText(),
+    );
+    return (result.artifacts = reconciledKept);
+  };
+  stops.push(async () => void keepReconciled());
   log(reconcileSummary(fresh));
   const report = refreshed && published?.report ? mergeRefreshed(published.report, fresh, refreshed) : fresh;
   if (fresh.status !== 'green') {
-    log(`report: ${join(root, result.artifacts.report)}`);
-    for (const failure of result.artifacts.failures) log(`failure artifact: ${join(root, failure)}`);
-    for (const ticket of result.artifacts.tickets) {
-      const nobody = result.artifacts.unaddressed.get(ticket);
+    const artifacts = keepReconciled();
+    log(`report: ${join(root, artifacts.report)}`);
+    for (const failure of artifacts.failures) log(`failure artifact: ${join(root, failure)}`);
+    for (const ticket of artifacts.tickets) {
+      const nobody = artifacts.unaddressed.get(ticket);
       log(`owner ticket: ${join(root, ticket)}${nobody ? ` (addressed to nobody: ${nobody})` : ''}`);
     }
     return refuse([...fresh.problems, ...fresh.tuples.flatMap((t) => t.problems)]);
@@ -762,6 +773,7 @@ async function buildAndPublish(
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
+  keepReconciled();
   const staging = folders.site;
   // meanwhile the folders of the pages the last build wrote are made here (page-folders.ts; made
   // any earlier, on libuv's threads, they held up the models' writing more than they saved Astro)
@@ -818,7 +830,7 @@ async function buildAndPublish(
           Promise.all([...schemas].map(([name, text]) => writeFile(join(dir, 'schemas', name), text))),
         );
         return [
-          ...(site.folder === '' && !refreshed ? [writeFile(join(dir, PUBLISHED_REPORT), freshJson)] : []),
+          ...(site.folder === '' && !refreshed ? [writeFile(join(dir, PUBLISHED_REPORT), reportText())] : []),
           // a bundle's folder is made here when its pages have not made it yet
           ...(logo
             ? [mkdir(dir, { recursive: true }).then(() => copyFile(join(root, logo.source), join(dir, logo.href)))]
