@@ -107,8 +107,9 @@ staging folder, checks every link, anchor and hash, and only then replaces the p
 Any problem stops the build and leaves the published folder as it was. One build at a time per
 published folder: while one runs (it holds <out>.lock), another is refused with BUILD_IN_PROGRESS.
 What an earlier build made from the same inputs (reconciled tuples, pages, search indexes,
-one-pagers, and the checks a tuple's unchanged files passed) is reused (kept in
-<root>/.readback/cache/, safe to delete); what is published is the same, byte for byte.
+one-pagers, the checks a tuple's unchanged files passed, and what was read of a page that is
+still the same file) is reused (kept in <root>/.readback/cache/, safe to delete); what is
+published is the same, byte for byte.
 
 Options:
   --root DIR   the workspace (default: the current directory)
