@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { siteModelText } from '../src/core/model-text.ts';
+import { batched, siteModelText } from '../src/core/model-text.ts';
+
+const textOf = (model: SiteModel) => siteModelText(model).chunks.join('');
 import { partnerModelPath } from '../src/core/partner-bundles.ts';
 import type { SiteModel } from '../src/core/site-model.ts';
 import { useBuiltSite } from './helpers/site.ts';
@@ -18,13 +20,18 @@ const written = (path = modelPath()): SiteModel => JSON.parse(readFileSync(path,
 describe('site model text and page keys', () => {
   it('writes the text JSON.stringify writes, for the internal model and every bundle', () => {
     const internal = written();
-    expect(siteModelText(internal).text).toBe(JSON.stringify(internal));
-    // the file the build wrote is that text
-    expect(readFileSync(modelPath(), 'utf8')).toBe(`${siteModelText(internal).text}\n`);
+    expect(textOf(internal)).toBe(JSON.stringify(internal));
+    // the file the build wrote is that text, written in batches
+    expect(readFileSync(modelPath(), 'utf8')).toBe(`${textOf(internal)}\n`);
+    const chunks = siteModelText(internal).chunks;
+    const batches = [...batched([...chunks], 4096)];
+    expect(batches.length).toBeGreaterThan(2);
+    expect(batches.join('')).toBe(chunks.join(''));
+    expect(batches.slice(0, -1).every((batch) => batch.length >= 4096)).toBe(true);
     expect(internal.partners.length).toBeGreaterThan(1);
     for (const bundle of internal.partners) {
       const model = written(partnerModelPath(modelPath(), bundle.partner_id));
-      expect(siteModelText(model).text).toBe(JSON.stringify(model));
+      expect(textOf(model)).toBe(JSON.stringify(model));
     }
   });
 
@@ -70,8 +77,8 @@ describe('site model text and page keys', () => {
   it('writes a model whose own text holds the stand-in for a part the plain way, keys and all', () => {
     const model = written();
     model.glossary[0]!.definition_html = '\u0000readback:tuples';
-    const { text, pages } = siteModelText(model);
-    expect(text).toBe(JSON.stringify(model));
+    const { chunks, pages } = siteModelText(model);
+    expect(chunks.join('')).toBe(JSON.stringify(model));
     expect(pages.tuples.length).toBe(model.tuples.length);
   });
 });

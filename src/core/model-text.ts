@@ -36,10 +36,13 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const HOLES = ['\u0000readback:tuples', '\u0000readback:leadership', '\u0000readback:report-tuples'] as const;
 
 /**
- * The model's JSON text (`JSON.stringify(model)`, byte for byte) and its pages' keys: each
- * per-tuple part is written once, and hashed as it is written into the text.
+ * The model's JSON text (`JSON.stringify(model)`, byte for byte, when its `chunks` are put
+ * together) and its pages' keys: each per-tuple part is written once, and hashed as it is
+ * written. The text is left in chunks, the frame's and each part's, for a writer to write one
+ * after the other: a program's model runs to hundreds of megabytes, and a copy of it whole, beside
+ * its parts, pressed the build's memory into collecting garbage again and again.
  */
-export function siteModelText(model: SiteModel): { text: string; pages: SitePages } {
+export function siteModelText(model: SiteModel): { chunks: string[]; pages: SitePages } {
   const parts = [model.tuples, model.leadership, model.report.tuples].map((list) =>
     (list as readonly object[]).map((item) => JSON.stringify(item)),
   );
@@ -62,11 +65,32 @@ export function siteModelText(model: SiteModel): { text: string; pages: SitePage
     diffs: model.diffs.map(diffRange),
   };
   // a frame whose own text held a stand-in (it never should) is written the plain way
-  if (pieces.length !== 4) return { text: JSON.stringify(model), pages };
+  if (pieces.length !== 4) return { chunks: [JSON.stringify(model)], pages };
   // the holes come in the model's key order: tuples, report (its tuples), leadership
   const order = HOLES.map((hole) => frameText.indexOf(JSON.stringify(hole)));
   const filled = [0, 1, 2].sort((a, b) => order[a]! - order[b]!);
-  let text = pieces[0]!;
-  filled.forEach((part, i) => (text += `[${parts[part]!.join(',')}]${pieces[i + 1]!}`));
-  return { text, pages };
+  const chunks = [pieces[0]!];
+  filled.forEach((part, i) => {
+    chunks.push('[');
+    parts[part]!.forEach((text, j) => (j === 0 ? chunks.push(text) : chunks.push(',', text)));
+    chunks.push(']', pieces[i + 1]!);
+  });
+  return { chunks, pages };
+}
+
+/**
+ * The chunks put together in strings of about `size` characters, each chunk let go of as it is
+ * taken (for a writer that writes one string after the other, such as `fs.promises.writeFile`).
+ */
+export function* batched(chunks: string[], size = 1 << 20): Generator<string> {
+  let batch = '';
+  for (let i = 0; i < chunks.length; i++) {
+    batch += chunks[i]!;
+    chunks[i] = '';
+    if (batch.length >= size) {
+      yield batch;
+      batch = '';
+    }
+  }
+  if (batch) yield batch;
 }

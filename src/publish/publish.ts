@@ -38,7 +38,7 @@ import { readSettings } from '../io/settings.ts';
 import { reconcileSummary } from '../core/report-format.ts';
 import type { ReconcileReport } from '../core/schemas.ts';
 import { PARTNERS_FOLDER, pageIndexPath, partnerModelPath, partnerSiteUrlProblems } from '../core/partner-bundles.ts';
-import { siteModelText, type SitePages } from '../core/model-text.ts';
+import { batched, siteModelText, type SitePages } from '../core/model-text.ts';
 import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel } from '../core/site-model.ts';
 import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
@@ -393,7 +393,7 @@ function moveInto(staging: string, dist: string): void {
 function filesWritten() {
   const writes: Promise<void>[] = [];
   return {
-    write: (path: string, data: string | Uint8Array) => {
+    write: (path: string, data: string | Uint8Array | Iterable<string>) => {
       const written = writeFile(path, data);
       written.catch(noop); // awaited by `written` or `settled`
       writes.push(written);
@@ -753,9 +753,10 @@ async function buildAndPublish(
   // with each site's pages' keys, taken from the very texts written (src/core/model-text.ts)
   const pageIndex: { site: string | null; pages: SitePages }[] = [];
   const writeModel = (path: string, site: string | null, siteModel: SiteModel) => {
-    const { text, pages } = siteModelText(siteModel);
+    const { chunks, pages } = siteModelText(siteModel);
     pageIndex.push({ site, pages });
-    modelFiles.write(path, `${text}\n`);
+    chunks.push('\n');
+    modelFiles.write(path, batched(chunks));
   };
   writeModel(folders.model, null, model);
   // docs/reference/site.md: each partner's bundle renders a model of its own tuples alone, on its own base URL
