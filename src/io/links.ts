@@ -43,15 +43,16 @@ export interface IndexedFile {
   links: SiteIndex['links'];
 }
 
+/** The file at url path `path`, with the anchor ids in it and the links it holds, in order. */
+export function indexedFile(path: string, ids: Iterable<string>, hrefs: readonly string[]): IndexedFile {
+  return { path, ids: new Set(ids), links: hrefs.map((href) => ({ from: path, href })) };
+}
+
 /** An HTML page of the site in `dist`, at `file`, indexed from its text. */
 export function indexPage(dist: string, file: string, html: string): IndexedFile {
-  const path = urlPathOf(dist, file);
-  const ids = new Set<string>();
-  const links: SiteIndex['links'] = [];
-  for (const match of html.matchAll(/\sid="([^"]*)"/g)) ids.add(decodeEntities(match[1]!));
-  for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g))
-    links.push({ from: path, href: decodeEntities(match[1]!) });
-  return { path, ids, links };
+  const ids = [...html.matchAll(/\sid="([^"]*)"/g)].map((match) => decodeEntities(match[1]!));
+  const hrefs = [...html.matchAll(/\s(?:href|src)="([^"]*)"/g)].map((match) => decodeEntities(match[1]!));
+  return indexedFile(urlPathOf(dist, file), ids, hrefs);
 }
 
 /** One file of a site: its url path, the anchor ids in it and the links it holds. */

@@ -112,8 +112,13 @@ export function siteSums(dir: string, hashes?: FileHashes): string {
   return files.map((file) => `${fileSha256(join(dir, file), hashes)}  ${file}\n`).join('');
 }
 
-/** A file's stamp within a build: it changes when the file is written, moved or linked. */
-export const statStamp = (stat: BigIntStats) => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+/**
+ * A file's stamp across builds: the same while no one writes into the file. Linking the file into
+ * another folder leaves it as it is (src/publish/page-reads.ts keeps pages by it).
+ */
+export const lastingStamp = (stat: BigIntStats) => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+/** A file's stamp within a build: the lasting one and the change time, which moves when the file is written, moved or linked. */
+export const statStamp = (stat: BigIntStats) => `${lastingStamp(stat)}:${stat.ctimeNs}`;
 const stampOf = (path: string) => statStamp(statSync(path, { bigint: true }));
 
 /** A file's SHA-256: read now, or as remembered in `hashes` when the file has not changed since. */

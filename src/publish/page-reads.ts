@@ -9,7 +9,6 @@
  * file; a page changed in place has a new modification time. Either is read in full. The change
  * time is left out of the stamp: linking a file into a new folder changes it.
  */
-import type { BigIntStats } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { keepFile, usedFile } from '../io/kept-files.ts';
 
@@ -18,7 +17,7 @@ export const PAGE_READS_FILE = '.readback/cache/pages-read.json';
 
 /** One page as a verify worker read it. */
 export interface PageRead {
-  /** the file's stamp when it was read (`lastingStamp`) */
+  /** the file's stamp when it was read (`lastingStamp`, src/io/verify.ts) */
   stamp: string;
   /** its SHA-256 */
   hash: string;
@@ -29,9 +28,6 @@ export interface PageRead {
 
 /** Pages read, by their path in the staging folder (`/` separated: `partners/<id>/annex/<tuple_id>/index.html`). */
 export type PageReads = Map<string, PageRead>;
-
-/** A file's stamp across builds: what stays the same while no one writes into it. */
-export const lastingStamp = (stat: BigIntStats) => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`;
 
 const isRead = (value: unknown): value is [string, PageRead] => {
   if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string') return false;

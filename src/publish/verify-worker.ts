@@ -14,10 +14,11 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { indexPage, urlPathOf, type IndexedFile } from '../io/links.ts';
+import { indexedFile, indexPage, urlPathOf, type IndexedFile } from '../io/links.ts';
 import {
   type FileHashes,
   filesBelow,
+  lastingStamp,
   readAndHash,
   SITE_SUMS,
   siteSums,
@@ -28,7 +29,7 @@ import {
   type VerifyResult,
 } from '../io/verify.ts';
 import { textReader } from '../pdf/readings.ts';
-import { lastingStamp, type PageRead, readPageReads } from './page-reads.ts';
+import { type PageRead, readPageReads } from './page-reads.ts';
 import { readVerdicts, type VerdictsUsed } from './verdict-cache.ts';
 
 /** What the worker is given: the staging folder, and where earlier builds' verdicts are kept. */
@@ -139,8 +140,7 @@ function readRest(filter: (file: string) => boolean, pages?: Map<string, Indexed
     let read = earlierReads.get(file);
     if (read?.stamp === stamp) {
       hashes.set(path, { stamp: statStamp(stat), hash: read.hash });
-      const from = urlPathOf(dir, path);
-      pages.set(path, { path: from, ids: new Set(read.ids), links: read.hrefs.map((href) => ({ from, href })) });
+      pages.set(path, indexedFile(urlPathOf(dir, path), read.ids, read.hrefs));
     } else {
       const indexed = indexPage(dir, path, readAndHash(path, hashes).toString('utf8'));
       pages.set(path, indexed);
