@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KEPT_BUNDLES_FOLDER } from '../src/publish/kept-bundles.ts';
 import { ONE_PAGER_CACHE_FOLDER } from '../src/publish/one-pager-cache.ts';
 import { buildSite } from './helpers/site.ts';
 import { copyWorkspace, editCell, editExport, fileSums } from './helpers/workspace.ts';
@@ -19,8 +20,11 @@ describe('one-pagers reused by content', () => {
     expect(all).toBeGreaterThanOrEqual(6);
     const before = fileSums(first.dist);
 
+    // nothing changed: the internal site's one-pagers are reused, and the partner bundles are kept
+    // whole (README, "Rebuilds"), their one-pagers as published
     const again = await buildSite(root);
-    expect(again.result.onePagers).toEqual({ rendered: 0, reused: all, drawn: 0 });
+    expect(again.result.rebuild!.bundles).toEqual({ built: 0, reused: 3 });
+    expect(again.result.onePagers).toEqual({ rendered: 0, reused: all / 2, drawn: 0 });
     expect(fileSums(again.dist)).toEqual(before);
 
     // acme's exports change (both sides agree): its two one-pagers are rendered, the rest reused
@@ -30,10 +34,11 @@ describe('one-pagers reused by content', () => {
       );
     const changed = await buildSite(root);
     expect(changed.status, changed.stderr).toBe(0);
-    expect(changed.result.onePagers).toEqual({ rendered: 2, reused: all - 2, drawn: 1 });
+    // of the internal site's and acme's partner's bundle (built again; the other two are kept)
+    expect(changed.result.rebuild!.bundles).toEqual({ built: 1, reused: 2 });
+    expect(changed.result.onePagers).toEqual({ rendered: 2, reused: all / 2 + 1 - 2, drawn: 1 });
     // the same workspace built with no cache at all
     const clean = copyWorkspace(root);
-    const { rmSync } = await import('node:fs');
     rmSync(join(clean, '.readback'), { recursive: true, force: true });
     rmSync(join(clean, 'dist'), { recursive: true, force: true });
     const fresh = await buildSite(clean);
@@ -50,6 +55,9 @@ describe('one-pagers reused by content', () => {
     expect(pdfs.length).toBe(first.result.onePagers!.rendered);
     const tampered = join(cache, pdfs[0]!);
     writeFileSync(tampered, Buffer.concat([readFileSync(tampered), Buffer.from('%tampered\n')]));
+    // the partner bundles built again rather than kept whole (their record gone), so that every
+    // one-pager is asked of the cache, the tampered one whichever site's it is
+    rmSync(join(root, KEPT_BUNDLES_FOLDER), { recursive: true });
     const again = await buildSite(root);
     expect(again.status, again.stderr).toBe(0);
     // drawn again when it is an internal one-pager; made from the internal one's bytes when a bundle's

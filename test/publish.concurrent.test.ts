@@ -1,12 +1,13 @@
 /** Builds at the same time: one per output folder publishes, the others are refused; none shares a file with another. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
 import { buildSite, copyBuiltSample, startBuild } from './helpers/site.ts';
-import { copyWorkspace, editCell, editExport } from './helpers/workspace.ts';
+import { moveKeptBundles } from '../src/publish/kept-bundles.ts';
+import { copyWorkspace, editCell, editExport, fileSums } from './helpers/workspace.ts';
 
 const STACK_TRACE = /\n\s+at /;
 
@@ -94,6 +95,17 @@ describe('the build lock', () => {
       command: 'x',
     };
     writeFileSync(`${dist}.lock`, JSON.stringify(holder));
+    // it was killed as it published: it had moved a kept partner bundle out of the published site
+    // into its own (kept-bundles.ts), and the old site aside, but not its own site into place
+    const published = fileSums(dist);
+    const site = join(root, '.readback', 'staging', holder.build, 'dist');
+    mkdirSync(join(site, 'partners'), { recursive: true });
+    const [bundle] = readdirSync(join(dist, 'partners'), { withFileTypes: true }).filter((entry) =>
+      entry.isDirectory(),
+    );
+    moveKeptBundles(dirname(site), site, dist, [`partners/${bundle!.name}`]);
+    renameSync(dist, `${dist}.previous`);
+    expect(existsSync(join(`${dist}.previous`, 'partners', bundle!.name))).toBe(false);
     // a build that takes the lock over and then stops early (a red export) shows it as well as a full one
     editExport(root, 'acme-2026-q2', 'partner', (text) =>
       editCell(text, 2, 'm.revenue.billed_minor', (v) => (BigInt(v) + 1n).toString()),
@@ -102,6 +114,8 @@ describe('the build lock', () => {
     expect(built.status, built.stderr).toBe(1);
     expect(built.stderr).toContain(`recovered a stale build lock: ${dist}.lock was held by process ${gone}`);
     expect(existsSync(`${dist}.lock`)).toBe(false);
+    // the bundle is back in the published site, which is back in place, as it was
+    expect(fileSums(dist)).toEqual(published);
     await expectVerified(dist);
   });
 

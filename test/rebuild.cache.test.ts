@@ -29,6 +29,21 @@ function foldersBelow(dir: string, below = ''): string[] {
     .sort();
 }
 
+/** The partner bundles' folders of a published site (`partners/<partner_id>`), sorted. */
+const bundlesOf = (dist: string) =>
+  readdirSync(join(dist, 'partners'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `partners/${entry.name}`)
+    .sort();
+
+/** How many pages (HTML files) a site publishes below `folder` (all of them by default). */
+const pagesIn = (dist: string, folder = '') =>
+  [...fileSums(dist).keys()].filter((file) => file.startsWith(folder) && file.endsWith('.html')).length;
+
+/** Each file's inode: a file kept as published keeps its own. */
+const inodes = (dist: string) =>
+  new Map([...fileSums(dist).keys()].map((file) => [file, statSync(join(dist, file)).ino]));
+
 /** The workspace as it is now, built with nothing kept from an earlier build. */
 async function cleanBuildOf(root: string) {
   const clean = copyWorkspace(root);
@@ -41,6 +56,7 @@ async function cleanBuildOf(root: string) {
   expect(fresh.result.rebuild?.pages?.reused).toBe(0);
   expect(fresh.result.rebuild?.searchIndexes?.reused).toBe(0);
   expect(fresh.result.rebuild?.tuples?.reused).toBe(0);
+  expect(fresh.result.rebuild?.bundles?.reused).toBe(0);
   return fresh;
 }
 
@@ -59,20 +75,31 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     // (src/publish/astro-page-links.ts): another Astro whose cache is not what it expects fails here
     expect(statSync(join(first.dist, 'annex', ACME, 'index.html')).nlink).toBeGreaterThanOrEqual(2);
     const before = fileSums(first.dist);
+    const bundles = bundlesOf(first.dist);
+    expect(bundles).toHaveLength(3);
+    expect(first.result.rebuild!.bundles).toEqual({ built: 3, reused: 0 });
+    const internalPages = bundles.reduce((n, bundle) => n - pagesIn(first.dist, `${bundle}/`), pagesIn(first.dist));
+    const firstFiles = inodes(first.dist);
 
-    // nothing changed: every page with a key is reused (the three pages without one are rendered:
-    // the leadership and partner lists and the dictionary diff's index), every index too
+    // nothing changed: the three partner bundles are kept as published, their very files moved
+    // into the new site; of the internal site every page with a key is reused (the three pages
+    // without one are rendered: the leadership and partner lists and the dictionary diff's index),
+    // its search index too
     const again = await buildSite(root);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.result.rebuild!.pages).toEqual({ rendered: 3, reused: pages.rendered - 3 });
-    expect(again.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 4 });
+    expect(again.result.rebuild!.bundles).toEqual({ built: 0, reused: 3 });
+    expect(again.result.rebuild!.pages).toEqual({ rendered: 3, reused: internalPages - 3 });
+    expect(again.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 1 });
     expect(again.result.rebuild!.tuples).toEqual({ reconciled: 0, reused: 3 });
     // every site's checks of every tuple passed on these very files: told as passed, not run again
     const checks = first.result.rebuild!.verified!;
     expect(checks).toEqual({ checked: 6, reused: 0 }); // three tuples internally, each in its partner's bundle
-    expect(again.result.rebuild!.verified).toEqual({ checked: 0, reused: 6 });
-    expect(again.result.published!.hashes).toBe(first.result.published!.hashes);
+    expect(again.result.rebuild!.verified).toEqual({ checked: 0, reused: 3 });
     expect(fileSums(again.dist)).toEqual(before);
+    const againFiles = inodes(again.dist);
+    for (const [file, inode] of againFiles)
+      if (bundles.some((bundle) => file.startsWith(`${bundle}/`)))
+        expect([file, inode]).toEqual([file, firstFiles.get(file)]);
 
     // acme's exports change (both sides agree): its pages and the lists that show its values are
     // rendered again, in the internal site and in its partner's bundle; the glossary is not
@@ -82,13 +109,27 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(changed.status, changed.stderr).toBe(0);
     const rerendered = changed.result.rebuild!.pages!.rendered;
     // annex, readback and leadership page internally, annex and readback in the bundle, the two
-    // sites' indexes, and the three pages without a key
+    // sites' indexes, and the three pages without a key: the bundle's other pages are reused,
+    // though the last build kept the bundle whole and put none of them in place
     expect(rerendered).toBe(10);
-    expect(changed.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 4 });
+    // acme's partner's bundle is built again, the other two kept
+    expect(changed.result.rebuild!.bundles).toEqual({ built: 1, reused: 2 });
+    expect(changed.result.rebuild!.searchIndexes).toEqual({ written: 0, reused: 2 });
     // only acme is reconciled again: nothing the other two read has changed
     expect(changed.result.rebuild!.tuples).toEqual({ reconciled: 1, reused: 2 });
     // acme is checked again, in the internal site and in its bundle
-    expect(changed.result.rebuild!.verified).toEqual({ checked: 2, reused: 4 });
+    expect(changed.result.rebuild!.verified).toEqual({ checked: 2, reused: 2 });
+    const acmeBundle = bundles.filter((bundle) => existsSync(join(changed.dist, bundle, 'annex', ACME)));
+    expect(acmeBundle).toHaveLength(1);
+    const changedFiles = inodes(changed.dist);
+    for (const bundle of bundles) {
+      const own = [...changedFiles].filter(([file]) => file.startsWith(`${bundle}/`));
+      const same = own.filter(([file, inode]) => againFiles.get(file) === inode).length;
+      // a kept bundle is the very files published; a built one's are written anew (but the pages
+      // reused from the page cache, which are the kept pages linked into place)
+      if (bundle === acmeBundle[0]) expect(same).toBeLessThan(own.length - 10);
+      else expect([bundle, same]).toEqual([bundle, own.length]);
+    }
     const fresh = await cleanBuildOf(root);
     expect(fileSums(changed.dist)).toEqual(fileSums(fresh.dist));
     expect(fileSums(changed.dist)).not.toEqual(before);
@@ -106,6 +147,7 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(changed.status, changed.stderr).toBe(0);
     expect(changed.result.rebuild!.pages).toEqual({ rendered: total, reused: 0 });
     expect(changed.result.rebuild!.searchIndexes).toEqual({ written: 4, reused: 0 });
+    expect(changed.result.rebuild!.bundles).toEqual({ built: 3, reused: 0 });
     const fresh = await cleanBuildOf(root);
     expect(fileSums(changed.dist)).toEqual(fileSums(fresh.dist));
   }, 300_000);
@@ -125,15 +167,17 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(same.status, same.stderr).toBe(0);
     const unkeyed = same.result.rebuild!.pages!.rendered;
     expect(unkeyed).toBeLessThan(5);
-    expect(kept()).toHaveLength(same.result.rebuild!.pages!.reused);
+    // (the bundles' pages too: kept as published, they are neither rendered nor put in place, but
+    // stay in the cache for the build that changes them)
+    expect(same.result.rebuild!.bundles).toEqual({ built: 0, reused: 3 });
+    expect(kept()).toHaveLength(pagesIn(same.dist) - unkeyed);
     expect(kept()).toHaveLength(first.result.rebuild!.pages!.rendered - unkeyed);
     const before = kept().length;
     rmSync(join(root, 'content', 'tuples', INITECH), { recursive: true });
     const fewer = await buildSite(root, { READBACK_ALLOW_ANCHOR_REMOVAL: '1' });
     expect(fewer.status, fewer.stderr).toBe(0);
-    const pages = fewer.result.rebuild!.pages!;
     expect(kept().length).toBeLessThan(before);
-    expect(kept()).toHaveLength(pages.rendered + pages.reused - unkeyed);
+    expect(kept()).toHaveLength(pagesIn(fewer.dist) - unkeyed);
     const fresh = await cleanBuildOf(root);
     expect(fileSums(fewer.dist)).toEqual(fileSums(fresh.dist));
     // the folders made ahead for the last build's pages (page-folders.ts): initech's are gone again
@@ -155,9 +199,72 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     writeFileSync(tampered, Buffer.concat([readFileSync(tampered), Buffer.from('tampered')]));
     const again = await buildSite(root);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.result.rebuild!.searchIndexes).toEqual({ written: 1, reused: 3 });
+    // written again, whether the internal site's or a bundle's (whose published file changed in
+    // place, so the bundle is built again rather than kept); the other sites built reuse theirs
+    const built = 1 + again.result.rebuild!.bundles!.built;
+    expect(again.result.rebuild!.bundles!.built).toBeLessThanOrEqual(1);
+    expect(again.result.rebuild!.searchIndexes).toEqual({ written: 1, reused: built - 1 });
     const fresh = await cleanBuildOf(root);
     expect(fileSums(again.dist)).toEqual(fileSums(fresh.dist));
+  }, 300_000);
+});
+
+describe('partner bundles kept as published', () => {
+  it('builds again a bundle whose published files are not the ones recorded, and moves none before the build passes', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    const [edited, added, untouched] = bundlesOf(first.dist);
+    // one bundle's file changed in place, a file added to another: each is built again, and what
+    // is published is what a clean build publishes (the stray file gone, the file as it should be)
+    const exports = join(first.dist, edited!, 'schemas');
+    const schema = join(exports, readdirSync(exports)[0]!);
+    writeFileSync(schema, `${readFileSync(schema, 'utf8')} `);
+    writeFileSync(join(first.dist, added!, 'stray.txt'), 'not published by a build\n');
+    const again = await buildSite(root);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.result.rebuild!.bundles).toEqual({ built: 2, reused: 1 });
+    expect(existsSync(join(again.dist, untouched!, 'index.html'))).toBe(true);
+    const fresh = await cleanBuildOf(root);
+    expect(fileSums(again.dist)).toEqual(fileSums(fresh.dist));
+
+    // a build refused late, with every bundle found unchanged: a kept page of the internal site
+    // changed in place (its published copy is the same file) shows a value the report does not
+    // hold. Nothing is moved: the published site keeps every bundle, byte for byte
+    const published = fileSums(again.dist);
+    const page = join(again.dist, 'annex', ACME, 'index.html');
+    const html = readFileSync(page, 'utf8');
+    const value = /(<[a-z]+ [^>]*data-field="partner"[^>]*>)([^<]+)</.exec(html)!;
+    writeFileSync(page, html.replace(value[0], `${value[1]}9${value[2]}<`));
+    const tampered = fileSums(again.dist);
+    const refused = await buildSite(root);
+    expect(refused.result.problems.map((p) => p.code)).toContain('VERIFY_MISMATCH');
+    expect(fileSums(again.dist)).toEqual(tampered);
+    writeFileSync(page, html);
+    // and the next build keeps them still
+    const kept = await buildSite(root);
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(kept.result.rebuild!.bundles).toEqual({ built: 0, reused: 3 });
+    expect(fileSums(kept.dist)).toEqual(published);
+  }, 300_000);
+});
+
+describe('partner bundles kept as published, without the kept pages', () => {
+  it('keeps a bundle whose pages Astro renders again, and publishes none of them twice', async () => {
+    const root = copyWorkspace();
+    const first = await buildSite(root);
+    expect(first.status, first.stderr).toBe(0);
+    const published = fileSums(first.dist);
+    const folders = foldersBelow(first.dist);
+    // the pages' cache gone: Astro renders every page, the kept bundles' too, which the build
+    // then leaves out of its own site, as the bundles move in whole
+    rmSync(join(root, '.readback', 'cache', 'pages'), { recursive: true });
+    const again = await buildSite(root);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.result.rebuild!.bundles).toEqual({ built: 0, reused: 3 });
+    expect(again.result.rebuild!.pages!.rendered).toBe(first.result.rebuild!.pages!.rendered);
+    expect(fileSums(again.dist)).toEqual(published);
+    expect(foldersBelow(again.dist)).toEqual(folders);
   }, 300_000);
 });
 

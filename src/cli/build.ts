@@ -73,25 +73,19 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   if (result.published) {
     const p = result.published;
     // what an earlier build of this workspace had already made, reused by content
-    const kinds = [
-      [result.rebuild?.tuples, 'reconciled tuple'],
-      [result.rebuild?.pages, 'page'],
-      [result.rebuild?.searchIndexes, 'search index', 'search indexes'],
-      [result.onePagers, 'one-pager'],
-      [result.rebuild?.verified, 'tuple check'],
-    ] as const;
-    const reused = kinds.flatMap(([counts, one, many]) => {
-      if (!counts || counts.reused === 0) return [];
-      const made =
-        'written' in counts
-          ? counts.written
-          : 'reconciled' in counts
-            ? counts.reconciled
-            : 'checked' in counts
-              ? counts.checked
-              : counts.rendered;
-      return [`${counts.reused} of ${counted(counts.reused + made, one, many)}`];
-    });
+    // each kind: what was reused of it, and how many were made
+    const r = result.rebuild;
+    const kinds: [reused: number | undefined, made: number | undefined, one: string, many?: string][] = [
+      [r?.tuples?.reused, r?.tuples?.reconciled, 'reconciled tuple'],
+      [r?.bundles?.reused, r?.bundles?.built, 'partner bundle'],
+      [r?.pages?.reused, r?.pages?.rendered, 'page'],
+      [r?.searchIndexes?.reused, r?.searchIndexes?.written, 'search index', 'search indexes'],
+      [result.onePagers?.reused, result.onePagers?.rendered, 'one-pager'],
+      [r?.verified?.reused, r?.verified?.checked, 'tuple check'],
+    ];
+    const reused = kinds.flatMap(([kept, made, one, many]) =>
+      kept ? [`${kept} of ${counted(kept + (made ?? 0), one, many)}`] : [],
+    );
     if (reused.length > 0) say(`reused from an earlier build: ${reused.join(', ')}`);
     say(
       `published ${p.dist} (${counted(p.tuples, 'tuple')}, ${counted(p.metrics, 'metric')}, ${counted(p.links, 'link')} checked, ${counted(p.hashes, 'hash', 'hashes')} verified)`,

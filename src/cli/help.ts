@@ -108,8 +108,9 @@ Any problem stops the build and leaves the published folder as it was. One build
 published folder: while one runs (it holds <out>.lock), another is refused with BUILD_IN_PROGRESS.
 What an earlier build made from the same inputs (reconciled tuples, pages, search indexes,
 one-pagers, the checks a tuple's unchanged files passed, and what was read of a page that is
-still the same file) is reused (kept in <root>/.readback/cache/, safe to delete); what is
-published is the same, byte for byte.
+still the same file) is reused (kept in <root>/.readback/cache/, safe to delete); a partner
+bundle that would be built the same, and whose published files are untouched, is kept whole and
+moved into the new site. What is published is the same, byte for byte.
 
 Options:
   --root DIR   the workspace (default: the current directory)

@@ -17,10 +17,11 @@
  * copies as it does by itself. The rebuild test compares a rebuild with a clean build byte for byte.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { folderHolding, pageIndexPath } from '../core/partner-bundles.ts';
 
 /** What Astro's cache methods are given (astro/dist/core/build/incremental.js). */
 interface Settings {
@@ -62,6 +63,26 @@ function linked(from: string, to: string): boolean {
   return false;
 }
 
+let kept: ReadonlySet<string> | undefined;
+
+/**
+ * The partner bundles the build keeps as published (`partners/<partner_id>`), as it hands them to
+ * this process beside the site models' page keys (src/core/partner-bundles.ts, `pageIndexPath`).
+ * Read when the first page is put in place: by then every model is written.
+ */
+function keptBundles(): ReadonlySet<string> {
+  if (!kept) {
+    const model = process.env.READBACK_SITE_MODEL;
+    try {
+      const index = model ? (JSON.parse(readFileSync(pageIndexPath(model), 'utf8')) as { kept?: unknown }) : {};
+      kept = new Set(Array.isArray(index.kept) ? index.kept.filter((folder) => typeof folder === 'string') : []);
+    } catch {
+      kept = new Set();
+    }
+  }
+  return kept;
+}
+
 /** Has Astro's cache link pages instead of copying them; true when it could. */
 export async function linkKeptPages(): Promise<boolean> {
   try {
@@ -83,8 +104,10 @@ export async function linkKeptPages(): Promise<boolean> {
       const page = fileURLToPath(new URL(outputFile, settings.config.outDir));
       if (!linked(page, keptAt(settings, outputFile))) await write.call(this, settings, outputFile, body);
     };
-    // reused: the kept page linked into the output folder
+    // reused: the kept page linked into the output folder; a page of a partner bundle the build
+    // keeps as published is left where it is (kept-bundles.ts), and kept in the cache as reused
     cache.restoreOutputFile = async function (settings, outputFile, destination) {
+      if (folderHolding(outputFile, keptBundles())) return true;
       if (linked(keptAt(settings, outputFile), fileURLToPath(destination))) return true;
       return restore.call(this, settings, outputFile, destination);
     };

@@ -10,6 +10,7 @@
 import { readFileSync, rmdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { folderHolding } from '../core/partner-bundles.ts';
 
 /** Astro's record of the pages its incremental build wrote (astro/dist/core/build/incremental.js). */
 const MANIFEST = 'incremental-build.json';
@@ -39,8 +40,11 @@ function pageFolders(cacheFolder: string): Set<string> {
 export function makePageFolders(
   cacheFolder: string,
   outDir: string,
+  /** folders (relative to `outDir`) whose pages are not put in place: the partner bundles the build keeps */
+  except: ReadonlySet<string> = new Set(),
 ): { settled: () => Promise<void>; tidy: () => Promise<void> } {
   const inside = (folder: string) => {
+    if (folderHolding(`${folder}/`, except)) return null;
     const path = resolve(outDir, folder);
     const rel = relative(outDir, path);
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? path : null;

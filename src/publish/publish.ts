@@ -64,6 +64,18 @@ import {
   OnePagerCache,
   toolIdentity,
 } from './one-pager-cache.ts';
+import {
+  bundleKey,
+  bundleRecordsFile,
+  keepBundleRecords,
+  moveKeptBundles,
+  pagesByBundle,
+  readBundleRecords,
+  returnMovedBundles,
+  stampedFilesNow,
+  untouchedBundles,
+  type BundleRecord,
+} from './kept-bundles.ts';
 import { makePageFolders } from './page-folders.ts';
 import { removeInBackground } from './remove-later.ts';
 import { SEARCH_CACHE_FOLDER, SearchIndexCache } from './search-cache.ts';
@@ -137,6 +149,8 @@ export interface PublishResult {
    */
   rebuild?: {
     tuples?: { reconciled: number; reused: number };
+    /** partner bundles built, and kept as published (unchanged, moved into the new site whole) */
+    bundles?: { built: number; reused: number };
     pages?: { rendered: number; reused: number };
     searchIndexes?: { written: number; reused: number };
     /** each site's content checks of each tuple: run, and told as an earlier build passed them on the same files */
@@ -529,6 +543,8 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     // what that build left behind, if it built from this workspace
     if (holder && /^[\w-]+$/.test(holder.build)) {
       const abandoned = buildFolders(root, holder.build);
+      // the bundles it had moved out of the published site, if it stopped as it published
+      returnMovedBundles(abandoned.staging);
       for (const folder of [abandoned.staging, abandoned.astro]) rmSync(folder, { recursive: true, force: true });
     }
   }
@@ -622,6 +638,15 @@ async function buildAndPublish(
     pageCache: { folder: pageCacheFolder(root, dist), tool: identityWith(tool, PACKAGE_ROOT, ['astro']) },
   });
   stops.push(pages.abandon);
+  // the partner bundles the last build into this output folder published, those whose files are
+  // still the ones it left read meanwhile: kept as they are when they would be built the same
+  // (kept-bundles.ts). Not with --tuple, nor when the output folder is on another file system than
+  // the staging folder (the kept bundles are moved from one into the other)
+  const bundleRecords = bundleRecordsFile(root, dist);
+  const keepable =
+    !options.refreshTuples?.length && existsSync(dist) && statSync(dist).dev === statSync(folders.site).dev
+      ? untouchedBundles(dist, readBundleRecords(bundleRecords))
+      : Promise.resolve(new Map<string, BundleRecord>());
 
   // 1. dictionary check: a forbidden or unexplained change stops the build
   // dictionary texts an earlier build read are read from their JSON (the YAML reader is the slow part)
@@ -752,24 +777,42 @@ async function buildAndPublish(
   stops.push(modelFiles.settled);
   // with each site's pages' keys, taken from the very texts written (src/core/model-text.ts)
   const pageIndex: { site: string | null; pages: SitePages }[] = [];
-  const writeModel = (path: string, site: string | null, siteModel: SiteModel) => {
+  const writeModel = (path: string, siteModel: SiteModel) => {
     const { chunks, pages } = siteModelText(siteModel);
-    pageIndex.push({ site, pages });
     chunks.push('\n');
     modelFiles.write(path, batched(chunks));
+    return pages;
   };
-  writeModel(folders.model, null, model);
-  // docs/reference/site.md: each partner's bundle renders a model of its own tuples alone, on its own base URL
+  pageIndex.push({ site: null, pages: writeModel(folders.model, model) });
+  // docs/reference/site.md: each partner's bundle renders a model of its own tuples alone, on its
+  // own base URL. A bundle the published site holds as this build would make it is kept as it is:
+  // nothing is made of it (its pages, listed as kept, are neither rendered nor put in place)
   const sites: PublishedSite[] = [{ folder: '', model }];
+  const size = options.pageSize ?? 'LETTER';
+  const untouched = await keepable;
+  const bundleTool = identityWith(tool, PACKAGE_ROOT, ['astro', 'pagefind', 'canonicalize', 'zod', 'yaml']);
+  const logo = model.look.logo ? readFileSync(join(root, model.look.logo.source)) : null;
+  const bundleKeys = new Map<string, string>();
+  const keptBundles = new Map<string, BundleRecord>();
   for (const bundle of model.partners) {
     const bundleModel = buildPartnerSiteModel(modelInputs, bundle);
     const path = partnerModelPath(folders.model, bundle.partner_id);
     mkdirSync(dirname(path), { recursive: true });
     const folder = `${PARTNERS_FOLDER}/${bundle.partner_id}`;
-    writeModel(path, folder, bundleModel);
+    const pages = writeModel(path, bundleModel);
+    const key = bundleKey({ tool: bundleTool, size, siteUrl, model: pages.whole, logo });
+    bundleKeys.set(folder, key);
+    pageIndex.push({ site: folder, pages });
+    const asPublished = untouched.get(folder);
+    if (asPublished?.key === key) {
+      keptBundles.set(folder, asPublished);
+      continue;
+    }
     sites.push({ folder, model: bundleModel });
   }
-  modelFiles.write(pageIndexPath(folders.model), JSON.stringify({ sites: pageIndex }));
+  if (model.partners.length > 0)
+    result.rebuild = { ...result.rebuild!, bundles: { built: sites.length - 1, reused: keptBundles.size } };
+  modelFiles.write(pageIndexPath(folders.model), JSON.stringify({ sites: pageIndex, kept: [...keptBundles.keys()] }));
   await modelFiles.written();
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');
@@ -778,7 +821,7 @@ async function buildAndPublish(
   const staging = folders.site;
   // meanwhile the folders of the pages the last build wrote are made here (page-folders.ts; made
   // any earlier, on libuv's threads, they held up the models' writing more than they saved Astro)
-  const pageFolders = makePageFolders(pageCacheFolder(root, dist), staging);
+  const pageFolders = makePageFolders(pageCacheFolder(root, dist), staging, new Set(keptBundles.keys()));
   stops.push(pageFolders.settled); // a build that stops waits for them before removing its staging folder
 
   // 6. downloads, written while the pages are built and the one-pagers drawn, in every site: the
@@ -866,7 +909,6 @@ async function buildAndPublish(
   // check and verify below (a file changed since has other bytes and is read again)
   const readings = new PdfReadings();
   // one-pagers an earlier build rendered from the same page, URL, size and tool are reused as they are
-  const size = options.pageSize ?? 'LETTER';
   const cache = new OnePagerCache(join(root, ONE_PAGER_CACHE), tool);
   const keys = new Map(jobs.map((job) => [job.file, cache.key({ tuple: job.tuple, siteUrl: job.siteUrl, size })]));
   const uncached: typeof jobs = [];
@@ -919,6 +961,9 @@ async function buildAndPublish(
   stops.push(pdfFiles.settled);
   const { rendered: pagesRendered } = await pages.done;
   await pageFolders.tidy();
+  // the pages of a kept bundle Astro had to render after all (it no longer had them): the bundle
+  // is kept as published, and nothing of it may be in the staging folder when it moves in
+  for (const folder of keptBundles.keys()) rmSync(join(staging, folder), { recursive: true, force: true });
   phase('astro pages (PDFs rendering beside them)');
   if (!refreshed && !verifyEarly) {
     verifyEarly = startVerifying(staging, kept);
@@ -1021,6 +1066,10 @@ async function buildAndPublish(
   // pages' build); the rest (the PDFs' links) is indexed here meanwhile
   const index = await indexSite(staging, pdfLinks, { folders: searchFolders, until: search }, verifying.pages);
   const pagesRead = await verifying.pages;
+  // the kept bundles' pages, as the build that published them indexed them: the internal site's
+  // links may reach them, and its anchor list holds theirs
+  for (const record of keptBundles.values())
+    for (const [path, ids] of record.pages) index.pages.set(path, new Set(ids));
   result.rebuild = { ...result.rebuild!, pages: { rendered: pagesRendered, reused: pagesRead.size - pagesRendered } };
   phase('search index, and beside it the site verified and read for links');
   const split = splitIndex(index, [...bundleFolders(sites)]);
@@ -1059,6 +1108,9 @@ async function buildAndPublish(
   // 10. publish: the old site is replaced only once the new one is complete
   const previous = `${dist}.previous`;
   rmSync(previous, { recursive: true, force: true });
+  // the kept bundles move from the old site into the new one first (noted, so that a build stopped
+  // meanwhile has them put back by the next)
+  moveKeptBundles(folders.staging, staging, dist, [...keptBundles.keys()]);
   if (existsSync(dist)) renameSync(dist, previous);
   moveInto(staging, dist);
   // the old site is removed by a process of its own, which the build does not wait for
@@ -1070,7 +1122,16 @@ async function buildAndPublish(
   // and its bundles' models, where the pages look for them beside it (src/site/data.ts)
   const lastBundles = dirname(partnerModelPath(lastModel, 'any'));
   rmSync(lastBundles, { recursive: true, force: true });
-  if (sites.length > 1) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
+  if (model.partners.length > 0) renameSync(dirname(partnerModelPath(folders.model, 'any')), lastBundles);
+  // every bundle as published, for the next build to keep: its files as they are in place now
+  const bundlePages = pagesByBundle(index.pages, [...bundleKeys.keys()]);
+  keepBundleRecords(
+    bundleRecords,
+    [...bundleKeys].map(([folder, key]): [string, BundleRecord] => [
+      folder,
+      keptBundles.get(folder) ?? { key, files: stampedFilesNow(join(dist, folder)), pages: bundlePages.get(folder)! },
+    ]),
+  );
   for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
   cache.prune();
   new SearchIndexCache(searchCache.folder).prune();
