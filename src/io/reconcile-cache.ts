@@ -15,9 +15,11 @@ import type { DictionaryCatalog } from './workspace.ts';
 
 /**
  * In the workspace, beside the other caches (like the rest of .readback/, never published): one
- * file for every tuple, as a program's thousands of small files cost more to write than one.
+ * file for every tuple, as a program's thousands of small files cost more to write than one. A
+ * line per tuple, `<key> <last used, ms since the epoch> <outcome as JSON>`: a build that reuses
+ * most tuples writes their lines back as it read them, without turning each into JSON again.
  */
-export const RECONCILE_CACHE_FILE = '.readback/cache/reconciled.json';
+export const RECONCILE_CACHE_FILE = '.readback/cache/reconciled.jsonl';
 
 /** What reconciling one tuple gives (src/core/reconcile.ts). */
 export interface Reconciled {
@@ -25,13 +27,20 @@ export interface Reconciled {
   leadershipOnly: LeadershipOnlyTuple | null;
 }
 
-/** The file: each tuple's outcome by its key, with when a build last used it (ms since the epoch). */
-type Kept = Record<string, { used: number; reconciled: Reconciled }>;
+/** One kept tuple: when a build last used it, and its outcome as the line holds it (parsed once asked for). */
+interface Kept {
+  used: number;
+  text: string;
+  reconciled?: Reconciled;
+}
+
+/** A line of the file: a 64-hex key, a time, and the JSON text. */
+const LINE = /^([0-9a-f]{64}) (\d+) (.+)$/;
 
 export class ReconcileCache {
   readonly #file: string;
   readonly #base: string;
-  #kept: Kept | null = null;
+  #kept: Map<string, Kept> | null = null;
   #changed = false;
   /** tuples looked up, and of those found */
   readonly counts = { asked: 0, reused: 0 };
@@ -52,12 +61,18 @@ export class ReconcileCache {
     return hash.digest('hex');
   }
 
-  #entries(): Kept {
+  #entries(): Map<string, Kept> {
     if (!this.#kept) {
+      this.#kept = new Map();
+      let text = '';
       try {
-        this.#kept = JSON.parse(readFileSync(this.#file, 'utf8')) as Kept;
+        text = readFileSync(this.#file, 'utf8');
       } catch {
-        this.#kept = {};
+        // none kept yet
+      }
+      for (const line of text.split('\n')) {
+        const parts = LINE.exec(line);
+        if (parts) this.#kept.set(parts[1]!, { used: Number(parts[2]), text: parts[3]! });
       }
     }
     return this.#kept;
@@ -65,8 +80,16 @@ export class ReconcileCache {
 
   get(key: string, now = Date.now()): Reconciled | null {
     this.counts.asked++;
-    const kept = this.#entries()[key];
+    const kept = this.#entries().get(key);
     if (!kept) return null;
+    try {
+      kept.reconciled ??= JSON.parse(kept.text) as Reconciled;
+    } catch {
+      // a line that is not what a build wrote: reconciled again
+      this.#entries().delete(key);
+      this.#changed = true;
+      return null;
+    }
     kept.used = now;
     this.#changed = true;
     this.counts.reused++;
@@ -76,7 +99,7 @@ export class ReconcileCache {
   /** Keeps a tuple's outcome when it is green without a problem (until `save`). */
   put(key: string, reconciled: Reconciled, now = Date.now()): void {
     if (reconciled.entry.status !== 'green' || reconciled.entry.problems.length > 0) return;
-    this.#entries()[key] = { used: now, reconciled };
+    this.#entries().set(key, { used: now, text: JSON.stringify(reconciled), reconciled });
     this.#changed = true;
   }
 
@@ -86,10 +109,10 @@ export class ReconcileCache {
    */
   save(now = Date.now()): void {
     if (!this.#changed) return;
-    const kept = Object.fromEntries(
-      Object.entries(this.#entries()).filter(([, entry]) => now - entry.used <= KEPT_FOR_MS),
-    );
-    keepFile(dirname(this.#file), basename(this.#file), JSON.stringify(kept));
+    const lines: string[] = [];
+    for (const [key, kept] of this.#entries())
+      if (now - kept.used <= KEPT_FOR_MS) lines.push(`${key} ${kept.used} ${kept.text}\n`);
+    keepFile(dirname(this.#file), basename(this.#file), lines.join(''));
     this.#changed = false;
   }
 }

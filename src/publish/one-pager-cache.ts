@@ -56,20 +56,45 @@ export function identityWith(identity: string, packageRoot: string, packages: re
   return sha256(`${identity}\0${dependencyClosure(join(packageRoot, 'package.json'), packages).join('\0')}`);
 }
 
+/** A package as one package.json loads it: where, `name@version`, and what it depends on. */
+interface Resolved {
+  path: string | null;
+  id: string;
+  dependencies: string[];
+}
+
+/**
+ * Each package looked up once per process, by name and the package.json asking: a build asks for
+ * the closures of several tools (Astro's of hundreds of packages among them), most sharing packages.
+ */
+const resolvedPackages = new Map<string, Resolved>();
+
+function resolvePackage(name: string, from: string): Resolved {
+  const key = `${name}\0${from}`;
+  let resolved = resolvedPackages.get(key);
+  if (!resolved) {
+    const path = packageJsonOf(name, from);
+    const manifest = path ? JSON.parse(readFileSync(path, 'utf8')) : null;
+    resolved = {
+      path,
+      id: `${name}@${manifest?.version ?? 'missing'}`,
+      dependencies: path ? Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }) : [],
+    };
+    resolvedPackages.set(key, resolved);
+  }
+  return resolved;
+}
+
 /** `name@version` of each package reachable from `roots` through dependencies, sorted. */
 export function dependencyClosure(from: string, roots: readonly string[]): string[] {
   const seen = new Map<string, string>();
   const queue = roots.map((name) => ({ name, from }));
   while (queue.length > 0) {
     const { name, from: parent } = queue.shift()!;
-    const path = packageJsonOf(name, parent);
-    const manifest = path ? JSON.parse(readFileSync(path, 'utf8')) : null;
-    const id = `${name}@${manifest?.version ?? 'missing'}`;
+    const { path, id, dependencies } = resolvePackage(name, parent);
     if (seen.has(`${name}\0${path}`)) continue;
     seen.set(`${name}\0${path}`, id);
-    if (path)
-      for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }))
-        queue.push({ name: dependency, from: path });
+    if (path) for (const dependency of dependencies) queue.push({ name: dependency, from: path });
   }
   return [...new Set(seen.values())].sort();
 }
