@@ -25,9 +25,16 @@ export function readFaq(root: string): Located<string> {
   return characters.length > 0 ? { value: null, problems: characters } : faq;
 }
 
-/** The published form of a tuple's report entry (what /tuples/<id>/report.json holds). */
+const reportBytes = new WeakMap<TupleReport, string>();
+
+/**
+ * The published form of a tuple's report entry (what /tuples/<id>/report.json holds), made once
+ * per entry: the build hashes it for the site model and writes it, in each site that shows it.
+ */
 export function tupleReportBytes(tuple: TupleReport): string {
-  return reportJson(tuple);
+  let bytes = reportBytes.get(tuple);
+  if (bytes === undefined) reportBytes.set(tuple, (bytes = reportJson(tuple)));
+  return bytes;
 }
 
 const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');

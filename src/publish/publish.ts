@@ -910,7 +910,17 @@ async function buildAndPublish(
   const readings = new PdfReadings();
   // one-pagers an earlier build rendered from the same page, URL, size and tool are reused as they are
   const cache = new OnePagerCache(join(root, ONE_PAGER_CACHE), tool);
-  const keys = new Map(jobs.map((job) => [job.file, cache.key({ tuple: job.tuple, siteUrl: job.siteUrl, size })]));
+  // a one-pager is made of its tuple's page, keyed by the SHA-256 of that page's JSON text, taken
+  // as the site model's text was written (src/core/model-text.ts), not made again
+  const pageHashes = new Map(
+    pageIndex.flatMap(({ site, pages }) => pages.tuples.map(([id, hash]) => [`${site ?? ''}\0${id}`, hash])),
+  );
+  const keys = new Map(
+    jobs.map((job) => [
+      job.file,
+      cache.key({ tuple: pageHashes.get(`${job.site}\0${job.tuple.tuple_id}`)!, siteUrl: job.siteUrl, size }),
+    ]),
+  );
   const uncached: typeof jobs = [];
   const toCache: [key: string, pdf: Uint8Array, reading: PdfReading][] = [];
   for (const job of jobs) {
