@@ -80,6 +80,11 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(first.result.rebuild!.bundles).toEqual({ built: 3, reused: 0 });
     const internalPages = bundles.reduce((n, bundle) => n - pagesIn(first.dist, `${bundle}/`), pagesIn(first.dist));
     const firstFiles = inodes(first.dist);
+    // each bundle's site model, as the build leaves it for tools that read it
+    const models = join(root, '.readback', 'site', 'partners');
+    const modelFiles = () => new Map(readdirSync(models).map((name) => [name, statSync(join(models, name)).ino]));
+    const firstModels = modelFiles();
+    expect(firstModels.size).toBe(3);
 
     // nothing changed: the three partner bundles are kept as published, their very files moved
     // into the new site; of the internal site every page with a key is reused (the three pages
@@ -100,6 +105,8 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     for (const [file, inode] of againFiles)
       if (bundles.some((bundle) => file.startsWith(`${bundle}/`)))
         expect([file, inode]).toEqual([file, firstFiles.get(file)]);
+    // made of the same inputs, the kept bundles' models were not built again: the files are the same
+    expect(modelFiles()).toEqual(firstModels);
 
     // acme's exports change (both sides agree): its pages and the lists that show its values are
     // rendered again, in the internal site and in its partner's bundle; the glossary is not
@@ -121,6 +128,8 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     expect(changed.result.rebuild!.verified).toEqual({ checked: 2, reused: 2 });
     const acmeBundle = bundles.filter((bundle) => existsSync(join(changed.dist, bundle, 'annex', ACME)));
     expect(acmeBundle).toHaveLength(1);
+    const acmeModel = `${acmeBundle[0]!.slice('partners/'.length)}.json`;
+    for (const [name, inode] of modelFiles()) expect(inode === firstModels.get(name)).toBe(name !== acmeModel);
     const changedFiles = inodes(changed.dist);
     for (const bundle of bundles) {
       const own = [...changedFiles].filter(([file]) => file.startsWith(`${bundle}/`));
@@ -240,6 +249,10 @@ describe('partner bundles kept as published', () => {
     const refused = await buildSite(root);
     expect(refused.result.problems.map((p) => p.code)).toContain('VERIFY_MISMATCH');
     expect(fileSums(again.dist)).toEqual(tampered);
+    // and the models of the bundles it found unchanged are still where the last build left them
+    expect(readdirSync(join(root, '.readback', 'site', 'partners')).sort()).toEqual(
+      bundlesOf(again.dist).map((bundle) => `${bundle.slice('partners/'.length)}.json`),
+    );
     writeFileSync(page, html);
     // and the next build keeps them still
     const kept = await buildSite(root);

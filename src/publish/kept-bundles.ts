@@ -18,6 +18,7 @@ import type { BigIntStats } from 'node:fs';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { SitePages } from '../core/model-text.ts';
 import { folderHolding } from '../core/partner-bundles.ts';
 import { keepFile, usedFile } from '../io/kept-files.ts';
 import { lastingStamp } from '../io/verify.ts';
@@ -33,6 +34,12 @@ export const bundleRecordsFile = (root: string, dist: string) =>
 export interface BundleRecord {
   /** the SHA-256 of what the bundle is made of (`bundleKey`) */
   key: string;
+  /** the SHA-256 of what its site model is made of (`bundleInputsKey`) */
+  inputs: string;
+  /** its pages' keys, as its model's text gave them (src/core/model-text.ts) */
+  pageKeys: SitePages;
+  /** the stamp of its model's file in `.readback/site/partners/`, as the build left it */
+  model: string;
   /** every file of its folder, relative to it (`/` separated), with its stamp (`lastingStamp`) */
   files: [string, string][];
   /** its pages and files as the link check indexed them: url path (from the internal site's root) → anchor ids */
@@ -55,6 +62,19 @@ export function bundleKey(parts: {
     .digest('hex');
 }
 
+/**
+ * What a bundle's site model is made of (the inputs of `buildPartnerSiteModel`), hashed: `frame`,
+ * what every bundle's model shares (the tool, URLs, date, settings, FAQ, dictionaries, the report's
+ * own fields), and the bundle and each of its tuples' content (which holds the SHA-256 of its
+ * report entry's published bytes and of its exports and manifests). The same inputs build the same
+ * model, so a bundle with the recorded inputs need not have its model built to be known unchanged.
+ */
+export function bundleInputsKey(frame: string, bundle: unknown, tuples: readonly unknown[]): string {
+  const hash = createHash('sha256').update(frame).update('\0').update(JSON.stringify(bundle));
+  for (const tuple of tuples) hash.update('\0').update(JSON.stringify(tuple));
+  return hash.digest('hex');
+}
+
 const isRecord = (value: unknown): value is [string, BundleRecord] => {
   if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string') return false;
   const record = value[1] as Partial<BundleRecord> | null;
@@ -65,6 +85,11 @@ const isRecord = (value: unknown): value is [string, BundleRecord] => {
     typeof record === 'object' &&
     record !== null &&
     typeof record.key === 'string' &&
+    typeof record.inputs === 'string' &&
+    typeof record.model === 'string' &&
+    typeof record.pageKeys === 'object' &&
+    record.pageKeys !== null &&
+    typeof record.pageKeys.whole === 'string' &&
     pairs(record.files, (stamp) => typeof stamp === 'string') &&
     pairs(record.pages, (ids) => Array.isArray(ids) && ids.every((id) => typeof id === 'string'))
   );

@@ -14,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   cpSync,
   existsSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -48,7 +49,7 @@ import { keepRendered, MARKDOWN_CACHE_FILE, recallRendered } from '../io/markdow
 import { RECONCILE_CACHE_FILE, ReconcileCache } from '../io/reconcile-cache.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
-import { merged, SITE_SUMS, type VerifyResult } from '../io/verify.ts';
+import { lastingStamp, merged, SITE_SUMS, type VerifyResult } from '../io/verify.ts';
 import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerJob } from '../pdf/pool.ts';
@@ -65,6 +66,7 @@ import {
   toolIdentity,
 } from './one-pager-cache.ts';
 import {
+  bundleInputsKey,
   bundleKey,
   bundleRecordsFile,
   keepBundleRecords,
@@ -210,6 +212,30 @@ export function removedAnchors(
         { actual: anchor },
       ),
     );
+}
+
+/** A file's stamp across builds (`lastingStamp`), or '' when it is not there. */
+function modelStamp(path: string): string {
+  try {
+    return lastingStamp(statSync(path, { bigint: true }));
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The model file the last build left at `from` linked at `to` (it stays where it is until this
+ * build publishes), when it is still the file it left (`stamp`); false, and nothing linked, when
+ * it is not.
+ */
+function linkedModel(from: string, to: string, stamp: string): boolean {
+  if (!stamp || modelStamp(from) !== stamp) return false;
+  try {
+    linkSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A site one build publishes: the internal one (folder "") or a partner bundle (`partners/<partner_id>`). */
@@ -792,18 +818,50 @@ async function buildAndPublish(
   const untouched = await keepable;
   const bundleTool = identityWith(tool, PACKAGE_ROOT, ['astro', 'pagefind', 'canonicalize', 'zod', 'yaml']);
   const logo = model.look.logo ? readFileSync(join(root, model.look.logo.source)) : null;
-  const bundleKeys = new Map<string, string>();
+  const lastModel = join(root, '.readback', 'site', 'model.json');
+  // each bundle's record for the next build, as far as it is known before the bundle is published
+  const bundleKeys = new Map<string, Pick<BundleRecord, 'key' | 'inputs' | 'pageKeys'>>();
   const keptBundles = new Map<string, BundleRecord>();
+  // what every bundle's model is made of besides its own tuples (kept-bundles.ts, bundleInputsKey)
+  const frameInputs = JSON.stringify([
+    bundleTool,
+    markdownTool,
+    size,
+    siteUrl,
+    partnerTemplate ?? null,
+    options.today,
+    settings,
+    inputs.faqMarkdown,
+    [report.schema, report.status, report.dictionary_version],
+    [...catalog.history, current].map((loaded) => [loaded.file, loaded.sha256]),
+    logo ? createHash('sha256').update(logo).digest('hex') : null,
+  ]);
   for (const bundle of model.partners) {
-    const bundleModel = buildPartnerSiteModel(modelInputs, bundle);
+    const folder = `${PARTNERS_FOLDER}/${bundle.partner_id}`;
     const path = partnerModelPath(folders.model, bundle.partner_id);
     mkdirSync(dirname(path), { recursive: true });
-    const folder = `${PARTNERS_FOLDER}/${bundle.partner_id}`;
+    const inputsKey = bundleInputsKey(
+      frameInputs,
+      bundle,
+      bundle.tuples.map((id) => inputs.content.get(id) ?? null),
+    );
+    const asPublished = untouched.get(folder);
+    // made of the inputs the published bundle was made of, its model the file then written: kept
+    // without its model being built (the model's file is linked along, for tools that read it)
+    if (
+      asPublished?.inputs === inputsKey &&
+      linkedModel(partnerModelPath(lastModel, bundle.partner_id), path, asPublished.model)
+    ) {
+      keptBundles.set(folder, asPublished);
+      bundleKeys.set(folder, asPublished);
+      pageIndex.push({ site: folder, pages: asPublished.pageKeys });
+      continue;
+    }
+    const bundleModel = buildPartnerSiteModel(modelInputs, bundle);
     const pages = writeModel(path, bundleModel);
     const key = bundleKey({ tool: bundleTool, size, siteUrl, model: pages.whole, logo });
-    bundleKeys.set(folder, key);
+    bundleKeys.set(folder, { key, inputs: inputsKey, pageKeys: pages });
     pageIndex.push({ site: folder, pages });
-    const asPublished = untouched.get(folder);
     if (asPublished?.key === key) {
       keptBundles.set(folder, asPublished);
       continue;
@@ -1126,7 +1184,6 @@ async function buildAndPublish(
   // the old site is removed by a process of its own, which the build does not wait for
   removeInBackground(root, previous, basename(folders.staging));
   // the model of the site last published from this workspace, for tools that read it (replaced whole)
-  const lastModel = join(root, '.readback', 'site', 'model.json');
   mkdirSync(dirname(lastModel), { recursive: true });
   renameSync(folders.model, lastModel);
   // and its bundles' models, where the pages look for them beside it (src/site/data.ts)
@@ -1137,9 +1194,13 @@ async function buildAndPublish(
   const bundlePages = pagesByBundle(index.pages, [...bundleKeys.keys()]);
   keepBundleRecords(
     bundleRecords,
-    [...bundleKeys].map(([folder, key]): [string, BundleRecord] => [
+    [...bundleKeys].map(([folder, known]): [string, BundleRecord] => [
       folder,
-      keptBundles.get(folder) ?? { key, files: stampedFilesNow(join(dist, folder)), pages: bundlePages.get(folder)! },
+      {
+        ...(keptBundles.get(folder) ?? { files: stampedFilesNow(join(dist, folder)), pages: bundlePages.get(folder)! }),
+        ...known,
+        model: modelStamp(partnerModelPath(lastModel, folder.slice(PARTNERS_FOLDER.length + 1))),
+      },
     ]),
   );
   for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
