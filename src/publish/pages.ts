@@ -18,11 +18,12 @@ export interface PagesOptions {
    */
   workDir: string;
   /**
-   * Pages kept for later builds (README, "Rebuilds"): Astro keeps what it renders
-   * in `folder` and reuses a page whose key (src/site/data.ts) and templates are unchanged; `tool`
-   * is the identity of the code that renders them, part of every key
+   * Pages kept for later builds (README, "Rebuilds"): Astro keeps what it renders in `folder` and
+   * reuses a page whose key (src/site/data.ts) and templates are unchanged. The identity of the
+   * code that renders them, part of every key, is handed over with the site models' page keys
+   * (the build works it out once this process has started)
    */
-  pageCache?: { folder: string; tool: string };
+  pageCache?: { folder: string };
 }
 
 /** The V8 setting the pages' process runs with (the benchmark's bare Astro build runs with it too). */
@@ -65,7 +66,6 @@ export function startPages(options: PagesOptions): PagesBuild {
         ...process.env,
         READBACK_SITE_MODEL: options.modelPath,
         READBACK_SITE_MODEL_READY: modelReadyPath(options.modelPath),
-        READBACK_PAGE_CACHE: options.pageCache?.tool ?? '',
         ASTRO_TELEMETRY_DISABLED: '1',
         // Astro's bundler (rolldown) allocates with mimalloc, which asks the kernel for transparent
         // huge pages: each is zeroed whole (2 MB) when first touched, about a second of system

@@ -645,8 +645,19 @@ async function buildAndPublish(
   for (const folder of [folders.site, folders.astro]) mkdirSync(folder, { recursive: true });
   // loaded when a build gets this far, so every other command stays quick
   const { startPages, modelReadyPath } = await import('./pages.ts');
-  // the code that renders: part of the key of everything a build keeps for the next (pages, one-pagers, search indexes)
+  const pages = startPages({
+    root: PACKAGE_ROOT,
+    outDir: folders.site,
+    site: siteUrl,
+    modelPath: folders.model,
+    workDir: folders.astro,
+    pageCache: { folder: pageCacheFolder(root, dist) },
+  });
+  stops.push(pages.abandon);
+  // the code that renders: part of the key of everything a build keeps for the next (pages,
+  // one-pagers, search indexes), worked out while Astro starts (the pages get theirs with the models)
   const tool = toolIdentity(PACKAGE_ROOT);
+  const pagesTool = identityWith(tool, PACKAGE_ROOT, ['astro']);
   // the content checks earlier builds passed, by the files they read (verify-worker.ts)
   // (with the versions of the libraries they run: an upgrade of one in the lockfile alone checks again)
   const verdictCache = {
@@ -655,15 +666,6 @@ async function buildAndPublish(
   };
   // and what they read of each page, by the page's file (page-reads.ts)
   const kept = { verdicts: verdictCache, pageReads: { file: join(root, PAGE_READS_FILE), tool } };
-  const pages = startPages({
-    root: PACKAGE_ROOT,
-    outDir: folders.site,
-    site: siteUrl,
-    modelPath: folders.model,
-    workDir: folders.astro,
-    pageCache: { folder: pageCacheFolder(root, dist), tool: identityWith(tool, PACKAGE_ROOT, ['astro']) },
-  });
-  stops.push(pages.abandon);
   // the partner bundles the last build into this output folder published, those whose files are
   // still the ones it left read meanwhile: kept as they are when they would be built the same
   // (kept-bundles.ts). Not with --tuple, nor when the output folder is on another file system than
@@ -870,7 +872,10 @@ async function buildAndPublish(
   }
   if (model.partners.length > 0)
     result.rebuild = { ...result.rebuild!, bundles: { built: sites.length - 1, reused: keptBundles.size } };
-  modelFiles.write(pageIndexPath(folders.model), JSON.stringify({ sites: pageIndex, kept: [...keptBundles.keys()] }));
+  modelFiles.write(
+    pageIndexPath(folders.model),
+    JSON.stringify({ sites: pageIndex, kept: [...keptBundles.keys()], tool: pagesTool }),
+  );
   await modelFiles.written();
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');

@@ -97,9 +97,9 @@ export function audience(site: string | undefined): Audience {
 /**
  * Page reuse (README, "Rebuilds"): a build that keeps the pages it rendered gives
  * each page a key, the SHA-256 of what the page renders from, and Astro renders again only the
- * pages whose key changed (or whose templates did). READBACK_PAGE_CACHE carries the tool's own
- * identity (every source file, the package's and its dependencies' versions); without it no page
- * has a key and every page is rendered.
+ * pages whose key changed (or whose templates did). The build hands over the tool's own identity
+ * (every source file, the package's and its dependencies' versions) with the page keys; without a
+ * build (`astro dev`) no page has a key and every page is rendered.
  *
  * What a page may read of its site's model: the model's frame (everything but its per-tuple
  * parts: `tuples`, `leadership` and the report's `tuples`) and the part its key names besides. A
@@ -114,6 +114,8 @@ export interface Site {
 }
 
 let index: Site[] | undefined;
+/** the tool's identity a build hands over with the page keys, part of every page's key */
+let tool: string | undefined;
 
 /** The internal site and every partner bundle, with their pages' keys. */
 export function sites(): Site[] {
@@ -121,8 +123,10 @@ export function sites(): Site[] {
     if (modelWritten()) {
       const written = JSON.parse(readFileSync(pageIndexPath(internalModelPath()), 'utf8')) as {
         sites: { site: string | null; pages: SitePages }[];
+        tool?: string;
       };
       index = written.sites.map(({ site, pages }) => ({ site: site ?? undefined, pages }));
+      tool = written.tool || undefined;
     } else {
       // no build hands them over (`astro dev`): keyed from the models themselves
       index = audiences().map(({ site, model }) => ({ site, pages: siteModelText(model).pages }));
@@ -133,7 +137,7 @@ export function sites(): Site[] {
 
 /** A page's key: its site's frame and `part`, the hash of what the page reads besides; undefined without reuse. */
 export function pageKey(pages: SitePages, part = ''): string | undefined {
-  const tool = process.env.READBACK_PAGE_CACHE;
+  sites();
   if (!tool) return undefined;
   return createHash('sha256').update(`${tool}\0${pages.frame}\0${part}`).digest('hex');
 }
