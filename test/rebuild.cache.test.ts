@@ -1,6 +1,7 @@
 import {
   copyFileSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -8,8 +9,9 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RECONCILE_CACHE_FILE } from '../src/io/reconcile-cache.ts';
 import { PAGE_READS_FILE, type PageRead } from '../src/publish/page-reads.ts';
 import { SEARCH_CACHE_FOLDER } from '../src/publish/search-cache.ts';
 import { buildSite } from './helpers/site.ts';
@@ -385,6 +387,19 @@ describe('reconciled tuples reused by content', () => {
       expect(red.result.rebuild!.tuples).toEqual({ reconciled: 1, reused: 2 });
       expect(red.result.report!.tuples.find((t) => t.tuple_id === ACME)!.status).toBe('red');
     }
+  }, 300_000);
+
+  it('keeps them one line per tuple, and removes the single file an earlier version kept them in', async () => {
+    const root = copyWorkspace();
+    const earlier = join(root, '.readback', 'cache', 'reconciled.json');
+    mkdirSync(dirname(earlier), { recursive: true });
+    writeFileSync(earlier, '{}');
+    const built = await buildSite(root);
+    expect(built.status, built.stderr).toBe(0);
+    expect(existsSync(earlier)).toBe(false);
+    const lines = readFileSync(join(root, RECONCILE_CACHE_FILE), 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(/^[0-9a-f]{64} \d+ \{/);
   }, 300_000);
 
   it('keeps the green tuples of a build it refuses', async () => {

@@ -7,7 +7,7 @@
  * afresh.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { filesUnder, keepFile, KEPT_FOR_MS } from './kept-files.ts';
 import type { LeadershipOnlyTuple, TupleReport } from '../core/schemas.ts';
@@ -20,6 +20,9 @@ import type { DictionaryCatalog } from './workspace.ts';
  * most tuples writes their lines back as it read them, without turning each into JSON again.
  */
 export const RECONCILE_CACHE_FILE = '.readback/cache/reconciled.jsonl';
+
+/** The file earlier versions kept the same in, one JSON object (removed when the new one is written). */
+const EARLIER_FILE = 'reconciled.json';
 
 /** What reconciling one tuple gives (src/core/reconcile.ts). */
 export interface Reconciled {
@@ -113,6 +116,7 @@ export class ReconcileCache {
     for (const [key, kept] of this.#entries())
       if (now - kept.used <= KEPT_FOR_MS) lines.push(`${key} ${kept.used} ${kept.text}\n`);
     keepFile(dirname(this.#file), basename(this.#file), lines.join(''));
+    rmSync(join(dirname(this.#file), EARLIER_FILE), { force: true });
     this.#changed = false;
   }
 }
