@@ -15,12 +15,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { SitePages } from '../core/model-text.ts';
 import { folderHolding } from '../core/partner-bundles.ts';
-import { keepFile, usedFile } from '../io/kept-files.ts';
+import { filesUnder, keepFile, usedFile } from '../io/kept-files.ts';
 import { lastingStamp } from '../io/verify.ts';
 
 /** In the workspace, beside the other caches (never published): one file per output folder. */
@@ -53,12 +53,11 @@ export function bundleKey(parts: {
   siteUrl: string;
   /** the SHA-256 of the bundle's model (`SitePages.whole`, src/core/model-text.ts) */
   model: string;
-  /** the logo file's bytes, or null without a logo */
-  logo: Uint8Array | null;
+  /** the SHA-256 of the logo file's bytes, or null without a logo */
+  logo: string | null;
 }): string {
-  const logo = parts.logo ? createHash('sha256').update(parts.logo).digest('hex') : 'no logo';
   return createHash('sha256')
-    .update([parts.tool, parts.size, parts.siteUrl, parts.model, logo].join('\0'))
+    .update([parts.tool, parts.size, parts.siteUrl, parts.model, parts.logo ?? 'no logo'].join('\0'))
     .digest('hex');
 }
 
@@ -127,15 +126,34 @@ async function stampedFiles(dir: string): Promise<[string, string][]> {
 }
 
 /** The same as `stampedFiles`, at once (for a folder the build has just written). */
-export function stampedFilesNow(dir: string, below = ''): [string, string][] {
-  return readdirSync(join(dir, below), { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .flatMap((entry): [string, string][] => {
-      const rel = below ? `${below}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) return stampedFilesNow(dir, rel);
-      return [[rel, lastingStamp(statSync(join(dir, rel), { bigint: true }))]];
-    })
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+export function stampedFilesNow(dir: string): [string, string][] {
+  return filesUnder(dir)
+    .sort()
+    .map((file) => [file, fileStamp(join(dir, file))]);
+}
+
+/** A file's stamp across builds (`lastingStamp`), or '' when it is not there. */
+export function fileStamp(path: string): string {
+  try {
+    return lastingStamp(statSync(path, { bigint: true }));
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The bundle's model file the last build left at `from` linked at `to` (it stays where it is
+ * until this build publishes), when it is still the file it left (`stamp`); false, and nothing
+ * linked, when it is not.
+ */
+export function linkedModel(from: string, to: string, stamp: string): boolean {
+  if (!stamp || fileStamp(from) !== stamp) return false;
+  try {
+    linkSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -14,7 +14,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   cpSync,
   existsSync,
-  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -49,7 +48,7 @@ import { keepRendered, MARKDOWN_CACHE_FILE, recallRendered } from '../io/markdow
 import { RECONCILE_CACHE_FILE, ReconcileCache } from '../io/reconcile-cache.ts';
 import { reconcileWorkspace } from '../io/reconcile-workspace.ts';
 import { readSiteContent, tupleReportBytes } from '../io/site-inputs.ts';
-import { lastingStamp, merged, SITE_SUMS, type VerifyResult } from '../io/verify.ts';
+import { merged, SITE_SUMS, type VerifyResult } from '../io/verify.ts';
 import { CURRENT_DICTIONARY, loadDictionaryCatalog, workspaceProblems } from '../io/workspace.ts';
 import type { PageSize } from '../pdf/one-pager.ts';
 import type { OnePagerJob } from '../pdf/pool.ts';
@@ -69,7 +68,9 @@ import {
   bundleInputsKey,
   bundleKey,
   bundleRecordsFile,
+  fileStamp,
   keepBundleRecords,
+  linkedModel,
   moveKeptBundles,
   pagesByBundle,
   readBundleRecords,
@@ -212,30 +213,6 @@ export function removedAnchors(
         { actual: anchor },
       ),
     );
-}
-
-/** A file's stamp across builds (`lastingStamp`), or '' when it is not there. */
-function modelStamp(path: string): string {
-  try {
-    return lastingStamp(statSync(path, { bigint: true }));
-  } catch {
-    return '';
-  }
-}
-
-/**
- * The model file the last build left at `from` linked at `to` (it stays where it is until this
- * build publishes), when it is still the file it left (`stamp`); false, and nothing linked, when
- * it is not.
- */
-function linkedModel(from: string, to: string, stamp: string): boolean {
-  if (!stamp || modelStamp(from) !== stamp) return false;
-  try {
-    linkSync(from, to);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A site one build publishes: the internal one (folder "") or a partner bundle (`partners/<partner_id>`). */
@@ -819,7 +796,11 @@ async function buildAndPublish(
   const size = options.pageSize ?? 'LETTER';
   const untouched = await keepable;
   const bundleTool = identityWith(tool, PACKAGE_ROOT, ['astro', 'pagefind', 'canonicalize', 'zod', 'yaml']);
-  const logo = model.look.logo ? readFileSync(join(root, model.look.logo.source)) : null;
+  const logo = model.look.logo
+    ? createHash('sha256')
+        .update(readFileSync(join(root, model.look.logo.source)))
+        .digest('hex')
+    : null;
   const lastModel = join(root, '.readback', 'site', 'model.json');
   // each bundle's record for the next build, as far as it is known before the bundle is published
   const bundleKeys = new Map<string, Pick<BundleRecord, 'key' | 'inputs' | 'pageKeys'>>();
@@ -836,7 +817,7 @@ async function buildAndPublish(
     inputs.faqMarkdown,
     [report.schema, report.status, report.dictionary_version],
     [...catalog.history, current].map((loaded) => [loaded.file, loaded.sha256]),
-    logo ? createHash('sha256').update(logo).digest('hex') : null,
+    logo,
   ]);
   for (const bundle of model.partners) {
     const folder = `${PARTNERS_FOLDER}/${bundle.partner_id}`;
@@ -1204,7 +1185,7 @@ async function buildAndPublish(
       {
         ...(keptBundles.get(folder) ?? { files: stampedFilesNow(join(dist, folder)), pages: bundlePages.get(folder)! }),
         ...known,
-        model: modelStamp(partnerModelPath(lastModel, folder.slice(PARTNERS_FOLDER.length + 1))),
+        model: fileStamp(partnerModelPath(lastModel, folder.slice(PARTNERS_FOLDER.length + 1))),
       },
     ]),
   );
