@@ -409,6 +409,22 @@ function publishedCurrencies(dir: string, version: string | null): ReadonlyMap<s
 /** The currencies of dictionary files already parsed, by the SHA-256 of their text (the newest 64). */
 const currenciesByContent = new Map<string, ReadonlyMap<string, string>>();
 
+/**
+ * What the content checks read of a site's dictionary files, read ahead (a build's verify worker
+ * does so while the pages render): each file's strict reading, canonical JSON and currencies,
+ * kept by its bytes as they are when the checks ask.
+ */
+export function readDictionaries(dir: string): void {
+  const folder = join(dir, 'dictionary');
+  if (!isFolder(folder)) return;
+  for (const name of readdirSync(folder).sort()) {
+    if (!name.endsWith('.json')) continue;
+    const read = readPublishedJson(dir, `dictionary/${name}`);
+    if (read.value !== null) canonicalOf(read.value);
+    publishedCurrencies(dir, name.slice(0, -'.json'.length));
+  }
+}
+
 /** A site's `dictionary/<version>.json` files, each read and parsed once for all its tuples. */
 function dictionaryReader(
   dir: string,

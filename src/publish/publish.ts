@@ -42,7 +42,15 @@ import { batched, siteModelText, type SitePages } from '../core/model-text.ts';
 import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel } from '../core/site-model.ts';
 import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
-import { anchorList, brokenLinks, type IndexedFile, indexSite, splitIndex, urlPathOf } from '../io/links.ts';
+import {
+  anchorList,
+  brokenLinks,
+  type IndexedFile,
+  indexedFile,
+  indexSite,
+  splitIndex,
+  urlPathOf,
+} from '../io/links.ts';
 import { DICTIONARY_CACHE_FOLDER, DictionaryCache } from '../io/dictionary-cache.ts';
 import { keepRendered, MARKDOWN_CACHE_FILE, recallRendered } from '../io/markdown-cache.ts';
 import { RECONCILE_CACHE_FILE, ReconcileCache } from '../io/reconcile-cache.ts';
@@ -94,6 +102,7 @@ import type {
   SearchIndexesIn,
   SitesComplete,
   VerifyReply,
+  VerifyShard,
   VerifyWorkerData,
 } from './verify-worker.ts';
 
@@ -253,22 +262,13 @@ function withCopies<Job extends OnePagerJob & { site: string }>(jobs: readonly J
   return alone.map((job) => (copies.has(job) ? { ...job, copies: copies.get(job)! } : job));
 }
 
-/** One verify worker's part of the staged site: the sites it checks, and the folders it leaves to the other. */
-interface VerifyShard {
-  folders: string[];
-  unread: string[];
-  others: string[];
-}
-
 /** What the verify workers do for the build (see startVerifying). */
 interface Verifying {
-  /**
-   * the pages are built: each worker reads those of its sites, leaving their search indexes for
-   * later; with `split`, the bundles get a worker of their own
-   */
-  pagesIn: (sites: readonly PublishedSite[], split: boolean) => void;
+  /** the pages are built: each worker reads those of its sites, leaving their search indexes for later */
+  pagesIn: () => void;
   pages: Promise<ReadonlyMap<string, IndexedFile>>;
-  downloadsIn: () => void;
+  /** the downloads are written: these files (relative to the staging folder), and maybe others */
+  downloadsIn: (files: readonly string[]) => void;
   searchIndexesIn: () => void;
   onePagersIn: (texts: Map<string, string>) => void;
   complete: () => Promise<{
@@ -287,12 +287,10 @@ type Verified = Exclude<VerifyReply, { error: string }>;
 function verifyWorker(
   staging: string,
   kept: Pick<VerifyWorkerData, 'verdicts' | 'pageReads'>,
-): Omit<Verifying, 'pagesIn' | 'complete'> & {
-  pagesIn: (shard: VerifyShard) => void;
-  complete: () => Promise<Verified>;
-} {
+  shard: VerifyShard,
+): Omit<Verifying, 'complete'> & { complete: () => Promise<Verified> } {
   const worker = new Worker(siblingModule('verify-worker', import.meta.url), {
-    workerData: { dir: staging, ...kept } satisfies VerifyWorkerData,
+    workerData: { dir: staging, ...kept, ...shard } satisfies VerifyWorkerData,
   });
   let pagesRead: (pages: ReadonlyMap<string, IndexedFile>) => void;
   let replied: (result: Verified) => void;
@@ -305,7 +303,10 @@ function verifyWorker(
   // a worker that fails before it has read the pages: the link check waits for its reply instead
   const pagesOrFailure = Promise.race([pages, reply.then(() => new Map<string, IndexedFile>())]);
   worker.on('message', (message: PagesRead | VerifyReply) => {
-    if ('pages' in message) pagesRead(message.pages);
+    if ('pages' in message)
+      pagesRead(
+        new Map(message.pages.map(([path, ids, hrefs]) => [path, indexedFile(urlPathOf(staging, path), ids, hrefs)])),
+      );
     else if ('error' in message) failed(new Error(message.error));
     else replied(message);
   });
@@ -314,9 +315,9 @@ function verifyWorker(
   reply.catch(() => {}); // awaited by complete; a build refused before it need not hear it
   pagesOrFailure.catch(() => {});
   return {
-    pagesIn: (shard) => worker.postMessage({ pagesBuilt: true, ...shard } satisfies PagesBuilt),
+    pagesIn: () => worker.postMessage({ pagesBuilt: true } satisfies PagesBuilt),
     pages: pagesOrFailure,
-    downloadsIn: () => worker.postMessage({ downloads: true } satisfies DownloadsIn),
+    downloadsIn: (files) => worker.postMessage({ downloads: true, files: [...files] } satisfies DownloadsIn),
     searchIndexesIn: () => worker.postMessage({ searchIndexes: true } satisfies SearchIndexesIn),
     onePagersIn: (texts) => worker.postMessage({ texts } satisfies OnePagersIn),
     complete: () => {
@@ -333,39 +334,47 @@ function verifyWorker(
 const searchFolderOf = (folder: string) => (folder ? `${folder}/pagefind` : 'pagefind');
 
 /**
- * The staged site verified in worker threads (verify-worker.ts). One is loaded while the pages
- * render (once the site model is written); told the pages are built (`pagesIn`), it reads them, remembering their SHA-256s, and
- * indexes them for the link check (`pages`). With `split`, for a build whose thread is then free
- * (it has few one-pagers left to draw), a second worker takes the partner bundles: each bundle is
- * a site of its own, with its own sums, so the two share no file. Then `downloadsIn` once the
- * downloads are written, which they read, and replay every hash and shown value;
+ * The staged site verified in worker threads (verify-worker.ts), loaded while the pages render
+ * (once the site model is written) or once they are built. With `split`, for a build whose thread
+ * is then free (it has few one-pagers left to draw), a second worker takes the partner bundles:
+ * each bundle is a site of its own, with its own sums, so the two share no file. Told the pages
+ * are built (`pagesIn`), each reads those of its sites, remembering their SHA-256s, and indexes
+ * them for the link check (`pages`). Told the downloads are written (`downloadsIn`), each reads
+ * those of its sites: at once when they come first (a rebuild's do, while Astro renders), the rest
+ * of its files with the pages; once it has both, it replays every hash and shown value. Then
  * `searchIndexesIn` once the search indexes are written, whose files they leave until then;
  * `onePagersIn` once the one-pagers are in place, with the text each was read to have, whose
  * numbers they then check; `complete` once every file but the sums is written, which writes each
  * site's SHA256SUMS and checks every file. What they find is told in the order one check of the
  * whole folder tells it: the internal site's, then each bundle's.
  */
-function startVerifying(staging: string, kept: Pick<VerifyWorkerData, 'verdicts' | 'pageReads'>): Verifying {
-  const shards = [verifyWorker(staging, kept)];
+function startVerifying(
+  staging: string,
+  kept: Pick<VerifyWorkerData, 'verdicts' | 'pageReads'>,
+  sites: readonly PublishedSite[],
+  split: boolean,
+): Verifying {
+  const bundles = sites.map((site) => site.folder).filter(Boolean);
+  const plan: VerifyShard[] =
+    split && bundles.length > 0
+      ? [
+          { folders: [''], unread: [searchFolderOf('')], others: bundles },
+          { folders: bundles, unread: bundles.map(searchFolderOf), others: [] },
+        ]
+      : [{ folders: ['', ...bundles], unread: ['', ...bundles].map(searchFolderOf), others: [] }];
+  const shards = plan.map((shard) => verifyWorker(staging, kept, shard));
   const all = <T>(ask: (shard: (typeof shards)[number]) => Promise<T>) => Promise.all(shards.map(ask));
-  let pagesRead: (pages: Promise<ReadonlyMap<string, IndexedFile>>) => void;
-  const pages = new Promise<ReadonlyMap<string, IndexedFile>>((resolve) => (pagesRead = resolve));
+  const inBundle = (file: string) => bundles.some((bundle) => file.startsWith(`${bundle}/`));
+  const pages = all((shard) => shard.pages).then((read) => new Map(read.flatMap((shard) => [...shard])));
   pages.catch(noop); // awaited by the link check; a build refused before it need not hear it
   return {
-    pagesIn: (sites, split) => {
-      const bundles = sites.map((site) => site.folder).filter(Boolean);
-      if (split && bundles.length > 0) {
-        shards.push(verifyWorker(staging, kept));
-        shards[0]!.pagesIn({ folders: [''], unread: [searchFolderOf('')], others: bundles });
-        shards[1]!.pagesIn({ folders: bundles, unread: bundles.map(searchFolderOf), others: [] });
-      } else {
-        const folders = ['', ...bundles];
-        shards[0]!.pagesIn({ folders, unread: folders.map(searchFolderOf), others: [] });
-      }
-      pagesRead(all((shard) => shard.pages).then((read) => new Map(read.flatMap((shard) => [...shard]))));
-    },
+    pagesIn: () => shards.forEach((shard) => shard.pagesIn()),
     pages,
-    downloadsIn: () => shards.forEach((shard) => shard.downloadsIn()),
+    downloadsIn: (files) =>
+      shards.forEach((shard, n) =>
+        // with two workers, the second has the bundles' files
+        shard.downloadsIn(shards.length === 1 ? files : files.filter((file) => inBundle(file) === (n === 1))),
+      ),
     searchIndexesIn: () => shards.forEach((shard) => shard.searchIndexesIn()),
     onePagersIn: (texts) => shards.forEach((shard) => shard.onePagersIn(texts)),
     complete: async () => {
@@ -884,6 +893,12 @@ async function buildAndPublish(
       return [page.tuple_id, { name: page.tile_export.name, csv: tupleTilesCsv(report, tuple.report, tuple.sentinel) }];
     }),
   );
+  // the files written, relative to the staging folder: the verify workers read them once they are
+  const downloadFiles: string[] = [];
+  const listed = <T>(path: string, writing: Promise<T>) => {
+    downloadFiles.push(relative(staging, path));
+    return writing;
+  };
   const downloads = underWay(
     Promise.all(
       sites.flatMap((site) => {
@@ -897,25 +912,32 @@ async function buildAndPublish(
           const tiles = site.folder === '' ? tileExports.get(tuple.tuple_id) : undefined;
           await Promise.all([
             ...[tuple.downloads.partner_csv, tuple.downloads.leadership_manifest, tuple.downloads.partner_manifest].map(
-              (file) => copyFile(join(root, file.source), join(exports, file.name)),
+              (file) => listed(join(exports, file.name), copyFile(join(root, file.source), join(exports, file.name))),
             ),
-            writeFile(join(entry, 'report.json'), tupleReportBytes(tuple.report)),
-            ...(tiles ? [writeFile(join(exports, tiles.name), tiles.csv)] : []),
+            listed(join(entry, 'report.json'), writeFile(join(entry, 'report.json'), tupleReportBytes(tuple.report))),
+            ...(tiles ? [listed(join(exports, tiles.name), writeFile(join(exports, tiles.name), tiles.csv))] : []),
           ]);
         });
         const dictionaries = mkdir(join(dir, 'dictionary'), { recursive: true }).then(() =>
           Promise.all(
             site.model.versions.map((version) =>
-              writeFile(
+              listed(
                 join(dir, 'dictionary', `${version.version}.json`),
-                catalog.byVersion.get(version.version)!.canonical,
+                writeFile(
+                  join(dir, 'dictionary', `${version.version}.json`),
+                  catalog.byVersion.get(version.version)!.canonical,
+                ),
               ),
             ),
           ),
         );
         // the JSON Schemas of the artifacts, public definitions: every site, each bundle too
         const schemaFolder = mkdir(join(dir, 'schemas'), { recursive: true }).then(() =>
-          Promise.all([...schemas].map(([name, text]) => writeFile(join(dir, 'schemas', name), text))),
+          Promise.all(
+            [...schemas].map(([name, text]) =>
+              listed(join(dir, 'schemas', name), writeFile(join(dir, 'schemas', name), text)),
+            ),
+          ),
         );
         return [
           ...(site.folder === '' && !refreshed ? [writeFile(join(dir, PUBLISHED_REPORT), reportText())] : []),
@@ -928,7 +950,7 @@ async function buildAndPublish(
           schemaFolder,
         ];
       }),
-    ).then(noop),
+    ).then(() => downloadFiles),
   );
 
   // the PDF renderer loads now: until the model is written, the pages' process waits on this thread
@@ -985,8 +1007,12 @@ async function buildAndPublish(
   // then the verify worker starts loading now, while the pages render, to be ready when they are
   // built; a build that draws its one-pagers meanwhile starts it once the pages are built, so that
   // it does not hold its memory the whole time (with --tuple it starts once the kept tuples are put back)
-  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging, kept) : null;
-  if (verifyEarly) stops.push(verifyEarly.stop);
+  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging, kept, sites, fewToDraw) : null;
+  if (verifyEarly) {
+    stops.push(verifyEarly.stop);
+    // a rebuild's downloads are written long before its pages: they are read meanwhile
+    downloads.then(verifyEarly.downloadsIn, noop);
+  }
   const pdfFiles = filesWritten();
   const pdfs = underWay(
     renderOnePagers(
@@ -1020,8 +1046,9 @@ async function buildAndPublish(
   for (const folder of keptBundles.keys()) rmSync(join(staging, folder), { recursive: true, force: true });
   phase('astro pages (PDFs rendering beside them)');
   if (!refreshed && !verifyEarly) {
-    verifyEarly = startVerifying(staging, kept);
+    verifyEarly = startVerifying(staging, kept, sites, fewToDraw);
     stops.push(verifyEarly.stop);
+    downloads.then(verifyEarly.downloadsIn, noop);
   }
 
   // 7. offline search over the glossary (no external service), one index per site over its own
@@ -1061,8 +1088,7 @@ async function buildAndPublish(
   // and the search indexes' files once those are, while this thread still draws one-pagers (with
   // --tuple, once the kept tuples are put back, below)
   if (verifyEarly) {
-    verifyEarly.pagesIn(sites, fewToDraw);
-    downloads.then(verifyEarly.downloadsIn, noop);
+    verifyEarly.pagesIn();
     searchIndex?.then(verifyEarly.searchIndexesIn, noop);
   }
 
@@ -1107,11 +1133,11 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const verifying = verifyEarly ?? startVerifying(staging, kept);
+  const verifying = verifyEarly ?? startVerifying(staging, kept, sites, fewToDraw);
   if (!verifyEarly) {
     stops.push(verifying.stop);
-    verifying.pagesIn(sites, fewToDraw);
-    verifying.downloadsIn();
+    verifying.pagesIn();
+    verifying.downloadsIn(await downloads);
   }
   // the numbers each one-pager shows, checked by the worker from its text as read when it was
   // rendered (when its bytes are still the ones read then) while this thread checks the links

@@ -14,12 +14,13 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { indexedFile, indexPage, urlPathOf, type IndexedFile } from '../io/links.ts';
+import { indexPage } from '../io/links.ts';
 import {
   type FileHashes,
   filesBelow,
   lastingStamp,
   readAndHash,
+  readDictionaries,
   SITE_SUMS,
   siteSums,
   statStamp,
@@ -32,8 +33,8 @@ import { textReader } from '../pdf/readings.ts';
 import { type PageRead, readPageReads } from './page-reads.ts';
 import { readVerdicts, type VerdictsUsed } from './verdict-cache.ts';
 
-/** What the worker is given: the staging folder, and where earlier builds' verdicts are kept. */
-export interface VerifyWorkerData {
+/** What the worker is given: the staging folder, its part of it, and where earlier builds' verdicts are kept. */
+export interface VerifyWorkerData extends VerifyShard {
   dir: string;
   /** the verdict cache (src/publish/verdict-cache.ts) and the identity of the code that checks */
   verdicts?: { file: string; tool: string };
@@ -49,9 +50,8 @@ export interface OnePagersIn {
   texts: Map<string, string>;
 }
 
-/** What the build sends once the pages are built: they are read then. */
-export interface PagesBuilt {
-  pagesBuilt: true;
+/** One verify worker's part of the staged site: the sites it checks, and the folders it leaves to the other. */
+export interface VerifyShard {
   /** the sites this worker verifies (`''` the internal site, `partners/<id>` a bundle) */
   folders: string[];
   /** the folders it leaves unread until told they are written (its sites' search indexes) */
@@ -60,9 +60,23 @@ export interface PagesBuilt {
   others: string[];
 }
 
-/** What the build sends once the downloads are written: they are read then, and the site's content checked. */
+/** What the build sends once the pages are built: they are read then. */
+export interface PagesBuilt {
+  pagesBuilt: true;
+}
+
+/**
+ * What the build sends once the downloads are written: they are read then, and the site's content
+ * checked (once the pages are built too).
+ */
 export interface DownloadsIn {
   downloads: true;
+  /**
+   * the files the downloads wrote in this worker's sites, relative to the staging folder: when the
+   * pages are not built yet, these are read now (and the sites' dictionaries parsed), and the rest
+   * once they are
+   */
+  files: string[];
 }
 
 /** What the build sends once the search indexes are written: their files are read then. */
@@ -75,9 +89,13 @@ export interface SitesComplete {
   complete: true;
 }
 
-/** The pages read at the start, each indexed for links, by their path; sent before the reply. */
+/**
+ * The pages read at the start, each indexed for links (its path, the anchor ids in it and the
+ * links it holds, for links.ts indexedFile); sent before the reply. Plain lists of strings: a
+ * hundred thousand links pass between threads several times faster so than as objects.
+ */
 export interface PagesRead {
-  pages: Map<string, IndexedFile>;
+  pages: [path: string, ids: string[], hrefs: string[]][];
 }
 
 /** What verify found: the site's hashes, values and sums, and the one-pagers' numbers. */
@@ -85,7 +103,7 @@ export type VerifyReply =
   | { result: VerifyResult; onePagers: VerifyResult; verdicts: VerdictsUsed; pagesRead: [string, PageRead][] }
   | { error: string };
 
-const { dir, verdicts: verdictCache, pageReads } = workerData as VerifyWorkerData;
+const { dir, verdicts: verdictCache, pageReads, folders, unread, others } = workerData as VerifyWorkerData;
 // read while the pages render: a page that is still the file the last build read is not read again
 const earlierReads = pageReads ? readPageReads(pageReads.file, pageReads.tool) : new Map<string, PageRead>();
 /** the pages read here (or known from the last build), for the next build */
@@ -111,9 +129,7 @@ function verdicts(): Verdicts | undefined {
     passed: (key, checks) => verdictsUsed.passed.push([key, checks]),
   });
 }
-let folders: string[] = [];
-let unread: string[] = [];
-const skipped = new Set<string>();
+const skipped = new Set([...unread, ...others]);
 /** Every file of this worker's sites, relative to the staging folder, the skipped folders aside. */
 function ownFiles(): string[] {
   return folders.flatMap((folder) => {
@@ -126,7 +142,7 @@ function ownFiles(): string[] {
  * Every file not read yet, the unread folders aside, read and hashed; the pages indexed too, but
  * for those still the very files the last build read (page-reads.ts), taken as it read them.
  */
-function readRest(filter: (file: string) => boolean, pages?: Map<string, IndexedFile>): void {
+function readRest(filter: (file: string) => boolean, pages?: PagesRead['pages']): void {
   for (const file of ownFiles()) {
     const path = join(dir, file);
     if (hashes.has(path) || !filter(file)) continue;
@@ -138,33 +154,44 @@ function readRest(filter: (file: string) => boolean, pages?: Map<string, Indexed
     const stat = statSync(path, { bigint: true });
     const stamp = lastingStamp(stat);
     let read = earlierReads.get(file);
-    if (read?.stamp === stamp) {
-      hashes.set(path, { stamp: statStamp(stat), hash: read.hash });
-      pages.set(path, indexedFile(urlPathOf(dir, path), read.ids, read.hrefs));
-    } else {
+    if (read?.stamp === stamp) hashes.set(path, { stamp: statStamp(stat), hash: read.hash });
+    else {
       const indexed = indexPage(dir, path, readAndHash(path, hashes).toString('utf8'));
-      pages.set(path, indexed);
       read = { stamp, hash: hashes.get(path)!.hash, ids: [...indexed.ids], hrefs: indexed.links.map((l) => l.href) };
     }
+    pages.push([path, read.ids, read.hrefs]);
     pagesRead.push([file, read]);
   }
 }
 let thenSums: (() => VerifyResult) | null = null;
 let onePagers: Promise<VerifyResult> | null = null;
+let pagesBuilt = false;
+let downloadsIn = false;
+/** Once both the pages and the downloads are in: the rest read, and every hash and shown value replayed. */
+function checkContent(): void {
+  // not the one-pagers, which may still be being written (they are read with the sums)
+  readRest((file) => !ONE_PAGER.test(file));
+  thenSums = verifySiteThenSums(dir, hashes, true, folders, verdicts());
+}
 parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndexesIn | OnePagersIn | SitesComplete) => {
   try {
     if ('pagesBuilt' in message) {
       // the pages are built: each read, hashed and indexed for the link check
-      ({ folders, unread } = message);
-      for (const folder of [...unread, ...message.others]) skipped.add(folder);
-      const pages = new Map<string, IndexedFile>();
+      const pages: PagesRead['pages'] = [];
       readRest((file) => file.endsWith('.html'), pages);
       parentPort!.postMessage({ pages } satisfies PagesRead);
+      pagesBuilt = true;
+      if (downloadsIn) checkContent();
     } else if ('downloads' in message) {
-      // the downloads are written: read too, then every hash and shown value replayed. Not the
-      // one-pagers, which may still be being written (they are read with the sums)
-      readRest((file) => !ONE_PAGER.test(file));
-      thenSums = verifySiteThenSums(dir, hashes, true, folders, verdicts());
+      downloadsIn = true;
+      if (pagesBuilt) checkContent();
+      else {
+        // written before the pages are built (a rebuild's are): read now, while Astro renders, with
+        // what the checks read of each site's dictionaries and the verdicts of earlier builds
+        for (const file of message.files) if (!hashes.has(join(dir, file))) readAndHash(join(dir, file), hashes);
+        for (const folder of folders) readDictionaries(join(dir, folder));
+        verdicts();
+      }
     } else if ('searchIndexes' in message) {
       // their SHA-256s, for the sums, while the one-pagers are still drawn
       for (const folder of unread)
