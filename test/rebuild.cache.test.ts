@@ -102,6 +102,9 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     const checks = first.result.rebuild!.verified!;
     expect(checks).toEqual({ checked: 6, reused: 0 }); // three tuples internally, each in its partner's bundle
     expect(again.result.rebuild!.verified).toEqual({ checked: 0, reused: 3 });
+    // and so were the numbers each one-pager shows: its bytes and its tuple's files are the same
+    expect(first.result.rebuild!.onePagerChecks).toEqual({ checked: 6, reused: 0 });
+    expect(again.result.rebuild!.onePagerChecks).toEqual({ checked: 0, reused: 3 });
     expect(fileSums(again.dist)).toEqual(before);
     const againFiles = inodes(again.dist);
     for (const [file, inode] of againFiles)

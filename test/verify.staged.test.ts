@@ -18,6 +18,7 @@ import {
   verifyPdfNumbers,
   verifySite,
   verifySiteThenSums,
+  type Verdicts,
 } from '../src/io/verify.ts';
 import { readPdf } from '../src/pdf/readings.ts';
 import { copyBuiltSample } from './helpers/site.ts';
@@ -150,4 +151,78 @@ describe('a published manifest', () => {
     expect(problems.map((p) => [p.code, p.file])).toContainEqual(['VERIFY_MISMATCH', `exports/acme-2026-q2/${name}`]);
     expect(problems.some((p) => p.message.includes(`${name} has no sha256`))).toBe(true);
   });
+});
+
+describe("one-pagers' numbers checked in an earlier build", () => {
+  /** Verdicts kept across checks as a build's cache keeps them; each check gets its own, as each build does. */
+  function keptVerdicts() {
+    const kept = new Map<string, number>();
+    return (): Verdicts => ({
+      tool: 'this test',
+      hashes: new Map(),
+      known: (key) => kept.get(key),
+      reused: () => {},
+      passed: (key, checks) => kept.set(key, checks),
+    });
+  }
+  /** A PDF text reader that counts the one-pagers it reads. */
+  function countingReader() {
+    const read = { count: 0 };
+    const reader = async (bytes: Uint8Array) => {
+      read.count++;
+      return (await readPdf(bytes)).text;
+    };
+    return { read, reader };
+  }
+
+  it('are told as passed, unread, while their bytes and their tuple files are the same; a changed entry is checked again', async () => {
+    const { dist } = copyBuiltSample();
+    const verdicts = keptVerdicts();
+    const first = countingReader();
+    const fresh = await verifyPdfNumbers(dist, first.reader, undefined, verdicts());
+    expect(fresh.problems).toEqual([]);
+    expect(first.read.count).toBeGreaterThan(1);
+    const again = countingReader();
+    const reused = await verifyPdfNumbers(dist, again.reader, undefined, verdicts());
+    expect(again.read.count).toBe(0);
+    expect(reused.problems).toEqual([]);
+    expect(reused.checked).toHaveLength(fresh.checked.length);
+    expect(reused.checked.every((line) => line.endsWith('passed in an earlier build, on the same bytes'))).toBe(true);
+
+    // one tuple's entry now holds another revision hash than its one-pager cites
+    const tuple = readdirSync(join(dist, 'tuples'))[0]!;
+    const entry = join(dist, 'tuples', tuple, 'report.json');
+    const text = readFileSync(entry, 'utf8');
+    const hash = /"tuple_revision_hash": *"sha256:([0-9a-f]{64})"/.exec(text)![1]!;
+    writeFileSync(
+      entry,
+      text.replace(
+        hash,
+        hash.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+      ),
+    );
+    const changed = countingReader();
+    const withVerdicts = await verifyPdfNumbers(dist, changed.reader, undefined, verdicts());
+    expect(changed.read.count).toBe(1); // that tuple's one-pager alone
+    const afresh = await verifyPdfNumbers(dist, countingReader().reader);
+    expect(afresh.problems.length).toBeGreaterThan(0);
+    expect(withVerdicts.problems).toEqual(afresh.problems);
+  }, 60_000);
+
+  it('are checked again when the one-pager is another file of other bytes', async () => {
+    const { dist } = copyBuiltSample();
+    const verdicts = keptVerdicts();
+    await verifyPdfNumbers(dist, countingReader().reader, undefined, verdicts());
+    const tuple = readdirSync(join(dist, 'tuples'))[0]!;
+    const pdf = join(dist, 'readback', `${tuple}.pdf`);
+    writeFileSync(pdf, Buffer.concat([readFileSync(pdf), Buffer.from('\n')]));
+    const again = countingReader();
+    const result = await verifyPdfNumbers(dist, again.reader, undefined, verdicts());
+    expect(again.read.count).toBe(1);
+    expect(result.problems).toEqual([]);
+    expect(
+      result.checked.filter((line) => line.startsWith(`readback/${tuple}.pdf`) && !line.includes('earlier build'))
+        .length,
+    ).toBeGreaterThan(0);
+  }, 60_000);
 });

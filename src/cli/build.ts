@@ -82,6 +82,7 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
       [r?.searchIndexes?.reused, r?.searchIndexes?.written, 'search index', 'search indexes'],
       [result.onePagers?.reused, result.onePagers?.rendered, 'one-pager'],
       [r?.verified?.reused, r?.verified?.checked, 'tuple check'],
+      [r?.onePagerChecks?.reused, r?.onePagerChecks?.checked, 'one-pager check'],
     ];
     const reused = kinds.flatMap(([kept, made, one, many]) =>
       kept ? [`${kept} of ${counted(kept + (made ?? 0), one, many)}`] : [],

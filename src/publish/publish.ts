@@ -167,6 +167,8 @@ export interface PublishResult {
     searchIndexes?: { written: number; reused: number };
     /** each site's content checks of each tuple: run, and told as an earlier build passed them on the same files */
     verified?: { checked: number; reused: number };
+    /** the numbers each site's one-pager of each tuple shows, checked: likewise */
+    onePagerChecks?: { checked: number; reused: number };
   };
   /**
    * one-pagers made by this build, reused from an earlier one, and (of those made) drawn by the
@@ -275,6 +277,7 @@ interface Verifying {
     result: VerifyResult;
     onePagers: VerifyResult;
     verdicts: VerdictsUsed[];
+    onePagerVerdicts: VerdictsUsed[];
     pagesRead: [string, PageRead][];
   }>;
   stop: () => Promise<void>;
@@ -383,6 +386,7 @@ function startVerifying(
         result: merged(replies.map((reply) => reply.result)),
         onePagers: merged(replies.map((reply) => reply.onePagers)),
         verdicts: replies.map((reply) => reply.verdicts),
+        onePagerVerdicts: replies.map((reply) => reply.onePagerVerdicts),
         pagesRead: replies.flatMap((reply) => reply.pagesRead),
       };
     },
@@ -393,6 +397,12 @@ function startVerifying(
 }
 
 const noop = () => {};
+
+/** The checks the verify workers ran and passed, and those an earlier build had passed on the same files. */
+const checks = (used: readonly VerdictsUsed[]) => ({
+  checked: used.reduce((n, v) => n + v.passed.length, 0),
+  reused: used.reduce((n, v) => n + v.found.length, 0),
+});
 
 /**
  * Moves the staged site to the output folder: a rename, or, when the output folder is on another
@@ -1178,7 +1188,13 @@ async function buildAndPublish(
 
   // 9. a sum for every file, each bundle with its own list, and every file checked against it;
   //    what verify found above is reported here, after the links, as a whole
-  const { result: verified, onePagers: pdfNumbers, verdicts, pagesRead: pageReads } = await verifying.complete();
+  const {
+    result: verified,
+    onePagers: pdfNumbers,
+    verdicts,
+    onePagerVerdicts,
+    pagesRead: pageReads,
+  } = await verifying.complete();
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
@@ -1220,14 +1236,12 @@ async function buildAndPublish(
   new SearchIndexCache(searchCache.folder).prune();
   dictionaryCache.prune();
   keepRendered(markdownCache, markdownTool);
-  keepVerdicts(verdictCache.file, verdicts);
+  keepVerdicts(verdictCache.file, [...verdicts, ...onePagerVerdicts]);
   keepPageReads(kept.pageReads.file, kept.pageReads.tool, pageReads);
   result.rebuild = {
     ...result.rebuild!,
-    verified: {
-      checked: verdicts.reduce((n, v) => n + v.passed.length, 0),
-      reused: verdicts.reduce((n, v) => n + v.found.length, 0),
-    },
+    verified: checks(verdicts),
+    onePagerChecks: checks(onePagerVerdicts),
   };
   phase('publish (the old site replaced, the one-pagers kept for the next build)');
   result.published = {

@@ -100,7 +100,14 @@ export interface PagesRead {
 
 /** What verify found: the site's hashes, values and sums, and the one-pagers' numbers. */
 export type VerifyReply =
-  | { result: VerifyResult; onePagers: VerifyResult; verdicts: VerdictsUsed; pagesRead: [string, PageRead][] }
+  | {
+      result: VerifyResult;
+      onePagers: VerifyResult;
+      /** the verdicts of the content checks, and of the one-pagers' numbers, used and made */
+      verdicts: VerdictsUsed;
+      onePagerVerdicts: VerdictsUsed;
+      pagesRead: [string, PageRead][];
+    }
   | { error: string };
 
 const { dir, verdicts: verdictCache, pageReads, folders, unread, others } = workerData as VerifyWorkerData;
@@ -116,18 +123,19 @@ const fail = (error: unknown) =>
 const hashes: FileHashes = new Map();
 // the checks earlier builds passed, read once the downloads are in (when they are first asked for)
 const verdictsUsed: VerdictsUsed = { found: [], passed: [] };
-let verdictsRead: Verdicts | undefined;
-function verdicts(): Verdicts | undefined {
+const onePagerVerdictsUsed: VerdictsUsed = { found: [], passed: [] };
+let verdictsRead: ReadonlyMap<string, number> | undefined;
+/** The verdicts of earlier builds, for the content checks or the one-pagers' numbers (`used`: what each tells). */
+function verdicts(used = verdictsUsed): Verdicts | undefined {
   if (!verdictCache) return undefined;
-  if (verdictsRead) return verdictsRead;
-  const kept = readVerdicts(verdictCache.file);
-  return (verdictsRead = {
+  const kept = (verdictsRead ??= readVerdicts(verdictCache.file));
+  return {
     tool: verdictCache.tool,
     hashes,
     known: (key) => kept.get(key),
-    reused: (key) => verdictsUsed.found.push(key),
-    passed: (key, checks) => verdictsUsed.passed.push([key, checks]),
-  });
+    reused: (key) => used.found.push(key),
+    passed: (key, checks) => used.passed.push([key, checks]),
+  };
 }
 const skipped = new Set([...unread, ...others]);
 /** Every file of this worker's sites, relative to the staging folder, the skipped folders aside. */
@@ -197,7 +205,7 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
       for (const folder of unread)
         for (const file of filesBelow(join(dir, folder))) readAndHash(join(dir, folder, file), hashes);
     } else if ('texts' in message) {
-      onePagers = verifyPdfNumbers(dir, textReader(message.texts), folders, verdicts());
+      onePagers = verifyPdfNumbers(dir, textReader(message.texts), folders, verdicts(onePagerVerdictsUsed));
       onePagers.catch(() => {}); // awaited once the site is complete
     } else {
       if (!thenSums || !onePagers) throw new Error('the site was complete before its downloads or one-pagers');
@@ -208,6 +216,7 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
         result,
         onePagers: await onePagers,
         verdicts: verdictsUsed,
+        onePagerVerdicts: onePagerVerdictsUsed,
         pagesRead,
       } satisfies VerifyReply);
     }
