@@ -3,11 +3,11 @@
  * without writing it stops that process, and so does a build that dies.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { astroWorkFolder } from '../src/publish/astro-project.ts';
-import { startPages } from '../src/publish/pages.ts';
+import { forkPages, startPages } from '../src/publish/pages.ts';
 import { tempDir } from './helpers/workspace.ts';
 
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
@@ -93,6 +93,51 @@ setTimeout(() => process.kill(process.pid, 'SIGKILL'), 6000);`;
     } finally {
       if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL'); // never left behind, even when this fails
       cleanup();
+    }
+  }, 30_000);
+
+  it('may be started before the build knows what to build, and then build what it is told', async () => {
+    const { options, cleanup } = pagesOptions('early');
+    try {
+      const started = forkPages();
+      await started.listening; // loading Astro, waiting to be told
+      expect(alive(started.child.pid!)).toBe(true);
+      const pages = startPages(options, started);
+      expect(pages.pid).toBe(started.child.pid);
+      await new Promise((r) => setTimeout(r, 4000)); // told: Astro compiles the pages, then waits for the model
+      expect(alive(pages.pid)).toBe(true);
+      // it works in the build's own working folder, as one started with its options does
+      expect(readlinkSync(`/proc/${pages.pid}/cwd`)).toBe(options.workDir);
+      await pages.abandon();
+      await expect(pages.done).rejects.toThrow(/Astro stopped with SIGKILL/);
+    } finally {
+      cleanup();
+    }
+  }, 30_000);
+
+  it('started early, are stopped by a build refused before it says what to build, or that dies first', async () => {
+    const started = forkPages();
+    await started.listening;
+    await started.abandon();
+    expect(alive(started.child.pid!)).toBe(false);
+    // a build process that starts them and dies before it tells them anything
+    const script = `import { forkPages } from ${JSON.stringify(join(PACKAGE_ROOT, 'src/publish/pages.ts'))};
+const started = forkPages();
+await started.listening;
+console.log(started.child.pid);
+process.kill(process.pid, 'SIGKILL');`;
+    const build = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    build.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    await new Promise((r) => build.once('exit', r));
+    const pid = Number(out.trim());
+    try {
+      expect(pid).toBeGreaterThan(0);
+      expect(await gone(pid, 5000)).toBe(true);
+    } finally {
+      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
     }
   }, 30_000);
 });

@@ -5,10 +5,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { exitCodeOf, formatProblem, problem } from '../core/problems.ts';
-import { counted } from '../core/report-format.ts';
 import { type Io, today, UsageError } from '../io/context.ts';
 import { progressReporter } from '../io/progress.ts';
 import { pageSizeOf } from '../pdf/page-size.ts';
+import type { PagesProcess } from '../publish/pages.ts';
 
 export interface BuildArgs {
   root?: string;
@@ -40,8 +40,31 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     say(formatProblem(bad));
     return exitCodeOf([bad]);
   }
+  // the pages' process starts first: Astro loads in it while this process loads the rest of the
+  // build (about a quarter of a second), which then tells it what to build, or stops it
+  const { forkPages } = await import('../publish/pages.ts');
+  const pagesProcess = forkPages();
+  try {
+    return await build(args, io, root, dist, size, pagesProcess);
+  } finally {
+    await pagesProcess.abandon();
+  }
+}
+
+/** The build itself, its pages' process started. */
+async function build(
+  args: BuildArgs,
+  io: Io,
+  root: string,
+  dist: string,
+  size: NonNullable<ReturnType<typeof pageSizeOf>>,
+  pagesProcess: PagesProcess,
+): Promise<number> {
+  const say = (line: string) => io.stderr.write(`${line}\n`);
+  const env = args.env;
   // the site builder (Astro, react-pdf) is loaded only by the command that uses it
   const { publish } = await import('../publish/publish.ts');
+  const { counted } = await import('../core/report-format.ts');
   const { UnknownTupleError } = await import('../io/reconcile-workspace.ts');
   const progress = progressReporter(io.stderr, 'building', Date.now, env);
   const result = await publish({
@@ -54,6 +77,7 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     today: today(env),
     pageSize: size,
     allowAnchorRemoval: env.READBACK_ALLOW_ANCHOR_REMOVAL === '1',
+    pagesProcess,
     // a line for people first clears the progress line it would otherwise run into
     log: (line) => {
       progress.done();

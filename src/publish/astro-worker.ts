@@ -6,25 +6,36 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'astro';
-import { linkKeptPages } from './astro-page-links.ts';
-
-const { root, outDir, site, workDir, pageCache } = JSON.parse(process.argv[2]!) as Record<string, string | undefined>;
+import type { PagesConfig } from './pages.ts';
 
 // a build that stops (killed) takes its page build with it, and the working folder made for it
+let workDir: string | undefined;
 const abandoned = () => {
-  rmSync(workDir!, { recursive: true, force: true });
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
   process.exit(1);
 };
 process.once('disconnect', abandoned);
+// what to build, once the build knows (pages.ts startPages); Astro loads meanwhile
+const told = new Promise<PagesConfig>((resolve) => process.once('message', resolve));
+process.send!({ listening: true });
+const loading = Promise.all([import('astro'), import('./astro-page-links.ts')]);
+loading.catch(() => {}); // awaited below, once told
+const { root, outDir, site, pageCache, modelPath, modelReady, ...config } = await told;
+workDir = config.workDir;
+// Astro puts its compiled pages under the working folder (see above): this build's own
+process.chdir(workDir);
+// the pages find the model through the environment (src/site/data.ts)
+process.env.READBACK_SITE_MODEL = modelPath;
+process.env.READBACK_SITE_MODEL_READY = modelReady;
 
 let outcome: { ok: boolean; error?: string; rendered?: number };
 try {
+  const [{ build }, { linkKeptPages }] = await loading;
   // the pages Astro keeps for later builds are hard links, not copies (astro-page-links.ts)
   if (pageCache) await linkKeptPages();
   // Astro's and Vite's caches (default: under the project's node_modules/) stay in this build's
   // own working folder too: the installed package is never written to by them, and builds share none
-  const cacheDir = join(workDir!, 'cache');
+  const cacheDir = join(workDir, 'cache');
   await build({
     root,
     outDir,

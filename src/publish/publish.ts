@@ -88,6 +88,7 @@ import {
   type BundleRecord,
 } from './kept-bundles.ts';
 import { makePageFolders } from './page-folders.ts';
+import type { PagesProcess } from './pages.ts';
 import { removeInBackground } from './remove-later.ts';
 import { SEARCH_CACHE_FOLDER, SearchIndexCache } from './search-cache.ts';
 import { keepVerdicts, VERDICT_CACHE_FILE, type VerdictsUsed } from './verdict-cache.ts';
@@ -142,6 +143,12 @@ export interface PublishOptions {
   log?: (line: string) => void;
   /** how long each step took, in seconds (the benchmark reads these) */
   onPhase?: (step: string, seconds: number) => void;
+  /**
+   * the pages' process, started by the caller before it loaded the build (pages.ts forkPages): the
+   * build tells it what to build, or leaves it for the caller to stop when it is refused first.
+   * Without it the build starts one when it gets there
+   */
+  pagesProcess?: PagesProcess;
 }
 
 export interface Published {
@@ -641,14 +648,17 @@ async function buildAndPublish(
   for (const folder of [folders.site, folders.astro]) mkdirSync(folder, { recursive: true });
   // loaded when a build gets this far, so every other command stays quick
   const { startPages, modelReadyPath } = await import('./pages.ts');
-  const pages = startPages({
-    root: PACKAGE_ROOT,
-    outDir: folders.site,
-    site: siteUrl,
-    modelPath: folders.model,
-    workDir: folders.astro,
-    pageCache: { folder: pageCacheFolder(root, dist) },
-  });
+  const pages = startPages(
+    {
+      root: PACKAGE_ROOT,
+      outDir: folders.site,
+      site: siteUrl,
+      modelPath: folders.model,
+      workDir: folders.astro,
+      pageCache: { folder: pageCacheFolder(root, dist) },
+    },
+    options.pagesProcess,
+  );
   stops.push(pages.abandon);
   // the code that renders: part of the key of everything a build keeps for the next (pages,
   // one-pagers, search indexes), worked out while Astro starts (the pages get theirs with the models)
