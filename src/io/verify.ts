@@ -92,7 +92,7 @@ function trustedJson(path: string): TupleReport | null {
 }
 
 /** A site's own files, relative to it: every file but those of the partner bundles it holds. */
-function siteFiles(dir: string): string[] {
+export function siteFiles(dir: string): string[] {
   // the bundles' folders are not entered: their files are theirs
   return walk(dir, '', new Set(partnerBundleFolders(dir)));
 }
@@ -105,10 +105,8 @@ function siteFiles(dir: string): string[] {
 export type FileHashes = Map<string, { stamp: string; hash: string }>;
 
 /** `sha256sum` lines for every file the site publishes but the list itself (and its bundles' files), sorted by path. */
-export function siteSums(dir: string, hashes?: FileHashes): string {
-  const files = siteFiles(dir)
-    .filter((f) => f !== SITE_SUMS)
-    .sort();
+export function siteSums(dir: string, hashes?: FileHashes, listed = siteFiles(dir)): string {
+  const files = listed.filter((f) => f !== SITE_SUMS).sort();
   return files.map((file) => `${fileSha256(join(dir, file), hashes)}  ${file}\n`).join('');
 }
 
@@ -579,15 +577,18 @@ export function verifySiteThenSums(
   folders = ['', ...partnerBundleFolders(dir)],
   /** what earlier builds found (a build's verify worker); none: every check runs */
   verdicts?: Verdicts,
-): () => VerifyResult {
+): (
+  /** each site's files as listed just now (siteFiles), by folder; listed afresh where none is given */
+  listed?: ReadonlyMap<string, string[]>,
+) => VerifyResult {
   const contents = folders.map((folder) => verifyOwnContent(join(dir, folder), onePagersLater, verdicts));
-  return () =>
+  return (listed) =>
     merged(
       folders.map((folder, n) => {
         const content = contents[n]!;
         const own = content.notASite
           ? content
-          : merged([content, content.later(), verifyOwnSums(join(dir, folder), hashes)]);
+          : merged([content, content.later(), verifyOwnSums(join(dir, folder), hashes, listed?.get(folder))]);
         return folder ? inFolder(folder, own) : own;
       }),
     );
@@ -822,7 +823,7 @@ function onePagerExists(dir: string, tupleId: string, expect: ReturnType<typeof 
 }
 
 /** Every published file, not only the ones a hash names, against the list the build wrote. */
-function verifyOwnSums(dir: string, hashes?: FileHashes): VerifyResult {
+function verifyOwnSums(dir: string, hashes?: FileHashes, files?: string[]): VerifyResult {
   const { checked, problems, mismatch, expect } = findings();
   const sumsPath = join(dir, SITE_SUMS);
   if (existsSync(sumsPath)) {
@@ -831,7 +832,7 @@ function verifyOwnSums(dir: string, hashes?: FileHashes): VerifyResult {
       const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
       if (match) listed.set(match[2]!, match[1]!);
     }
-    const present = siteFiles(dir).filter((f) => f !== SITE_SUMS);
+    const present = (files ?? siteFiles(dir)).filter((f) => f !== SITE_SUMS);
     const presentSet = new Set(present);
     for (const file of present) {
       const wanted = listed.get(file);

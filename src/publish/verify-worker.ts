@@ -22,6 +22,7 @@ import {
   readAndHash,
   readDictionaries,
   SITE_SUMS,
+  siteFiles,
   siteSums,
   statStamp,
   verifyPdfNumbers,
@@ -150,8 +151,8 @@ function ownFiles(): string[] {
  * Every file not read yet, the unread folders aside, read and hashed; the pages indexed too, but
  * for those still the very files the last build read (page-reads.ts), taken as it read them.
  */
-function readRest(filter: (file: string) => boolean, pages?: PagesRead['pages']): void {
-  for (const file of ownFiles()) {
+function readRest(filter: (file: string) => boolean, pages?: PagesRead['pages'], files = ownFiles()): void {
+  for (const file of files) {
     const path = join(dir, file);
     if (hashes.has(path) || !filter(file)) continue;
     if (!pages || !file.endsWith('.html')) {
@@ -171,14 +172,14 @@ function readRest(filter: (file: string) => boolean, pages?: PagesRead['pages'])
     pagesRead.push([file, read]);
   }
 }
-let thenSums: (() => VerifyResult) | null = null;
+let thenSums: ReturnType<typeof verifySiteThenSums> | null = null;
 let onePagers: Promise<VerifyResult> | null = null;
 let pagesBuilt = false;
 let downloadsIn = false;
 /** Once both the pages and the downloads are in: the rest read, and every hash and shown value replayed. */
-function checkContent(): void {
+function checkContent(files?: string[]): void {
   // not the one-pagers, which may still be being written (they are read with the sums)
-  readRest((file) => !ONE_PAGER.test(file));
+  readRest((file) => !ONE_PAGER.test(file), undefined, files);
   thenSums = verifySiteThenSums(dir, hashes, true, folders, verdicts());
 }
 parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndexesIn | OnePagersIn | SitesComplete) => {
@@ -186,10 +187,12 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
     if ('pagesBuilt' in message) {
       // the pages are built: each read, hashed and indexed for the link check
       const pages: PagesRead['pages'] = [];
-      readRest((file) => file.endsWith('.html'), pages);
+      const files = ownFiles();
+      readRest((file) => file.endsWith('.html'), pages, files);
       parentPort!.postMessage({ pages } satisfies PagesRead);
       pagesBuilt = true;
-      if (downloadsIn) checkContent();
+      // the downloads were all written before the pages were built: these files are every one yet
+      if (downloadsIn) checkContent(files);
     } else if ('downloads' in message) {
       downloadsIn = true;
       if (pagesBuilt) checkContent();
@@ -209,9 +212,13 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
       onePagers.catch(() => {}); // awaited once the site is complete
     } else {
       if (!thenSums || !onePagers) throw new Error('the site was complete before its downloads or one-pagers');
-      // a bundle's files are listed in its own SHA256SUMS and not in the site's around it
-      for (const folder of folders) writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes));
-      const result = thenSums();
+      // a bundle's files are listed in its own SHA256SUMS and not in the site's around it; each
+      // site's files listed once, for its sums and then its check against them (nothing is written
+      // in between but the sums)
+      const listed = new Map(folders.map((folder) => [folder, siteFiles(join(dir, folder))]));
+      for (const folder of folders)
+        writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes, listed.get(folder)));
+      const result = thenSums(listed);
       parentPort!.postMessage({
         result,
         onePagers: await onePagers,
