@@ -9,7 +9,7 @@
  */
 import { readFileSync, rmdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { folderHolding } from '../core/partner-bundles.ts';
 
 /** Astro's record of the pages its incremental build wrote (astro/dist/core/build/incremental.js). */
@@ -42,15 +42,34 @@ export function makePageFolders(
   outDir: string,
   /** folders (relative to `outDir`) whose pages are not put in place: the partner bundles the build keeps */
   except: ReadonlySet<string> = new Set(),
+  /** a folder (relative to `outDir`) the pages' folders are made in alone: none, every folder */
+  only?: string,
 ): { settled: () => Promise<void>; tidy: () => Promise<void> } {
+  const within = only === undefined ? undefined : new Set([only]);
   const inside = (folder: string) => {
     if (folderHolding(`${folder}/`, except)) return null;
+    if (within && !folderHolding(`${folder}/`, within)) return null;
     const path = resolve(outDir, folder);
     const rel = relative(outDir, path);
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? path : null;
   };
   const earlier = [...pageFolders(cacheFolder)].flatMap((folder) => inside(folder) ?? []);
-  const made = Promise.all(earlier.map((path) => mkdir(path, { recursive: true }).catch(() => {})));
+  // each folder made with one call, its parent first: level by level from the output folder (a
+  // recursive make of each, all at once, tried each first, failed for want of its parent, and
+  // made the parent again: about four calls a folder)
+  const levels = new Map<number, string[]>();
+  const listed = new Set<string>();
+  for (const path of earlier)
+    for (let folder = path; relative(outDir, folder) !== '' && !listed.has(folder); folder = dirname(folder)) {
+      listed.add(folder);
+      const depth = relative(outDir, folder).split(sep).length;
+      levels.set(depth, [...(levels.get(depth) ?? []), folder]);
+    }
+  const made = (async () => {
+    for (const depth of [...levels.keys()].sort((a, b) => a - b))
+      // one that exists is left as it is; one that cannot be made, Astro makes as it puts its page there
+      await Promise.all(levels.get(depth)!.map((folder) => mkdir(folder).catch(() => {})));
+  })();
   return {
     settled: () => made.then(() => {}),
     tidy: async () => {

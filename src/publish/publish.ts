@@ -660,6 +660,12 @@ async function buildAndPublish(
     options.pagesProcess,
   );
   stops.push(pages.abandon);
+  // the folders of the internal site's pages the last build wrote, made now, on libuv's threads
+  // (page-folders.ts): made once the models were written, they were not all there when Astro
+  // put its kept pages in place, and it made most of them itself. The bundles' come later, once
+  // the build knows which bundles it keeps whole (their pages are not put in place)
+  const internalPageFolders = makePageFolders(pageCacheFolder(root, dist), folders.site, new Set([PARTNERS_FOLDER]));
+  stops.push(internalPageFolders.settled); // a build that stops waits for them before removing its staging folder
   // the code that renders: part of the key of everything a build keeps for the next (pages,
   // one-pagers, search indexes), worked out while Astro starts (the pages get theirs with the models)
   const tool = toolIdentity(PACKAGE_ROOT);
@@ -892,10 +898,14 @@ async function buildAndPublish(
   phase('site model');
   keepReconciled();
   const staging = folders.site;
-  // meanwhile the folders of the pages the last build wrote are made here (page-folders.ts; made
-  // any earlier, on libuv's threads, they held up the models' writing more than they saved Astro)
-  const pageFolders = makePageFolders(pageCacheFolder(root, dist), staging, new Set(keptBundles.keys()));
-  stops.push(pageFolders.settled); // a build that stops waits for them before removing its staging folder
+  // and those of the partner bundles the build does not keep whole
+  const bundlePageFolders = makePageFolders(
+    pageCacheFolder(root, dist),
+    staging,
+    new Set(keptBundles.keys()),
+    PARTNERS_FOLDER,
+  );
+  stops.push(bundlePageFolders.settled);
 
   // 6. downloads, written while the pages are built and the one-pagers drawn, in every site: the
   //    partner export and both manifests byte for byte, each tuple's report entry (and, internal
@@ -1060,7 +1070,7 @@ async function buildAndPublish(
   // a build that stops waits for the one-pagers' files (once the one-pagers above have stopped)
   stops.push(pdfFiles.settled);
   const { rendered: pagesRendered } = await pages.done;
-  await pageFolders.tidy();
+  await Promise.all([internalPageFolders.tidy(), bundlePageFolders.tidy()]);
   // the pages of a kept bundle Astro had to render after all (it no longer had them): the bundle
   // is kept as published, and nothing of it may be in the staging folder when it moves in
   for (const folder of keptBundles.keys()) rmSync(join(staging, folder), { recursive: true, force: true });

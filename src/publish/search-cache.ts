@@ -40,6 +40,16 @@ function linkOrCopy(from: string, to: string): void {
   }
 }
 
+/** Each file linked (or copied) into place, each folder made once (an index is a thousand files in a few folders). */
+function linkAll(files: readonly [from: string, to: string][]): void {
+  const made = new Set<string>();
+  for (const [from, to] of files) {
+    if (!made.has(dirname(to))) mkdirSync(dirname(to), { recursive: true });
+    made.add(dirname(to));
+    linkOrCopy(from, to);
+  }
+}
+
 export class SearchIndexCache {
   readonly #dir: string;
 
@@ -72,11 +82,7 @@ export class SearchIndexCache {
       return false;
     }
     try {
-      for (const [file] of files) {
-        const to = join(outputPath, file);
-        mkdirSync(dirname(to), { recursive: true });
-        linkOrCopy(join(entry, file), to);
-      }
+      linkAll(files.map(([file]) => [join(entry, file), join(outputPath, file)]));
     } catch {
       // the entry went meanwhile (another build replaced it): the index is written instead
       rmSync(outputPath, { recursive: true, force: true });
@@ -97,13 +103,9 @@ export class SearchIndexCache {
     const temporary = join(this.#dir, `${key}.${process.pid}.tmp`);
     try {
       rmSync(temporary, { recursive: true, force: true });
-      const listed: [string, string][] = [];
-      for (const file of filesUnder(outputPath).sort()) {
-        const to = join(temporary, file);
-        mkdirSync(dirname(to), { recursive: true });
-        linkOrCopy(join(outputPath, file), to);
-        listed.push([file, sha256(readFileSync(to))]);
-      }
+      const files = filesUnder(outputPath).sort();
+      linkAll(files.map((file) => [join(outputPath, file), join(temporary, file)]));
+      const listed = files.map((file): [string, string] => [file, sha256(readFileSync(join(temporary, file)))]);
       rmSync(join(this.#dir, key), { recursive: true, force: true });
       renameSync(temporary, join(this.#dir, key));
       // the list last: an entry is whole once it has one
