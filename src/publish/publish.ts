@@ -896,7 +896,6 @@ async function buildAndPublish(
   // every model is written: the pages' process may read them now
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
-  keepReconciled();
   const staging = folders.site;
   // and those of the partner bundles the build does not keep whole
   const bundlePageFolders = makePageFolders(
@@ -983,9 +982,6 @@ async function buildAndPublish(
     ).then(() => downloadFiles),
   );
 
-  // the PDF renderer loads now: until the model is written, the pages' process waits on this thread
-  const { renderOnePagers } = await import('../pdf/pool.ts');
-
   // 4–5. pages into the staging folder and, at the same time, the executive one-pagers (both
   //      render the one site model), written into it as each is drawn
   const overflows: OnePagerOverflowError[] = [];
@@ -1019,13 +1015,18 @@ async function buildAndPublish(
   );
   const uncached: typeof jobs = [];
   const toCache: [key: string, pdf: Uint8Array, reading: PdfReading][] = [];
+  // written on libuv's threads, as the downloads are; the one-pagers move in once all are
+  const pdfFiles = filesWritten();
+  // a build that stops waits for the one-pagers' files written, those of the cache now and (once
+  // the one-pagers below have stopped) those drawn
+  stops.push(pdfFiles.settled);
   for (const job of jobs) {
     const cached = cache.get(keys.get(job.file)!);
     if (!cached) {
       uncached.push(job);
       continue;
     }
-    writeFileSync(join(staging, job.file), cached.pdf);
+    pdfFiles.write(join(staging, job.file), cached.pdf);
     readings.remember(cached.pdf, cached.reading);
     options.onProgress?.('one-pagers (and pages)', ++rendered, jobs.length, job.file);
   }
@@ -1043,14 +1044,16 @@ async function buildAndPublish(
     // a rebuild's downloads are written long before its pages: they are read meanwhile
     downloads.then(verifyEarly.downloadsIn, noop);
   }
-  const pdfFiles = filesWritten();
+  // the reconcile's artifacts and cache (keepReconciled), once the verify workers are on their way
+  keepReconciled();
+  // the PDF renderer loads now
+  const { renderOnePagers } = await import('../pdf/pool.ts');
   const pdfs = underWay(
     renderOnePagers(
       toRender,
       size,
       (job, pdf, reading, drawn) => {
         if (drawn) result.onePagers!.drawn++;
-        // written on libuv's threads, as the downloads are; the one-pagers move in once all are
         pdfFiles.write(join(staging, job.file), pdf);
         readings.remember(pdf, reading);
         // kept for later builds only once this one has verified what it publishes
@@ -1067,7 +1070,6 @@ async function buildAndPublish(
       { threads: availableParallelism() > 2 ? 1 : 0, when: pages.done },
     ),
   );
-  // a build that stops waits for the one-pagers' files (once the one-pagers above have stopped)
   stops.push(pdfFiles.settled);
   const { rendered: pagesRendered } = await pages.done;
   await Promise.all([internalPageFolders.tidy(), bundlePageFolders.tidy()]);
