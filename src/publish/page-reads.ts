@@ -55,7 +55,19 @@ export function readPageReads(file: string, tool: string): PageReads {
   }
 }
 
-/** Keeps the pages this build read, in place of the last build's. Best effort: a page not kept is read again. */
-export function keepPageReads(file: string, tool: string, reads: Iterable<[string, PageRead]>): void {
-  keepFile(dirname(file), basename(file), JSON.stringify({ tool, pages: [...reads] }));
+/**
+ * The pages one verify worker read, as the JSON text of their list (`pageReadsJson`): a worker
+ * hands over one string, which passes between threads as it is, where the list itself was tens of
+ * thousands of strings to copy one by one.
+ */
+export const pageReadsJson = (reads: readonly [string, PageRead][]): string => JSON.stringify(reads);
+
+/**
+ * Keeps the pages this build read (each worker's list, as `pageReadsJson` wrote it), in place of
+ * the last build's: the file is what `JSON.stringify({ tool, pages })` of the lists joined writes.
+ * Best effort: a page not kept is read again.
+ */
+export function keepPageReads(file: string, tool: string, lists: readonly string[]): void {
+  const pages = lists.map((list) => list.slice(1, -1)).filter(Boolean);
+  keepFile(dirname(file), basename(file), `{"tool":${JSON.stringify(tool)},"pages":[${pages.join(',')}]}`);
 }

@@ -92,7 +92,7 @@ import type { PagesProcess } from './pages.ts';
 import { removeInBackground } from './remove-later.ts';
 import { SEARCH_CACHE_FOLDER, SearchIndexCache } from './search-cache.ts';
 import { keepVerdicts, VERDICT_CACHE_FILE, type VerdictsUsed } from './verdict-cache.ts';
-import { keepPageReads, PAGE_READS_FILE, type PageRead } from './page-reads.ts';
+import { keepPageReads, PAGE_READS_FILE } from './page-reads.ts';
 import { keepPublishedTuples, mergeRefreshed, PUBLISHED_REPORT, readPublishedReport } from './refresh.ts';
 import type { SearchWorkerData, SearchWorkerReply } from './search-worker.ts';
 import type {
@@ -285,7 +285,8 @@ interface Verifying {
     onePagers: VerifyResult;
     verdicts: VerdictsUsed[];
     onePagerVerdicts: VerdictsUsed[];
-    pagesRead: [string, PageRead][];
+    /** each worker's pages read, as page-reads.ts pageReadsJson writes them */
+    pagesRead: string[];
   }>;
   stop: () => Promise<void>;
 }
@@ -394,7 +395,7 @@ function startVerifying(
         onePagers: merged(replies.map((reply) => reply.onePagers)),
         verdicts: replies.map((reply) => reply.verdicts),
         onePagerVerdicts: replies.map((reply) => reply.onePagerVerdicts),
-        pagesRead: replies.flatMap((reply) => reply.pagesRead),
+        pagesRead: replies.map((reply) => reply.pagesRead),
       };
     },
     stop: async () => {

@@ -31,7 +31,7 @@ import {
   type VerifyResult,
 } from '../io/verify.ts';
 import { textReader } from '../pdf/readings.ts';
-import { type PageRead, readPageReads } from './page-reads.ts';
+import { type PageRead, pageReadsJson, readPageReads } from './page-reads.ts';
 import { readVerdicts, type VerdictsUsed } from './verdict-cache.ts';
 
 /** What the worker is given: the staging folder, its part of it, and where earlier builds' verdicts are kept. */
@@ -107,7 +107,8 @@ export type VerifyReply =
       /** the verdicts of the content checks, and of the one-pagers' numbers, used and made */
       verdicts: VerdictsUsed;
       onePagerVerdicts: VerdictsUsed;
-      pagesRead: [string, PageRead][];
+      /** the pages read, as page-reads.ts pageReadsJson writes them */
+      pagesRead: string;
     }
   | { error: string };
 
@@ -224,7 +225,7 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
         onePagers: await onePagers,
         verdicts: verdictsUsed,
         onePagerVerdicts: onePagerVerdictsUsed,
-        pagesRead,
+        pagesRead: pageReadsJson(pagesRead),
       } satisfies VerifyReply);
     }
   } catch (error) {
