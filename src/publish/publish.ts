@@ -1034,12 +1034,16 @@ async function buildAndPublish(
   result.onePagers = { rendered: uncached.length, reused: jobs.length - uncached.length, drawn: 0 };
   const toRender = withCopies(uncached);
   // a rebuild draws few one-pagers, if any: this thread is then free while the site is verified,
-  // and the verify work is split between two workers (startVerifying)
+  // and the verify work may be split between two workers (startVerifying)
   const fewToDraw = toRender.length * 10 <= jobs.length;
+  // a second worker (about half a second of a core to start) for the bundles only when they are a
+  // sizable part of the work: a rebuild that keeps all but a few whole checks those few alongside
+  const bundleTuples = sites.slice(1).reduce((n, site) => n + site.model.tuples.length, 0);
+  const splitVerify = fewToDraw && bundleTuples * 4 >= sites[0]!.model.tuples.length;
   // then the verify worker starts loading now, while the pages render, to be ready when they are
   // built; a build that draws its one-pagers meanwhile starts it once the pages are built, so that
   // it does not hold its memory the whole time (with --tuple it starts once the kept tuples are put back)
-  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging, kept, sites, fewToDraw) : null;
+  let verifyEarly = !refreshed && fewToDraw ? startVerifying(staging, kept, sites, splitVerify) : null;
   if (verifyEarly) {
     stops.push(verifyEarly.stop);
     // a rebuild's downloads are written long before its pages: they are read meanwhile
@@ -1079,7 +1083,7 @@ async function buildAndPublish(
   for (const folder of keptBundles.keys()) rmSync(join(staging, folder), { recursive: true, force: true });
   phase('astro pages (PDFs rendering beside them)');
   if (!refreshed && !verifyEarly) {
-    verifyEarly = startVerifying(staging, kept, sites, fewToDraw);
+    verifyEarly = startVerifying(staging, kept, sites, splitVerify);
     stops.push(verifyEarly.stop);
     downloads.then(verifyEarly.downloadsIn, noop);
   }
@@ -1166,7 +1170,7 @@ async function buildAndPublish(
   //    its links; the search index's files are read for links once they are written. Each PDF's
   //    links and text are those its render thread read from the same bytes
   const pdfLinks = async (bytes: Uint8Array) => (await readings.read(bytes)).links;
-  const verifying = verifyEarly ?? startVerifying(staging, kept, sites, fewToDraw);
+  const verifying = verifyEarly ?? startVerifying(staging, kept, sites, splitVerify);
   if (!verifyEarly) {
     stops.push(verifying.stop);
     verifying.pagesIn();
