@@ -140,4 +140,23 @@ process.kill(process.pid, 'SIGKILL');`;
       if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
     }
   }, 30_000);
+
+  it('that cannot be started fail the build with why, and are not waited for', async () => {
+    const { options, cleanup } = pagesOptions('unstartable');
+    const node = process.execPath;
+    try {
+      // fork runs process.execPath: no such program, as when the system refuses another process
+      process.execPath = join(tempDir(), 'no-node-here');
+      const started = forkPages();
+      process.execPath = node;
+      // the failure comes a moment later, while the build still loads: it must not go unheard
+      await new Promise((r) => setTimeout(r, 200));
+      const pages = startPages(options, started);
+      await expect(pages.done).rejects.toThrow(/building the pages: .*ENOENT/);
+      await pages.abandon(); // settles: the process never ran
+    } finally {
+      process.execPath = node;
+      cleanup();
+    }
+  }, 30_000);
 });

@@ -22,14 +22,16 @@ const loading = Promise.all([import('astro'), import('./astro-page-links.ts')]);
 loading.catch(() => {}); // awaited below, once told
 const { root, outDir, site, pageCache, modelPath, modelReady, ...config } = await told;
 workDir = config.workDir;
-// Astro puts its compiled pages under the working folder (see above): this build's own
-process.chdir(workDir);
-// the pages find the model through the environment (src/site/data.ts)
-process.env.READBACK_SITE_MODEL = modelPath;
-process.env.READBACK_SITE_MODEL_READY = modelReady;
 
 let outcome: { ok: boolean; error?: string; rendered?: number };
 try {
+  // Astro puts its compiled pages under the working folder (see above): this build's own. (What
+  // Astro's modules noted of the folder as they loaded is the one the process started in: esbuild
+  // notes it, and Astro gives esbuild its folder wherever it matters)
+  process.chdir(workDir);
+  // the pages find the model through the environment (src/site/data.ts)
+  process.env.READBACK_SITE_MODEL = modelPath;
+  process.env.READBACK_SITE_MODEL_READY = modelReady;
   const [{ build }, { linkKeptPages }] = await loading;
   // the pages Astro keeps for later builds are hard links, not copies (astro-page-links.ts)
   if (pageCache) await linkKeptPages();

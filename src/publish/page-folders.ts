@@ -63,7 +63,7 @@ export function makePageFolders(
     for (let folder = path; relative(outDir, folder) !== '' && !listed.has(folder); folder = dirname(folder)) {
       listed.add(folder);
       const depth = relative(outDir, folder).split(sep).length;
-      levels.set(depth, [...(levels.get(depth) ?? []), folder]);
+      (levels.get(depth) ?? levels.set(depth, []).get(depth)!).push(folder);
     }
   const made = (async () => {
     for (const depth of [...levels.keys()].sort((a, b) => a - b))

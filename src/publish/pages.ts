@@ -63,6 +63,8 @@ export interface PagesProcess {
   listening: Promise<void>;
   /** what it said of its pages' build, once it has */
   outcome: () => { ok: boolean; error?: string; rendered?: number } | undefined;
+  /** why it could not be started or reached, if it could not */
+  failed: () => Error | undefined;
   ended: Promise<void>;
   /** stops the process if it still runs, and settles once it has ended */
   abandon: () => Promise<void>;
@@ -92,7 +94,16 @@ export function forkPages(): PagesProcess {
     execArgv: [PAGES_NODE_FLAGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // a process that could not be started (no memory, too many processes) says so with an error
+  // and never exits: it has ended then too
+  let failed: Error | undefined;
+  const ended = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (error) => {
+      failed ??= error;
+      if (child.pid === undefined) resolve();
+    });
+  });
   let outcome: ReturnType<PagesProcess['outcome']>;
   let listening: () => void;
   const heard = new Promise<void>((resolve) => (listening = resolve));
@@ -105,6 +116,7 @@ export function forkPages(): PagesProcess {
     child,
     listening: heard,
     outcome: () => outcome,
+    failed: () => failed,
     ended,
     abandon: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -136,22 +148,22 @@ export function startPages(options: PagesOptions, started: PagesProcess = forkPa
     if (child.connected) child.send(config);
   }, noop);
   const done = new Promise<{ rendered: number }>((resolve, reject) => {
-    child.once('error', reject);
     const settle = () => {
       const outcome = started.outcome();
+      const failed = started.failed();
       if (outcome?.ok) resolve({ rendered: outcome.rendered ?? 0 });
+      else if (failed && !outcome) reject(new Error(`building the pages: ${failed.message}`));
       else if (outcome) reject(new Error(`building the pages: ${outcome.error}`));
       else
         reject(
           new Error(`building the pages: Astro stopped with ${child.signalCode ?? `exit code ${child.exitCode}`}`),
         );
     };
-    if (child.exitCode !== null || child.signalCode !== null) settle();
-    else child.once('exit', settle);
+    started.ended.then(settle);
   });
   done.catch(() => {}); // awaited by the caller, or abandoned
   return {
-    pid: child.pid!,
+    pid: child.pid ?? 0,
     done,
     abandon: started.abandon,
   };
