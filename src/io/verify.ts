@@ -636,9 +636,13 @@ function verifyOwnContent(
     // a version that is no plain version could name a file outside the site, which the key does not hold
     const plainVersion = SEMVER.test(tuple.entry.dictionary_version ?? '');
     if (key !== undefined && known !== undefined && plainVersion) {
-      verdicts!.reused(key);
-      for (let n = 0; n < known; n++)
-        checked.push(`tuple ${tuple.tupleId}: passed in an earlier build, on the same files`);
+      toldAsPassed(
+        verdicts!,
+        key,
+        known,
+        `tuple ${tuple.tupleId}: passed in an earlier build, on the same files`,
+        checked,
+      );
     } else if (!checkTuple(tuple)) continue; // checked no further: its one-pager is not looked for
     if (key !== undefined && known === undefined && plainVersion && problems.length === before.problems)
       verdicts!.passed(key, checked.length - before.checked);
@@ -807,6 +811,12 @@ function verdictKeys(
     return found === undefined ? undefined : verdicts.known(found);
   };
   return { key, known };
+}
+
+/** The `count` checks an earlier build passed under `key`, told as passed in this one: that many lines `line`. */
+function toldAsPassed(verdicts: Verdicts, key: string, count: number, line: string, checked: string[]): void {
+  verdicts.reused(key);
+  for (let n = 0; n < count; n++) checked.push(line);
 }
 
 /** The tuples' keys (verdictKeys) made with each build's file hashes, by the code that checks and the site folder. */
@@ -1088,8 +1098,13 @@ async function verifyOwnPdfNumbers(dir: string, readText: PdfTextReader, verdict
     const file = `readback/${tupleId}.pdf`;
     const known = passedBefore(tupleId);
     if (known !== undefined) {
-      verdicts!.reused(keys.get(tupleId)!);
-      for (let n = 0; n < known; n++) checked.push(`${file}: passed in an earlier build, on the same bytes`);
+      toldAsPassed(
+        verdicts!,
+        keys.get(tupleId)!,
+        known,
+        `${file}: passed in an earlier build, on the same bytes`,
+        checked,
+      );
       continue;
     }
     const published = entries.get(tupleId);

@@ -37,7 +37,13 @@ import { SETTINGS_FILE } from '../core/settings.ts';
 import { readSettings } from '../io/settings.ts';
 import { reconcileSummary } from '../core/report-format.ts';
 import type { ReconcileReport } from '../core/schemas.ts';
-import { PARTNERS_FOLDER, pageIndexPath, partnerModelPath, partnerSiteUrlProblems } from '../core/partner-bundles.ts';
+import {
+  folderHolding,
+  PARTNERS_FOLDER,
+  pageIndexPath,
+  partnerModelPath,
+  partnerSiteUrlProblems,
+} from '../core/partner-bundles.ts';
 import { batched, siteModelText, type SitePages } from '../core/model-text.ts';
 import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel } from '../core/site-model.ts';
 import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
@@ -375,17 +381,19 @@ function startVerifying(
       : [{ folders: ['', ...bundles], unread: ['', ...bundles].map(searchFolderOf), others: [] }];
   const shards = plan.map((shard) => verifyWorker(staging, kept, shard));
   const all = <T>(ask: (shard: (typeof shards)[number]) => Promise<T>) => Promise.all(shards.map(ask));
-  const inBundle = (file: string) => bundles.some((bundle) => file.startsWith(`${bundle}/`));
+  // a file of the staging folder is a worker's when it lies in one of its sites and none of the others'
+  const holders = plan.map(({ folders, others }) => {
+    const mine = new Set(folders);
+    const theirs = new Set(others);
+    return (file: string) =>
+      (mine.has('') || folderHolding(file, mine) !== undefined) && folderHolding(file, theirs) === undefined;
+  });
   const pages = all((shard) => shard.pages).then((read) => new Map(read.flatMap((shard) => [...shard])));
   pages.catch(noop); // awaited by the link check; a build refused before it need not hear it
   return {
     pagesIn: () => shards.forEach((shard) => shard.pagesIn()),
     pages,
-    downloadsIn: (files) =>
-      shards.forEach((shard, n) =>
-        // with two workers, the second has the bundles' files
-        shard.downloadsIn(shards.length === 1 ? files : files.filter((file) => inBundle(file) === (n === 1))),
-      ),
+    downloadsIn: (files) => shards.forEach((shard, n) => shard.downloadsIn(files.filter(holders[n]!))),
     searchIndexesIn: () => shards.forEach((shard) => shard.searchIndexesIn()),
     onePagersIn: (texts) => shards.forEach((shard) => shard.onePagersIn(texts)),
     complete: async () => {

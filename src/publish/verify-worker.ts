@@ -127,10 +127,13 @@ const hashes: FileHashes = new Map();
 const verdictsUsed: VerdictsUsed = { found: [], passed: [] };
 const onePagerVerdictsUsed: VerdictsUsed = { found: [], passed: [] };
 let verdictsRead: ReadonlyMap<string, number> | undefined;
+/** The verdicts earlier builds kept, read once. */
+const keptVerdicts = (): ReadonlyMap<string, number> =>
+  (verdictsRead ??= verdictCache ? readVerdicts(verdictCache.file) : new Map());
 /** The verdicts of earlier builds, for the content checks or the one-pagers' numbers (`used`: what each tells). */
 function verdicts(used = verdictsUsed): Verdicts | undefined {
   if (!verdictCache) return undefined;
-  const kept = (verdictsRead ??= readVerdicts(verdictCache.file));
+  const kept = keptVerdicts();
   return {
     tool: verdictCache.tool,
     hashes,
@@ -200,9 +203,9 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
       else {
         // written before the pages are built (a rebuild's are): read now, while Astro renders, with
         // what the checks read of each site's dictionaries and the verdicts of earlier builds
-        for (const file of message.files) if (!hashes.has(join(dir, file))) readAndHash(join(dir, file), hashes);
+        readRest(() => true, undefined, message.files);
         for (const folder of folders) readDictionaries(join(dir, folder));
-        verdicts();
+        keptVerdicts();
       }
     } else if ('searchIndexes' in message) {
       // their SHA-256s, for the sums, while the one-pagers are still drawn
