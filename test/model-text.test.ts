@@ -10,6 +10,7 @@ import { batched, siteModelText } from '../src/core/model-text.ts';
 const textOf = (model: SiteModel) => siteModelText(model).chunks.join('');
 import { partnerModelPath } from '../src/core/partner-bundles.ts';
 import type { SiteModel } from '../src/core/site-model.ts';
+import { itemOf, lazyModel, tupleNames } from '../src/site/data.ts';
 import { useBuiltSite } from './helpers/site.ts';
 
 const site = useBuiltSite();
@@ -80,5 +81,75 @@ describe('site model text and page keys', () => {
     const { chunks, pages } = siteModelText(model);
     expect(chunks.join('')).toBe(JSON.stringify(model));
     expect(pages.tuples.length).toBe(model.tuples.length);
+  });
+
+  describe('layout: a model read part by part', () => {
+    /** the file's bytes as the build writes them, and the model read lazily from them */
+    const laidOut = (model: SiteModel) => {
+      const { chunks, layout } = siteModelText(model);
+      const bytes = Buffer.from(`${chunks.join('')}\n`);
+      return { bytes, layout: layout!, lazy: lazyModel(bytes, layout!) };
+    };
+    /** the indices of `list` not yet parsed (still read through a getter) */
+    const unread = (list: readonly object[]) =>
+      Array.from({ length: list.length }, (_, i) => i).filter((i) => Object.getOwnPropertyDescriptor(list, i)?.get);
+
+    it('reads the model JSON.parse reads of the whole file, for the internal model and every bundle', () => {
+      const models = [
+        written(),
+        ...written().partners.map((b) => written(partnerModelPath(modelPath(), b.partner_id))),
+      ];
+      for (const model of models) {
+        const { bytes, lazy } = laidOut(model);
+        expect(lazy).toEqual(JSON.parse(bytes.toString('utf8')));
+        expect(JSON.stringify(lazy)).toBe(JSON.stringify(model));
+      }
+    });
+
+    it('counts bytes, not characters: text beyond ASCII before and inside the parts', () => {
+      const model = written();
+      model.look.title = 'Zürich — KPI ✓ 📈';
+      model.tuples[0]!.title = 'Café «Q2» 📊';
+      model.leadership.at(-1)!.partner = 'Łódź 株式会社';
+      model.report.tuples[1]!.run_id = 'run-€-1';
+      const { lazy } = laidOut(model);
+      expect(lazy.tuples[0]!.title).toBe('Café «Q2» 📊');
+      expect(lazy.leadership.at(-1)!.partner).toBe('Łódź 株式会社');
+      expect(lazy).toEqual(model);
+    });
+
+    it('parses a part only when it is read: one tuple page by its id, and names without the pages', () => {
+      const model = written();
+      const { lazy } = laidOut(model);
+      expect(unread(lazy.tuples)).toHaveLength(model.tuples.length);
+      expect(unread(lazy.leadership)).toHaveLength(model.leadership.length);
+      // what the pages listing every tuple show of each, without reading one
+      expect([...tupleNames(lazy)]).toEqual(
+        model.tuples.map((t) => [t.tuple_id, { title: t.title, partner: t.partner }]),
+      );
+      expect([...tupleNames(lazy)]).toEqual([...tupleNames(model)]);
+      const id = model.tuples[2]!.tuple_id;
+      expect(itemOf(lazy.tuples, 'tuple_id', id)).toEqual(model.tuples[2]);
+      expect(unread(lazy.tuples)).toEqual(model.tuples.map((_, i) => i).filter((i) => i !== 2));
+      expect(() => itemOf(lazy.tuples, 'tuple_id', 'no-such-tuple')).toThrow(/no tuple_id no-such-tuple/);
+      // a part read is the same object the next time
+      expect(lazy.tuples[2]).toBe(lazy.tuples[2]);
+    });
+
+    it('refuses a layout that does not fit its file', () => {
+      const { bytes, layout } = laidOut(written());
+      const shifted = structuredClone(layout);
+      shifted.tuples.items[0]![1] += 1;
+      expect(() => lazyModel(bytes, shifted)).toThrow(/layout does not fit its file/);
+      const moved = structuredClone(layout);
+      moved.report_tuples.start -= 1;
+      expect(() => lazyModel(bytes, moved)).toThrow(/layout does not fit its file/);
+    });
+
+    it('has no layout for a model written the plain way', () => {
+      const model = written();
+      model.glossary[0]!.definition_html = '\u0000readback:tuples';
+      expect(siteModelText(model).layout).toBeUndefined();
+    });
   });
 });

@@ -42,7 +42,7 @@ const HOLES = ['\u0000readback:tuples', '\u0000readback:leadership', '\u0000read
  * after the other: a program's model runs to hundreds of megabytes, and a copy of it whole, beside
  * its parts, pressed the build's memory into collecting garbage again and again.
  */
-export function siteModelText(model: SiteModel): { chunks: string[]; pages: SitePages } {
+export function siteModelText(model: SiteModel): { chunks: string[]; pages: SitePages; layout?: ModelLayout } {
   const parts = [model.tuples, model.leadership, model.report.tuples].map((list) =>
     (list as readonly object[]).map((item) => JSON.stringify(item)),
   );
@@ -70,12 +70,55 @@ export function siteModelText(model: SiteModel): { chunks: string[]; pages: Site
   const order = HOLES.map((hole) => frameText.indexOf(JSON.stringify(hole)));
   const filled = [0, 1, 2].sort((a, b) => order[a]! - order[b]!);
   const chunks = [pieces[0]!];
+  // where each part lies in the file's bytes, as its chunks are laid one after the other
+  let at = Buffer.byteLength(pieces[0]!);
+  const ids = [model.tuples, model.leadership, model.report.tuples].map((list) =>
+    (list as readonly { tuple_id: string }[]).map((item) => item.tuple_id),
+  );
+  const placed: PartLayout[] = [];
   filled.forEach((part, i) => {
+    const start = at;
     chunks.push('[');
-    parts[part]!.forEach((text, j) => (j === 0 ? chunks.push(text) : chunks.push(',', text)));
+    const items = parts[part]!.map((text, j): [string, number] => {
+      if (j > 0) chunks.push(',');
+      chunks.push(text);
+      return [ids[part]![j]!, Buffer.byteLength(text)];
+    });
     chunks.push(']', pieces[i + 1]!);
+    const end = start + 2 + items.reduce((sum, [, bytes]) => sum + bytes, 0) + Math.max(items.length - 1, 0);
+    at = end + Buffer.byteLength(pieces[i + 1]!);
+    placed[part] = { start, end, items };
   });
-  return { chunks, pages };
+  const layout: ModelLayout = {
+    tuples: placed[0]!,
+    leadership: placed[1]!,
+    report_tuples: placed[2]!,
+    names: model.tuples.map((tuple) => [tuple.tuple_id, tuple.title, tuple.partner]),
+  };
+  return { chunks, pages, layout };
+}
+
+/** Where one per-tuple part lies in the model's file (bytes of its UTF-8). */
+export interface PartLayout {
+  /** the offset of the part's `[`, and the offset just past its `]` */
+  start: number;
+  end: number;
+  /** each item's tuple id and length in bytes, in order: items are separated by one comma */
+  items: [tuple_id: string, bytes: number][];
+}
+
+/**
+ * Where the per-tuple parts of a model lie in its file, so that a reader may parse the frame and
+ * then only the items it needs (src/site/data.ts): a rebuild renders a few tuples' pages and the
+ * pages that list every tuple, which read the report's entries and the leadership pages but only
+ * the names of the tuple pages. Those names are here too.
+ */
+export interface ModelLayout {
+  tuples: PartLayout;
+  leadership: PartLayout;
+  report_tuples: PartLayout;
+  /** each tuple page's id, title and partner, in the order of `tuples` */
+  names: [tuple_id: string, title: string, partner: string][];
 }
 
 /**

@@ -44,7 +44,7 @@ import {
   partnerModelPath,
   partnerSiteUrlProblems,
 } from '../core/partner-bundles.ts';
-import { batched, siteModelText, type SitePages } from '../core/model-text.ts';
+import { batched, siteModelText, type ModelLayout, type SitePages } from '../core/model-text.ts';
 import { buildPartnerSiteModel, buildSiteModel, tuplePageOnBase, type SiteModel } from '../core/site-model.ts';
 import { replayCommand, reportJson, writeReconcileArtifacts, type WrittenArtifacts } from '../io/artifacts.ts';
 import { readHistoryIntegrity } from '../io/dictionary-history.ts';
@@ -825,14 +825,16 @@ async function buildAndPublish(
   const modelFiles = filesWritten();
   stops.push(modelFiles.settled);
   // with each site's pages' keys, taken from the very texts written (src/core/model-text.ts)
-  const pageIndex: { site: string | null; pages: SitePages }[] = [];
+  // and where each model's per-tuple parts lie in its file, for the pages to read only those they render
+  const pageIndex: { site: string | null; pages: SitePages; layout?: ModelLayout }[] = [];
   const writeModel = (path: string, siteModel: SiteModel) => {
-    const { chunks, pages } = siteModelText(siteModel);
-    chunks.push('\n');
-    modelFiles.write(path, batched(chunks));
-    return pages;
+    const text = siteModelText(siteModel);
+    text.chunks.push('\n');
+    modelFiles.write(path, batched(text.chunks));
+    return text;
   };
-  pageIndex.push({ site: null, pages: writeModel(folders.model, model) });
+  const internalText = writeModel(folders.model, model);
+  pageIndex.push({ site: null, pages: internalText.pages, layout: internalText.layout });
   // docs/reference/site.md: each partner's bundle renders a model of its own tuples alone, on its
   // own base URL. A bundle the published site holds as this build would make it is kept as it is:
   // nothing is made of it (its pages, listed as kept, are neither rendered nor put in place)
@@ -885,10 +887,10 @@ async function buildAndPublish(
       continue;
     }
     const bundleModel = buildPartnerSiteModel(modelInputs, bundle);
-    const pages = writeModel(path, bundleModel);
+    const { pages, layout } = writeModel(path, bundleModel);
     const key = bundleKey({ tool: bundleTool, size, siteUrl, model: pages.whole, logo });
     bundleKeys.set(folder, { key, inputs: inputsKey, pageKeys: pages });
-    pageIndex.push({ site: folder, pages });
+    pageIndex.push({ site: folder, pages, layout });
     if (asPublished?.key === key) {
       keptBundles.set(folder, asPublished);
       continue;

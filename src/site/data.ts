@@ -10,24 +10,97 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { basePathOf, pageIndexPath, partnerModelPath, PARTNERS_FOLDER } from '../core/partner-bundles.ts';
-import { siteModelText, type SitePages } from '../core/model-text.ts';
+import { siteModelText, type ModelLayout, type PartLayout, type SitePages } from '../core/model-text.ts';
 import { parseSiteModel, type SiteModel } from '../core/site-model.ts';
 
 const cached = new Map<string, SiteModel>();
 
-function readModel(path: string): SiteModel {
+function readModel(path: string, site: string | undefined): SiteModel {
   let model = cached.get(path);
   if (!model) {
     const handedOver = modelWritten();
-    const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const layout = handedOver ? sites().find((entry) => entry.site === site)?.layout : undefined;
     // a model the build running these pages has just written is what its typed code built, and
     // the schema reads such a model as it is (test/site-model.schema.test.ts); checking tens of
     // megabytes of it again took this process about half a second per 50 MB. Any other model
     // file (one read without a build, by `astro dev` or a tool) is checked against the schema
-    model = handedOver ? (json as SiteModel) : parseSiteModel(json, path);
+    model = layout
+      ? lazyModel(readFileSync(path), layout)
+      : handedOver
+        ? (JSON.parse(readFileSync(path, 'utf8')) as SiteModel)
+        : parseSiteModel(JSON.parse(readFileSync(path, 'utf8')), path);
     cached.set(path, model);
   }
   return model;
+}
+
+/** each lazily read part's tuple ids, in order (for `itemOf`) */
+const lazyIds = new WeakMap<readonly object[], Map<string, number>>();
+/** each lazily read model's tuple names (for `tupleNames`) */
+const lazyNames = new WeakMap<SiteModel, ModelLayout['names']>();
+
+/**
+ * A model handed over by a build, read as its file lies (`layout`, src/core/model-text.ts): the
+ * frame is parsed at once, and each tuple's part of it only when a page reads it. A rebuild
+ * renders a few tuples' pages and the pages listing every tuple; parsing all of a bench site's
+ * 32 MB model, and collecting its garbage, was about half of this process's time after the model
+ * was written. The model read is the one `JSON.parse` gives of the whole file (a test compares).
+ */
+export function lazyModel(bytes: Buffer, layout: ModelLayout): SiteModel {
+  const parts = [
+    ['tuples', layout.tuples],
+    ['leadership', layout.leadership],
+    ['report_tuples', layout.report_tuples],
+  ] as const;
+  // each part checked against the file first (lazyList), then the frame read around them
+  const lists = Object.fromEntries(parts.map(([name, part]) => [name, lazyList(bytes, part)]));
+  const inFile = [...parts].sort((a, b) => a[1].start - b[1].start);
+  let frame = '';
+  let from = 0;
+  for (const [, part] of inFile) {
+    if (part.start < from)
+      throw new Error(`the site model's layout does not fit its file (parts overlap at ${part.start})`);
+    frame += `${bytes.toString('utf8', from, part.start)}[]`;
+    from = part.end;
+  }
+  const model = JSON.parse(frame + bytes.toString('utf8', from)) as SiteModel;
+  Object.assign(model, { tuples: lists.tuples, leadership: lists.leadership });
+  model.report.tuples = lists.report_tuples as SiteModel['report']['tuples'];
+  lazyNames.set(model, layout.names);
+  return model;
+}
+
+/** A part's items, each parsed from its bytes the first time it is read. */
+function lazyList(bytes: Buffer, part: PartLayout): object[] {
+  const list: object[] = [];
+  list.length = part.items.length;
+  let at = part.start + 1;
+  part.items.forEach(([, length], index) => {
+    const start = at;
+    at += length + 1;
+    Object.defineProperty(list, index, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const value = JSON.parse(bytes.toString('utf8', start, start + length)) as object;
+        Object.defineProperty(list, index, { value, configurable: true, enumerable: true, writable: true });
+        return value;
+      },
+    });
+  });
+  // the layout must end where the part does: a layout that does not fit its file is no layout
+  if (at + (part.items.length === 0 ? 1 : 0) !== part.end || bytes[part.start] !== 0x5b || bytes[part.end - 1] !== 0x5d)
+    throw new Error(`the site model's layout does not fit its file (a part ends at ${part.end}, its items at ${at})`);
+  lazyIds.set(list, new Map(part.items.map(([id], index) => [id, index])));
+  return list;
+}
+
+/** The id, title and partner of every tuple page of `model`, in order, without reading those pages. */
+export function tupleNames(model: SiteModel): Map<string, { title: string; partner: string }> {
+  const names =
+    lazyNames.get(model) ??
+    model.tuples.map((tuple): ModelLayout['names'][number] => [tuple.tuple_id, tuple.title, tuple.partner]);
+  return new Map(names.map(([id, title, partner]) => [id, { title, partner }]));
 }
 
 /**
@@ -54,7 +127,7 @@ const internalModelPath = () => process.env.READBACK_SITE_MODEL ?? resolve('.rea
 
 /** The internal site's model. */
 export function siteModel(): SiteModel {
-  return readModel(internalModelPath());
+  return readModel(internalModelPath(), undefined);
 }
 
 /** The site a page is rendered for, and how its links are written. */
@@ -81,7 +154,7 @@ export function audiences(): Audience[] {
     ...internal.partners.map((bundle) =>
       audienceOf(
         `${PARTNERS_FOLDER}/${bundle.partner_id}`,
-        readModel(partnerModelPath(internalModelPath(), bundle.partner_id)),
+        readModel(partnerModelPath(internalModelPath(), bundle.partner_id), `${PARTNERS_FOLDER}/${bundle.partner_id}`),
       ),
     ),
   ];
@@ -91,7 +164,7 @@ export function audiences(): Audience[] {
 export function audience(site: string | undefined): Audience {
   if (site === undefined) return audienceOf(undefined, siteModel());
   const partnerId = site.slice(`${PARTNERS_FOLDER}/`.length);
-  return audienceOf(site, readModel(partnerModelPath(internalModelPath(), partnerId)));
+  return audienceOf(site, readModel(partnerModelPath(internalModelPath(), partnerId), site));
 }
 
 /**
@@ -111,6 +184,8 @@ export interface Site {
   /** the `[...site]` route parameter: undefined for the internal site, `partners/<id>` for a bundle */
   site: string | undefined;
   pages: SitePages;
+  /** where its model's per-tuple parts lie in the model's file, when the build says (src/core/model-text.ts) */
+  layout?: ModelLayout;
 }
 
 let index: Site[] | undefined;
@@ -122,10 +197,10 @@ export function sites(): Site[] {
   if (!index) {
     if (modelWritten()) {
       const written = JSON.parse(readFileSync(pageIndexPath(internalModelPath()), 'utf8')) as {
-        sites: { site: string | null; pages: SitePages }[];
+        sites: { site: string | null; pages: SitePages; layout?: ModelLayout }[];
         tool?: string;
       };
-      index = written.sites.map(({ site, pages }) => ({ site: site ?? undefined, pages }));
+      index = written.sites.map(({ site, pages, layout }) => ({ site: site ?? undefined, pages, layout }));
       tool = written.tool || undefined;
     } else {
       // no build hands them over (`astro dev`): keyed from the models themselves
@@ -146,6 +221,12 @@ const byId = new WeakMap<readonly object[], Map<string, object>>();
 
 /** The item of `list` whose `key` is `id` (a page's own part of its model, by its route parameter). */
 export function itemOf<T extends object, K extends keyof T>(list: readonly T[], key: K, id: string | undefined): T {
+  const lazy = key === 'tuple_id' ? lazyIds.get(list) : undefined;
+  if (lazy) {
+    const at = lazy.get(id ?? '');
+    if (at === undefined) throw new Error(`no ${String(key)} ${id} in the site model`);
+    return list[at]!;
+  }
   let items = byId.get(list);
   if (!items) {
     items = new Map(list.map((item) => [String(item[key]), item]));
