@@ -115,10 +115,18 @@ export class OnePagerCache {
     return key;
   }
 
+  /**
+   * The file of the PDF stored under `key`. A build links it into the site it publishes: an entry
+   * is written once (to a temporary name, then renamed into place) and never changed in place.
+   */
+  fileOf(key: string): string {
+    return join(this.#dir, `${key}.pdf`);
+  }
+
   /** The PDF and its reading stored under `key`, or null (none, or its bytes are not the ones recorded). */
   get(key: string): { pdf: Buffer; reading: PdfReading } | null {
     try {
-      const pdf = readFileSync(join(this.#dir, `${key}.pdf`));
+      const pdf = readFileSync(this.fileOf(key));
       const meta = JSON.parse(readFileSync(join(this.#dir, `${key}.json`), 'utf8')) as {
         sha256: string;
         reading: PdfReading;
