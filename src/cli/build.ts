@@ -107,6 +107,7 @@ async function build(
       [result.onePagers?.reused, result.onePagers?.rendered, 'one-pager'],
       [r?.verified?.reused, r?.verified?.checked, 'tuple check'],
       [r?.onePagerChecks?.reused, r?.onePagerChecks?.checked, 'one-pager check'],
+      [r?.downloads?.reused, r?.downloads?.written, 'download'],
     ];
     const reused = kinds.flatMap(([kept, made, one, many]) =>
       kept ? [`${kept} of ${counted(kept + (made ?? 0), one, many)}`] : [],

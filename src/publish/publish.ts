@@ -78,6 +78,7 @@ import {
   OnePagerCache,
   toolIdentity,
 } from './one-pager-cache.ts';
+import { FileStore, FILE_STORE_FOLDER } from './file-store.ts';
 import {
   bundleInputsKey,
   bundleKey,
@@ -182,6 +183,8 @@ export interface PublishResult {
     verified?: { checked: number; reused: number };
     /** the numbers each site's one-pager of each tuple shows, checked: likewise */
     onePagerChecks?: { checked: number; reused: number };
+    /** the downloads of the sites built (exports, manifests, report entries, tile exports): written, and linked from the bytes an earlier build kept */
+    downloads?: { written: number; reused: number };
   };
   /**
    * one-pagers made by this build, reused from an earlier one, and (of those made) drawn by the
@@ -937,9 +940,15 @@ async function buildAndPublish(
   const tileExports = new Map(
     model.leadership.map((page) => {
       const tuple = model.tuples.find((t) => t.tuple_id === page.tuple_id)!;
-      return [page.tuple_id, { name: page.tile_export.name, csv: tupleTilesCsv(report, tuple.report, tuple.sentinel) }];
+      const csv = tupleTilesCsv(report, tuple.report, tuple.sentinel);
+      return [
+        page.tuple_id,
+        { name: page.tile_export.name, csv, sha256: createHash('sha256').update(csv).digest('hex') },
+      ];
     }),
   );
+  // each download put in place as a link to the same bytes an earlier build kept, or written and kept
+  const store = new FileStore(join(root, FILE_STORE_FOLDER));
   // the files written, relative to the staging folder: the verify workers read them once they are
   const downloadFiles: string[] = [];
   const listed = <T>(path: string, writing: Promise<T>) => {
@@ -959,10 +968,30 @@ async function buildAndPublish(
           const tiles = site.folder === '' ? tileExports.get(tuple.tuple_id) : undefined;
           await Promise.all([
             ...[tuple.downloads.partner_csv, tuple.downloads.leadership_manifest, tuple.downloads.partner_manifest].map(
-              (file) => listed(join(exports, file.name), copyFile(join(root, file.source), join(exports, file.name))),
+              (file) => {
+                const path = join(exports, file.name);
+                return listed(
+                  path,
+                  store.place(file.sha256, path, () => copyFile(join(root, file.source), path)),
+                );
+              },
             ),
-            listed(join(entry, 'report.json'), writeFile(join(entry, 'report.json'), tupleReportBytes(tuple.report))),
-            ...(tiles ? [listed(join(exports, tiles.name), writeFile(join(exports, tiles.name), tiles.csv))] : []),
+            listed(
+              join(entry, 'report.json'),
+              store.place(tuple.downloads.report.sha256, join(entry, 'report.json'), () =>
+                writeFile(join(entry, 'report.json'), tupleReportBytes(tuple.report)),
+              ),
+            ),
+            ...(tiles
+              ? [
+                  listed(
+                    join(exports, tiles.name),
+                    store.place(tiles.sha256, join(exports, tiles.name), () =>
+                      writeFile(join(exports, tiles.name), tiles.csv),
+                    ),
+                  ),
+                ]
+              : []),
           ]);
         });
         const dictionaries = mkdir(join(dir, 'dictionary'), { recursive: true }).then(() =>
@@ -1277,6 +1306,7 @@ async function buildAndPublish(
   );
   for (const [key, pdf, reading] of toCache) cache.put(key, pdf, reading);
   cache.prune();
+  store.save();
   new SearchIndexCache(searchCache.folder).prune();
   dictionaryCache.prune();
   keepRendered(markdownCache, markdownTool);
@@ -1286,6 +1316,7 @@ async function buildAndPublish(
     ...result.rebuild!,
     verified: checks(verdicts),
     onePagerChecks: checks(onePagerVerdicts),
+    downloads: { written: store.counts.written, reused: store.counts.linked },
   };
   phase('publish (the old site replaced, the one-pagers kept for the next build)');
   result.published = {
