@@ -9,9 +9,11 @@ import { z } from 'zod';
 import { problem, type Problem, type SourceLocation } from './problems.ts';
 import type { TupleConfig } from './schemas.ts';
 import { partnerSlug } from './tuple.ts';
+import { PARTNERS_FOLDER } from './site-paths.ts';
 
-/** Where the bundles sit inside the internal site: `partners/<partner_id>/`. */
-export const PARTNERS_FOLDER = 'partners';
+// where the sites and their models lie, in a module of their own that the pages import (site-paths.ts)
+export { basePathOf, pageIndexPath, partnerModelPath, PARTNERS_FOLDER } from './site-paths.ts';
+
 /** What READBACK_PARTNER_SITE_URL must hold, replaced by each bundle's partner_id. */
 export const PARTNER_ID_PLACEHOLDER = '{partner_id}';
 
@@ -90,22 +92,6 @@ export function partnerBundles(
   }
   return [...bundles.values()].sort((a, b) => (a.partner_id < b.partner_id ? -1 : 1));
 }
-
-/** The URL path a site's links start with, from its base URL: "" at an origin's root, else "/partners/acme". */
-export function basePathOf(siteUrl: string): string {
-  return new URL(`${siteUrl.replace(/\/+$/, '')}/`).pathname.replace(/\/+$/, '');
-}
-
-/** Where the build leaves a bundle's site model, beside the internal one (the pages read it by partner_id). */
-export function partnerModelPath(internalModelPath: string, partnerId: string): string {
-  return internalModelPath.replace(/[^/\\]*$/, `${PARTNERS_FOLDER}/${partnerId}.json`);
-}
-
-/**
- * Where a build hands the pages' process the keys of every site's pages (src/core/model-text.ts),
- * beside the internal site's model.
- */
-export const pageIndexPath = (internalModelPath: string) => `${internalModelPath}.pages.json`;
 
 /**
  * Which of `folders` (site-relative, such as `partners/acme`) holds `path` (site-relative, `/`

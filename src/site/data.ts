@@ -9,9 +9,18 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { basePathOf, pageIndexPath, partnerModelPath, PARTNERS_FOLDER } from '../core/partner-bundles.ts';
+import { basePathOf, pageIndexPath, partnerModelPath, PARTNERS_FOLDER } from '../core/site-paths.ts';
 import { siteModelText, type ModelLayout, type PartLayout, type SitePages } from '../core/model-text.ts';
-import { parseSiteModel, type SiteModel } from '../core/site-model.ts';
+import type { SiteModel } from '../core/site-model.ts';
+
+/**
+ * The model's schema, loaded only where a model may come without a build (`astro dev`, a tool):
+ * the site model's module brings the schema library, the markdown renderer and the YAML reader,
+ * which the pages of a build never use and its pages' process would load before its first page
+ */
+const parseSiteModel = process.env.READBACK_SITE_MODEL_READY
+  ? undefined
+  : (await import('../core/site-model.ts')).parseSiteModel;
 
 const cached = new Map<string, SiteModel>();
 
@@ -28,7 +37,7 @@ function readModel(path: string, site: string | undefined): SiteModel {
       ? lazyModel(readFileSync(path), layout)
       : handedOver
         ? (JSON.parse(readFileSync(path, 'utf8')) as SiteModel)
-        : parseSiteModel(JSON.parse(readFileSync(path, 'utf8')), path);
+        : parseSiteModel!(JSON.parse(readFileSync(path, 'utf8')), path);
     cached.set(path, model);
   }
   return model;
