@@ -307,7 +307,7 @@ type Verified = Exclude<VerifyReply, { error: string }>;
 /** One verify worker (verify-worker.ts), given its shard with `pagesIn`. */
 function verifyWorker(
   staging: string,
-  kept: Pick<VerifyWorkerData, 'verdicts' | 'pageReads'>,
+  kept: Pick<VerifyWorkerData, 'verdicts' | 'pageReads' | 'currencies'>,
   shard: VerifyShard,
 ): Omit<Verifying, 'complete'> & { complete: () => Promise<Verified> } {
   const worker = new Worker(siblingModule('verify-worker', import.meta.url), {
@@ -371,7 +371,7 @@ const searchFolderOf = (folder: string) => (folder ? `${folder}/pagefind` : 'pag
  */
 function startVerifying(
   staging: string,
-  kept: Pick<VerifyWorkerData, 'verdicts' | 'pageReads'>,
+  kept: Pick<VerifyWorkerData, 'verdicts' | 'pageReads' | 'currencies'>,
   sites: readonly PublishedSite[],
   split: boolean,
 ): Verifying {
@@ -697,7 +697,13 @@ async function buildAndPublish(
     tool: identityWith(tool, PACKAGE_ROOT, ['canonicalize', 'zod', 'yaml']),
   };
   // and what they read of each page, by the page's file (page-reads.ts)
-  const kept = { verdicts: verdictCache, pageReads: { file: join(root, PAGE_READS_FILE), tool } };
+  // (and the currencies of the dictionary texts this build publishes, once it has read them)
+  const kept: Pick<VerifyWorkerData, 'verdicts' | 'currencies'> & {
+    pageReads: NonNullable<VerifyWorkerData['pageReads']>;
+  } = {
+    verdicts: verdictCache,
+    pageReads: { file: join(root, PAGE_READS_FILE), tool },
+  };
   // the partner bundles the last build into this output folder published, those whose files are
   // still the ones it left read meanwhile: kept as they are when they would be built the same
   // (kept-bundles.ts). Not with --tuple, nor when the output folder is on another file system than
@@ -726,6 +732,10 @@ async function buildAndPublish(
   const catalog = loadDictionaryCatalog(root, dictionaryCache);
   if (catalog.problems.length > 0 || !catalog.current) return refuse(catalog.problems);
   const current = catalog.current;
+  kept.currencies = [...catalog.history, current].map((loaded) => [
+    loaded.sha256,
+    loaded.dictionary.metrics.flatMap((m) => (m.currency ? [[m.metric_id, m.currency] as [string, string]] : [])),
+  ]);
   const check = checkDictionary(current, catalog.history, readHistoryIntegrity(root), options.today);
   result.dictionaryCheck = check;
   if (!check.ok) {

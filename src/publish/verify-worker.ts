@@ -20,6 +20,7 @@ import {
   filesBelow,
   lastingStamp,
   readAndHash,
+  knownCurrencies,
   readDictionaries,
   SITE_SUMS,
   siteFiles,
@@ -41,6 +42,8 @@ export interface VerifyWorkerData extends VerifyShard {
   verdicts?: { file: string; tool: string };
   /** what the last build read of its pages (src/publish/page-reads.ts), and the identity of the code that reads them */
   pageReads?: { file: string; tool: string };
+  /** the currencies of the dictionary texts the build publishes, by each text's SHA-256 (`knownCurrencies`) */
+  currencies?: [sha256: string, currencies: [string, string][]][];
 }
 
 /**
@@ -112,7 +115,8 @@ export type VerifyReply =
     }
   | { error: string };
 
-const { dir, verdicts: verdictCache, pageReads, folders, unread, others } = workerData as VerifyWorkerData;
+const { dir, verdicts: verdictCache, pageReads, folders, unread, others, currencies } = workerData as VerifyWorkerData;
+if (currencies) knownCurrencies(currencies);
 // read while the pages render: a page that is still the file the last build read is not read again
 const earlierReads = pageReads ? readPageReads(pageReads.file, pageReads.tool) : new Map<string, PageRead>();
 /** the pages read here (or known from the last build), for the next build */
