@@ -174,6 +174,11 @@ export interface Epsilon {
   written: string;
 }
 
+/** Each metric of `dictionary` that names its currency, with that currency. */
+export function currenciesOf(dictionary: Dictionary): [metric_id: string, currency: string][] {
+  return dictionary.metrics.flatMap((m) => (m.currency ? [[m.metric_id, m.currency] as [string, string]] : []));
+}
+
 /** docs/reference/workspace.md: the metric's override, else its class default; basis points become percentage points. */
 export function epsilonFor(metric: Metric, dictionary: Dictionary): Epsilon {
   const classDefault = dictionary.classes[metric.class];

@@ -9,7 +9,7 @@ import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
 import { leadershipTilesCsv, TILE_EXPORT_KEY_COLUMNS, TILE_EXPORT_SUFFIX, tileSeries } from '../core/leadership.ts';
 import { PARTNERS_FOLDER } from '../core/partner-bundles.ts';
 import { type Located, parseJson } from '../core/located.ts';
-import { parseDictionary } from '../core/dictionary.ts';
+import { currenciesOf, parseDictionary } from '../core/dictionary.ts';
 import {
   displayValue,
   humanWindow,
@@ -395,9 +395,7 @@ function publishedCurrencies(dir: string, version: string | null): ReadonlyMap<s
   let currencies = currenciesByContent.get(key);
   if (!currencies) {
     const loaded = parseDictionary(text, file, 'json').loaded;
-    currencies = new Map(
-      (loaded?.dictionary.metrics ?? []).flatMap((m) => (m.currency ? [[m.metric_id, m.currency] as const] : [])),
-    );
+    currencies = new Map(loaded ? currenciesOf(loaded.dictionary) : []);
     if (currenciesByContent.size >= 64) currenciesByContent.delete(currenciesByContent.keys().next().value!);
     currenciesByContent.set(key, currencies);
   }

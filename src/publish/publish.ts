@@ -79,6 +79,7 @@ import {
   toolIdentity,
 } from './one-pager-cache.ts';
 import { FileStore, FILE_STORE_FOLDER } from './file-store.ts';
+import { currenciesOf } from '../core/dictionary.ts';
 import { WordsCache, WORDS_CACHE_FILE } from '../io/words-cache.ts';
 import {
   bundleInputsKey,
@@ -732,10 +733,7 @@ async function buildAndPublish(
   const catalog = loadDictionaryCatalog(root, dictionaryCache);
   if (catalog.problems.length > 0 || !catalog.current) return refuse(catalog.problems);
   const current = catalog.current;
-  kept.currencies = [...catalog.history, current].map((loaded) => [
-    loaded.sha256,
-    loaded.dictionary.metrics.flatMap((m) => (m.currency ? [[m.metric_id, m.currency] as [string, string]] : [])),
-  ]);
+  kept.currencies = [...catalog.history, current].map((loaded) => [loaded.sha256, currenciesOf(loaded.dictionary)]);
   const check = checkDictionary(current, catalog.history, readHistoryIntegrity(root), options.today);
   result.dictionaryCheck = check;
   if (!check.ok) {
@@ -954,10 +952,7 @@ async function buildAndPublish(
     model.leadership.map((page) => {
       const tuple = model.tuples.find((t) => t.tuple_id === page.tuple_id)!;
       const csv = tupleTilesCsv(report, tuple.report, tuple.sentinel);
-      return [
-        page.tuple_id,
-        { name: page.tile_export.name, csv, sha256: createHash('sha256').update(csv).digest('hex') },
-      ];
+      return [page.tuple_id, { name: page.tile_export.name, csv, sha256: page.tile_export.sha256 }];
     }),
   );
   // each download put in place as a link to the same bytes an earlier build kept, or written and kept

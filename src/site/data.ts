@@ -43,8 +43,6 @@ function readModel(path: string, site: string | undefined): SiteModel {
   return model;
 }
 
-/** each lazily read part's tuple ids, in order (for `itemOf`) */
-const lazyIds = new WeakMap<readonly object[], Map<string, number>>();
 /** each lazily read model's tuple names (for `tupleNames`) */
 const lazyNames = new WeakMap<SiteModel, ModelLayout['names']>();
 
@@ -100,7 +98,8 @@ function lazyList(bytes: Buffer, part: PartLayout): object[] {
   // the layout must end where the part does: a layout that does not fit its file is no layout
   if (at + (part.items.length === 0 ? 1 : 0) !== part.end || bytes[part.start] !== 0x5b || bytes[part.end - 1] !== 0x5d)
     throw new Error(`the site model's layout does not fit its file (a part ends at ${part.end}, its items at ${at})`);
-  lazyIds.set(list, new Map(part.items.map(([id], index) => [id, index])));
+  // indexed by the ids the layout gives, so that finding one reads no other (`itemOf`)
+  byId.set(list, new Map(part.items.map(([id], index) => [id, index])));
   return list;
 }
 
@@ -226,24 +225,19 @@ export function pageKey(pages: SitePages, part = ''): string | undefined {
   return createHash('sha256').update(`${tool}\0${pages.frame}\0${part}`).digest('hex');
 }
 
-const byId = new WeakMap<readonly object[], Map<string, object>>();
+/** each list's items' positions, by their id (a lazily read part's, from its layout) */
+const byId = new WeakMap<readonly object[], Map<string, number>>();
 
 /** The item of `list` whose `key` is `id` (a page's own part of its model, by its route parameter). */
 export function itemOf<T extends object, K extends keyof T>(list: readonly T[], key: K, id: string | undefined): T {
-  const lazy = key === 'tuple_id' ? lazyIds.get(list) : undefined;
-  if (lazy) {
-    const at = lazy.get(id ?? '');
-    if (at === undefined) throw new Error(`no ${String(key)} ${id} in the site model`);
-    return list[at]!;
-  }
   let items = byId.get(list);
   if (!items) {
-    items = new Map(list.map((item) => [String(item[key]), item]));
+    items = new Map(list.map((item, index) => [String(item[key]), index]));
     byId.set(list, items);
   }
-  const item = items.get(id ?? '');
-  if (!item) throw new Error(`no ${String(key)} ${id} in the site model`);
-  return item as T;
+  const index = items.get(id ?? '');
+  if (index === undefined) throw new Error(`no ${String(key)} ${id} in the site model`);
+  return list[index]!;
 }
 
 /**
