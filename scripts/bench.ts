@@ -21,6 +21,7 @@ import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildLib } from './build-lib.ts';
 import { changeOneTuple, freshRoot, writeDictionary, writeProgram, writeTuple } from './bench/generate.ts';
 import { treeRssMb, waitedChildrenCpuMs } from './bench/peak-rss.ts';
 import { measureStartup, type StartupFigure } from './bench/startup.ts';
@@ -98,6 +99,10 @@ const hasDuckDb = await import('@duckdb/node-api' as string).then(
 );
 if (!hasDuckDb && sizes.length > 0) say('DuckDB comparison skipped: npm i --no-save @duckdb/node-api to include it');
 
+// reconcile is timed as the installed package runs it: the compiled lib/ (`npm pack` builds it),
+// whose reader thread loads one bundled file instead of the TypeScript sources' modules
+const compiled = join(scratch, 'lib');
+if (sizes.length > 0) await buildLib(projectRoot, compiled, { 'reconcile-once': 'scripts/bench/reconcile-once.ts' });
 for (const size of sizes) {
   const root = freshRoot(join(scratch, `rows-${size}`));
   writeDictionary(root, sampleDictionary);
@@ -112,8 +117,12 @@ for (const size of sizes) {
       JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', script), ...args]).stdout),
     );
   // one thread for both exports (as DuckDB runs), then the default: each large export in its own reader thread
-  const single = runs('reconcile-once.ts', ['--one-thread', root]);
-  const threads = runs('reconcile-once.ts', [root]);
+  const reconcileOnce = (args: string[]) =>
+    Array.from({ length: repeat }, () =>
+      JSON.parse(timed(node, [join(compiled, 'cli', 'reconcile-once.js'), ...args]).stdout),
+    );
+  const single = reconcileOnce(['--one-thread', root]);
+  const threads = reconcileOnce([root]);
   // DuckDB at equal threads: one (as reconcile on one thread) and two (as its reader threads)
   const duck = hasDuckDb ? runs('duckdb-once.ts', ['--threads', '1', ...files]) : null;
   const duck2 = hasDuckDb ? runs('duckdb-once.ts', ['--threads', '2', ...files]) : null;

@@ -64,11 +64,19 @@ const englishZodMessagesOnly: Plugin = {
   },
 };
 
-export async function buildLib(projectRoot: string, outDir = join(projectRoot, 'lib')): Promise<void> {
+/**
+ * Writes lib/ (or `outDir`). `extraEntries` (name → source) are bundled beside the package's own,
+ * sharing their chunks: the bench times its child scripts as the installed package runs.
+ */
+export async function buildLib(
+  projectRoot: string,
+  outDir = join(projectRoot, 'lib'),
+  extraEntries: Record<string, string> = {},
+): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
   await build({
     absWorkingDir: projectRoot,
-    entryPoints: ENTRIES,
+    entryPoints: { ...ENTRIES, ...extraEntries },
     entryNames: '[name]',
     chunkNames: 'chunk-[hash]',
     outdir: join(outDir, 'cli'),

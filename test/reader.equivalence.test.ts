@@ -283,6 +283,33 @@ describe('where reading stops', () => {
 });
 
 describe('reading in worker threads', () => {
+  it('reads export after export in one thread, as this thread reads them; two at once take two', async () => {
+    const { ExportReaders } = await import('../src/io/export-reader-pool.ts');
+    const readers = new ExportReaders();
+    const context = { audience: 'partner' as const, file: 'x.csv', dictionary, window, dimensions: [] };
+    try {
+      readers.warm();
+      readers.warm(); // one is loading already: no second
+      expect(readers.threadsStarted).toBe(1);
+      // files of the bad-input corpus, read whole or stopped on a problem: the thread answers as this one
+      for (const file of corpusFiles.slice(0, 6)) {
+        const here = await readers.read(file, 'x.csv', context, { worker: false });
+        const there = await readers.read(file, 'x.csv', context, { worker: true });
+        expect(there).toEqual(here);
+      }
+      expect(readers.threadsStarted).toBe(1);
+      const [a, b] = await Promise.all(
+        corpusFiles.slice(0, 2).map((file) => readers.read(file, 'x.csv', context, { worker: true })),
+      );
+      expect(readers.threadsStarted).toBe(2);
+      expect([a!.read.sha256, b!.read.sha256]).toEqual(
+        await Promise.all(corpusFiles.slice(0, 2).map(async (file) => (await readWith(file, false)).sha256)),
+      );
+    } finally {
+      await readers.close();
+    }
+  });
+
   it('gives the same report as reading in-process, for good and bad inputs', async () => {
     const { reconcileWorkspace } = await import('../src/io/reconcile-workspace.ts');
     const { copyWorkspace, editCell, editExport } = await import('./helpers/workspace.ts');

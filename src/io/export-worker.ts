@@ -1,18 +1,17 @@
-/** A worker thread that reads one export (see readExportInWorker in export-reader-pool.ts). */
+/** A worker thread that reads exports, one after the other, as the main thread hands them over (export-reader-pool.ts). */
 import { parentPort } from 'node:worker_threads';
-import { ExportAccumulator, type ExportReadContext } from '../core/exports.ts';
+import { ExportAccumulator } from '../core/exports.ts';
 import { readExport } from './csv-reader.ts';
-import type { ExportReadOutcome } from './export-reader-pool.ts';
+import type { ExportAnswer, ExportJob } from './export-reader-pool.ts';
 
-parentPort!.once('message', async (job: { path: string; file: string; context: ExportReadContext }) => {
+parentPort!.on('message', async (job: ExportJob) => {
+  let answer: ExportAnswer;
   try {
     const accumulator = new ExportAccumulator(job.context);
     const read = await readExport(job.path, job.file, accumulator);
-    parentPort!.postMessage({
-      read,
-      summary: accumulator.finish(read.problems.length > 0),
-    } satisfies ExportReadOutcome);
+    answer = { read, summary: accumulator.finish(read.problems.length > 0) };
   } catch (error) {
-    parentPort!.postMessage({ error: String((error as Error).stack ?? error) });
+    answer = { error: String((error as Error).stack ?? error) };
   }
+  parentPort!.postMessage(answer);
 });

@@ -1,5 +1,5 @@
 /** Reads a workspace's tuples, streams their exports into the core and assembles the report. */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LoadedDictionary } from '../core/dictionary.ts';
 import { type ExportWindow } from '../core/exports.ts';
@@ -16,7 +16,7 @@ import { assembleReport, type ExportRead, reconcileTupleWithLeadershipOnly } fro
 import type { Audience, LeadershipOnlyTuple, ReconcileReport, TupleConfig, TupleReport } from '../core/schemas.ts';
 import type { TargetPositions } from '../core/targets.ts';
 import { parseTupleConfig } from '../core/tuple.ts';
-import { readExportAnywhere, WORKER_THRESHOLD_BYTES } from './export-reader-pool.ts';
+import { ExportReaders, WORKER_THRESHOLD_BYTES } from './export-reader-pool.ts';
 import type { ReconcileCache } from './reconcile-cache.ts';
 import { readFaq } from './site-inputs.ts';
 import { readTextFile } from './text-file.ts';
@@ -49,6 +49,17 @@ export interface ReconcileOptions {
 
 export class UnknownTupleError extends Error {}
 
+/** Whether a tuple folder holds a file large enough to be read in a worker thread (a guess, made before its manifests are read). */
+function holdsLargeFile(dir: string): boolean {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).some(
+      (entry) => entry.isFile() && statSync(join(dir, entry.name)).size >= WORKER_THRESHOLD_BYTES,
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** The same file under two names: one path (symlinks resolved) or one inode (hard links). */
 function sameFile(a: string, b: string): boolean {
   if (a === b) return true;
@@ -61,6 +72,25 @@ export async function reconcileWorkspace(options: ReconcileOptions): Promise<Rec
   const shape = workspaceProblems(root);
   // a folder that is no workspace gets no dictionary problems on top: one finding says what is missing
   if (shape.some((p) => p.code === 'NOT_A_WORKSPACE')) return assembleReport(null, [], shape);
+  const readers = new ExportReaders();
+  try {
+    // a large export ahead: its reader thread loads while this one reads the dictionaries and manifests
+    if (shape.length === 0 && !options.cache && options.workers !== false) {
+      const first = options.tupleIds?.[0] ?? listTupleFolders(root)[0];
+      if (first !== undefined && holdsLargeFile(join(root, TUPLES_FOLDER, first))) readers.warm();
+    }
+    return await reconcileTuples(options, shape, readers);
+  } finally {
+    await readers.close();
+  }
+}
+
+async function reconcileTuples(
+  options: ReconcileOptions,
+  shape: Problem[],
+  readers: ExportReaders,
+): Promise<ReconcileReport> {
+  const { root } = options;
   const catalog = options.catalog ?? loadDictionaryCatalog(root);
   if (shape.length > 0)
     return assembleReport(catalog.current?.dictionary.version ?? null, [], [...catalog.problems, ...shape]);
@@ -76,7 +106,7 @@ export async function reconcileWorkspace(options: ReconcileOptions): Promise<Rec
     const key = cache?.key(tupleId, join(root, TUPLES_FOLDER, tupleId));
     let reconciled = key ? cache!.get(key) : null;
     if (!reconciled) {
-      reconciled = await reconcileTupleFolder(root, tupleId, catalog, options);
+      reconciled = await reconcileTupleFolder(root, tupleId, catalog, options, readers);
       if (key) cache!.put(key, reconciled);
     }
     tuples.push(reconciled.entry);
@@ -97,6 +127,7 @@ async function reconcileTupleFolder(
   tupleId: string,
   catalog: DictionaryCatalog,
   options: ReconcileOptions,
+  readers: ExportReaders,
 ): Promise<ReturnType<typeof reconcileTupleWithLeadershipOnly>> {
   const dir = join(root, TUPLES_FOLDER, tupleId);
   const rel = `${TUPLES_FOLDER}/${tupleId}`;
@@ -198,7 +229,7 @@ async function reconcileTupleFolder(
       window: windows[audience],
       dimensions: config?.dimensions ?? [],
     };
-    const { read, summary } = await readExportAnywhere(found.path, file, context, { worker: inWorker(audience) });
+    const { read, summary } = await readers.read(found.path, file, context, { worker: inWorker(audience) });
     const problems = [...read.problems];
     const checksum = checksumProblem(manifests[audience], read.sha256);
     if (checksum) problems.unshift(checksum);
