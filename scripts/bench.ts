@@ -478,7 +478,8 @@ const rowsSection =
     ? `## Reconcile of one tuple, 8 metrics, both exports
 
 Measured ${measured}. Reconcile is hash + UTF-8 + guard + tokenize + checks + exact aggregates, for
-both exports. DuckDB does the same work with as many threads: each file's SHA-256, the window's
+both exports, timed as the installed package runs it (the compiled lib/ that \`npm pack\` builds, in
+the bench's scratch folder). DuckDB does the same work with as many threads: each file's SHA-256, the window's
 exact aggregates and every period's; the bench checks both give the same numbers and hashes. Times
 of reconcile and DuckDB are the median of ${repeat} runs (fastest–slowest in brackets); CPU is the
 process's user + system time.
