@@ -277,6 +277,19 @@ describe('where reading stops', () => {
     ]);
   });
 
+  it('reads the same with synchronous file calls as with asynchronous ones, at every chunk size', async () => {
+    for (const file of corpusFiles) {
+      for (const chunkBytes of [1, 7, undefined]) {
+        const read = async (synchronous: boolean) => {
+          const accumulator = newAccumulator();
+          const result = await readExport(file, 'x.csv', accumulator, { chunkBytes, synchronous });
+          return { result, summary: accumulator.finish(result.problems.length > 0) };
+        };
+        expect(await read(true)).toEqual(await read(false));
+      }
+    }
+  });
+
   it('refuses a chunk size that is not a whole number of bytes', async () => {
     await expect(readExport(corpusFiles[0]!, 'x.csv', newAccumulator(), { chunkBytes: 0 })).rejects.toThrow(RangeError);
   });

@@ -5,7 +5,7 @@
  * (docs/reference/workspace.md–§5).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { type ByteHandover, type ByteRecordSink, CsvByteTokenizer } from '../core/csv-bytes.ts';
 import type { ExportAccumulator } from '../core/exports.ts';
@@ -36,6 +36,12 @@ export interface ReadOptions {
   referenceReader?: boolean;
   /** read the file in chunks of this many bytes (tests: the result must not depend on it) */
   chunkBytes?: number;
+  /**
+   * read with synchronous file calls: for a small file in a thread whose asynchronous file calls
+   * queue behind others on libuv's four threads (a build making its 2,400 page folders), where the
+   * wait costs far more than the read (docs/PERFORMANCE.md, round thirteen)
+   */
+  synchronous?: boolean;
 }
 
 /**
@@ -77,7 +83,7 @@ export async function readExport(
       const { FROM_THE_START, ReferenceReader } = await loadReferenceReader();
       reference = new ReferenceReader(sink, FROM_THE_START, MAX_RECORD_BYTES);
     }
-    for await (const chunk of chunksOf(path, chunkBytes)) {
+    for await (const chunk of chunksOf(path, chunkBytes, options.synchronous ?? false)) {
       hash.update(chunk);
       if (bytePath) {
         const handover = bytePath.push(chunk);
@@ -105,19 +111,38 @@ const CHUNK_BYTES = 1 << 18;
  * read (the byte path and the decoder copy what they keep) before the next is read into it, so a
  * large export allocates nothing per chunk and memory stays flat however many rows it has.
  */
-async function* chunksOf(path: string, size: number): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
+async function* chunksOf(path: string, size: number, synchronous: boolean): AsyncGenerator<Buffer> {
+  const file = synchronous ? openedNow(path) : await opened(path);
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      const bytesRead = await file.read(buffer);
       if (bytesRead === 0) return;
       // smaller chunks (`ReadOptions.chunkBytes`) are cut from what was read
       for (let at = 0; at < bytesRead; at += size) yield buffer.subarray(at, Math.min(at + size, bytesRead));
     }
   } finally {
-    await handle.close();
+    await file.close();
   }
+}
+
+/** An open file read from its start, a chunk at a time into the buffer given. */
+interface OpenFile {
+  read(buffer: Buffer): Promise<number> | number;
+  close(): Promise<void> | void;
+}
+
+async function opened(path: string): Promise<OpenFile> {
+  const handle = await open(path, 'r');
+  return {
+    read: async (buffer) => (await handle.read(buffer, 0, buffer.length, null)).bytesRead,
+    close: () => handle.close(),
+  };
+}
+
+function openedNow(path: string): OpenFile {
+  const fd = openSync(path, 'r');
+  return { read: (buffer) => readSync(fd, buffer, 0, buffer.length, null), close: () => closeSync(fd) };
 }
 
 /** `recordLine` is where the record being parsed began (an unclosed quote is reported where it opened). */

@@ -53,10 +53,11 @@ export class ExportReaders {
     context: ExportReadContext,
     options: { worker?: boolean } = {},
   ): Promise<ExportReadOutcome> {
-    const useWorker = options.worker ?? statSync(path).size >= WORKER_THRESHOLD_BYTES;
-    if (!useWorker) {
+    const small = statSync(path).size < WORKER_THRESHOLD_BYTES;
+    if (!(options.worker ?? !small)) {
       const accumulator = new ExportAccumulator(context);
-      const read = await readExport(path, file, accumulator);
+      // a small file is read at once, not behind whatever this process has queued for libuv's threads
+      const read = await readExport(path, file, accumulator, { synchronous: small });
       return { read, summary: accumulator.finish(read.problems.length > 0) };
     }
     const starting = this.#idle.pop() ?? this.#start();
