@@ -3,12 +3,14 @@
  * puts each page it reuses into place by making its folder and linking the kept page there
  * (astro-page-links.ts); for the bench site's 2,505 pages the folders were about a third of a
  * second of that process's time, on the rebuild's critical path, while the build's own thread
- * waited. The build's thread now makes them first, from the pages the last build into the same
- * output folder wrote (Astro's manifest in the page cache), and removes afterwards any it made
- * that this build left empty, so what is published is what a clean build publishes.
+ * waited. They are now made first, from the pages the last build into the same output folder
+ * wrote (Astro's manifest in the page cache), and any made that this build left empty are removed
+ * afterwards, so what is published is what a clean build publishes. A thread of their own makes
+ * them, one at a time: on libuv's four threads the build's reads and writes queued behind 2,400
+ * of them, and the four spun on the kernel's lock of each parent folder (docs/PERFORMANCE.md).
  */
 import { readFileSync, rmdirSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { folderHolding } from '../core/partner-bundles.ts';
 
@@ -65,11 +67,8 @@ export function makePageFolders(
       const depth = relative(outDir, folder).split(sep).length;
       (levels.get(depth) ?? levels.set(depth, []).get(depth)!).push(folder);
     }
-  const made = (async () => {
-    for (const depth of [...levels.keys()].sort((a, b) => a - b))
-      // one that exists is left as it is; one that cannot be made, Astro makes as it puts its page there
-      await Promise.all(levels.get(depth)!.map((folder) => mkdir(folder).catch(() => {})));
-  })();
+  const ordered = [...levels.keys()].sort((a, b) => a - b).flatMap((depth) => levels.get(depth)!);
+  const made = ordered.length === 0 ? Promise.resolve() : madeApart(ordered);
   return {
     settled: () => made.then(() => {}),
     tidy: async () => {
@@ -87,4 +86,21 @@ export function makePageFolders(
       }
     },
   };
+}
+
+/** Makes `folders` (each listed after its parent) with synchronous calls in a thread of its own. */
+function madeApart(folders: string[]): Promise<void> {
+  const worker = new Worker(
+    `const { mkdirSync } = require('node:fs');
+     const { parentPort, workerData } = require('node:worker_threads');
+     // one that exists is left as it is; one that cannot be made, Astro makes as it puts its page there
+     for (const folder of workerData) { try { mkdirSync(folder); } catch {} }
+     parentPort.postMessage(true);`,
+    { eval: true, workerData: folders },
+  );
+  return new Promise<void>((resolve) => {
+    worker.once('message', () => resolve());
+    worker.once('error', () => resolve());
+    worker.once('exit', () => resolve());
+  });
 }
