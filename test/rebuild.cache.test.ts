@@ -204,8 +204,10 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     const first = await buildSite(root);
     expect(first.status, first.stderr).toBe(0);
     const cache = join(root, SEARCH_CACHE_FOLDER);
-    const lists = readdirSync(cache).filter((name) => name.endsWith('.json'));
+    // each kept index's list of files (beside them, each site's pages as found: pages-<hash>.json)
+    const lists = readdirSync(cache).filter((name) => /^[0-9a-f]{64}\.json$/.test(name));
     expect(lists).toHaveLength(4);
+    expect(readdirSync(cache).filter((name) => /^pages-[0-9a-f]{64}\.json$/.test(name))).toHaveLength(4);
     // one file of one kept index changed in place (its published copy is the same file, linked)
     const key = lists[0]!.replace(/\.json$/, '');
     const [file] = JSON.parse(readFileSync(join(cache, lists[0]!), 'utf8')) as [string, string][];

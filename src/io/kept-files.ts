@@ -3,6 +3,7 @@
  * has used is kept, and the files of an entry's folder.
  */
 import {
+  type BigIntStats,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -14,6 +15,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * A file's stamp across builds: the same while no one writes into the file (its device, inode,
+ * size and modification time, to the nanosecond). Linking the file into another folder leaves it
+ * as it is (src/publish/page-reads.ts keeps pages by it).
+ */
+export const lastingStamp = (stat: BigIntStats) => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+/** A file's stamp within a build: the lasting one and the change time, which moves when the file is written, moved or linked. */
+export const statStamp = (stat: BigIntStats) => `${lastingStamp(stat)}:${stat.ctimeNs}`;
 
 /** How long an entry no build has used is kept: long enough for builds that alternate. */
 export const KEPT_FOR_MS = 3_600_000;

@@ -3,7 +3,7 @@
  * dictionary_sha256, download hash and artifact id, as an auditor would.
  */
 import { createHash } from 'node:crypto';
-import { type BigIntStats, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, shortHash, tupleRevisionHash } from '../core/hash.ts';
 import { leadershipTilesCsv, TILE_EXPORT_KEY_COLUMNS, TILE_EXPORT_SUFFIX, tileSeries } from '../core/leadership.ts';
@@ -23,6 +23,7 @@ import { artifactId } from '../core/reconcile.ts';
 import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
 import { type MetricResult, TARGET, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
 import { evaluateTarget, TARGET_WORDS, targetSentence } from '../core/targets.ts';
+import { lastingStamp, statStamp } from './kept-files.ts';
 import { readTextFile } from './text-file.ts';
 import { decodeText } from '../core/text.ts';
 
@@ -110,13 +111,6 @@ export function siteSums(dir: string, hashes?: FileHashes, listed = siteFiles(di
   return files.map((file) => `${fileSha256(join(dir, file), hashes)}  ${file}\n`).join('');
 }
 
-/**
- * A file's stamp across builds: the same while no one writes into the file. Linking the file into
- * another folder leaves it as it is (src/publish/page-reads.ts keeps pages by it).
- */
-export const lastingStamp = (stat: BigIntStats) => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`;
-/** A file's stamp within a build: the lasting one and the change time, which moves when the file is written, moved or linked. */
-export const statStamp = (stat: BigIntStats) => `${lastingStamp(stat)}:${stat.ctimeNs}`;
 const stampOf = (path: string) => statStamp(statSync(path, { bigint: true }));
 
 /** A file's SHA-256: read now, or as remembered in `hashes` when the file has not changed since. */

@@ -15,8 +15,7 @@
 import { link, mkdir, rm, stat } from 'node:fs/promises';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { lastingStamp } from '../io/verify.ts';
-import { keepFile, usedFile } from '../io/kept-files.ts';
+import { keepFile, lastingStamp, usedFile } from '../io/kept-files.ts';
 
 /** In the workspace, beside the other caches (never published). */
 export const FILE_STORE_FOLDER = '.readback/cache/files';

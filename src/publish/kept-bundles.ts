@@ -20,8 +20,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { SitePages } from '../core/model-text.ts';
 import { folderHolding } from '../core/partner-bundles.ts';
-import { filesUnder, keepFile, usedFile } from '../io/kept-files.ts';
-import { lastingStamp } from '../io/verify.ts';
+import { filesUnder, keepFile, lastingStamp, usedFile } from '../io/kept-files.ts';
 
 /** In the workspace, beside the other caches (never published): one file per output folder. */
 export const KEPT_BUNDLES_FOLDER = '.readback/cache/bundles';

@@ -1157,6 +1157,7 @@ async function buildAndPublish(
     const searchSites = sites.map((site) => {
       const dir = join(staging, site.folder);
       return {
+        name: site.folder,
         outputPath: join(dir, 'pagefind'),
         pages: ownPages(dir, sites).map((file) => ({ url: urlPathOf(dir, file), file })),
       };

@@ -5,9 +5,15 @@
  * reused index is the one pagefind would write again, file for file.
  *
  * An entry is a folder of the index's files, linked to the files the build wrote where the file
- * system allows (copied otherwise), and a list of their SHA-256s: a file whose bytes are no longer
- * the ones listed (a published file edited in place, say) makes the entry unusable, and the index
- * is written again.
+ * system allows (copied otherwise), and a list of their SHA-256s and stamps: a file whose bytes are
+ * no longer the ones listed (a published file edited in place, say) makes the entry unusable, and
+ * the index is written again. A file still the very one listed (its stamp, as the downloads' store
+ * checks its files) is not read again.
+ *
+ * Beside the entries, each site's pages as the last build read them (`pages-<SHA-256 of the
+ * site's folder>.json`: each page's URL, stamp, whether it marks its searchable part, and its
+ * SHA-256): a page that is still the file read then is not read again. Kept pages are hard links
+ * to Astro's cache (astro-page-links.ts), so a page rendered again is a new file, and read.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -24,12 +30,24 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { filesUnder, KEPT_FOR_MS } from '../io/kept-files.ts';
+import { filesUnder, KEPT_FOR_MS, lastingStamp } from '../io/kept-files.ts';
 
 /** In the workspace, beside the one-pagers (like the rest of .readback/, never published). */
 export const SEARCH_CACHE_FOLDER = '.readback/cache/search';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+const stampOf = (path: string) => lastingStamp(statSync(path, { bigint: true }));
+
+/**
+ * A page of a site as a build read it: its URL, its file's stamp, whether it marks its searchable
+ * part (search-pages.ts) and its bytes' SHA-256.
+ */
+export type FoundPage = [url: string, stamp: string, marked: boolean, sha256: string];
+
+/** What a build found of a site's pages (read back by the next build). */
+interface PagesRecord {
+  pages: readonly FoundPage[];
+}
 
 /** A hard link where the file system allows one (the cache and the staging folder share the workspace's), else a copy. */
 function linkOrCopy(from: string, to: string): void {
@@ -61,18 +79,49 @@ export class SearchIndexCache {
     return join(this.#dir, `${key}.json`);
   }
 
+  #pagesRecord(site: string): string {
+    return join(this.#dir, `pages-${createHash('sha256').update(site).digest('hex')}.json`);
+  }
+
+  /** The pages of the site in folder `site` (`''`: the internal site) as the last build read them, by URL. */
+  pagesFound(site: string): Map<string, FoundPage> {
+    try {
+      const record = JSON.parse(readFileSync(this.#pagesRecord(site), 'utf8')) as PagesRecord;
+      return new Map(record.pages.map((page) => [page[0], page]));
+    } catch {
+      return new Map();
+    }
+  }
+
+  /** Records the pages of the site in folder `site` as this build read them, for the next build. Best effort. */
+  recordPages(site: string, pages: readonly FoundPage[]): void {
+    const path = this.#pagesRecord(site);
+    const temporary = `${path}.${process.pid}.tmp`;
+    try {
+      mkdirSync(this.#dir, { recursive: true });
+      writeFileSync(temporary, JSON.stringify({ pages } satisfies PagesRecord));
+      renameSync(temporary, path);
+    } catch {
+      rmSync(temporary, { force: true });
+    }
+  }
+
   /** Puts the index kept under `key` at `outputPath`; false (and nothing written) when there is none or it changed. */
   restore(key: string, outputPath: string): boolean {
-    let files: [string, string][];
+    let files: [file: string, hash: string, stamp?: string][];
     try {
-      files = JSON.parse(readFileSync(this.#list(key), 'utf8')) as [string, string][];
+      files = JSON.parse(readFileSync(this.#list(key), 'utf8')) as typeof files;
     } catch {
       return false;
     }
     const entry = join(this.#dir, key);
     let whole: boolean;
     try {
-      whole = files.every(([file, hash]) => sha256(readFileSync(join(entry, file))) === hash);
+      // a file still the one listed holds the bytes listed; another is read
+      whole = files.every(([file, hash, stamp]) => {
+        const path = join(entry, file);
+        return (stamp !== undefined && stampOf(path) === stamp) || sha256(readFileSync(path)) === hash;
+      });
     } catch {
       whole = false;
     }
@@ -105,7 +154,12 @@ export class SearchIndexCache {
       rmSync(temporary, { recursive: true, force: true });
       const files = filesUnder(outputPath).sort();
       linkAll(files.map((file) => [join(outputPath, file), join(temporary, file)]));
-      const listed = files.map((file): [string, string] => [file, sha256(readFileSync(join(temporary, file)))]);
+      const listed = files.map((file): [string, string, string] => {
+        // stamped before it is read: a file written meanwhile has another stamp next time, and is read
+        const path = join(temporary, file);
+        const stamp = stampOf(path);
+        return [file, sha256(readFileSync(path)), stamp];
+      });
       rmSync(join(this.#dir, key), { recursive: true, force: true });
       renameSync(temporary, join(this.#dir, key));
       // the list last: an entry is whole once it has one

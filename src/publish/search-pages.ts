@@ -4,6 +4,11 @@
  * one; a site with no marked page has every page indexed.
  */
 
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { lastingStamp } from '../io/kept-files.ts';
+import type { FoundPage } from './search-cache.ts';
+
 /** The attribute that marks a page's searchable part. */
 export const SEARCH_BODY = 'data-pagefind-body';
 
@@ -22,4 +27,33 @@ export function hasMarkedBody(html: string): boolean {
     if (/\s/.test(before) && (after === undefined || /[\s=/>]/.test(after))) return true;
   }
   return false;
+}
+
+/**
+ * The site's pages as read now, or, for a page that is still the file the last build read
+ * (`earlier`, by URL, with its stamp), as read then. A page without the attribute's name in its
+ * bytes marks nothing: it is not decoded.
+ */
+export function pagesRead(
+  pages: readonly { url: string; file: string }[],
+  earlier: ReadonlyMap<string, FoundPage> | null,
+): FoundPage[] {
+  return pages.map(({ url, file }): FoundPage => {
+    // stamped before it is read: a page written meanwhile has another stamp next time, and is read
+    const stamp = earlier ? lastingStamp(statSync(file, { bigint: true })) : '';
+    const before = earlier?.get(url);
+    if (before && before[1] === stamp) return before;
+    const bytes = readFileSync(file);
+    const marked = bytes.includes(SEARCH_BODY) && hasMarkedBody(bytes.toString('utf8'));
+    return [url, stamp, marked, createHash('sha256').update(bytes).digest('hex')];
+  });
+}
+
+/**
+ * The pages pagefind indexes (search-pages.ts): those that mark their searchable part, or every
+ * page when none does. The others are not sent: pagefind would parse each and leave it out.
+ */
+export function searched(pages: readonly FoundPage[]): readonly FoundPage[] {
+  const marked = pages.filter(([, , isMarked]) => isMarked);
+  return marked.length > 0 ? marked : pages;
 }

@@ -7,11 +7,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { SearchIndexCache } from './search-cache.ts';
-import { hasMarkedBody, SEARCH_BODY } from './search-pages.ts';
+import { type FoundPage, SearchIndexCache } from './search-cache.ts';
+import { pagesRead, searched } from './search-pages.ts';
 
 /** One site's index: where pagefind writes it, and the site's own pages, each with its url path. */
 export interface SearchSite {
+  /** the site's folder in the output folder (`''`: the internal site), which names what the cache records of its pages */
+  name: string;
   outputPath: string;
   pages: { url: string; file: string }[];
 }
@@ -29,42 +31,29 @@ export type SearchWorkerReply = { done: true; reused: number } | { kept: true } 
 /** Pages sent to pagefind before the answer to the first of them. */
 const IN_FLIGHT = 32;
 
-/**
- * The pages pagefind indexes, each with its HTML (search-pages.ts). The others are not sent:
- * pagefind would parse each and leave it out.
- */
-function* searched(pages: SearchSite['pages']): Generator<{ url: string; content: string }> {
-  // a page's HTML is kept only while it may be sent: when no page is marked, all are read again
-  const marked: { url: string; content: string }[] = [];
-  for (const page of pages) {
-    // a page without the attribute's name in its bytes marks nothing: it is not decoded
-    const bytes = readFileSync(page.file);
-    if (!bytes.includes(SEARCH_BODY)) continue;
-    const content = bytes.toString('utf8');
-    if (hasMarkedBody(content)) marked.push({ url: page.url, content });
-  }
-  if (marked.length > 0) yield* marked;
-  else for (const page of pages) yield { url: page.url, content: readFileSync(page.file, 'utf8') };
-}
-
 const { sites, cache: kept } = workerData as SearchWorkerData;
 const cache = kept ? new SearchIndexCache(kept.folder) : null;
 // loaded once an index is not in the cache
 let loaded: typeof import('pagefind') | undefined;
 let reused = 0;
 /** indexes written by this worker, kept once every one is written (the build goes on meanwhile) */
-const toKeep: [key: string, outputPath: string][] = [];
+const toKeep: [key: string, outputPath: string, site: string, pages: FoundPage[]][] = [];
 try {
   for (const site of sites) {
-    const pages = [...searched(site.pages)];
-    // an index is what pagefind makes of these pages, at these URLs, in this order
+    const pages = pagesRead(site.pages, cache && cache.pagesFound(site.name));
+    const sent = searched(pages);
+    // an index is what pagefind makes of these pages (their bytes), at these URLs, in this order
     const key = kept
-      ? pages
-          .reduce((hash, page) => hash.update(`\0${page.url}\0${page.content}`), createHash('sha256').update(kept.tool))
+      ? sent
+          .reduce(
+            (hash, [url, , , sha256]) => hash.update(`\0${url}\0${sha256}`),
+            createHash('sha256').update(kept.tool),
+          )
           .digest('hex')
       : null;
     if (key && cache!.restore(key, site.outputPath)) {
       reused++;
+      cache!.recordPages(site.name, pages);
       continue;
     }
     const pagefind = (loaded ??= await import('pagefind'));
@@ -72,19 +61,23 @@ try {
     if (!search.index) throw new Error(`pagefind: ${search.errors.join('; ')}`);
     // pagefind's process takes its messages in the order sent, one at a time: a few pages are kept
     // on their way, so it never waits for the next one
-    const sent: Promise<unknown>[] = [];
-    for (const page of pages) {
-      if (sent.length >= IN_FLIGHT) await sent.shift();
-      sent.push(search.index.addHTMLFile(page));
+    const files = new Map(site.pages.map(({ url, file }) => [url, file]));
+    const onTheirWay: Promise<unknown>[] = [];
+    for (const [url] of sent) {
+      if (onTheirWay.length >= IN_FLIGHT) await onTheirWay.shift();
+      onTheirWay.push(search.index.addHTMLFile({ url, content: readFileSync(files.get(url)!, 'utf8') }));
     }
-    await Promise.all(sent);
+    await Promise.all(onTheirWay);
     await search.index.writeFiles({ outputPath: site.outputPath });
     await search.index.deleteIndex();
-    if (key) toKeep.push([key, site.outputPath]);
+    if (key) toKeep.push([key, site.outputPath, site.name, pages]);
   }
   parentPort!.postMessage({ done: true, reused } satisfies SearchWorkerReply);
   // kept while the build checks links and verifies the site: it waits for this before it publishes
-  for (const [key, outputPath] of toKeep) cache!.keep(key, outputPath);
+  for (const [key, outputPath, site, pages] of toKeep) {
+    cache!.keep(key, outputPath);
+    cache!.recordPages(site, pages);
+  }
   parentPort!.postMessage({ kept: true } satisfies SearchWorkerReply);
 } catch (error) {
   parentPort!.postMessage({ error: String((error as Error).stack ?? error) } satisfies SearchWorkerReply);

@@ -14,18 +14,17 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lastingStamp, statStamp } from '../io/kept-files.ts';
 import { indexPage } from '../io/links.ts';
 import {
   type FileHashes,
   filesBelow,
-  lastingStamp,
   readAndHash,
   knownCurrencies,
   readDictionaries,
   SITE_SUMS,
   siteFiles,
   siteSums,
-  statStamp,
   verifyPdfNumbers,
   type Verdicts,
   verifySiteThenSums,
