@@ -34,6 +34,10 @@ describe('the pages a build read', () => {
     expect(searched([first[1]!]).map(([url]) => url)).toEqual([annex.url]);
     cache.recordPages('', first);
     expect(cache.pagesFound('partners/acme').size).toBe(0); // each site has its own record
+    expect(cache.pagesFound('').size).toBe(2);
+    // a record of another shape is not used
+    cache.recordPages('partners/acme', [[annex.url, first[1]![1], 'yes', 'x'] as never]);
+    expect(cache.pagesFound('partners/acme').size).toBe(0);
     // the glossary page rewritten with bytes of the same length and its time set back: the same
     // stamp, so it is taken as read before (what a stamp is trusted for); the annex page is new
     writeFileSync(glossary.file, '<main data-pagefind-body>WORDS</main>');

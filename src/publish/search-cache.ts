@@ -87,7 +87,15 @@ export class SearchIndexCache {
   pagesFound(site: string): Map<string, FoundPage> {
     try {
       const record = JSON.parse(readFileSync(this.#pagesRecord(site), 'utf8')) as PagesRecord;
-      return new Map(record.pages.map((page) => [page[0], page]));
+      // a record not of this shape throughout is not used (every page is read)
+      const shaped = (page: unknown): page is FoundPage =>
+        Array.isArray(page) &&
+        page.length === 4 &&
+        typeof page[0] === 'string' &&
+        typeof page[1] === 'string' &&
+        typeof page[2] === 'boolean' &&
+        /^[0-9a-f]{64}$/.test(String(page[3]));
+      return record.pages.every(shaped) ? new Map(record.pages.map((page) => [page[0], page])) : new Map();
     } catch {
       return new Map();
     }
