@@ -94,7 +94,8 @@ export class ExportReaders {
   async close(): Promise<void> {
     const started = this.#started.splice(0);
     this.#idle.length = 0;
-    await Promise.all(started.map(async (starting) => (await starting).terminate()));
+    // one that never started has nothing to stop (its read reported why)
+    await Promise.all(started.map((starting) => starting.then((worker) => worker.terminate()).catch(() => {})));
   }
 
   #start(): Promise<Worker> {

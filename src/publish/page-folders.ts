@@ -90,14 +90,19 @@ export function makePageFolders(
 
 /** Makes `folders` (each listed after its parent) with synchronous calls in a thread of its own. */
 function madeApart(folders: string[]): Promise<void> {
-  const worker = new Worker(
-    `const { mkdirSync } = require('node:fs');
+  let worker: Worker;
+  try {
+    worker = new Worker(
+      `const { mkdirSync } = require('node:fs');
      const { parentPort, workerData } = require('node:worker_threads');
      // one that exists is left as it is; one that cannot be made, Astro makes as it puts its page there
      for (const folder of workerData) { try { mkdirSync(folder); } catch {} }
      parentPort.postMessage(true);`,
-    { eval: true, workerData: folders },
-  );
+      { eval: true, workerData: folders },
+    );
+  } catch {
+    return Promise.resolve(); // no thread to be had: Astro makes each folder as it puts its page there
+  }
   return new Promise<void>((resolve) => {
     worker.once('message', () => resolve());
     worker.once('error', () => resolve());
