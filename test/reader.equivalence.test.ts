@@ -323,6 +323,31 @@ describe('reading in worker threads', () => {
     }
   });
 
+  it('reports a thread that cannot load or that stops, and a warmed one that cannot load does no harm', async () => {
+    const { ExportReaders } = await import('../src/io/export-reader-pool.ts');
+    const context = { audience: 'partner' as const, file: 'x.csv', dictionary, window, dimensions: [] };
+    const broken = new ExportReaders(new URL('data:text/javascript,throw new Error("cannot load")'));
+    try {
+      broken.warm();
+      // the warmed thread fails while nothing waits for it: noted, not thrown (vitest fails a test on an unhandled error)
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expect(broken.read(corpusFiles[0]!, 'x.csv', context, { worker: true })).rejects.toThrow('cannot load');
+      expect(broken.threadsStarted).toBe(2); // the read passed over the dead one
+    } finally {
+      await broken.close();
+    }
+    const stopping = new ExportReaders(
+      new URL(
+        "data:text/javascript,import{parentPort}from'node:worker_threads';parentPort.on('message',()=>process.exit(3))",
+      ),
+    );
+    try {
+      await expect(stopping.read(corpusFiles[0]!, 'x.csv', context, { worker: true })).rejects.toThrow('exit code 3');
+    } finally {
+      await stopping.close();
+    }
+  });
+
   it('gives the same report as reading in-process, for good and bad inputs', async () => {
     const { reconcileWorkspace } = await import('../src/io/reconcile-workspace.ts');
     const { copyWorkspace, editCell, editExport } = await import('./helpers/workspace.ts');

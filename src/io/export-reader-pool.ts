@@ -32,9 +32,18 @@ export interface ExportJob {
 export type ExportAnswer = ExportReadOutcome | { error: string };
 
 export class ExportReaders {
+  /** the module each worker thread runs */
+  readonly #module: URL;
   /** started workers not reading now (each unreferenced: an idle one never keeps the process alive) */
   readonly #idle: Promise<Worker>[] = [];
   readonly #started: Promise<Worker>[] = [];
+  /** workers that failed or ended: never handed a read */
+  readonly #dead = new WeakSet<Worker>();
+
+  /** `module`: what each worker thread runs (tests give another) */
+  constructor(module: URL = siblingModule('export-worker', import.meta.url)) {
+    this.#module = module;
+  }
 
   /** How many worker threads this has started. */
   get threadsStarted(): number {
@@ -60,24 +69,30 @@ export class ExportReaders {
       const read = await readExport(path, file, accumulator, { synchronous: small });
       return { read, summary: accumulator.finish(read.problems.length > 0) };
     }
-    const starting = this.#idle.pop() ?? this.#start();
-    const worker = await starting;
+    const [starting, worker] = await this.#take();
     worker.ref();
     let failed = false;
     try {
       return await new Promise<ExportReadOutcome>((resolve, reject) => {
+        const settled = () => {
+          worker.off('message', answer);
+          worker.off('error', fail);
+          worker.off('exit', ended);
+        };
         const fail = (error: Error) => {
           failed = true;
-          worker.off('message', answer);
+          settled();
           reject(error);
         };
+        const ended = (code: number) => fail(new Error(`the export's reader thread stopped (exit code ${code})`));
         const answer = (message: ExportAnswer) => {
-          worker.off('error', fail);
+          settled();
           if ('error' in message) reject(new Error(message.error));
           else resolve(message);
         };
-        worker.once('message', answer);
-        worker.once('error', fail);
+        worker.on('message', answer);
+        worker.on('error', fail);
+        worker.on('exit', ended);
         worker.postMessage({ path, file, context } satisfies ExportJob);
       });
     } finally {
@@ -98,15 +113,28 @@ export class ExportReaders {
     await Promise.all(started.map((starting) => starting.then((worker) => worker.terminate()).catch(() => {})));
   }
 
+  /** An idle worker that is still alive (one warmed that failed to start is passed over), else a new one. */
+  async #take(): Promise<[Promise<Worker>, Worker]> {
+    for (let starting = this.#idle.pop(); starting; starting = this.#idle.pop()) {
+      const worker = await starting.catch(() => null);
+      if (worker && !this.#dead.has(worker)) return [starting, worker];
+    }
+    const starting = this.#start();
+    return [starting, await starting];
+  }
+
   #start(): Promise<Worker> {
     // loaded only when a worker starts: most runs read small exports and never need it
     const starting = import('node:worker_threads').then(({ Worker }) => {
-      const worker = new Worker(siblingModule('export-worker', import.meta.url), {
-        resourceLimits: { maxYoungGenerationSizeMb: 24 },
-      });
+      const worker = new Worker(this.#module, { resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+      // a worker that fails or ends while idle (one warmed ahead that cannot load, say) is only
+      // noted: the read that would have used it starts another, which reports why
+      worker.on('error', () => this.#dead.add(worker));
+      worker.on('exit', () => this.#dead.add(worker));
       worker.unref();
       return worker;
     });
+    starting.catch(() => {}); // a thread that cannot be made fails the read that awaits it
     this.#started.push(starting);
     return starting;
   }

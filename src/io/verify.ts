@@ -23,7 +23,7 @@ import { artifactId } from '../core/reconcile.ts';
 import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
 import { type MetricResult, TARGET, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
 import { evaluateTarget, TARGET_WORDS, targetSentence } from '../core/targets.ts';
-import { lastingStamp, statStamp } from './kept-files.ts';
+import { statStamp } from './kept-files.ts';
 import { readTextFile } from './text-file.ts';
 import { decodeText } from '../core/text.ts';
 

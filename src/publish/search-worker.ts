@@ -63,14 +63,20 @@ try {
     // on their way, so it never waits for the next one
     const files = new Map(site.pages.map(({ url, file }) => [url, file]));
     const onTheirWay: Promise<unknown>[] = [];
-    for (const [url] of sent) {
+    // the index is kept under the key only if each page sent is the bytes the key was made of (a
+    // page taken by its stamp as read before, and yet changed, would otherwise keep a wrong index)
+    let asKeyed = true;
+    for (const [url, , , sha256] of sent) {
       if (onTheirWay.length >= IN_FLIGHT) await onTheirWay.shift();
-      onTheirWay.push(search.index.addHTMLFile({ url, content: readFileSync(files.get(url)!, 'utf8') }));
+      const bytes = readFileSync(files.get(url)!);
+      if (createHash('sha256').update(bytes).digest('hex') !== sha256) asKeyed = false;
+      onTheirWay.push(search.index.addHTMLFile({ url, content: bytes.toString('utf8') }));
     }
     await Promise.all(onTheirWay);
     await search.index.writeFiles({ outputPath: site.outputPath });
     await search.index.deleteIndex();
-    if (key) toKeep.push([key, site.outputPath, site.name, pages]);
+    if (key && asKeyed) toKeep.push([key, site.outputPath, site.name, pages]);
+    else if (cache && !asKeyed) cache.recordPages(site.name, []); // the next build reads every page
   }
   parentPort!.postMessage({ done: true, reused } satisfies SearchWorkerReply);
   // kept while the build checks links and verifies the site: it waits for this before it publishes
