@@ -113,19 +113,15 @@ for (const size of sizes) {
   const sha = timed('sha256sum', files);
   const parse = JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', 'parse-once.ts'), ...files]).stdout);
   const runs = (script: string, args: string[]) =>
-    Array.from({ length: repeat }, () =>
-      JSON.parse(timed(node, [join(projectRoot, 'scripts', 'bench', script), ...args]).stdout),
-    );
+    Array.from({ length: repeat }, () => JSON.parse(timed(node, [script, ...args]).stdout));
   // one thread for both exports (as DuckDB runs), then the default: each large export in its own reader thread
-  const reconcileOnce = (args: string[]) =>
-    Array.from({ length: repeat }, () =>
-      JSON.parse(timed(node, [join(compiled, 'cli', 'reconcile-once.js'), ...args]).stdout),
-    );
-  const single = reconcileOnce(['--one-thread', root]);
-  const threads = reconcileOnce([root]);
+  const reconcileOnce = join(compiled, 'cli', 'reconcile-once.js');
+  const single = runs(reconcileOnce, ['--one-thread', root]);
+  const threads = runs(reconcileOnce, [root]);
   // DuckDB at equal threads: one (as reconcile on one thread) and two (as its reader threads)
-  const duck = hasDuckDb ? runs('duckdb-once.ts', ['--threads', '1', ...files]) : null;
-  const duck2 = hasDuckDb ? runs('duckdb-once.ts', ['--threads', '2', ...files]) : null;
+  const duckdbOnce = join(projectRoot, 'scripts', 'bench', 'duckdb-once.ts');
+  const duck = hasDuckDb ? runs(duckdbOnce, ['--threads', '1', ...files]) : null;
+  const duck2 = hasDuckDb ? runs(duckdbOnce, ['--threads', '2', ...files]) : null;
   const reconcile = threads[0]!;
   for (const run of [...single, ...threads]) {
     if (run.status !== 'green') throw new Error(`bench workspace reconciled ${run.status}`);

@@ -22,6 +22,8 @@ import { join } from 'node:path';
  * as it is (src/publish/page-reads.ts keeps pages by it).
  */
 export const lastingStamp = (stat: BigIntStats) => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+/** The stamp across builds (`lastingStamp`) of the file at `path`. */
+export const lastingStampOf = (path: string) => lastingStamp(statSync(path, { bigint: true }));
 /** A file's stamp within a build: the lasting one and the change time, which moves when the file is written, moved or linked. */
 export const statStamp = (stat: BigIntStats) => `${lastingStamp(stat)}:${stat.ctimeNs}`;
 

@@ -15,6 +15,7 @@
 import { link, mkdir, rm, stat } from 'node:fs/promises';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { SHA256_HEX } from '../core/ids.ts';
 import { keepFile, lastingStamp, usedFile } from '../io/kept-files.ts';
 
 /** In the workspace, beside the other caches (never published). */
@@ -22,8 +23,6 @@ export const FILE_STORE_FOLDER = '.readback/cache/files';
 
 /** The record of the entries and their stamps, beside them. */
 const RECORD = 'stamps.json';
-
-const SHA256 = /^[0-9a-f]{64}$/;
 
 export class FileStore {
   readonly #dir: string;
@@ -42,7 +41,7 @@ export class FileStore {
       if (Array.isArray(kept.entries))
         recorded = kept.entries.filter(
           (entry): entry is [string, string] =>
-            Array.isArray(entry) && SHA256.test(String(entry[0])) && typeof entry[1] === 'string',
+            Array.isArray(entry) && SHA256_HEX.test(String(entry[0])) && typeof entry[1] === 'string',
         );
     } catch {
       // none, or unreadable: every download is written
@@ -74,7 +73,7 @@ export class FileStore {
     }
     await make();
     this.counts.written++;
-    if (!SHA256.test(sha256)) return;
+    if (!SHA256_HEX.test(sha256)) return;
     try {
       await (this.#made ??= mkdir(this.#dir, { recursive: true }));
       await rm(entry, { force: true });

@@ -15,12 +15,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { SitePages } from '../core/model-text.ts';
 import { folderHolding } from '../core/partner-bundles.ts';
-import { filesUnder, keepFile, lastingStamp, usedFile } from '../io/kept-files.ts';
+import { filesUnder, keepFile, lastingStamp, lastingStampOf, usedFile } from '../io/kept-files.ts';
 
 /** In the workspace, beside the other caches (never published): one file per output folder. */
 export const KEPT_BUNDLES_FOLDER = '.readback/cache/bundles';
@@ -134,7 +134,7 @@ export function stampedFilesNow(dir: string): [string, string][] {
 /** A file's stamp across builds (`lastingStamp`), or '' when it is not there. */
 export function fileStamp(path: string): string {
   try {
-    return lastingStamp(statSync(path, { bigint: true }));
+    return lastingStampOf(path);
   } catch {
     return '';
   }

@@ -10,6 +10,7 @@
  * time is left out of the stamp: linking a file into a new folder changes it.
  */
 import { basename, dirname } from 'node:path';
+import { SHA256_HEX } from '../core/ids.ts';
 import { keepFile, usedFile } from '../io/kept-files.ts';
 
 /** In the workspace, beside the other caches (never published): the last published build's pages. */
@@ -38,7 +39,7 @@ const isRead = (value: unknown): value is [string, PageRead] => {
     read !== null &&
     typeof read.stamp === 'string' &&
     typeof read.hash === 'string' &&
-    /^[0-9a-f]{64}$/.test(read.hash) &&
+    SHA256_HEX.test(read.hash) &&
     strings(read.ids) &&
     strings(read.hrefs)
   );

@@ -15,7 +15,6 @@
  * SHA-256): a page that is still the file read then is not read again. Kept pages are hard links
  * to Astro's cache (astro-page-links.ts), so a page rendered again is a new file, and read.
  */
-import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -30,13 +29,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { filesUnder, KEPT_FOR_MS, lastingStamp } from '../io/kept-files.ts';
+import { SHA256_HEX } from '../core/ids.ts';
+import { sha256Hex } from '../core/hash.ts';
+import { filesUnder, keepFile, KEPT_FOR_MS, lastingStampOf } from '../io/kept-files.ts';
 
 /** In the workspace, beside the one-pagers (like the rest of .readback/, never published). */
 export const SEARCH_CACHE_FOLDER = '.readback/cache/search';
-
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-const stampOf = (path: string) => lastingStamp(statSync(path, { bigint: true }));
 
 /**
  * A page of a site as a build read it: its URL, its file's stamp, whether it marks its searchable
@@ -80,13 +78,13 @@ export class SearchIndexCache {
   }
 
   #pagesRecord(site: string): string {
-    return join(this.#dir, `pages-${createHash('sha256').update(site).digest('hex')}.json`);
+    return `pages-${sha256Hex(site)}.json`;
   }
 
   /** The pages of the site in folder `site` (`''`: the internal site) as the last build read them, by URL. */
   pagesFound(site: string): Map<string, FoundPage> {
     try {
-      const record = JSON.parse(readFileSync(this.#pagesRecord(site), 'utf8')) as PagesRecord;
+      const record = JSON.parse(readFileSync(join(this.#dir, this.#pagesRecord(site)), 'utf8')) as PagesRecord;
       // a record not of this shape throughout is not used (every page is read)
       const shaped = (page: unknown): page is FoundPage =>
         Array.isArray(page) &&
@@ -94,7 +92,7 @@ export class SearchIndexCache {
         typeof page[0] === 'string' &&
         typeof page[1] === 'string' &&
         typeof page[2] === 'boolean' &&
-        /^[0-9a-f]{64}$/.test(String(page[3]));
+        SHA256_HEX.test(String(page[3]));
       return record.pages.every(shaped) ? new Map(record.pages.map((page) => [page[0], page])) : new Map();
     } catch {
       return new Map();
@@ -103,15 +101,7 @@ export class SearchIndexCache {
 
   /** Records the pages of the site in folder `site` as this build read them, for the next build. Best effort. */
   recordPages(site: string, pages: readonly FoundPage[]): void {
-    const path = this.#pagesRecord(site);
-    const temporary = `${path}.${process.pid}.tmp`;
-    try {
-      mkdirSync(this.#dir, { recursive: true });
-      writeFileSync(temporary, JSON.stringify({ pages } satisfies PagesRecord));
-      renameSync(temporary, path);
-    } catch {
-      rmSync(temporary, { force: true });
-    }
+    keepFile(this.#dir, this.#pagesRecord(site), JSON.stringify({ pages } satisfies PagesRecord));
   }
 
   /** Puts the index kept under `key` at `outputPath`; false (and nothing written) when there is none or it changed. */
@@ -128,7 +118,7 @@ export class SearchIndexCache {
       // a file still the one listed holds the bytes listed; another is read
       whole = files.every(([file, hash, stamp]) => {
         const path = join(entry, file);
-        return (stamp !== undefined && stampOf(path) === stamp) || sha256(readFileSync(path)) === hash;
+        return (stamp !== undefined && lastingStampOf(path) === stamp) || sha256Hex(readFileSync(path)) === hash;
       });
     } catch {
       whole = false;
@@ -165,8 +155,8 @@ export class SearchIndexCache {
       const listed = files.map((file): [string, string, string] => {
         // stamped before it is read: a file written meanwhile has another stamp next time, and is read
         const path = join(temporary, file);
-        const stamp = stampOf(path);
-        return [file, sha256(readFileSync(path)), stamp];
+        const stamp = lastingStampOf(path);
+        return [file, sha256Hex(readFileSync(path)), stamp];
       });
       rmSync(join(this.#dir, key), { recursive: true, force: true });
       renameSync(temporary, join(this.#dir, key));

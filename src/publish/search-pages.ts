@@ -4,9 +4,9 @@
  * one; a site with no marked page has every page indexed.
  */
 
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { lastingStamp } from '../io/kept-files.ts';
+import { readFileSync } from 'node:fs';
+import { sha256Hex } from '../core/hash.ts';
+import { lastingStampOf } from '../io/kept-files.ts';
 import type { FoundPage } from './search-cache.ts';
 
 /** The attribute that marks a page's searchable part. */
@@ -40,12 +40,12 @@ export function pagesRead(
 ): FoundPage[] {
   return pages.map(({ url, file }): FoundPage => {
     // stamped before it is read: a page written meanwhile has another stamp next time, and is read
-    const stamp = earlier ? lastingStamp(statSync(file, { bigint: true })) : '';
+    const stamp = earlier ? lastingStampOf(file) : '';
     const before = earlier?.get(url);
     if (before && before[1] === stamp) return before;
     const bytes = readFileSync(file);
     const marked = bytes.includes(SEARCH_BODY) && hasMarkedBody(bytes.toString('utf8'));
-    return [url, stamp, marked, createHash('sha256').update(bytes).digest('hex')];
+    return [url, stamp, marked, sha256Hex(bytes)];
   });
 }
 

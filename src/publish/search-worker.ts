@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { sha256Hex } from '../core/hash.ts';
 import { type FoundPage, SearchIndexCache } from './search-cache.ts';
 import { pagesRead, searched } from './search-pages.ts';
 
@@ -69,7 +70,7 @@ try {
     for (const [url, , , sha256] of sent) {
       if (onTheirWay.length >= IN_FLIGHT) await onTheirWay.shift();
       const bytes = readFileSync(files.get(url)!);
-      if (createHash('sha256').update(bytes).digest('hex') !== sha256) asKeyed = false;
+      if (sha256Hex(bytes) !== sha256) asKeyed = false;
       onTheirWay.push(search.index.addHTMLFile({ url, content: bytes.toString('utf8') }));
     }
     await Promise.all(onTheirWay);
