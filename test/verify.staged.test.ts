@@ -79,6 +79,28 @@ describe('verifying a site while its one-pagers are drawn', () => {
     expect(fresh).not.toBe(siteSums(ARCHIVED));
   });
 
+  it('checks the files against the sums as the sums confirmed them, each file looked at once', () => {
+    const dir = tempDir('readback-staged-');
+    cpSync(ARCHIVED, dir, { recursive: true });
+    const hashes: FileHashes = new Map();
+    const thenSums = verifySiteThenSums(dir, hashes, true);
+    const confirmed = new Set<string>();
+    const listed = new Map([['', filesBelow(dir, new Set(partnerBundleFolders(dir)))]]);
+    writeFileSync(join(dir, SITE_SUMS), siteSums(dir, hashes, listed.get(''), confirmed));
+    // every file the sums list was compared with its stamp once, and remembered so
+    const sums = readFileSync(join(dir, SITE_SUMS), 'utf8').trim().split('\n');
+    expect(confirmed.size).toBe(sums.length);
+    for (const line of sums) expect(confirmed.has(join(dir, line.slice(66)))).toBe(true);
+    // a page changed after the sums (nothing of a build does so) is taken as the sums confirmed it:
+    // the check does not look at it again; without what the sums confirmed, it does
+    const page = join(dir, 'index.html');
+    writeFileSync(page, readFileSync(page, 'utf8').replace('<html', '<HTML'));
+    expect(thenSums(listed, confirmed).problems).toEqual([]);
+    expect(thenSums(listed).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining(`index.html matches ${SITE_SUMS}`),
+    ]);
+  });
+
   it('indexes the pages it read as the link check would', async () => {
     const dir = tempDir('readback-staged-');
     cpSync(ARCHIVED, dir, { recursive: true });

@@ -106,21 +106,37 @@ export function siteFiles(dir: string): string[] {
 export type FileHashes = Map<string, { stamp: string; hash: string }>;
 
 /** `sha256sum` lines for every file the site publishes but the list itself (and its bundles' files), sorted by path. */
-export function siteSums(dir: string, hashes?: FileHashes, listed = siteFiles(dir)): string {
+export function siteSums(
+  dir: string,
+  hashes?: FileHashes,
+  listed = siteFiles(dir),
+  /** collects the files whose hash the sums took after comparing their stamps (see `fileSha256`) */
+  confirmed?: Set<string>,
+): string {
   const files = listed.filter((f) => f !== SITE_SUMS).sort();
-  return files.map((file) => `${fileSha256(join(dir, file), hashes)}  ${file}\n`).join('');
+  return files.map((file) => `${fileSha256(join(dir, file), hashes, confirmed)}  ${file}\n`).join('');
 }
 
 const stampOf = (path: string) => statStamp(statSync(path, { bigint: true }));
 
-/** A file's SHA-256: read now, or as remembered in `hashes` when the file has not changed since. */
-function fileSha256(path: string, hashes?: FileHashes): string {
+/**
+ * A file's SHA-256: read now, or as remembered in `hashes` when the file has not changed since.
+ * `confirmed`: the files whose stamp was compared (or which were read) within the same synchronous
+ * step, whose remembered hash is taken without comparing it again; each file compared is added.
+ * A build writes a site's sums and then checks the site against them with nothing run in between,
+ * so the check does not look at every file a second time.
+ */
+function fileSha256(path: string, hashes?: FileHashes, confirmed?: Set<string>): string {
   if (!hashes) return sha256(readFileSync(path));
+  if (confirmed?.has(path)) return hashes.get(path)!.hash;
   const stamp = stampOf(path);
   const known = hashes.get(path);
-  if (known?.stamp === stamp) return known.hash;
-  const hash = sha256(readFileSync(path));
-  hashes.set(path, { stamp, hash });
+  let hash = known?.hash;
+  if (known?.stamp !== stamp || hash === undefined) {
+    hash = sha256(readFileSync(path));
+    hashes.set(path, { stamp, hash });
+  }
+  confirmed?.add(path);
   return hash;
 }
 
@@ -582,15 +598,24 @@ export function verifySiteThenSums(
 ): (
   /** each site's files as listed just now (siteFiles), by folder; listed afresh where none is given */
   listed?: ReadonlyMap<string, string[]>,
+  /**
+   * the files whose stamps the sums just compared, with nothing run since (`siteSums`): checked
+   * against the sums with the hashes remembered, not looked at again
+   */
+  confirmed?: Set<string>,
 ) => VerifyResult {
   const contents = folders.map((folder) => verifyOwnContent(join(dir, folder), onePagersLater, verdicts));
-  return (listed) =>
+  return (listed, confirmed) =>
     merged(
       folders.map((folder, n) => {
         const content = contents[n]!;
         const own = content.notASite
           ? content
-          : merged([content, content.later(), verifyOwnSums(join(dir, folder), hashes, listed?.get(folder))]);
+          : merged([
+              content,
+              content.later(),
+              verifyOwnSums(join(dir, folder), hashes, listed?.get(folder), confirmed),
+            ]);
         return folder ? inFolder(folder, own) : own;
       }),
     );
@@ -835,7 +860,7 @@ function onePagerExists(dir: string, tupleId: string, expect: ReturnType<typeof 
 }
 
 /** Every published file, not only the ones a hash names, against the list the build wrote. */
-function verifyOwnSums(dir: string, hashes?: FileHashes, files?: string[]): VerifyResult {
+function verifyOwnSums(dir: string, hashes?: FileHashes, files?: string[], confirmed?: Set<string>): VerifyResult {
   const { checked, problems, mismatch, expect } = findings();
   const sumsPath = join(dir, SITE_SUMS);
   if (existsSync(sumsPath)) {
@@ -849,7 +874,7 @@ function verifyOwnSums(dir: string, hashes?: FileHashes, files?: string[]): Veri
     for (const file of present) {
       const wanted = listed.get(file);
       if (!wanted) mismatch(file, `${file} is not listed in ${SITE_SUMS}`);
-      else expect(file, `${file} matches ${SITE_SUMS}`, fileSha256(join(dir, file), hashes), wanted);
+      else expect(file, `${file} matches ${SITE_SUMS}`, fileSha256(join(dir, file), hashes, confirmed), wanted);
     }
     for (const file of listed.keys())
       if (!presentSet.has(file)) mismatch(file, `${file} is listed in ${SITE_SUMS} but missing`);

@@ -183,11 +183,17 @@ let thenSums: ReturnType<typeof verifySiteThenSums> | null = null;
 let onePagers: Promise<VerifyResult> | null = null;
 let pagesBuilt = false;
 let downloadsIn = false;
+let pagesReadJson: string | undefined;
+/** The pages read, as the reply gives them (page-reads.ts pageReadsJson): every one is read once the pages are built. */
+const pagesReadText = () => (pagesReadJson ??= pageReadsJson(pagesRead));
 /** Once both the pages and the downloads are in: the rest read, and every hash and shown value replayed. */
 function checkContent(files?: string[]): void {
   // not the one-pagers, which may still be being written (they are read with the sums)
   readRest((file) => !ONE_PAGER.test(file), undefined, files);
   thenSums = verifySiteThenSums(dir, hashes, true, folders, verdicts());
+  // the reply's list of pages read, made while this thread waits for the build to check the links
+  // (some tens of milliseconds less once the site is complete)
+  setImmediate(pagesReadText);
 }
 parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndexesIn | OnePagersIn | SitesComplete) => {
   try {
@@ -223,15 +229,17 @@ parentPort!.on('message', async (message: PagesBuilt | DownloadsIn | SearchIndex
       // site's files listed once, for its sums and then its check against them (nothing is written
       // in between but the sums)
       const listed = new Map(folders.map((folder) => [folder, siteFiles(join(dir, folder))]));
+      // each file's stamp compared once, for its sum; the check against the sums, right after, takes it so
+      const confirmed = new Set<string>();
       for (const folder of folders)
-        writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes, listed.get(folder)));
-      const result = thenSums(listed);
+        writeFileSync(join(dir, folder, SITE_SUMS), siteSums(join(dir, folder), hashes, listed.get(folder), confirmed));
+      const result = thenSums(listed, confirmed);
       parentPort!.postMessage({
         result,
         onePagers: await onePagers,
         verdicts: verdictsUsed,
         onePagerVerdicts: onePagerVerdictsUsed,
-        pagesRead: pageReadsJson(pagesRead),
+        pagesRead: pagesReadText(),
       } satisfies VerifyReply);
     }
   } catch (error) {
