@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RECONCILE_CACHE_FILE } from '../src/io/reconcile-cache.ts';
 import { PAGE_READS_FILE, type PageRead } from '../src/publish/page-reads.ts';
+import { SKELETON_FOLDER } from '../src/publish/remove-later.ts';
 import { SEARCH_CACHE_FOLDER } from '../src/publish/search-cache.ts';
 import { buildSite } from './helpers/site.ts';
 import { copyWorkspace, editCell, editExport, fileSums } from './helpers/workspace.ts';
@@ -113,12 +114,23 @@ describe('reconciled tuples, pages and search indexes reused by content', () => 
     // made of the same inputs, the kept bundles' models were not built again: the files are the same
     expect(modelFiles()).toEqual(firstModels);
 
+    // the folders of the site it replaced, emptied in the background, wait for the next build
+    // (src/publish/remove-later.ts): that build takes them as they are
+    const skeleton = join(root, SKELETON_FOLDER);
+    for (let waited = 0; !existsSync(skeleton); waited += 50) {
+      expect(waited).toBeLessThan(20_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const acmeFolder = statSync(join(skeleton, 'annex', ACME)).ino;
+    expect(existsSync(join(skeleton, 'annex', ACME, 'index.html'))).toBe(false);
+
     // acme's exports change (both sides agree): its pages and the lists that show its values are
     // rendered again, in the internal site and in its partner's bundle; the glossary is not
     for (const side of ['leadership', 'partner'] as const)
       editExport(root, ACME, side, (text) => editCell(text, 1, 'm.orders.shipped', (old) => String(Number(old) + 10)));
     const changed = await buildSite(root);
     expect(changed.status, changed.stderr).toBe(0);
+    expect(statSync(join(changed.dist, 'annex', ACME)).ino).toBe(acmeFolder);
     const rerendered = changed.result.rebuild!.pages!.rendered;
     // annex, readback and leadership page internally, annex and readback in the bundle, the two
     // sites' indexes, and the three pages without a key: the bundle's other pages are reused,

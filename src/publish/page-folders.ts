@@ -46,7 +46,12 @@ export function makePageFolders(
   except: ReadonlySet<string> = new Set(),
   /** a folder (relative to `outDir`) the pages' folders are made in alone: none, every folder */
   only?: string,
-): { settled: () => Promise<void>; tidy: () => Promise<void> } {
+  /**
+   * the folders of the site the last build replaced, emptied of its files (remove-later.ts): taken
+   * as `outDir` (still empty) when it holds nothing but folders, before the rest are made
+   */
+  skeleton?: string,
+): { settled: () => Promise<void>; tidy: () => Promise<void>; prune: () => Promise<void> } {
   const within = only === undefined ? undefined : new Set([only]);
   const inside = (folder: string) => {
     if (folderHolding(`${folder}/`, except)) return null;
@@ -68,12 +73,18 @@ export function makePageFolders(
       (levels.get(depth) ?? levels.set(depth, []).get(depth)!).push(folder);
     }
   const ordered = [...levels.keys()].sort((a, b) => a - b).flatMap((depth) => levels.get(depth)!);
-  const made = ordered.length === 0 ? Promise.resolve() : madeApart(ordered);
+  const made = ordered.length === 0 && !skeleton ? Promise.resolve([]) : madeApart(ordered, outDir, skeleton);
+  /** the folders of this build's pages and those above them, once known (`tidy`): none of them is empty */
+  let holding: Set<string> | undefined;
   return {
     settled: () => made.then(() => {}),
     tidy: async () => {
       await made;
       const now = new Set([...pageFolders(cacheFolder)].flatMap((folder) => inside(folder) ?? []));
+      holding = new Set();
+      for (const path of now)
+        for (let folder = path; relative(outDir, folder) !== '' && !holding.has(folder); folder = dirname(folder))
+          holding.add(folder);
       for (const path of earlier) {
         // the folder and those above it that are left empty (rmdir refuses a folder that is not)
         for (let folder = path; !now.has(folder) && relative(outDir, folder) !== ''; folder = dirname(folder)) {
@@ -85,27 +96,67 @@ export function makePageFolders(
         }
       }
     },
+    // once every file is written: the skeleton's folders this build left empty, deepest first (but
+    // those that hold its pages), so that what it publishes is what a clean build publishes
+    prune: async () => {
+      const given = await made;
+      for (const folder of given.sort((x, y) => y.length - x.length)) {
+        if (holding?.has(folder)) continue;
+        try {
+          rmdirSync(folder);
+        } catch {
+          // not empty: this build wrote there
+        }
+      }
+    },
   };
 }
 
-/** Makes `folders` (each listed after its parent) with synchronous calls in a thread of its own. */
-function madeApart(folders: string[]): Promise<void> {
+/**
+ * Makes `folders` (each listed after its parent) with synchronous calls in a thread of its own;
+ * first, with a `skeleton`, takes it as `outDir`. The answer: the folders the skeleton gave.
+ */
+function madeApart(folders: string[], outDir: string, skeleton?: string): Promise<string[]> {
   let worker: Worker;
   try {
     worker = new Worker(
-      `const { mkdirSync } = require('node:fs');
+      `const { mkdirSync, readdirSync, renameSync, rmSync } = require('node:fs');
+     const { join } = require('node:path');
      const { parentPort, workerData } = require('node:worker_threads');
+     const { folders, outDir, skeleton } = workerData;
+     const given = new Set();
+     if (skeleton) {
+       // claimed first (no other build takes it then), then looked through: folders alone, or it is not used
+       const taken = outDir + '.skeleton';
+       const found = [];
+       const walk = (dir, rel) => {
+         for (const entry of readdirSync(dir, { withFileTypes: true })) {
+           if (!entry.isDirectory()) throw new Error('not a folder: ' + entry.name);
+           found.push(join(outDir, rel, entry.name));
+           walk(join(dir, entry.name), join(rel, entry.name));
+         }
+       };
+       try {
+         renameSync(skeleton, taken);
+         walk(taken, '');
+         // in place of the output folder, while it is still empty (else this fails: nothing is lost)
+         renameSync(taken, outDir);
+         for (const folder of found) given.add(folder);
+       } catch {
+         try { rmSync(taken, { recursive: true, force: true }); } catch {}
+       }
+     }
      // one that exists is left as it is; one that cannot be made, Astro makes as it puts its page there
-     for (const folder of workerData) { try { mkdirSync(folder); } catch {} }
-     parentPort.postMessage(true);`,
-      { eval: true, workerData: folders },
+     for (const folder of folders) { if (!given.has(folder)) try { mkdirSync(folder); } catch {} }
+     parentPort.postMessage([...given]);`,
+      { eval: true, workerData: { folders, outDir, skeleton } },
     );
   } catch {
-    return Promise.resolve(); // no thread to be had: Astro makes each folder as it puts its page there
+    return Promise.resolve([]); // no thread to be had: Astro makes each folder as it puts its page there
   }
-  return new Promise<void>((resolve) => {
-    worker.once('message', () => resolve());
-    worker.once('error', () => resolve());
-    worker.once('exit', () => resolve());
+  return new Promise<string[]>((resolve) => {
+    worker.once('message', (given: string[]) => resolve(given));
+    worker.once('error', () => resolve([]));
+    worker.once('exit', () => resolve([]));
   });
 }

@@ -98,7 +98,7 @@ import {
 } from './kept-bundles.ts';
 import { makePageFolders } from './page-folders.ts';
 import type { PagesProcess } from './pages.ts';
-import { removeInBackground } from './remove-later.ts';
+import { removeInBackground, SKELETON_FOLDER } from './remove-later.ts';
 import { SEARCH_CACHE_FOLDER, SearchIndexCache } from './search-cache.ts';
 import { keepVerdicts, VERDICT_CACHE_FILE, type VerdictsUsed } from './verdict-cache.ts';
 import { keepPageReads, PAGE_READS_FILE } from './page-reads.ts';
@@ -692,7 +692,14 @@ async function buildAndPublish(
   // (page-folders.ts): made once the models were written, they were not all there when Astro
   // put its kept pages in place, and it made most of them itself. The bundles' come later, once
   // the build knows which bundles it keeps whole (their pages are not put in place)
-  const internalPageFolders = makePageFolders(pageCacheFolder(root, dist), folders.site, new Set([PARTNERS_FOLDER]));
+  // (in the folders of the site the last build replaced, emptied of its files, where there are such: remove-later.ts)
+  const internalPageFolders = makePageFolders(
+    pageCacheFolder(root, dist),
+    folders.site,
+    new Set([PARTNERS_FOLDER]),
+    undefined,
+    join(root, SKELETON_FOLDER),
+  );
   stops.push(internalPageFolders.settled); // a build that stops waits for them before removing its staging folder
   // the code that renders: part of the key of everything a build keeps for the next (pages,
   // one-pagers, search indexes), worked out while Astro starts (the pages get theirs with the models)
@@ -1288,6 +1295,8 @@ async function buildAndPublish(
   } = await verifying.complete();
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
+  // every file is written and checked: the folders taken from the last site that hold none go
+  await internalPageFolders.prune();
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
 
   // the search indexes kept for the next build are links into the staging folder: made before it moves
@@ -1301,7 +1310,8 @@ async function buildAndPublish(
   if (existsSync(dist)) renameSync(dist, previous);
   moveInto(staging, dist);
   // the old site is removed by a process of its own, which the build does not wait for
-  removeInBackground(root, previous, basename(folders.staging));
+  // (its folders kept for the next build, but the partner bundles': a bundle kept whole moves in with its own)
+  removeInBackground(root, previous, basename(folders.staging), [PARTNERS_FOLDER]);
   // the model of the site last published from this workspace, for tools that read it (replaced whole)
   mkdirSync(dirname(lastModel), { recursive: true });
   renameSync(folders.model, lastModel);
