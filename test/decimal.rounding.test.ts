@@ -4,6 +4,7 @@ import {
   compareDecimal,
   formatDecimal,
   formatSafeDecimal,
+  groupDigits,
   parseDecimal,
   roundDecimal,
   roundRational,
@@ -122,5 +123,32 @@ describe('roundSafeRational', () => {
     expect(roundSafeRational(5, 2, 0, 'half_even')).toBe(2);
     expect(roundSafeRational(-5, 2, 0, 'half_up')).toBe(-3);
     expect(roundSafeRational(15, -2, 0, 'half_even')).toBe(-8);
+  });
+});
+
+describe('groupDigits', () => {
+  /** The grouping as a regular expression writes it: a comma before every three digits from the right. */
+  const byExpression = (decimal: string) => {
+    const negative = decimal.startsWith('-');
+    const [integer, fraction] = (negative ? decimal.slice(1) : decimal).split('.');
+    const grouped = integer!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return `${negative ? '−' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`;
+  };
+
+  it('groups the integer digits in threes, the fraction and the sign as given', () => {
+    expect(groupDigits('9392299295182327')).toBe('9,392,299,295,182,327');
+    expect(groupDigits('-1234.5678')).toBe('−1,234.5678');
+    expect(groupDigits('999')).toBe('999');
+    expect(groupDigits('1000')).toBe('1,000');
+    expect(groupDigits('0.001')).toBe('0.001');
+  });
+
+  it('writes what the regular expression writes, for any decimal string', () => {
+    const decimal = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^\d{1,25}$/), fc.option(fc.stringMatching(/^\d{1,8}$/)))
+      .map(
+        ([negative, integer, fraction]) => `${negative ? '-' : ''}${integer}${fraction === null ? '' : `.${fraction}`}`,
+      );
+    fc.assert(fc.property(decimal, (text) => groupDigits(text) === byExpression(text)));
   });
 });

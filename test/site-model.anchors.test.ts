@@ -1,7 +1,8 @@
 /** SPEC §8: an id appears once in a page; the site model decides which row carries it. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DiffReport, Finding } from '../src/core/diff.ts';
-import { diffPage } from '../src/core/site-model.ts';
+import { compactInstant, diffPage } from '../src/core/site-model.ts';
 
 const finding = (rule: Finding['rule'], cls: Finding['class'], metricId: string | null): Finding => ({
   rule,
@@ -43,5 +44,18 @@ describe('diff page anchors', () => {
       ['VERSION_BUMP_INSUFFICIENT', null],
     ]);
     expect(page.findings.map(({ anchor: _anchor, ...rest }) => rest)).toEqual(diff.findings);
+  });
+});
+
+describe('compactInstant', () => {
+  const byExpression = (instant: string) => instant.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
+  it('writes an instant without its separators, as the expressions do, whatever the text', () => {
+    expect(compactInstant('2026-04-06T00:00:00Z')).toBe('20260406T000000Z');
+    expect(compactInstant('2026-04-06T00:00:00.250Z')).toBe('20260406T000000Z');
+    const instants = fc
+      .date({ min: new Date('1970-01-01'), max: new Date('2999-12-31'), noInvalidDate: true })
+      .map((date) => date.toISOString().replace(/\.000Z$/, 'Z'));
+    fc.assert(fc.property(fc.oneof(instants, fc.string()), (text) => compactInstant(text) === byExpression(text)));
   });
 });

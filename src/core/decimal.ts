@@ -232,9 +232,25 @@ function withPoint(digits: string, scale: number, negative: boolean): string {
 /** Groups the integer digits of an exact decimal string in threes (`"9392299295182327"` → `"9,392,299,295,182,327"`); a minus is written `−` (U+2212). */
 export function groupDigits(decimal: string): string {
   const negative = decimal.startsWith('-');
-  const [integer, fraction] = (negative ? decimal.slice(1) : decimal).split('.');
-  const grouped = integer!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '−' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`;
+  const start = negative ? 1 : 0;
+  const point = decimal.indexOf('.', start);
+  const end = point === -1 ? decimal.length : point;
+  return `${negative ? '−' : ''}${inThrees(decimal.slice(start, end))}${decimal.slice(end)}`;
+}
+
+const DIGITS = /^\d+$/;
+
+/**
+ * A run of digits with a comma before every three from the right (what `\B(?=(\d{3})+(?!\d))`
+ * gives, without the regular expression: a site model shows some hundred thousand numbers, and
+ * the expression's lookahead was a tenth of its making). Anything else as the expression gives it.
+ */
+function inThrees(integer: string): string {
+  if (!DIGITS.test(integer)) return integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const head = integer.length % 3 || 3;
+  let grouped = integer.slice(0, head);
+  for (let at = head; at < integer.length; at += 3) grouped += `,${integer.slice(at, at + 3)}`;
+  return grouped;
 }
 
 /** The smallest scale that writes `value` exactly (at least `minimumScale`). */
