@@ -7,7 +7,7 @@
 import { cpSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { indexPage, indexSite, type IndexedFile } from '../src/io/links.ts';
+import { decodeEntities, indexPage, indexSite, type IndexedFile } from '../src/io/links.ts';
 import {
   type FileHashes,
   filesBelow,
@@ -247,4 +247,21 @@ describe("one-pagers' numbers checked in an earlier build", () => {
         .length,
     ).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe("a page's attribute values, as the link check and verify read them", () => {
+  it('have their character references decoded once, `&amp;` last', () => {
+    expect(decodeEntities('/annex/a/?q=1&amp;r=2#m.x')).toBe('/annex/a/?q=1&r=2#m.x');
+    // a value that writes an entity's own text: decoded once, not twice
+    expect(decodeEntities('&amp;quot;')).toBe('&quot;');
+    expect(decodeEntities('it&#39;s &#x27;x&#x27; &lt;b&gt; &quot;q&quot;')).toBe(`it's 'x' <b> "q"`);
+    const plain = 'period-20260406T000000Z';
+    expect(decodeEntities(plain)).toBe(plain);
+  });
+
+  it('are indexed alike from a page that writes them as references', () => {
+    const page = indexPage('/site', '/site/a/index.html', '<p id="x&amp;y"><a href="/b/?q=1&amp;r=&#50;">b</a></p>');
+    expect([...page.ids]).toEqual(['x&y']);
+    expect(page.links).toEqual([{ from: '/a/', href: '/b/?q=1&r=2' }]);
+  });
 });

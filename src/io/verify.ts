@@ -24,6 +24,7 @@ import { problem, type Problem, type ProblemFacts } from '../core/problems.ts';
 import { type MetricResult, TARGET, type TupleReport, TupleReportSchema } from '../core/schemas.ts';
 import { evaluateTarget, TARGET_WORDS, targetSentence } from '../core/targets.ts';
 import { statStamp } from './kept-files.ts';
+import { decodeEntities } from './links.ts';
 import { readTextFile } from './text-file.ts';
 import { decodeText } from '../core/text.ts';
 
@@ -60,12 +61,23 @@ export interface Verdicts {
   passed: (key: string, count: number) => void;
 }
 
+/**
+ * Every file below `dir/prefix`, relative to `dir`, in the order the folders list them; the
+ * `skipped` folders are not entered. One list pushed to, not one per folder flattened: a build
+ * lists its 2,000 folders several times, the first time in each thread before its code is
+ * optimized, where the flattening took as long again as the listing.
+ */
 function walk(dir: string, prefix = '', skipped?: ReadonlySet<string>): string[] {
-  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (!entry.isDirectory()) return [rel];
-    return skipped?.has(rel) ? [] : walk(dir, rel, skipped);
-  });
+  const files: string[] = [];
+  const visit = (below: string) => {
+    for (const entry of readdirSync(below ? `${dir}/${below}` : dir, { withFileTypes: true })) {
+      const rel = below ? `${below}/${entry.name}` : entry.name;
+      if (!entry.isDirectory()) files.push(rel);
+      else if (!skipped?.has(rel)) visit(rel);
+    }
+  };
+  visit(prefix);
+  return files;
 }
 
 /**
@@ -172,15 +184,6 @@ interface ShownValue {
   /** every `data-*`, `datetime` and `title` attribute, entities decoded */
   attributes: Map<string, string>;
 }
-
-const decodeEntities = (text: string) =>
-  text
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(parseInt(code, 16)))
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 
 /** An element of text whose attributes mark it with data-field (a quoted value may hold `>`, as a target's `>= 99.9` does). */
 const MARKED = /<([a-z][a-z0-9]*)\s((?:[^>"]|"[^"]*")*?\bdata-field="[^"]*"(?:[^>"]|"[^"]*")*)>([^<]*)<\/\1>/g;
