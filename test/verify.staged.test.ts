@@ -5,9 +5,10 @@
  * These tests hold that early reading to what reading the finished site gives.
  */
 import { cpSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, indexPage, indexSite, type IndexedFile } from '../src/io/links.ts';
+import { decodeEntities, indexPage, indexSite, type IndexedFile, urlPathOf } from '../src/io/links.ts';
 import {
   type FileHashes,
   filesBelow,
@@ -263,5 +264,28 @@ describe("a page's attribute values, as the link check and verify read them", ()
     const page = indexPage('/site', '/site/a/index.html', '<p id="x&amp;y"><a href="/b/?q=1&amp;r=&#50;">b</a></p>');
     expect([...page.ids]).toEqual(['x&y']);
     expect(page.links).toEqual([{ from: '/a/', href: '/b/?q=1&r=2' }]);
+  });
+});
+
+describe("a file's URL path in its site", () => {
+  /** As path.relative resolves it. */
+  const byRelative = (dist: string, file: string) => {
+    const rel = relative(dist, file).split(sep).join('/');
+    if (rel === 'index.html') return '/';
+    return rel.endsWith('/index.html') ? `/${rel.slice(0, -'index.html'.length)}` : `/${rel}`;
+  };
+
+  it('is what resolving the path gives, for plain paths below the site and any other', () => {
+    expect(urlPathOf('/s/dist', '/s/dist/annex/a/index.html')).toBe('/annex/a/');
+    expect(urlPathOf('/s/dist', '/s/dist/index.html')).toBe('/');
+    const part = fc.constantFrom('a', 'b', 'index.html', '.', '..', '', '.x', 'x.', '...');
+    const path = fc.array(part, { minLength: 0, maxLength: 4 }).map((parts) => parts.join('/'));
+    const dist = fc.constantFrom('/s/dist', '/s/dist/', '/s/./dist', '/s', 's/dist', '/');
+    fc.assert(
+      fc.property(dist, path, fc.boolean(), (root, below, joined) => {
+        const file = joined ? join(root, below) : `${root}/${below}`;
+        return urlPathOf(root, file) === byRelative(root, file);
+      }),
+    );
   });
 });

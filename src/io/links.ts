@@ -3,7 +3,7 @@
  * (docs/reference/site.md: links resolve, anchors are stable).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { folderHolding } from '../core/partner-bundles.ts';
 import { problem, type Problem } from '../core/problems.ts';
 
@@ -47,10 +47,30 @@ export function decodeEntities(text: string): string {
 }
 
 export function urlPathOf(dist: string, file: string): string {
-  const rel = relative(dist, file).split(sep).join('/');
+  const rel = relativeBelow(dist, file).split(sep).join('/');
   if (rel === 'index.html') return '/';
   return rel.endsWith('/index.html') ? `/${rel.slice(0, -'index.html'.length)}` : `/${rel}`;
 }
+
+/**
+ * `relative(dir, file)` for a file whose path is `dir`'s (absolute, normalized), a separator and a
+ * path below it with nothing to resolve (as `walk` writes them): cut, not resolved (the link check
+ * takes the path of each of a site's thousands of files). Any other path as `relative` gives it.
+ */
+function relativeBelow(dir: string, file: string): string {
+  if (dir !== checkedDir) {
+    checkedDir = dir;
+    dirIsPlain = isAbsolute(dir) && normalize(dir) === dir && !dir.endsWith(sep);
+  }
+  const below = file.slice(dir.length + 1);
+  if (dirIsPlain && file[dir.length] === sep && file.startsWith(dir) && below !== '' && !UNRESOLVED.test(below))
+    return below;
+  return relative(dir, file);
+}
+let checkedDir: string | undefined;
+let dirIsPlain = false;
+/** A path with an empty, `.` or `..` part (or a separator at either end), which `relative` resolves. */
+const UNRESOLVED = sep === '/' ? /(^|\/)\.{0,2}(\/|$)/ : /(^|[\\/])\.{0,2}([\\/]|$)/;
 
 /** What one file of a site holds: its url path, the anchor ids in it and the links it holds. */
 export interface IndexedFile {
@@ -105,7 +125,7 @@ export async function indexSite(
   let files = walk(dist);
   if (later) {
     // the folder is listed once: then only the deferred folders are listed again, once written
-    files = files.filter((file) => !folderHolding(relative(dist, file).split(sep).join('/'), deferred)).sort();
+    files = files.filter((file) => !folderHolding(relativeBelow(dist, file).split(sep).join('/'), deferred)).sort();
     for (const file of files)
       if (!read.has(file) && !(pending && file.endsWith('.html')))
         read.set(file, await indexFile(dist, file, pdfLinks));
