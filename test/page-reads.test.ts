@@ -16,16 +16,16 @@ const read = (n: number): [string, PageRead] => [
 ];
 
 describe('the pages read, kept', () => {
-  it("are written from each worker's list as the JSON of them all, and read back the same", () => {
+  it("are written from each worker's list as the JSON of them all, and read back the same", async () => {
     const file = join(tempDir(), 'pages-read.json');
     const first = [read(1), read(2)];
     const second = [read(3)];
     // a worker that read no page hands over an empty list
-    keepPageReads(file, 'tool "t"', [pageReadsJson(first), pageReadsJson([]), pageReadsJson(second)]);
+    await keepPageReads(file, 'tool "t"', [pageReadsJson(first), pageReadsJson([]), pageReadsJson(second)]);
     expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ tool: 'tool "t"', pages: [...first, ...second] }));
     expect(readPageReads(file, 'tool "t"')).toEqual(new Map([...first, ...second]));
     expect(readPageReads(file, 'another tool')).toEqual(new Map());
-    keepPageReads(file, 't', [pageReadsJson([])]);
+    await keepPageReads(file, 't', [pageReadsJson([])]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ tool: 't', pages: [] });
   });
 });

@@ -14,6 +14,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -47,6 +48,22 @@ export function keepFile(dir: string, name: string, text: string): void {
     renameSync(temporary, join(dir, name));
   } catch {
     rmSync(temporary, { force: true });
+  }
+}
+
+/**
+ * `keepFile` with the writing on libuv's threads: settles once the file is in place (or not kept),
+ * never rejects. For a file of megabytes a build keeps at its very end, written while its thread
+ * does the rest of that step.
+ */
+export async function keepFileLater(dir: string, name: string, text: string): Promise<void> {
+  const temporary = join(dir, `${name}.${process.pid}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(temporary, text);
+    await rename(temporary, join(dir, name));
+  } catch {
+    await rm(temporary, { force: true }).catch(() => {});
   }
 }
 

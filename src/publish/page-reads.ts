@@ -11,7 +11,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { SHA256_HEX } from '../core/ids.ts';
-import { keepFile, usedFile } from '../io/kept-files.ts';
+import { keepFileLater, usedFile } from '../io/kept-files.ts';
 
 /** In the workspace, beside the other caches (never published): the last published build's pages. */
 export const PAGE_READS_FILE = '.readback/cache/pages-read.json';
@@ -66,9 +66,10 @@ export const pageReadsJson = (reads: readonly [string, PageRead][]): string => J
 /**
  * Keeps the pages this build read (each worker's list, as `pageReadsJson` wrote it), in place of
  * the last build's: the file is what `JSON.stringify({ tool, pages })` of the lists joined writes.
- * Best effort: a page not kept is read again.
+ * Best effort: a page not kept is read again. Settles once it is written.
  */
-export function keepPageReads(file: string, tool: string, lists: readonly string[]): void {
+export function keepPageReads(file: string, tool: string, lists: readonly string[]): Promise<void> {
   const pages = lists.map((list) => list.slice(1, -1)).filter(Boolean);
-  keepFile(dirname(file), basename(file), `{"tool":${JSON.stringify(tool)},"pages":[${pages.join(',')}]}`);
+  // written while the build's thread does the rest of its last step (megabytes for a large site)
+  return keepFileLater(dirname(file), basename(file), `{"tool":${JSON.stringify(tool)},"pages":[${pages.join(',')}]}`);
 }

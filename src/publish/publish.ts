@@ -1295,6 +1295,8 @@ async function buildAndPublish(
   } = await verifying.complete();
   const unverified = [...verified.problems, ...pdfNumbers.problems];
   if (unverified.length > 0) return refuse(unverified);
+  // what the verify workers read of each page, for the next build: written while this step goes on
+  const pageReadsKept = keepPageReads(kept.pageReads.file, kept.pageReads.tool, pageReads);
   // every file is written and checked: the folders taken from the last site that hold none go
   await internalPageFolders.prune();
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
@@ -1340,7 +1342,7 @@ async function buildAndPublish(
   keepRendered(markdownCache, markdownTool);
   words.save();
   keepVerdicts(verdictCache.file, [...verdicts, ...onePagerVerdicts]);
-  keepPageReads(kept.pageReads.file, kept.pageReads.tool, pageReads);
+  await pageReadsKept;
   result.rebuild = {
     ...result.rebuild!,
     verified: checks(verdicts),
