@@ -51,7 +51,7 @@ export function makePageFolders(
    * as `outDir` (still empty) when it holds nothing but folders, before the rest are made
    */
   skeleton?: string,
-): { settled: () => Promise<void>; tidy: () => Promise<void>; prune: () => Promise<void> } {
+): { settled: () => Promise<void>; tidy: () => Promise<void>; prune: (sparing?: readonly string[]) => Promise<void> } {
   const within = only === undefined ? undefined : new Set([only]);
   const inside = (folder: string) => {
     if (folderHolding(`${folder}/`, except)) return null;
@@ -96,12 +96,18 @@ export function makePageFolders(
         }
       }
     },
-    // once every file is written: the skeleton's folders this build left empty, deepest first (but
-    // those that hold its pages), so that what it publishes is what a clean build publishes
-    prune: async () => {
+    // the skeleton's folders this build left empty, deepest first (but those that hold its pages),
+    // so that what it publishes is what a clean build publishes: once no file will be written in
+    // them, before verify reads the site (it takes a tuples/<id>/ folder for a published tuple), the
+    // `sparing` folders' (relative to `outDir`, written later) aside; then, once every file is, the rest
+    prune: async (sparing: readonly string[] = []) => {
       const given = await made;
+      const spared = (folder: string) => {
+        const rel = relative(outDir, folder).split(sep).join('/');
+        return sparing.some((s) => rel === s || rel.startsWith(`${s}/`));
+      };
       for (const folder of given.sort((x, y) => y.length - x.length)) {
-        if (holding?.has(folder)) continue;
+        if (holding?.has(folder) || spared(folder)) continue;
         try {
           rmdirSync(folder);
         } catch {

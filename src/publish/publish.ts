@@ -1190,12 +1190,20 @@ async function buildAndPublish(
     return underWay(written, Promise.allSettled(runs.map((run) => run.written)));
   };
   const searchIndex = refreshed ? null : startSearchIndex();
+  // the folders of the last site (page-folders.ts) this build leaves empty go before the verify
+  // worker checks the site (it takes every tuples/<id>/ folder for a published tuple): once the
+  // downloads are written, but those the one-pagers and the search index are still written in
+  const prunedBeforeVerify = async () => {
+    await downloads.then(noop, noop);
+    await internalPageFolders.prune([searchFolderOf(''), 'readback']);
+  };
   // the search indexes' folders, which the verify worker and the link check read once they are written
   const searchFolders = sites.map((site) => searchFolderOf(site.folder));
   // the verify worker, loaded meanwhile, reads the pages now; the downloads once they are written
   // and the search indexes' files once those are, while this thread still draws one-pagers (with
   // --tuple, once the kept tuples are put back, below)
   if (verifyEarly) {
+    await prunedBeforeVerify();
     verifyEarly.pagesIn();
     searchIndex?.then(verifyEarly.searchIndexesIn, noop);
   }
@@ -1244,6 +1252,7 @@ async function buildAndPublish(
   const verifying = verifyEarly ?? startVerifying(staging, kept, sites, splitVerify);
   if (!verifyEarly) {
     stops.push(verifying.stop);
+    await prunedBeforeVerify();
     verifying.pagesIn();
     verifying.downloadsIn(await downloads);
   }
@@ -1297,7 +1306,7 @@ async function buildAndPublish(
   if (unverified.length > 0) return refuse(unverified);
   // what the verify workers read of each page, for the next build: written while this step goes on
   const pageReadsKept = keepPageReads(kept.pageReads.file, kept.pageReads.tool, pageReads);
-  // every file is written and checked: the folders taken from the last site that hold none go
+  // every file is written and checked: the rest of the folders taken from the last site that hold none go
   await internalPageFolders.prune();
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
 
