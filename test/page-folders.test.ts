@@ -5,7 +5,7 @@
  * folders of the site the last build replaced, emptied of its files in the background
  * (src/publish/remove-later.ts), are taken first.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makePageFolders } from '../src/publish/page-folders.ts';
@@ -88,12 +88,19 @@ function skeletonOf(folders: string[], file?: string): string {
   return skeleton;
 }
 
+/** The staging site's folder, made as a build makes it (`mkdir`, not a temporary folder's 0700). */
+function siteFolder(): string {
+  const out = join(tempDir(), 'site');
+  mkdirSync(out);
+  return out;
+}
+
 describe('the folders of the site the last build replaced', () => {
   const pages = ['index.html', 'annex/a/index.html', 'annex/b/index.html', 'glossary/diff/1.0.0/index.html'];
 
   it('are taken as the output folder, the missing made, and those this build leaves empty removed at the end', async () => {
     const cache = cacheListing(pages);
-    const out = tempDir();
+    const out = siteFolder();
     const skeleton = skeletonOf(['annex/a', 'annex/b', 'annex/old', 'tuples/t1', 'readback']);
     const made = makePageFolders(cache, out, new Set(['partners']), undefined, skeleton);
     await made.settled();
@@ -127,7 +134,7 @@ describe('the folders of the site the last build replaced', () => {
 
   it('are not used when a file is among them: the folders are made as without them, and nothing of it is published', async () => {
     const cache = cacheListing(pages);
-    const out = tempDir();
+    const out = siteFolder();
     const skeleton = skeletonOf(['annex/a', 'tuples/t1'], 'tuples/t1/stale.json');
     const made = makePageFolders(cache, out, new Set(['partners']), undefined, skeleton);
     await made.settled();
@@ -140,7 +147,7 @@ describe('the folders of the site the last build replaced', () => {
 
   it('are not used when the output folder holds anything already', async () => {
     const cache = cacheListing(pages);
-    const out = tempDir();
+    const out = siteFolder();
     writeFileSync(join(out, 'written.txt'), 'first');
     const skeleton = skeletonOf(['annex/a', 'tuples/t1']);
     const made = makePageFolders(cache, out, new Set(['partners']), undefined, skeleton);
@@ -185,5 +192,20 @@ describe('the site a build replaced, removed in the background', () => {
     removeInBackground(root, old, 'b2');
     await until(() => readdirSync(join(root, TRASH_FOLDER)).length === 0);
     expect(tree(skeleton)).toEqual({ folders: ['earlier'], files: [] });
+  });
+});
+
+describe('the folders of the site the last build replaced, set apart', () => {
+  it('are not used when one of them is not as a folder made now is (its permissions changed)', async () => {
+    const cache = cacheListing(['index.html', 'annex/a/index.html']);
+    const out = siteFolder();
+    const skeleton = skeletonOf(['annex/a', 'tuples/t1']);
+    chmodSync(join(skeleton, 'tuples'), 0o700);
+    const made = makePageFolders(cache, out, new Set(['partners']), undefined, skeleton);
+    await made.settled();
+    expect(existsSync(skeleton)).toBe(false);
+    // made as without it: no tuples/ folder (a clean build has none yet), and annex/a made now
+    expect(tree(out).folders).toEqual(['annex', 'annex/a']);
+    expect(statSync(join(out, 'annex')).mode).toBe(statSync(out).mode);
   });
 });

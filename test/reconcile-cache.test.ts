@@ -88,3 +88,14 @@ describe('the reconciled tuples kept between builds', () => {
     expect(lines.slice(0, -1)).toEqual([expect.stringMatching(new RegExp(`^${keyOf(1)} 2000 \\{`))]);
   });
 });
+
+describe('a kept outcome holding a line separator', () => {
+  it('is read back (JSON leaves U+2028 and U+2029 as they are)', () => {
+    const file = join(tempDir(), 'reconciled.jsonl');
+    const first = new ReconcileCache(file, 'tool', '/w', catalog);
+    first.put(keyOf(1), green('t\u2028one\u2029', 10), 1_000);
+    first.save(1_000);
+    const second = new ReconcileCache(file, 'tool', '/w', catalog);
+    expect(second.get(keyOf(1), 2_000)?.entry.tuple_id).toBe('t\u2028one\u2029');
+  });
+});

@@ -46,8 +46,11 @@ interface Kept {
   touched?: boolean;
 }
 
-/** A line of the file: a 64-hex key, a time, and the JSON text; or a key and a time alone (a later use). */
-const LINE = /^([0-9a-f]{64}) (\d+)(?: (.+))?$/;
+/**
+ * A line of the file: a 64-hex key, a time, and the JSON text; or a key and a time alone (a later
+ * use). The text may hold U+2028 and U+2029, which JSON leaves as they are: `.` takes them too.
+ */
+const LINE = /^([0-9a-f]{64}) (\d+)(?: (.+))?$/s;
 
 export class ReconcileCache {
   readonly #file: string;

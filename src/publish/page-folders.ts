@@ -126,24 +126,34 @@ function madeApart(folders: string[], outDir: string, skeleton?: string): Promis
   let worker: Worker;
   try {
     worker = new Worker(
-      `const { mkdirSync, readdirSync, renameSync, rmSync } = require('node:fs');
+      `const { lstatSync, mkdirSync, readdirSync, renameSync, rmSync } = require('node:fs');
      const { join } = require('node:path');
      const { parentPort, workerData } = require('node:worker_threads');
      const { folders, outDir, skeleton } = workerData;
      const given = new Set();
      if (skeleton) {
-       // claimed first (no other build takes it then), then looked through: folders alone, or it is not used
+       // claimed first (no other build takes it then), then looked through: folders alone, each
+       // with the mode, owner and group a folder made now has (the output folder, just made), or it
+       // is not used: a folder's permissions set in an earlier site are not carried into this one
        const taken = outDir + '.skeleton';
+       const fresh = lstatSync(outDir);
+       const asMade = (path) => {
+         const made = lstatSync(path);
+         if (!made.isDirectory() || made.mode !== fresh.mode || made.uid !== fresh.uid || made.gid !== fresh.gid)
+           throw new Error('not a folder as made now: ' + path);
+       };
        const found = [];
        const walk = (dir, rel) => {
          for (const entry of readdirSync(dir, { withFileTypes: true })) {
            if (!entry.isDirectory()) throw new Error('not a folder: ' + entry.name);
+           asMade(join(dir, entry.name));
            found.push(join(outDir, rel, entry.name));
            walk(join(dir, entry.name), join(rel, entry.name));
          }
        };
        try {
          renameSync(skeleton, taken);
+         asMade(taken);
          walk(taken, '');
          // in place of the output folder, while it is still empty (else this fails: nothing is lost)
          renameSync(taken, outDir);

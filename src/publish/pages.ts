@@ -5,6 +5,8 @@ import { siblingModule } from '../io/sibling-module.ts';
 import { astroProjectRoot } from './astro-project.ts';
 
 export interface PagesOptions {
+  /** the process is told what to build once this settles too (the output folder's folders in place) */
+  after?: Promise<unknown>;
   /** Readback's own Astro project: src/pages and astro.config.mjs */
   root: string;
   outDir: string;
@@ -144,7 +146,7 @@ export function startPages(options: PagesOptions, started: PagesProcess = forkPa
     modelReady: modelReadyPath(options.modelPath),
   };
   // told once it listens (a message sent before would be lost); if it has ended, `done` says why
-  started.listening.then(() => {
+  Promise.all([started.listening, options.after]).then(() => {
     if (child.connected) child.send(config);
   }, noop);
   const done = new Promise<{ rendered: number }>((resolve, reject) => {

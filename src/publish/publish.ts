@@ -672,8 +672,25 @@ async function buildAndPublish(
   for (const folder of [folders.site, folders.astro]) mkdirSync(folder, { recursive: true });
   // loaded when a build gets this far, so every other command stays quick
   const { startPages, modelReadyPath } = await import('./pages.ts');
+  // the folders of the internal site's pages the last build wrote, made now, on libuv's threads
+  // (page-folders.ts): made once the models were written, they were not all there when Astro
+  // put its kept pages in place, and it made most of them itself. The bundles' come later, once
+  // the build knows which bundles it keeps whole (their pages are not put in place)
+  // (in the folders of the site the last build replaced, emptied of its files, where there are such: remove-later.ts)
+  const internalPageFolders = makePageFolders(
+    pageCacheFolder(root, dist),
+    folders.site,
+    new Set([PARTNERS_FOLDER]),
+    undefined,
+    // (not on Windows, where a folder is not renamed onto another)
+    process.platform === 'win32' ? undefined : join(root, SKELETON_FOLDER),
+  );
+  stops.push(internalPageFolders.settled); // a build that stops waits for them before removing its staging folder
   const pages = startPages(
     {
+      // told once the folders are in place (the skeleton is put there whole, so nothing may be
+      // written into the site's folder before: a file made in it as it is replaced would be lost)
+      after: internalPageFolders.settled(),
       root: PACKAGE_ROOT,
       outDir: folders.site,
       site: siteUrl,
@@ -688,19 +705,6 @@ async function buildAndPublish(
   // which needs a turn of this thread's events: the dictionary check, reconcile and the site models
   // below give none, and Astro, loaded meanwhile, waited for them (about 0.3-0.9 s of a rebuild)
   await eventsTurn();
-  // the folders of the internal site's pages the last build wrote, made now, on libuv's threads
-  // (page-folders.ts): made once the models were written, they were not all there when Astro
-  // put its kept pages in place, and it made most of them itself. The bundles' come later, once
-  // the build knows which bundles it keeps whole (their pages are not put in place)
-  // (in the folders of the site the last build replaced, emptied of its files, where there are such: remove-later.ts)
-  const internalPageFolders = makePageFolders(
-    pageCacheFolder(root, dist),
-    folders.site,
-    new Set([PARTNERS_FOLDER]),
-    undefined,
-    join(root, SKELETON_FOLDER),
-  );
-  stops.push(internalPageFolders.settled); // a build that stops waits for them before removing its staging folder
   // the code that renders: part of the key of everything a build keeps for the next (pages,
   // one-pagers, search indexes), worked out while Astro starts (the pages get theirs with the models)
   const tool = toolIdentity(PACKAGE_ROOT);
@@ -824,6 +828,8 @@ async function buildAndPublish(
     return refuse([...fresh.problems, ...fresh.tuples.flatMap((t) => t.problems)]);
   }
   phase('reconcile');
+  // (and once more: the pages' process is told only once the site's folders are in place too)
+  await eventsTurn();
 
   // 3. the site model: the one object every page and PDF renders
   // (each tuple's words read as an earlier build read the same texts)
@@ -945,6 +951,8 @@ async function buildAndPublish(
   writeFileSync(modelReadyPath(folders.model), '');
   phase('site model');
   const staging = folders.site;
+  // (the internal site's folders in place before anything is written there: see `after` above)
+  await internalPageFolders.settled();
   // and those of the partner bundles the build does not keep whole
   const bundlePageFolders = makePageFolders(
     pageCacheFolder(root, dist),
@@ -1306,12 +1314,12 @@ async function buildAndPublish(
   if (unverified.length > 0) return refuse(unverified);
   // what the verify workers read of each page, for the next build: written while this step goes on
   const pageReadsKept = keepPageReads(kept.pageReads.file, kept.pageReads.tool, pageReads);
-  // every file is written and checked: the rest of the folders taken from the last site that hold none go
-  await internalPageFolders.prune();
   phase('verify (every file against SHA256SUMS, and what was found beside the search index)');
 
   // the search indexes kept for the next build are links into the staging folder: made before it moves
   await searchKept;
+  // every file is written, checked and kept: the rest of the folders taken from the last site that hold none go
+  await internalPageFolders.prune();
   // 10. publish: the old site is replaced only once the new one is complete
   const previous = `${dist}.previous`;
   rmSync(previous, { recursive: true, force: true });
