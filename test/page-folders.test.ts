@@ -182,6 +182,19 @@ describe('the site a build replaced, removed in the background', () => {
     expect(readdirSync(join(root, TRASH_FOLDER))).toEqual([]);
   });
 
+  it('removes what an earlier removal left in the trash, a folder it had claimed among it', async () => {
+    const root = tempDir();
+    const left = join(root, TRASH_FOLDER, 'b0.removing-99999');
+    mkdirSync(join(left, 'annex'), { recursive: true });
+    writeFileSync(join(left, 'annex', 'index.html'), 'page');
+    const old = join(root, 'dist');
+    mkdirSync(join(old, 'annex/a'), { recursive: true });
+    writeFileSync(join(old, 'annex/a/index.html'), 'page');
+    removeInBackground(root, old, 'b1');
+    await until(() => existsSync(join(root, SKELETON_FOLDER)) && readdirSync(join(root, TRASH_FOLDER)).length === 0);
+    expect(tree(join(root, SKELETON_FOLDER))).toEqual({ folders: ['annex', 'annex/a'], files: [] });
+  });
+
   it('removes it whole when a skeleton is kept already', async () => {
     const root = tempDir();
     const skeleton = join(root, SKELETON_FOLDER);

@@ -32,9 +32,11 @@ interface RemoverTask {
 
 /**
  * The removing process's code (self-contained: it runs as `node -e`), on the task passed as JSON.
- * The folder kept: its files removed (and the folders it is without), then moved to be the
- * skeleton, unless one is there already or anything fails: then removed whole, as are the others,
- * each on its own (one that another removes is skipped). A link to a folder is a file here.
+ * Each folder is first claimed, renamed to a name of this process's own: one that another remover
+ * (of a build that ended meanwhile) claimed first is left to it, and no remover works in a folder
+ * another then makes the skeleton, which a build may be writing in. The folder kept: its files
+ * removed (and the folders it is without), then moved to be the skeleton, unless one is there
+ * already or anything fails: then removed whole, as are the others. A link to a folder is a file here.
  */
 const REMOVER = `const { existsSync, readdirSync, renameSync, rmSync, unlinkSync } = require('node:fs');
 const { join } = require('node:path');
@@ -46,18 +48,24 @@ const empty = (dir) => {
     else unlinkSync(path);
   }
 };
-const remove = [...task.remove];
+const claim = (folder) => {
+  const mine = folder.replace(/\\.removing-\\d+$/, '') + '.removing-' + process.pid;
+  try { renameSync(folder, mine); return mine; } catch { return null; }
+};
+const remove = [];
 if (task.keep) {
-  const { folder, skeleton, without } = task.keep;
-  try {
+  const { skeleton, without } = task.keep;
+  const folder = claim(task.keep.folder);
+  if (folder) try {
     for (const name of without) rmSync(join(folder, name), { recursive: true, force: true });
     empty(folder);
     if (existsSync(skeleton)) throw new Error('a skeleton is kept already');
     renameSync(folder, skeleton);
   } catch {
-    remove.unshift(folder);
+    remove.push(folder);
   }
 }
+for (const folder of task.remove) { const mine = claim(folder); if (mine) remove.push(mine); }
 for (const folder of remove) try { rmSync(folder, { recursive: true, force: true }); } catch {}`;
 
 export function removeInBackground(
