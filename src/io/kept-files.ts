@@ -39,9 +39,12 @@ export function filesUnder(dir: string, below = ''): string[] {
   });
 }
 
+/** Where a kept file is written before it is renamed into place: a name of this process's own. */
+const temporaryOf = (dir: string, name: string) => join(dir, `${name}.${process.pid}.tmp`);
+
 /** Writes `text` as `<dir>/<name>`, whole or not at all (another build may read it meanwhile). Best effort. */
 export function keepFile(dir: string, name: string, text: string): void {
-  const temporary = join(dir, `${name}.${process.pid}.tmp`);
+  const temporary = temporaryOf(dir, name);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(temporary, text);
@@ -57,7 +60,7 @@ export function keepFile(dir: string, name: string, text: string): void {
  * does the rest of that step.
  */
 export async function keepFileLater(dir: string, name: string, text: string): Promise<void> {
-  const temporary = join(dir, `${name}.${process.pid}.tmp`);
+  const temporary = temporaryOf(dir, name);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(temporary, text);

@@ -145,7 +145,6 @@ function madeApart(folders: string[], outDir: string, skeleton?: string): Promis
        const found = [];
        const walk = (dir, rel) => {
          for (const entry of readdirSync(dir, { withFileTypes: true })) {
-           if (!entry.isDirectory()) throw new Error('not a folder: ' + entry.name);
            asMade(join(dir, entry.name));
            found.push(join(outDir, rel, entry.name));
            walk(join(dir, entry.name), join(rel, entry.name));

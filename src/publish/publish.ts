@@ -672,11 +672,11 @@ async function buildAndPublish(
   for (const folder of [folders.site, folders.astro]) mkdirSync(folder, { recursive: true });
   // loaded when a build gets this far, so every other command stays quick
   const { startPages, modelReadyPath } = await import('./pages.ts');
-  // the folders of the internal site's pages the last build wrote, made now, on libuv's threads
-  // (page-folders.ts): made once the models were written, they were not all there when Astro
-  // put its kept pages in place, and it made most of them itself. The bundles' come later, once
-  // the build knows which bundles it keeps whole (their pages are not put in place)
-  // (in the folders of the site the last build replaced, emptied of its files, where there are such: remove-later.ts)
+  // the folders of the internal site's pages the last build wrote, made now by a thread of their own
+  // (page-folders.ts), in the folders of the site the last build replaced where it left them
+  // (remove-later.ts): made once the models were written, they were not all there when Astro put
+  // its kept pages in place, and it made most of them itself. The bundles' come later, once the
+  // build knows which bundles it keeps whole (their pages are not put in place)
   const internalPageFolders = makePageFolders(
     pageCacheFolder(root, dist),
     folders.site,

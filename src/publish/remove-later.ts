@@ -90,10 +90,8 @@ export function removeInBackground(
     renameSync(folder, moved);
   }
   const leftovers = existsSync(trash) ? readdirSync(trash).map((name) => join(trash, name)) : [];
-  const task: RemoverTask = {
-    keep,
-    remove: [...new Set([...(keep ? [] : [moved]), ...leftovers])].filter((f) => f !== keep?.folder),
-  };
+  const targets = [...new Set([moved, ...leftovers])];
+  const task: RemoverTask = { keep, remove: targets.filter((target) => target !== keep?.folder) };
   try {
     spawn(process.execPath, ['-e', REMOVER, JSON.stringify(task)], {
       detached: true,
@@ -102,7 +100,6 @@ export function removeInBackground(
     }).unref();
   } catch {
     // no process to be had: removed here, as before
-    for (const target of [...(keep ? [keep.folder] : []), ...task.remove])
-      rmSync(target, { recursive: true, force: true });
+    for (const target of targets) rmSync(target, { recursive: true, force: true });
   }
 }
